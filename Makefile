@@ -1,0 +1,41 @@
+# EcoAI Chain -- two commands for a newcomer:
+#   make demo   set up whatever is missing, then run the main job
+#   make test   set up whatever is missing, then run every test
+# Setup is idempotent: stamps in .stamps/ skip work already done (scripts/setup.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.venv/bin:$(PATH)
+PY := $(CURDIR)/.venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: setup build test test-contracts test-python demo bench lint clean
+
+setup:
+	@scripts/setup.sh
+
+# Compile contracts (hardhat is incremental: a second run compiles nothing).
+build: setup
+	@npx --no-install hardhat compile --quiet 2>&1 | grep -vE '^(Warning: "at" will be promoted|\s+-->|\s*[0-9]* \|| *\|)' | grep -v '^$$' || true
+	@test -f artifacts/contracts/EcoCredit.sol/EcoCredit.json
+
+test-contracts: build
+	npx --no-install hardhat test mocha
+
+test-python: build
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Contract tests first, Python last (its closing line sums up the run).
+test: test-contracts test-python
+
+demo: build
+	$(PY) -m ecoai_chain.cli up
+
+bench: build
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b; done
+
+lint: setup
+	$(PY) -m ruff check ecoai_chain attestor tests bench
+
+clean:
+	rm -rf artifacts cache circuits/build .ecoai test-artifacts

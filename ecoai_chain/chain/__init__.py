@@ -1,0 +1,1 @@
+"""Chain adapters: local devnet, compiled artifacts, deployment and the contract client."""

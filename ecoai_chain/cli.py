@@ -1,0 +1,83 @@
+"""The `ecoai` command line.
+
+Each domain contributes a Typer sub-app from its own module (``ecoai_chain/<domain>/cli.py``
+or ``attestor/cli.py``) exposing ``app`` (a group) or ``register(root_app)`` (top-level
+commands). Errors derived from `EcoAIError` become one clear line on stderr and exit code 1;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import typer
+
+from ecoai_chain import __version__
+from ecoai_chain.errors import EcoAIError
+
+app = typer.Typer(
+    name="ecoai",
+    help="EcoAI Chain: metered GPU energy, zero-knowledge carbon certificates, Eco Credits.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+# (group name or None for top-level commands, module). A missing module is simply not offered.
+_DOMAINS: list[tuple[str | None, str]] = [
+    ("zk", "ecoai_chain.zk.cli"),
+    ("chain", "ecoai_chain.chain.cli"),
+    ("attestor", "attestor.cli"),
+    ("indexer", "ecoai_chain.indexer.cli"),
+    ("api", "ecoai_chain.api.cli"),
+    (None, "ecoai_chain.carbon.cli"),
+    (None, "ecoai_chain.optimizer.cli"),
+    (None, "ecoai_chain.verify.cli"),
+    (None, "ecoai_chain.network.cli"),
+]
+
+
+def _register() -> None:
+    for group, module in _DOMAINS:
+        if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
+            continue
+        if importlib.util.find_spec(module) is None:
+            continue
+        mod = importlib.import_module(module)
+        if hasattr(mod, "register"):
+            mod.register(app)
+        elif group is not None:
+            app.add_typer(mod.app, name=group)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except EcoAIError as e:
+        typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+        return 1
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 130
+    except SystemExit as e:  # typer/click exit codes (usage errors are 2)
+        return int(e.code or 0)
+    except Exception as e:  # click usage errors in standalone_mode=False
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            return e.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""One error tree for the whole product.
+
+The CLI turns any `EcoAIError` into one clear line and a non-zero exit; anything else is a
+bug and keeps its traceback. Vendor errors are translated at the adapter boundary with
+``raise ... from e``. Errors about bad values also subclass `ValueError`.
+"""
+
+from __future__ import annotations
+
+
+class EcoAIError(Exception):
+    """Root of every error the product raises on purpose."""
+
+
+class ConfigError(EcoAIError, ValueError):
+    """A setting, flag or file has a bad value; the message names it and why."""
+
+
+class ValidationError(EcoAIError, ValueError):
+    """An input value is out of range or malformed; the message names the field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class ToolchainError(EcoAIError):
+    """A required external tool (node, anvil, snarkjs, circom) is missing or failed."""
+
+
+class SourceError(EcoAIError):
+    """An energy or work source could not produce a reading."""
+
+
+class ProofError(EcoAIError):
+    """Witness generation, proving or proof parsing failed."""
+
+
+class ChainError(EcoAIError):
+    """The chain could not be reached or a transaction failed."""
+
+
+class ContractRevert(ChainError):
+    """A contract call reverted with a decoded custom error ``name(args)``."""
+
+    def __init__(self, name: str, args: tuple | dict = ()) -> None:
+        self.name = name
+        self.args_ = args
+        super().__init__(f"{name}{tuple(args) if not isinstance(args, dict) else args}")
+
+
+class KeystoreError(EcoAIError):
+    """A keystore is missing, unreadable, has unsafe permissions or a wrong password."""
