@@ -70,6 +70,7 @@ step_system() {
   # Debian packages the tests need: headless Chromium for explorer tests, PostgreSQL for the indexer.
   local want=()
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
   command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
   [ ${#want[@]} -eq 0 ] && return
   local sudo=""
