@@ -1,0 +1,1 @@
+"""Indexer: follows GreenProof and EcoCredit events into SQL (SQLite by default, PostgreSQL)."""

@@ -1,0 +1,61 @@
+"""`ecoai indexer run`: follow the chain into the database, with a backfill progress bar."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import typer
+
+from ecoai_chain.indexer.db import DEFAULT_DB_URL
+
+app = typer.Typer(help="Index GreenProof and EcoCredit events into SQL.", no_args_is_help=True)
+
+
+@app.command()
+def run(
+    manifest: str = typer.Option(..., help="deployment manifest JSON (ecoai chain deploy)"),
+    rpc: str = typer.Option(None, help="JSON-RPC URL (default: the manifest's rpc_url)"),
+    db: str = typer.Option(DEFAULT_DB_URL, envvar="ECOAI_DB_URL",
+                           help="sqlite:///PATH or postgresql://USER@HOST/DB"),
+    confirmations: int = typer.Option(2, min=0, help="blocks behind head before indexing"),
+    poll_s: float = typer.Option(2.0, min=0.05, help="seconds between polls when caught up"),
+    once: bool = typer.Option(False, help="catch up with the chain, then exit"),
+) -> None:
+    """Backfill from the deployment block, then follow new blocks until interrupted."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ecoai_chain.indexer.db import make_engine
+    from ecoai_chain.indexer.follower import Indexer
+    from ecoai_chain.indexer.manifest import config_from_manifest, read_manifest
+    from ecoai_chain.indexer.rpc import JsonRpc
+    from ecoai_chain.indexer.store import IndexStore
+
+    cfg = config_from_manifest(manifest, confirmations=confirmations)
+    url = rpc or read_manifest(manifest).get("rpc_url")
+    if not url:
+        raise typer.BadParameter("no --rpc given and the manifest has no rpc_url", param_hint="--rpc")
+    rpc_client = JsonRpc(url)
+    ix = Indexer(rpc_client, IndexStore(make_engine(db)), cfg)
+    start = ix.checkpoint
+    with Progress(TextColumn("[bold]indexing[/] blocks"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[logs]} events"), transient=False) as bar:
+        task = bar.add_task("backfill", total=None, logs=0)
+        seen = 0
+
+        def progress(res) -> None:
+            nonlocal seen
+            seen += res.logs
+            bar.update(task, total=max(res.safe_head - start, 1),
+                       completed=res.to_block - start, logs=seen)
+
+        ix.sync(progress)
+        if once:
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            ix.run(stop, poll_s=poll_s, on_progress=progress)
+        except KeyboardInterrupt:
+            stop.set()
+    rpc_client.close()

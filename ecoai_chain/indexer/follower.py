@@ -1,0 +1,166 @@
+"""The chain follower: batched eth_getLogs with adaptive ranges, confirmations, reorgs, resume.
+
+Each step reads logs for (checkpoint, min(checkpoint + range, head - confirmations)], decodes
+them, and commits them with the new checkpoint in one SQL transaction. Before each step the
+hash of the checkpoint block is compared with the chain's; on a mismatch the stored hashes of
+recent indexed blocks are walked back to the newest block that still matches, every row above
+it is removed (derived state restored) and indexing resumes from there.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ecoai_chain.errors import ChainError, ConfigError
+from ecoai_chain.indexer.abi import CallDecoder, EventDecoder
+from ecoai_chain.indexer.rpc import JsonRpc, RpcError
+from ecoai_chain.indexer.store import IndexStore
+
+EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
+          "CertificateRevoked", "RegionIntensitySet", "Transfer")
+
+
+@dataclass
+class IndexerConfig:
+    addresses: list[str]            # contracts to follow (GreenProof, EcoCredit)
+    abis: list[list[dict]]          # their ABIs (events are decoded generically from these)
+    start_block: int = 0            # deployment block
+    confirmations: int = 2
+    initial_range: int = 2_000
+    min_range: int = 1
+    max_range: int = 100_000
+    target_logs: int = 5_000        # shrink the range when one query returns more than this
+    keep_hashes: int = 256          # how deep a reorg can be handled
+    chain_id: int | None = None
+    submit_abi: list[dict] | None = None  # GreenProof ABI for calldata (proof, signature)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class StepResult:
+    from_block: int
+    to_block: int
+    logs: int
+    safe_head: int
+    rolled_back_to: int | None = None
+
+
+class Indexer:
+    """``Indexer(rpc, store, config)``; ``step()`` indexes one range, ``run()`` follows forever."""
+
+    def __init__(self, rpc: JsonRpc, store: IndexStore, config: IndexerConfig) -> None:
+        self.rpc, self.store, self.cfg = rpc, store, config
+        self.decoder = EventDecoder(*config.abis)
+        self.topics = self.decoder.topics(*EVENTS)
+        self.calls = CallDecoder(config.submit_abi) if config.submit_abi else None
+        self.range = config.initial_range
+        self._bind()
+
+    def _bind(self) -> None:
+        """Refuse to mix two deployments (or chains) in one database."""
+        ident = json.dumps({"chain_id": self.cfg.chain_id,
+                            "addresses": sorted(a.lower() for a in self.cfg.addresses)})
+        stored = self.store.get_meta("deployment")
+        if stored is None:
+            with self.store.engine.begin() as conn:
+                self.store._set_meta(conn, "deployment", ident)
+        elif stored != ident:
+            raise ConfigError(f"db: already indexes another deployment ({stored}); "
+                              "use a fresh database")
+
+    @property
+    def checkpoint(self) -> int:
+        cp = self.store.checkpoint()
+        return self.cfg.start_block - 1 if cp is None else cp
+
+    def check_reorg(self) -> int | None:
+        """Roll back to the newest stored block whose hash the chain still has; returns that
+        block when a reorg was found, else None."""
+        stored = self.store.block_hashes_desc(self.cfg.keep_hashes)
+        if not stored:
+            return None
+        head = self.rpc.block_number()
+        cp_num, cp_hash = stored[0]
+        if cp_num <= head and self.rpc.block_headers([cp_num])[cp_num]["hash"] == cp_hash:
+            return None
+        candidates = [(n, h) for n, h in stored if n <= head]
+        current = self.rpc.block_headers([n for n, _ in candidates]) if candidates else {}
+        for n, h in candidates:
+            if current[n]["hash"] == h:
+                self.store.rollback_to(n)
+                return n
+        oldest = stored[-1][0]
+        if oldest <= self.cfg.start_block:
+            self.store.rollback_to(self.cfg.start_block - 1)
+            return self.cfg.start_block - 1
+        raise ChainError(f"reorg deeper than the {len(stored)} block hashes kept "
+                         f"(none since block {oldest} match): reindex into a fresh database")
+
+    def step(self) -> StepResult | None:
+        """Index the next range; None when caught up with head - confirmations."""
+        rolled = self.check_reorg()
+        safe = self.rpc.block_number() - self.cfg.confirmations
+        cp = self.checkpoint
+        if cp >= safe:
+            return None if rolled is None else StepResult(cp, cp, 0, safe, rolled)
+        while True:
+            to = min(cp + self.range, safe)
+            try:
+                raw = self.rpc.get_logs(self.cfg.addresses, self.topics, cp + 1, to)
+            except RpcError as e:  # result too large / range too wide: halve and retry
+                if self.range <= self.cfg.min_range:
+                    raise ChainError(f"eth_getLogs fails even for one block ({e})") from e
+                self.range = max(self.cfg.min_range, self.range // 2)
+                continue
+            if len(raw) > self.cfg.target_logs and self.range > self.cfg.min_range:
+                self.range = max(self.cfg.min_range, self.range // 2)
+            elif len(raw) < self.cfg.target_logs // 4:
+                self.range = min(self.cfg.max_range, self.range * 2)
+            break
+        logs = [d for d in (self.decoder.decode(r) for r in raw if not r.get("removed")) if d]
+        blocks = sorted({log.block_number for log in logs} | {to})
+        headers = self.rpc.block_headers(blocks)
+        for log in logs:
+            if headers[log.block_number]["hash"] != log.block_hash:
+                # The chain moved under us between the two queries; retry this range next step.
+                return StepResult(cp + 1, cp, 0, safe, rolled)
+        calldata = self._calldata({log.tx_hash for log in logs
+                                   if log.event == "CertificateSubmitted"})
+        self.store.apply_range(logs, headers, calldata, to, self.cfg.keep_hashes)
+        return StepResult(cp + 1, to, len(logs), safe, rolled)
+
+    def _calldata(self, tx_hashes: set[str]) -> dict[str, list[dict]]:
+        if not self.calls or not tx_hashes:
+            return {}
+        hashes = sorted(tx_hashes)
+        txs = self.rpc.batch([("eth_getTransactionByHash", [h]) for h in hashes])
+        return {h: self.calls.decode(tx["input"]) for h, tx in zip(hashes, txs, strict=True)
+                if tx is not None}
+
+    def sync(self, on_progress: Callable[[StepResult], None] | None = None) -> int:
+        """Index until caught up; returns the number of logs indexed."""
+        total = 0
+        while (res := self.step()) is not None:
+            total += res.logs
+            if on_progress:
+                on_progress(res)
+        return total
+
+    def run(self, stop: threading.Event, poll_s: float = 2.0,
+            on_progress: Callable[[StepResult], None] | None = None) -> None:
+        """Follow the chain until ``stop`` is set; RPC outages are retried with backoff."""
+        backoff = poll_s
+        while not stop.is_set():
+            try:
+                self.sync(on_progress)
+                backoff = poll_s
+            except ChainError:
+                if stop.wait(backoff):
+                    return
+                backoff = min(backoff * 2, 60.0)
+                continue
+            stop.wait(poll_s)
+

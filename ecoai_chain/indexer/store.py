@@ -1,0 +1,325 @@
+"""Writes decoded events to SQL: one transaction per block range, checkpoint included.
+
+A range is applied atomically with its checkpoint, so a crash never leaves half a range; rows
+are additionally keyed on (tx_hash, log_index) and inserted with ON CONFLICT DO NOTHING, so
+re-applying a range is harmless. Derived state (node totals, daily aggregates, revoked flags,
+node status) is recomputed from the event rows for the keys a batch or a rollback touched;
+balances and total supply move by exact Python-int deltas.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
+from ecoai_chain.indexer.abi import DecodedLog
+from ecoai_chain.indexer.db import insert_ignore, upsert
+from ecoai_chain.indexer.models import (
+    Balance, BlockHash, Certificate, CreditTransfer, DailyAggregate, Meta, Node, NodeEvent,
+    RegionIntensity, Revocation,
+)
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+T = {m: m.__table__ for m in (Balance, BlockHash, Certificate, CreditTransfer, DailyAggregate,
+                              Meta, Node, NodeEvent, RegionIntensity, Revocation)}
+
+
+def bytes32_text(hex32: str) -> str:
+    """bytes32 of an ASCII code ("KR", "llm-inference") -> the text, NULs stripped."""
+    raw = bytes.fromhex(hex32[2:]).rstrip(b"\0")
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        return hex32
+
+
+def day_of(ts_s: int) -> str:
+    return datetime.fromtimestamp(ts_s, UTC).strftime("%Y-%m-%d")
+
+
+class _Touched:
+    def __init__(self) -> None:
+        self.nodes: set[int] = set()
+        self.days: set[tuple[str, str]] = set()
+        self.revoked_certs: set[int] = set()
+        self.node_state: set[int] = set()
+        self.balance_deltas: dict[str, int] = defaultdict(int)
+        self.supply_delta = 0
+
+
+class IndexStore:
+    """SQL side of the indexer. ``IndexStore(engine)``; the engine decides SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- checkpoint and block hashes ----------------------------------------------------
+    def get_meta(self, key: str, conn: Connection | None = None) -> str | None:
+        def q(c: Connection) -> str | None:
+            return c.execute(select(T[Meta].c.value).where(T[Meta].c.key == key)).scalar()
+        if conn is not None:
+            return q(conn)
+        with self.engine.connect() as c:
+            return q(c)
+
+    def checkpoint(self) -> int | None:
+        v = self.get_meta("checkpoint_block")
+        return int(v) if v is not None else None
+
+    def block_hashes_desc(self, limit: int) -> list[tuple[int, str]]:
+        t = T[BlockHash]
+        with self.engine.connect() as c:
+            rows = c.execute(select(t.c.block_number, t.c.block_hash)
+                             .order_by(t.c.block_number.desc()).limit(limit)).all()
+        return [(r[0], r[1]) for r in rows]
+
+    # --- applying a range -----------------------------------------------------------------
+    def apply_range(self, logs: list[DecodedLog], headers: dict[int, dict],
+                    calldata: dict[str, list[dict]], to_block: int, keep_hashes: int) -> None:
+        """Apply decoded ``logs`` of one block range and advance the checkpoint to ``to_block``.
+
+        ``headers``: {block: {hash, timestamp}} for every block with a log and for ``to_block``;
+        ``calldata``: {tx_hash: decoded submit inputs} for transactions carrying certificates.
+        """
+        with self.engine.begin() as conn:
+            touched = _Touched()
+            rows: dict[Any, list[dict]] = defaultdict(list)
+            node_region = self._node_regions(conn, logs)
+            for log in logs:
+                self._row_for(log, headers, calldata, node_region, rows, touched)
+            for model in (Node, NodeEvent, RegionIntensity, Certificate, Revocation,
+                          CreditTransfer):
+                if rows[model]:
+                    insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
+                                  if model is not Node else ["node_id"])
+            self._refresh(conn, touched)
+            hashes = [{"block_number": n, "block_hash": h["hash"]} for n, h in headers.items()]
+            upsert(conn, T[BlockHash], hashes, ["block_number"], ["block_hash"])
+            conn.execute(delete(T[BlockHash]).where(
+                T[BlockHash].c.block_number <= to_block - keep_hashes))
+            self._set_meta(conn, "checkpoint_block", str(to_block))
+
+    def _node_regions(self, conn: Connection, logs: list[DecodedLog]) -> dict[int, str]:
+        ids = {log.args["nodeId"] for log in logs if log.event == "CertificateSubmitted"}
+        if not ids:
+            return {}
+        t = T[Node]
+        return dict(conn.execute(select(t.c.node_id, t.c.region)
+                                 .where(t.c.node_id.in_(ids))).all())
+
+    def _row_for(self, log: DecodedLog, headers: dict[int, dict], calldata: dict[str, list[dict]],
+                 node_region: dict[int, str], rows: dict, touched: _Touched) -> None:
+        a, ev = log.args, log.event
+        where = {"block_number": log.block_number, "tx_hash": log.tx_hash,
+                 "log_index": log.log_index}
+        if ev == "NodeRegistered":
+            region = bytes32_text(a["region"])
+            node_region[a["nodeId"]] = region
+            rows[Node].append({
+                "node_id": a["nodeId"], "operator": a["operator"], "attestor": a["attestor"],
+                "registered_attestor": a["attestor"], "region": region,
+                "max_power_mw": a["maxPowerMw"], "metadata_uri": a["metadataURI"], "status": 0,
+                "status_reason": "", "registered_block": log.block_number,
+                "registered_tx": log.tx_hash, "registered_log_index": log.log_index,
+                "certificate_count": 0, "score_sum": 0, "energy_mj": 0, "carbon_mg": 0,
+                "avoided_mg": 0, "avg_score": 0,
+            })
+        elif ev == "NodeStatusChanged":
+            rows[NodeEvent].append({"node_id": a["nodeId"], "kind": "status",
+                                    "status": a["status"], "reason": a["reason"],
+                                    "attestor": None, **where})
+            touched.node_state.add(a["nodeId"])
+        elif ev == "AttestorRotated":
+            rows[NodeEvent].append({"node_id": a["nodeId"], "kind": "attestor", "status": None,
+                                    "reason": None, "attestor": a["newAttestor"], **where})
+            touched.node_state.add(a["nodeId"])
+        elif ev == "RegionIntensitySet":
+            rows[RegionIntensity].append({
+                "region": bytes32_text(a["region"]), "effective_from_s": a["effectiveFrom"],
+                "intensity_mg_per_kwh": a["intensityMgPerKwh"], **where})
+        elif ev == "CertificateSubmitted":
+            rows[Certificate].append(self._certificate_row(log, headers, calldata, node_region))
+            region = node_region.get(a["nodeId"], "")
+            touched.nodes.add(a["nodeId"])
+            touched.days.add((region, day_of(a["epochStart"])))
+        elif ev == "CertificateRevoked":
+            rows[Revocation].append({
+                "certificate_id": a["certificateId"], "node_id": a["nodeId"],
+                "reason": a["reason"], "clawed_back_units": str(a["clawedBackUnits"]),
+                "debt_units": str(a["debtUnits"]), **where})
+            touched.revoked_certs.add(a["certificateId"])
+        elif ev == "Transfer":
+            value = a["value"]
+            rows[CreditTransfer].append({
+                "from_address": a["from"], "to_address": a["to"], "value_units": str(value),
+                "block_time_s": headers[log.block_number]["timestamp"], **where})
+            if a["from"] == ZERO_ADDRESS:
+                touched.supply_delta += value
+            else:
+                touched.balance_deltas[a["from"]] -= value
+            if a["to"] == ZERO_ADDRESS:
+                touched.supply_delta -= value
+            else:
+                touched.balance_deltas[a["to"]] += value
+
+    @staticmethod
+    def _certificate_row(log: DecodedLog, headers: dict[int, dict],
+                         calldata: dict[str, list[dict]], node_region: dict[int, str]) -> dict:
+        a = log.args
+        reward = a["rewardUnits"]
+        row = {
+            "certificate_id": a["certificateId"], "node_id": a["nodeId"],
+            "region": node_region.get(a["nodeId"], ""), "epoch_start_s": a["epochStart"],
+            "root": str(a["root"]), "energy_mj": a["energyMj"], "work": str(a["work"]),
+            "carbon_mg": a["carbonMg"], "intensity_mg_per_kwh": a["intensityMgPerKwh"],
+            "eco_score": a["ecoScore"], "reward_units": str(reward),
+            "avoided_mg": reward // CREDIT_UNITS_PER_MG,
+            "workload_class": bytes32_text(a["workloadClass"]),
+            "window_s": None, "slot_count": None, "max_power_mw": None, "proof_json": None,
+            "signature": None, "revoked": False, "revoked_reason": None,
+            "block_number": log.block_number, "block_time_s": headers[log.block_number]["timestamp"],
+            "tx_hash": log.tx_hash, "log_index": log.log_index,
+        }
+        import json
+
+        for item in calldata.get(log.tx_hash, []):
+            c = item["cert"]
+            if c.get("nodeId") == a["nodeId"] and c.get("epochStart") == a["epochStart"]:
+                row.update(window_s=c.get("windowS"), slot_count=c.get("slotCount"),
+                           max_power_mw=c.get("maxPowerMw"), signature=item["signature"],
+                           proof_json=json.dumps(item["proof"]))
+                break
+        return row
+
+    # --- derived state --------------------------------------------------------------------
+    def _refresh(self, conn: Connection, t: _Touched) -> None:
+        if t.revoked_certs:
+            self._refresh_revoked(conn, t.revoked_certs, t)
+        for node_id in t.node_state:
+            self._refresh_node_state(conn, node_id)
+        if t.nodes:
+            self._refresh_node_totals(conn, t.nodes)
+        for region, day in t.days:
+            self._refresh_day(conn, region, day)
+        if t.balance_deltas:
+            self._apply_balances(conn, t.balance_deltas)
+        if t.supply_delta:
+            supply = int(self.get_meta("total_supply_units", conn) or 0) + t.supply_delta
+            self._set_meta(conn, "total_supply_units", str(supply))
+
+    def _refresh_revoked(self, conn: Connection, cert_ids: set[int], t: _Touched) -> None:
+        c, r = T[Certificate], T[Revocation]
+        for cid in cert_ids:
+            reason = conn.execute(select(r.c.reason).where(r.c.certificate_id == cid)
+                                  .order_by(r.c.block_number, r.c.log_index)).scalars().first()
+            conn.execute(update(c).where(c.c.certificate_id == cid)
+                         .values(revoked=reason is not None, revoked_reason=reason))
+            row = conn.execute(select(c.c.node_id, c.c.region, c.c.epoch_start_s)
+                               .where(c.c.certificate_id == cid)).first()
+            if row is not None:
+                t.nodes.add(row[0])
+                t.days.add((row[1], day_of(row[2])))
+
+    def _refresh_node_state(self, conn: Connection, node_id: int) -> None:
+        n, e = T[Node], T[NodeEvent]
+        events = conn.execute(select(e.c.kind, e.c.status, e.c.reason, e.c.attestor)
+                              .where(e.c.node_id == node_id)
+                              .order_by(e.c.block_number, e.c.log_index)).all()
+        reg = conn.execute(select(n.c.registered_attestor).where(n.c.node_id == node_id)).first()
+        if reg is None:
+            return
+        status, reason, attestor = 0, "", reg[0]
+        for kind, st, rs, att in events:
+            if kind == "status":
+                status, reason = st, rs or ""
+            else:
+                attestor = att
+        conn.execute(update(n).where(n.c.node_id == node_id)
+                     .values(status=status, status_reason=reason, attestor=attestor))
+
+    def _refresh_node_totals(self, conn: Connection, node_ids: set[int]) -> None:
+        c, n = T[Certificate], T[Node]
+        live = c.c.revoked.is_(False)
+        q = (select(c.c.node_id, func.count(), func.coalesce(func.sum(c.c.eco_score), 0),
+                    func.coalesce(func.sum(c.c.energy_mj), 0),
+                    func.coalesce(func.sum(c.c.carbon_mg), 0),
+                    func.coalesce(func.sum(c.c.avoided_mg), 0))
+             .where(c.c.node_id.in_(node_ids), live).group_by(c.c.node_id))
+        found = {r[0]: r[1:] for r in conn.execute(q).all()}
+        for node_id in node_ids:
+            cnt, ssum, e, cb, av = found.get(node_id, (0, 0, 0, 0, 0))
+            conn.execute(update(n).where(n.c.node_id == node_id).values(
+                certificate_count=cnt, score_sum=int(ssum), energy_mj=int(e), carbon_mg=int(cb),
+                avoided_mg=int(av), avg_score=int(ssum) // cnt if cnt else 0))
+
+    def _refresh_day(self, conn: Connection, region: str, day: str) -> None:
+        c, d = T[Certificate], T[DailyAggregate]
+        start = int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+        rows = conn.execute(select(c.c.energy_mj, c.c.carbon_mg, c.c.avoided_mg, c.c.work,
+                                   c.c.reward_units)
+                            .where(c.c.region == region, c.c.epoch_start_s >= start,
+                                   c.c.epoch_start_s < start + 86_400,
+                                   c.c.revoked.is_(False))).all()
+        conn.execute(delete(d).where(d.c.region == region, d.c.day == day))
+        if rows:
+            conn.execute(d.insert().values(
+                region=region, day=day, energy_mj=sum(r[0] for r in rows),
+                carbon_mg=sum(r[1] for r in rows), avoided_mg=sum(r[2] for r in rows),
+                work=str(sum(int(r[3]) for r in rows)),
+                credits_units=str(sum(int(r[4]) for r in rows)), certificate_count=len(rows)))
+
+    def _apply_balances(self, conn: Connection, deltas: dict[str, int]) -> None:
+        b = T[Balance]
+        addrs = list(deltas)
+        current = dict(conn.execute(select(b.c.address, b.c.balance_units)
+                                    .where(b.c.address.in_(addrs))).all())
+        rows = [{"address": a, "balance_units": str(int(current.get(a, "0")) + d)}
+                for a, d in deltas.items()]
+        upsert(conn, b, rows, ["address"], ["balance_units"])
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        upsert(conn, T[Meta], [{"key": key, "value": value}], ["key"], ["value"])
+
+    # --- reorgs ---------------------------------------------------------------------------
+    def rollback_to(self, block: int) -> int:
+        """Remove every row from blocks > ``block``, restore derived state, set the checkpoint
+        to ``block``. Returns the number of event rows removed."""
+        removed = 0
+        with self.engine.begin() as conn:
+            t = _Touched()
+            c, r, e, x = T[Certificate], T[Revocation], T[NodeEvent], T[CreditTransfer]
+            after = block + 1
+            for nid, region, ep in conn.execute(select(c.c.node_id, c.c.region, c.c.epoch_start_s)
+                                                .where(c.c.block_number >= after)).all():
+                t.nodes.add(nid)
+                t.days.add((region, day_of(ep)))
+            t.revoked_certs.update(conn.execute(select(r.c.certificate_id)
+                                                .where(r.c.block_number >= after)).scalars())
+            t.node_state.update(conn.execute(select(e.c.node_id)
+                                             .where(e.c.block_number >= after)).scalars())
+            for frm, to, v in conn.execute(select(x.c.from_address, x.c.to_address,
+                                                  x.c.value_units)
+                                           .where(x.c.block_number >= after)).all():
+                v = int(v)
+                if frm == ZERO_ADDRESS:
+                    t.supply_delta -= v
+                else:
+                    t.balance_deltas[frm] += v
+                if to == ZERO_ADDRESS:
+                    t.supply_delta += v
+                else:
+                    t.balance_deltas[to] -= v
+            for model in (Certificate, Revocation, NodeEvent, RegionIntensity, CreditTransfer):
+                removed += conn.execute(delete(T[model]).where(
+                    T[model].c.block_number >= after)).rowcount
+            removed += conn.execute(delete(T[Node]).where(
+                T[Node].c.registered_block >= after)).rowcount
+            conn.execute(delete(T[BlockHash]).where(T[BlockHash].c.block_number >= after))
+            self._refresh(conn, t)
+            self._set_meta(conn, "checkpoint_block", str(block))
+        return removed
