@@ -1,0 +1,1 @@
+"""Carbon-aware scheduling of deferrable jobs on a grid-intensity forecast."""
