@@ -34,7 +34,8 @@ def run(
     cfg = config_from_manifest(manifest, confirmations=confirmations)
     url = rpc or read_manifest(manifest).get("rpc_url")
     if not url:
-        raise typer.BadParameter("no --rpc given and the manifest has no rpc_url", param_hint="--rpc")
+        raise typer.BadParameter("no --rpc given and the manifest has no rpc_url",
+                                 param_hint="--rpc")
     rpc_client = JsonRpc(url)
     ix = Indexer(rpc_client, IndexStore(make_engine(db)), cfg)
     start = ix.checkpoint

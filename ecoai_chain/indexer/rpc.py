@@ -22,7 +22,7 @@ class RpcError(ChainError):
 
 
 class JsonRpc:
-    """``JsonRpc(url)`` or ``JsonRpc(url, client=httpx.Client(...))`` (the backend is injectable)."""
+    """``JsonRpc(url)`` or ``JsonRpc(url, client=httpx.Client(...))`` (injectable backend)."""
 
     def __init__(self, url: str, client: httpx.Client | None = None, timeout_s: float = 30) -> None:
         self.url = url

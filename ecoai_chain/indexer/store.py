@@ -20,8 +20,16 @@ from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
 from ecoai_chain.indexer.abi import DecodedLog
 from ecoai_chain.indexer.db import insert_ignore, upsert
 from ecoai_chain.indexer.models import (
-    Balance, BlockHash, Certificate, CreditTransfer, DailyAggregate, Meta, Node, NodeEvent,
-    RegionIntensity, Revocation,
+    Balance,
+    BlockHash,
+    Certificate,
+    CreditTransfer,
+    DailyAggregate,
+    Meta,
+    Node,
+    NodeEvent,
+    RegionIntensity,
+    Revocation,
 )
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -182,7 +190,8 @@ class IndexStore:
             "workload_class": bytes32_text(a["workloadClass"]),
             "window_s": None, "slot_count": None, "max_power_mw": None, "proof_json": None,
             "signature": None, "revoked": False, "revoked_reason": None,
-            "block_number": log.block_number, "block_time_s": headers[log.block_number]["timestamp"],
+            "block_number": log.block_number,
+            "block_time_s": headers[log.block_number]["timestamp"],
             "tx_hash": log.tx_hash, "log_index": log.log_index,
         }
         import json

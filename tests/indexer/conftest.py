@@ -1,4 +1,4 @@
-"""Indexer fixtures: real anvil, real contracts (EcoCredit, the bench event emitter), real SQLite."""
+"""Indexer fixtures: real anvil, real contracts (EcoCredit, bench event emitter), real SQLite."""
 
 from __future__ import annotations
 

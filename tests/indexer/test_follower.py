@@ -46,7 +46,8 @@ def test_certificates_nodes_and_daily_aggregates(load, make_indexer):
     assert _count(ix.store, Certificate) == 30
     with ix.store.engine.connect() as c:
         node = c.execute(select(T[Node]).where(T[Node].c.node_id == 1)).mappings().one()
-        days = c.execute(select(T[DailyAggregate]).order_by(T[DailyAggregate].c.day)).mappings().all()
+        days = c.execute(select(T[DailyAggregate])
+                         .order_by(T[DailyAggregate].c.day)).mappings().all()
         cert = c.execute(select(T[Certificate]).where(
             T[Certificate].c.certificate_id == 7)).mappings().one()
     assert node["region"] == "KR" and node["certificate_count"] == 30 and node["avg_score"] == 80

@@ -1,0 +1,240 @@
+"""Read queries shared by the REST API and the explorer (SQLAlchemy core over the index)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Engine
+
+from ecoai_chain.api.params import decode_cursor, encode_cursor
+from ecoai_chain.core.signals import to_public_signals
+from ecoai_chain.indexer.models import (
+    Balance,
+    Certificate,
+    CreditTransfer,
+    DailyAggregate,
+    Meta,
+    Node,
+    RegionIntensity,
+)
+from ecoai_chain.indexer.store import T
+
+NODE_STATUS = {0: "pending", 1: "active", 2: "suspended"}
+C, N, X, B, D, M, R = (T[Certificate], T[Node], T[CreditTransfer], T[Balance],
+                       T[DailyAggregate], T[Meta], T[RegionIntensity])
+
+
+def node_json(r: Any) -> dict:
+    return {
+        "node_id": r.node_id, "operator": r.operator, "attestor": r.attestor, "region": r.region,
+        "max_power_mw": r.max_power_mw, "metadata_uri": r.metadata_uri,
+        "status": NODE_STATUS.get(r.status, str(r.status)), "status_reason": r.status_reason,
+        "registered_block": r.registered_block, "registered_tx": r.registered_tx,
+        "certificate_count": r.certificate_count, "avg_eco_score": r.avg_score,
+        "energy_mj": r.energy_mj, "carbon_mg": r.carbon_mg, "avoided_mg": r.avoided_mg,
+    }
+
+
+def cert_json(r: Any) -> dict:
+    return {
+        "certificate_id": r.certificate_id, "node_id": r.node_id, "region": r.region,
+        "epoch_start_s": r.epoch_start_s, "window_s": r.window_s, "slot_count": r.slot_count,
+        "root": r.root, "energy_mj": r.energy_mj, "work": r.work, "carbon_mg": r.carbon_mg,
+        "intensity_mg_per_kwh": r.intensity_mg_per_kwh, "max_power_mw": r.max_power_mw,
+        "eco_score": r.eco_score, "reward_units": r.reward_units, "avoided_mg": r.avoided_mg,
+        "workload_class": r.workload_class, "revoked": bool(r.revoked),
+        "revoked_reason": r.revoked_reason, "block_number": r.block_number,
+        "block_time_s": r.block_time_s, "tx_hash": r.tx_hash, "log_index": r.log_index,
+    }
+
+
+def transfer_json(r: Any) -> dict:
+    return {"from": r.from_address, "to": r.to_address, "value_units": r.value_units,
+            "block_number": r.block_number, "block_time_s": r.block_time_s,
+            "tx_hash": r.tx_hash, "log_index": r.log_index}
+
+
+def _page(rows: list, limit: int, key) -> dict:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"rows": rows, "next_cursor": encode_cursor(key(rows[-1])) if more and rows else None}
+
+
+class Queries:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _all(self, q) -> list:
+        with self.engine.connect() as c:
+            return c.execute(q).all()
+
+    def _one(self, q):
+        with self.engine.connect() as c:
+            return c.execute(q).first()
+
+    # --- nodes ------------------------------------------------------------------------------
+    def nodes(self, limit: int, cursor: str | None, region: str | None = None) -> dict:
+        after = decode_cursor(cursor, (int,))
+        q = select(N)
+        if region:
+            q = q.where(N.c.region == region)
+        if after:
+            q = q.where(N.c.node_id > after[0])
+        rows = self._all(q.order_by(N.c.node_id).limit(limit + 1))
+        page = _page(rows, limit, lambda r: [r.node_id])
+        return {"items": [node_json(r) for r in page["rows"]], "next_cursor": page["next_cursor"]}
+
+    def node(self, node_id: int) -> dict | None:
+        r = self._one(select(N).where(N.c.node_id == node_id))
+        return node_json(r) if r else None
+
+    # --- certificates -------------------------------------------------------------------------
+    def certificates(self, limit: int, cursor: str | None, node: int | None = None,
+                     region: str | None = None, from_s: int | None = None,
+                     to_s: int | None = None, min_score: int | None = None) -> dict:
+        after = decode_cursor(cursor, (int,))
+        q = select(C)
+        if node is not None:
+            q = q.where(C.c.node_id == node)
+        if region:
+            q = q.where(C.c.region == region)
+        if from_s is not None:
+            q = q.where(C.c.epoch_start_s >= from_s)
+        if to_s is not None:
+            q = q.where(C.c.epoch_start_s <= to_s)
+        if min_score is not None:
+            q = q.where(C.c.eco_score >= min_score)
+        if after:
+            q = q.where(C.c.certificate_id < after[0])
+        rows = self._all(q.order_by(C.c.certificate_id.desc()).limit(limit + 1))
+        page = _page(rows, limit, lambda r: [r.certificate_id])
+        return {"items": [cert_json(r) for r in page["rows"]], "next_cursor": page["next_cursor"]}
+
+    def certificate_row(self, cert_id: int):
+        return self._one(select(C).where(C.c.certificate_id == cert_id))
+
+    def certificate(self, cert_id: int) -> dict | None:
+        r = self.certificate_row(cert_id)
+        return cert_json(r) if r else None
+
+    def certificate_by_tx(self, tx: str) -> int | None:
+        r = self._one(select(C.c.certificate_id).where(C.c.tx_hash == tx)
+                      .order_by(C.c.log_index).limit(1))
+        return r[0] if r else None
+
+    def proof(self, cert_id: int) -> dict | None:
+        r = self.certificate_row(cert_id)
+        if r is None:
+            return None
+        out: dict[str, Any] = {"certificate_id": cert_id, "tx_hash": r.tx_hash,
+                               "available": r.proof_json is not None}
+        if r.proof_json is None:
+            return out
+        p = json.loads(r.proof_json)
+        node = self._one(select(N.c.max_power_mw).where(N.c.node_id == r.node_id))
+        named = {
+            "root": int(r.root), "node_id": r.node_id, "epoch_start_s": r.epoch_start_s,
+            "window_s": r.window_s, "slot_count": r.slot_count, "total_energy_mj": r.energy_mj,
+            "total_work": int(r.work), "carbon_mg": r.carbon_mg,
+            "intensity_mg_per_kwh": r.intensity_mg_per_kwh,
+            "max_power_mw": r.max_power_mw if r.max_power_mw is not None else node[0],
+        }
+        b = p["b"]
+        out.update({
+            "proof_solidity": p,
+            # snarkjs order: G2 coordinates un-swapped ([[x0,x1],[y0,y1]]), projective z = 1.
+            "proof_snarkjs": {"pi_a": [*p["a"], "1"], "pi_b": [[b[0][1], b[0][0]],
+                                                               [b[1][1], b[1][0]], ["1", "0"]],
+                              "pi_c": [*p["c"], "1"], "protocol": "groth16", "curve": "bn128"},
+            "public_signals": [str(v) for v in to_public_signals(named)],
+            "public_signals_named": {k: str(v) for k, v in named.items()},
+            "signature": r.signature,
+        })
+        return out
+
+    # --- credits --------------------------------------------------------------------------
+    def total_supply(self) -> str:
+        r = self._one(select(M.c.value).where(M.c.key == "total_supply_units"))
+        return r[0] if r else "0"
+
+    def balance(self, address: str) -> str:
+        r = self._one(select(B.c.balance_units).where(B.c.address == address))
+        return r[0] if r else "0"
+
+    def transfers(self, limit: int, cursor: str | None, address: str | None = None) -> dict:
+        after = decode_cursor(cursor, (int, int))
+        q = select(X)
+        if address:
+            q = q.where(or_(X.c.from_address == address, X.c.to_address == address))
+        if after:
+            q = q.where(or_(X.c.block_number < after[0],
+                            and_(X.c.block_number == after[0], X.c.log_index < after[1])))
+        rows = self._all(q.order_by(X.c.block_number.desc(), X.c.log_index.desc())
+                         .limit(limit + 1))
+        page = _page(rows, limit, lambda r: [r.block_number, r.log_index])
+        return {"items": [transfer_json(r) for r in page["rows"]],
+                "next_cursor": page["next_cursor"]}
+
+    # --- leaderboard and stats --------------------------------------------------------------
+    def leaderboard(self, by: str, limit: int) -> list[dict]:
+        col = N.c.avg_score if by == "score" else N.c.avoided_mg
+        rows = self._all(select(N).where(N.c.certificate_count > 0)
+                         .order_by(col.desc(), N.c.node_id).limit(limit))
+        return [{"rank": i + 1, **node_json(r)} for i, r in enumerate(rows)]
+
+    def regions(self) -> list[dict]:
+        rows = self._all(select(D))
+        agg: dict[str, dict] = {}
+        for r in rows:
+            a = agg.setdefault(r.region, {"region": r.region, "energy_mj": 0, "carbon_mg": 0,
+                                          "avoided_mg": 0, "work": 0, "credits_units": 0,
+                                          "certificate_count": 0})
+            a["energy_mj"] += r.energy_mj
+            a["carbon_mg"] += r.carbon_mg
+            a["avoided_mg"] += r.avoided_mg
+            a["work"] += int(r.work)
+            a["credits_units"] += int(r.credits_units)
+            a["certificate_count"] += r.certificate_count
+        for a in agg.values():
+            a["work"], a["credits_units"] = str(a["work"]), str(a["credits_units"])
+        return sorted(agg.values(), key=lambda a: a["region"])
+
+    def daily(self, region: str | None = None, from_day: str | None = None,
+              to_day: str | None = None) -> list[dict]:
+        q = select(D)
+        if region:
+            q = q.where(D.c.region == region)
+        if from_day:
+            q = q.where(D.c.day >= from_day)
+        if to_day:
+            q = q.where(D.c.day <= to_day)
+        return [{"region": r.region, "day": r.day, "energy_mj": r.energy_mj,
+                 "carbon_mg": r.carbon_mg, "avoided_mg": r.avoided_mg, "work": r.work,
+                 "credits_units": r.credits_units, "certificate_count": r.certificate_count}
+                for r in self._all(q.order_by(D.c.day, D.c.region))]
+
+    def totals(self) -> dict:
+        with self.engine.connect() as c:
+            n = c.execute(select(func.count()).select_from(N)).scalar()
+            cc = c.execute(select(func.count(), func.coalesce(func.sum(C.c.energy_mj), 0),
+                                  func.coalesce(func.sum(C.c.carbon_mg), 0),
+                                  func.coalesce(func.sum(C.c.avoided_mg), 0))
+                           .where(C.c.revoked.is_(False))).first()
+            cp = c.execute(select(M.c.value).where(M.c.key == "checkpoint_block")).first()
+        return {"nodes": n, "certificates": cc[0], "energy_mj": int(cc[1]),
+                "carbon_mg": int(cc[2]), "avoided_mg": int(cc[3]),
+                "total_supply_units": self.total_supply(),
+                "indexed_block": int(cp[0]) if cp else None}
+
+    def intensity_at(self, region: str, ts_s: int) -> int | None:
+        r = self._one(select(R.c.intensity_mg_per_kwh)
+                      .where(R.c.region == region, R.c.effective_from_s <= ts_s)
+                      .order_by(R.c.effective_from_s.desc(), R.c.block_number.desc(),
+                                R.c.log_index.desc()).limit(1))
+        return r[0] if r else None
+
+    def node_attestor(self, node_id: int) -> str | None:
+        r = self._one(select(N.c.attestor).where(N.c.node_id == node_id))
+        return r[0] if r else None

@@ -1,0 +1,1 @@
+"""Read-only explorer: server-rendered Jinja2 pages and server-side SVG charts."""

@@ -1,0 +1,121 @@
+"""Explorer routes (HTML, read-only), registered on the API app: home, certificate, node,
+address, search. Charts are server-side SVG; the only script is the verify button."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ecoai_chain.api.params import MAX_ID, address
+from ecoai_chain.api.queries import Queries
+from ecoai_chain.errors import ValidationError
+from ecoai_chain.explorer.svg import line_chart
+
+HERE = Path(__file__).parent
+
+
+def _utc(ts: int | None) -> str:
+    return "" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _eco(units: str | int) -> str:
+    v = int(units)
+    return f"{v // 10**18:,}.{(v % 10**18) * 10**6 // 10**18:06d}"
+
+
+def _kwh(mj: int) -> str:
+    return f"{mj / 3.6e9:,.3f}"
+
+
+def _kg(mg: int) -> str:
+    return f"{mg / 1e6:,.3f}"
+
+
+def register(app: FastAPI, queries: Queries) -> None:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(["html"]))
+    env.filters.update(utc=_utc, eco=_eco, kwh=_kwh, kg=_kg)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**ctx), status)
+
+    def missing(what: str) -> HTMLResponse:
+        return render("error.html", 404, title="Not found", message=f"{what} not found")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> HTMLResponse:
+        days: dict[str, list[int]] = {}
+        for d in queries.daily():
+            acc = days.setdefault(d["day"], [0, 0, 0])
+            acc[0] += d["energy_mj"]
+            acc[1] += d["carbon_mg"]
+            acc[2] += int(d["credits_units"])
+        series = sorted(days.items())
+        charts = [
+            Markup(line_chart([(k, v[0] / 3.6e9) for k, v in series], "Energy per day", "kWh")),
+            Markup(line_chart([(k, v[1] / 1e6) for k, v in series], "Carbon per day", "kg CO2e",
+                              color="#8d6e63")),
+            Markup(line_chart([(k, v[2] / 1e18) for k, v in series], "Eco Credits per day",
+                              "ECO", color="#1565c0")),
+        ]
+        return render("home.html", title="EcoAI Chain explorer", totals=queries.totals(),
+                      charts=charts, latest=queries.certificates(10, None)["items"],
+                      leaders=queries.leaderboard("score", 5), regions=queries.regions())
+
+    @app.get("/certificates/{cert_id}", response_class=HTMLResponse, include_in_schema=False)
+    def certificate(cert_id: str) -> HTMLResponse:
+        if not cert_id.isdigit() or not 1 <= int(cert_id) <= MAX_ID:
+            return missing(f"certificate {cert_id!r}")
+        cert = queries.certificate(int(cert_id))
+        if cert is None:
+            return missing(f"certificate {cert_id}")
+        return render("certificate.html", title=f"Certificate {cert_id}", c=cert,
+                      proof=queries.proof(int(cert_id)), node=queries.node(cert["node_id"]))
+
+    @app.get("/nodes/{node_id}", response_class=HTMLResponse, include_in_schema=False)
+    def node(node_id: str) -> HTMLResponse:
+        if not node_id.isdigit() or not 1 <= int(node_id) <= MAX_ID:
+            return missing(f"node {node_id!r}")
+        n = queries.node(int(node_id))
+        if n is None:
+            return missing(f"node {node_id}")
+        certs = queries.certificates(200, None, node=int(node_id))["items"][::-1]
+        pts = [(_utc(c["epoch_start_s"])[:13], c) for c in certs]
+        charts = [
+            Markup(line_chart([(k, c["energy_mj"] / 3.6e9) for k, c in pts], "Energy per epoch",
+                              "kWh")),
+            Markup(line_chart([(k, c["eco_score"]) for k, c in pts], "Eco Score trend", "0-100",
+                              color="#1565c0")),
+        ]
+        return render("node.html", title=f"Node {node_id}", n=n, charts=charts,
+                      certs=certs[::-1][:50])
+
+    @app.get("/address/{addr}", response_class=HTMLResponse, include_in_schema=False)
+    def address_page(addr: str) -> HTMLResponse:
+        try:
+            a = address("address", addr)
+        except ValidationError:
+            return missing(f"address {addr!r}")
+        return render("address.html", title=f"Address {a}", address=a,
+                      balance=queries.balance(a),
+                      transfers=queries.transfers(50, None, a)["items"])
+
+    @app.get("/search", include_in_schema=False)
+    def search(q: str = "") -> Response:
+        from ecoai_chain.api.routes_nodes import resolve
+
+        try:
+            hit = resolve(queries, q[:80]) if q.strip() else {"kind": "none"}
+        except ValidationError as e:
+            return render("error.html", 400, title="Search", message=e.reason, query=q)
+        if hit["kind"] == "none":
+            return render("error.html", 404, title="Search", message=f"nothing matches {q!r}",
+                          query=q)
+        return RedirectResponse(hit["url"], 303)
