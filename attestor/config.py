@@ -1,0 +1,180 @@
+"""Agent settings: pydantic-settings, ``ECOAI_`` prefix, precedence flag > env > TOML > default.
+
+``load_settings(config_path, **flags)``: flags are the CLI's explicit options (None = not
+given). The TOML file is flat (``key = value``), written by ``ecoai attestor init``.
+Secrets are never stored here: the key lives in the keystore, the push token in a file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict,
+                               TomlConfigSettingsSource)
+
+from ecoai_chain.errors import ConfigError
+
+DEFAULT_HOME = Path("~/.ecoai/attestor").expanduser()
+MAX_SLOTS = 64
+
+
+class AttestorSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ECOAI_", extra="ignore")
+
+    data_dir: Path = DEFAULT_HOME
+    region: str = "KR"
+    rpc_url: str = "http://127.0.0.1:8545"
+    deployment: Path | None = None            # manifest JSON written by `ecoai chain deploy`
+    workload_class: str = "llm-inference"
+    max_power_mw: int = Field(default=1_000_000, gt=0, lt=2**32)
+    metadata_uri: str = ""
+    node_id: int | None = None
+
+    window_s: int = Field(default=60, gt=0, lt=2**16)
+    slot_count: int = Field(default=60, gt=0, le=MAX_SLOTS)
+    sample_interval_s: float = Field(default=1.0, gt=0)
+    seal_delay_s: int = Field(default=0, ge=0)  # wait after an epoch ends before sealing
+
+    energy_source: Literal["nvml", "rapl", "replay"] = "nvml"
+    nvml_uuids: list[str] = []
+    rapl_root: Path = Path("/sys/class/powercap")
+    replay_path: Path | None = None
+    replay_energy_scale: str = "1"
+    replay_work_scale: str = "1"
+    replay_anchor_s: int = 0
+
+    work_source: Literal["none", "prometheus", "push", "replay"] = "none"
+    work_url: str = "http://127.0.0.1:8000/metrics"
+    work_metric: str = "vllm:generation_tokens_total"
+    work_labels: dict[str, str] = {}
+    push_port: int = Field(default=9465, ge=0, lt=65536)
+    push_token_file: Path | None = None
+
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9464, ge=0, lt=65536)  # 0 = no metrics endpoint
+    prover: Literal["snarkjs", "groth16py", "default"] = "default"
+    submit_max_attempts: int = Field(default=8, gt=0)
+    submit_backoff_s: float = Field(default=2.0, ge=0)
+    submit_backoff_max_s: float = Field(default=300.0, ge=0)
+    confirmations: int = Field(default=1, ge=0)
+    log_level: str = "INFO"
+
+    @field_validator("region", "workload_class")
+    @classmethod
+    def _ascii32(cls, v: str) -> str:
+        if not v or len(v.encode()) > 32 or not v.isascii():
+            raise ValueError("must be 1-32 ASCII characters")
+        return v
+
+    @model_validator(mode="after")
+    def _checks(self) -> AttestorSettings:
+        if self.energy_source == "replay" and self.replay_path is None:
+            raise ValueError("replay_path is required when energy_source = 'replay'")
+        if self.work_source == "replay" and self.replay_path is None:
+            raise ValueError("replay_path is required when work_source = 'replay'")
+        if self.work_source == "push" and self.push_token_file is None:
+            raise ValueError("push_token_file is required when work_source = 'push'")
+        if self.sample_interval_s > self.window_s:
+            raise ValueError("sample_interval_s must not exceed window_s")
+        return self
+
+    # -- derived paths ------------------------------------------------------------------
+    @property
+    def epoch_length_s(self) -> int:
+        return self.window_s * self.slot_count
+
+    @property
+    def keystore_dir(self) -> Path:
+        return self.data_dir / "keystore"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "attestor.db"
+
+    @property
+    def config_path(self) -> Path:
+        return self.data_dir / "config.toml"
+
+    def region_bytes32(self) -> bytes:
+        return self.region.encode().ljust(32, b"\0")
+
+    def workload_class_bytes32(self) -> bytes:
+        return self.workload_class.encode().ljust(32, b"\0")
+
+
+def load_settings(config_path: Path | None = None, **flags: Any) -> AttestorSettings:
+    """Settings from flags (non-None), ``ECOAI_*`` env, the TOML file, then defaults."""
+    toml = Path(config_path) if config_path else None
+
+    class _Settings(AttestorSettings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                       init_settings: PydanticBaseSettingsSource,
+                                       env_settings: PydanticBaseSettingsSource,
+                                       dotenv_settings: PydanticBaseSettingsSource,
+                                       file_secret_settings: PydanticBaseSettingsSource,
+                                       ) -> tuple[PydanticBaseSettingsSource, ...]:
+            srcs: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+            if toml is not None:
+                srcs.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+            return tuple(srcs)
+
+    if toml is not None and not toml.is_file():
+        raise ConfigError(f"config file {toml} does not exist (run `ecoai attestor init`)")
+    try:
+        return _Settings(**{k: v for k, v in flags.items() if v is not None})
+    except ValidationError as e:
+        first = e.errors()[0]
+        field = ".".join(str(x) for x in first["loc"]) or "settings"
+        raise ConfigError(f"{field}: {first['msg']}") from e
+    except ValueError as e:  # TOML syntax errors
+        raise ConfigError(f"config file {toml}: {e}") from e
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, Path):
+        return json.dumps(str(v))
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(x)}" for k, x in v.items()) + "}"
+    raise ConfigError(f"cannot write {type(v).__name__} to TOML")
+
+
+def write_config(settings: AttestorSettings, path: Path | None = None) -> Path:
+    path = Path(path or settings.config_path)
+    data = settings.model_dump(exclude_none=True)
+    lines = ["# EcoAI attestor configuration (written by `ecoai attestor init`).",
+             "# Precedence: command-line flag > ECOAI_* environment > this file > default.", ""]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in data.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def update_config(path: Path, **values: Any) -> None:
+    """Set top-level keys in an existing TOML file (used to record the node id)."""
+    import tomllib
+
+    text = path.read_text()
+    tomllib.loads(text)
+    out = []
+    seen = set()
+    for line in text.splitlines():
+        key = line.split("=", 1)[0].strip()
+        if key in values and "=" in line and not line.lstrip().startswith("#"):
+            out.append(f"{key} = {_toml_value(values[key])}")
+            seen.add(key)
+        else:
+            out.append(line)
+    out += [f"{k} = {_toml_value(v)}" for k, v in values.items() if k not in seen]
+    path.write_text("\n".join(out) + "\n")

@@ -1,0 +1,31 @@
+"""Prometheus metrics on their own registry (no import-time globals), served over HTTP."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.energy_joules = Counter("ecoai_energy_joules", "Energy booked into closed windows (J)",
+                                     registry=r)
+        self.power_watts = Gauge("ecoai_power_watts", "Power at the last sample (W)", registry=r)
+        self.windows = Counter("ecoai_windows", "Signed windows stored", ["kind"], registry=r)
+        self.epochs_pending = Gauge("ecoai_epochs_pending",
+                                    "Epochs in the outbox not yet confirmed or failed", registry=r)
+        self.epochs_submitted = Counter("ecoai_epochs_submitted",
+                                        "Epoch certificates confirmed on-chain", registry=r)
+        self.epochs_failed = Counter("ecoai_epochs_failed", "Epochs that failed for good",
+                                     registry=r)
+        self.last_submission = Gauge("ecoai_last_submission_timestamp_seconds",
+                                     "Unix time of the last confirmed submission", registry=r)
+        self.source_errors = Counter("ecoai_source_errors", "Failed source reads", ["source"],
+                                     registry=r)
+        self.tick_seconds = Gauge("ecoai_sample_duration_seconds",
+                                  "Wall time of the last sampling tick", registry=r)
+
+    def serve(self, host: str, port: int) -> object:
+        server, _thread = start_http_server(port, addr=host, registry=self.registry)
+        return server

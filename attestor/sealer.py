@@ -1,0 +1,168 @@
+"""Epoch sealing: stored windows -> slots -> EpochInput -> proof -> EIP-712 signature.
+
+Outbox states written here: ``sealed`` (slots fixed from the signed window log),
+``proving`` (intensity fetched, prover running; a crash here re-proves on restart),
+``proved`` (proof + signature stored; the `Submitter` takes over), or ``failed(reason)``
+(e.g. a slot above the registered max power: never clipped, never dropped).
+
+Which epochs: every epoch fully covered by the window log, starting at the first epoch
+boundary at or after both the log's first window and ``seal_from_s`` (set at registration),
+in order, none skipped. Windows missing inside an epoch cannot happen: the log is contiguous
+by construction (gap windows carry the counter difference across agent downtime). An epoch
+holding gap or estimated windows is sealed like any other and flagged in ``flags``.
+
+Backends are injected: ``prover`` (``.prove(EpochInput) -> ProofBundle``),
+``intensity_at(epoch_start_s) -> mg/kWh`` and ``sign(cert) -> bytes`` (EIP-712).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from attestor.logs import event
+from attestor.store import EpochRecord, Store, WindowRecord
+from ecoai_chain.errors import EcoAIError, ValidationError
+
+log = logging.getLogger("ecoai.attestor")
+
+
+def epoch_slots(windows: list[WindowRecord], epoch_start_s: int, window_s: int,
+                slot_count: int) -> tuple[list[int], list[int], list[str]]:
+    """(slot energies, slot work, flags); raises if a slot is missing or misaligned."""
+    if len(windows) != slot_count:
+        raise ValidationError("windows", f"epoch {epoch_start_s} has {len(windows)} windows, "
+                                         f"needs {slot_count}")
+    for i, w in enumerate(windows):
+        if w.start_s != epoch_start_s + i * window_s or w.end_s != w.start_s + window_s:
+            raise ValidationError("windows", f"slot {i} of epoch {epoch_start_s} is window "
+                                             f"[{w.start_s}, {w.end_s})")
+    flags = sorted({f for w in windows for f, on in (("gap", w.gap), ("estimated", w.estimated))
+                    if on})
+    return [w.energy_mj for w in windows], [w.work for w in windows], flags
+
+
+def certificate_fields(public: dict[str, int], workload_class: bytes) -> dict[str, Any]:
+    """The EIP-712 ``Certificate`` struct from the public values (pinned field order)."""
+    return {"nodeId": public["node_id"], "epochStart": public["epoch_start_s"],
+            "windowS": public["window_s"], "slotCount": public["slot_count"],
+            "root": public["root"], "energyMj": public["total_energy_mj"],
+            "work": public["total_work"], "carbonMg": public["carbon_mg"],
+            "intensityMgPerKwh": public["intensity_mg_per_kwh"],
+            "maxPowerMw": public["max_power_mw"], "workloadClass": workload_class}
+
+
+def build_epoch_input(rec: EpochRecord, seed: bytes) -> Any:
+    from ecoai_chain.zk.witness import EpochInput
+
+    data = json.loads(rec.public_json)
+    return EpochInput(node_id=rec.node_id, epoch_start_s=rec.epoch_start_s,
+                      window_s=rec.window_s, slot_energy_mj=data["slot_energy_mj"],
+                      slot_work=data["slot_work"],
+                      intensity_mg_per_kwh=data["intensity_mg_per_kwh"],
+                      max_power_mw=data["max_power_mw"], seed=seed)
+
+
+class Sealer:
+    def __init__(self, store: Store, seed: bytes, window_s: int, slot_count: int,
+                 max_power_mw: int, workload_class: bytes, prover: Any,
+                 intensity_at: Callable[[int], int], sign: Callable[[dict], bytes],
+                 clock: Callable[[], float] = time.time, seal_delay_s: int = 0) -> None:
+        self.store, self._seed = store, seed
+        self.window_s, self.slot_count = window_s, slot_count
+        self.epoch_s = window_s * slot_count
+        self.max_power_mw, self.workload_class = max_power_mw, workload_class
+        self.prover, self.intensity_at, self.sign = prover, intensity_at, sign
+        self.clock, self.seal_delay_s = clock, seal_delay_s
+
+    # -- which epochs ---------------------------------------------------------------------
+    def due_epochs(self) -> list[int]:
+        last = self.store.last_window()
+        if last is None:
+            return []
+        prev = self.store.last_epoch_start()
+        if prev is not None:
+            cand = prev + self.epoch_s
+        else:
+            first = self.store.windows(limit=1)[0].start_s
+            floor_s = max(first, int(self.store.get_meta("seal_from_s", "0") or 0))
+            cand = -(-floor_s // self.epoch_s) * self.epoch_s
+        out = []
+        now = self.clock()
+        while cand + self.epoch_s <= last.end_s and cand + self.epoch_s + self.seal_delay_s <= now:
+            out.append(cand)
+            cand += self.epoch_s
+        return out
+
+    # -- states -------------------------------------------------------------------------
+    def seal(self, node_id: int, epoch_start_s: int) -> EpochRecord:
+        wins = self.store.windows_between(epoch_start_s, epoch_start_s + self.epoch_s)
+        energy, work, flags = epoch_slots(wins, epoch_start_s, self.window_s, self.slot_count)
+        body = {"slot_energy_mj": energy, "slot_work": work, "max_power_mw": self.max_power_mw,
+                "window_hashes": [w.hash for w in wins]}
+        rec = self.store.add_epoch(EpochRecord(
+            epoch_start_s=epoch_start_s, state="sealed", node_id=node_id, window_s=self.window_s,
+            slot_count=self.slot_count, public_json=json.dumps(body), flags=",".join(flags)))
+        event(log, "epoch sealed", epoch_start_s=epoch_start_s, energy_mj=sum(energy),
+              work=sum(work), flags=rec.flags)
+        return rec
+
+    def prove(self, rec: EpochRecord) -> EpochRecord:
+        """sealed/proving -> proving -> proved (or failed with the reason)."""
+        data = json.loads(rec.public_json)
+        if "intensity_mg_per_kwh" not in data:
+            data["intensity_mg_per_kwh"] = int(self.intensity_at(rec.epoch_start_s))
+            rec = self.store.update_epoch(rec.epoch_start_s, state="proving",
+                                          public_json=json.dumps(data))
+        try:
+            inp = build_epoch_input(rec, self._seed)
+        except ValidationError as e:
+            event(log, "epoch cannot be proved", logging.ERROR, epoch_start_s=rec.epoch_start_s,
+                  error=str(e))
+            return self.store.update_epoch(rec.epoch_start_s, state="failed",
+                                           last_error=f"invalid epoch: {e}")
+        t0 = time.perf_counter()
+        bundle = self.prover.prove(inp)
+        public = inp.public_values()
+        cert = certificate_fields(public, self.workload_class)
+        sig = self.sign(cert)
+        data["public"] = {k: str(v) for k, v in public.items()}
+        event(log, "epoch proved", epoch_start_s=rec.epoch_start_s,
+              prove_s=round(time.perf_counter() - t0, 3), carbon_mg=public["carbon_mg"])
+        return self.store.update_epoch(rec.epoch_start_s, state="proved",
+                                       public_json=json.dumps(data), proof_json=bundle.to_json()
+                                       if isinstance(bundle.to_json(), str)
+                                       else json.dumps(bundle.to_json()),
+                                       signature=bytes(sig).hex())
+
+    def run_once(self, node_id: int | None) -> int:
+        """Seal what is due and prove what is sealed; returns how many epochs it advanced."""
+        n = 0
+        if node_id is not None:
+            for start in self.due_epochs():
+                self.seal(node_id, start)
+                n += 1
+        for rec in self.store.epochs(states=("sealed", "proving")):
+            try:
+                self.prove(rec)
+                n += 1
+            except EcoAIError as e:  # chain down for the intensity, prover failure: retry later
+                event(log, "proving deferred", logging.WARNING, epoch_start_s=rec.epoch_start_s,
+                      error=str(e))
+                self.store.update_epoch(rec.epoch_start_s, attempts=rec.attempts + 1,
+                                        last_error=str(e))
+                break
+        return n
+
+    def open_slot(self, epoch_start_s: int, index: int) -> dict:
+        rec = self.store.get_epoch(epoch_start_s)
+        if rec is None or "intensity_mg_per_kwh" not in json.loads(rec.public_json or "{}"):
+            raise ValidationError("epoch", f"epoch {epoch_start_s} has not been proved here")
+        if not 0 <= index < rec.slot_count:
+            raise ValidationError("slot", f"must be in [0, {rec.slot_count}), got {index}")
+        inp = build_epoch_input(rec, self._seed)
+        return {"epoch_start_s": epoch_start_s, "node_id": rec.node_id,
+                "root": str(inp.root), "opening": inp.slot_opening(index).to_json()}

@@ -1,0 +1,97 @@
+"""Signed, hash-chained window records.
+
+record hash = sha256(canonical JSON of the record body), where the body holds every field
+below except ``hash`` and ``signature`` and includes ``prev_hash`` (the previous record's
+hash; ``GENESIS_HASH`` for the first). Canonical JSON: keys sorted, no whitespace, integers
+and booleans only (no floats). The signature is EIP-191 ``personal_sign`` over the 32 hash
+bytes by the attestor key, so anyone can check a log with an Ethereum library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from ecoai_chain.errors import ValidationError
+
+GENESIS_HASH = "0" * 64
+RECORD_VERSION = 1
+BODY_FIELDS = ("version", "attestor", "seq", "start_s", "end_s", "energy_mj", "work",
+               "sample_count", "mean_power_mw", "max_power_mw", "source", "estimated", "gap",
+               "cursor", "prev_hash")
+
+
+def canonical_json(obj: Any) -> bytes:
+    def check(v: Any, path: str) -> None:
+        if isinstance(v, float):
+            raise ValidationError(path, "floats are not allowed in hashed records")
+        if isinstance(v, dict):
+            for k, x in v.items():
+                check(x, f"{path}.{k}")
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                check(x, f"{path}[{i}]")
+
+    check(obj, "record")
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def record_body(rec: dict) -> dict:
+    missing = [f for f in BODY_FIELDS if f not in rec]
+    if missing:
+        raise ValidationError("record", f"missing fields {missing}")
+    return {f: rec[f] for f in BODY_FIELDS}
+
+
+def record_hash(rec: dict) -> str:
+    return hashlib.sha256(canonical_json(record_body(rec))).hexdigest()
+
+
+def sign_hash(hash_hex: str, signer: Any) -> str:
+    """EIP-191 signature (hex, 65 bytes) over the 32 hash bytes; ``signer`` is a LocalAccount."""
+    from eth_account.messages import encode_defunct
+
+    return signer.sign_message(encode_defunct(primitive=bytes.fromhex(hash_hex))).signature.hex()
+
+
+def recover_signer(hash_hex: str, signature_hex: str) -> str:
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
+    return Account.recover_message(encode_defunct(primitive=bytes.fromhex(hash_hex)),
+                                   signature=bytes.fromhex(signature_hex.removeprefix("0x")))
+
+
+def seal_record(body: dict, signer: Any) -> dict:
+    """Return the record with ``hash`` and ``signature`` filled in."""
+    h = record_hash(body)
+    return {**record_body(body), "hash": h, "signature": sign_hash(h, signer)}
+
+
+def verify_chain(records: list[dict], attestor: str, prev_hash: str = GENESIS_HASH,
+                 check_signatures: bool = True) -> tuple[bool, str]:
+    """(ok, reason). Checks each hash, each prev link, seq continuity and each signer."""
+    expect_prev = prev_hash
+    expect_seq: int | None = None
+    for r in records:
+        where = f"window seq={r.get('seq')} start_s={r.get('start_s')}"
+        try:
+            h = record_hash(r)
+        except ValidationError as e:
+            return False, f"{where}: {e}"
+        if h != r.get("hash"):
+            return False, f"{where}: hash mismatch (stored {r.get('hash')}, computed {h})"
+        if r["prev_hash"] != expect_prev:
+            return False, f"{where}: prev_hash does not link to the previous record"
+        if expect_seq is not None and r["seq"] != expect_seq:
+            return False, f"{where}: seq gap (expected {expect_seq})"
+        if check_signatures:
+            try:
+                who = recover_signer(h, r["signature"])
+            except Exception as e:  # malformed signature bytes
+                return False, f"{where}: bad signature ({e})"
+            if who.lower() != attestor.lower():
+                return False, f"{where}: signed by {who}, expected {attestor}"
+        expect_prev, expect_seq = h, r["seq"] + 1
+    return True, "ok"

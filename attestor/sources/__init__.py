@@ -1,0 +1,55 @@
+"""Energy sources behind one protocol.
+
+Every source reports, per device, a *cumulative* energy counter in millijoules (exact where
+the hardware provides one; integrated from polled power and marked ``estimated`` where it
+does not) and, where known, the instantaneous power in milliwatts. Differences of two
+counter readings give exact energy over any span; the pipeline never integrates power
+itself. Counter resets are flagged on the sample (``reset=True``) and reported as events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class EnergySample:
+    """One reading of one device.
+
+    ``energy_mj`` is a cumulative counter (since driver load for NVML, since the zone's last
+    wrap for RAPL after unwrapping, since trace start for replay). ``t_mono_s`` is a
+    monotonic timestamp (``time.monotonic`` or the injected clock).
+    """
+
+    device_id: str
+    t_mono_s: float
+    energy_mj: int
+    power_mw: int | None = None
+    estimated: bool = False
+    reset: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SourceEvent:
+    """Something an operator should know about: a counter reset, a wrap, MIG, a lost GPU."""
+
+    kind: str
+    device_id: str
+    detail: dict = field(default_factory=dict)
+
+
+@runtime_checkable
+class EnergySource(Protocol):
+    """open() once, read() every sampling tick, close() at shutdown."""
+
+    name: str
+
+    def open(self) -> None: ...
+
+    def read(self) -> list[EnergySample]: ...
+
+    def close(self) -> None: ...
+
+    def drain_events(self) -> list[SourceEvent]: ...

@@ -1,0 +1,258 @@
+"""The agent's durable state: one SQLite file through sqlmodel.
+
+- ``windowrecord``: the signed, hash-chained window log (append-only).
+- ``epochrecord``: the submission outbox, one row per epoch, state machine
+  sealed -> proving -> proved -> submitted(tx hash) -> confirmed | failed(reason).
+- ``meta``: small key/value facts (node id, attestor address, settings the log depends on).
+
+Durability: WAL journal, ``synchronous=FULL`` (every commit is fsynced: a window that was
+reported closed survives power loss), and each window close -- including the gap windows of
+a restart -- is one transaction. Integrity: `verify()` re-derives every hash, link and
+signature; the daemon checks the tail at start and refuses to extend a broken chain.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from attestor.signing import GENESIS_HASH, RECORD_VERSION, seal_record, verify_chain
+from attestor.window import ClosedWindow
+from ecoai_chain.errors import EcoAIError
+
+EPOCH_STATES = ("sealed", "proving", "proved", "submitted", "confirmed", "failed")
+
+
+class StoreError(EcoAIError):
+    """The agent database is unreadable, corrupt, or would be made inconsistent."""
+
+
+class WindowRecord(SQLModel, table=True):
+    seq: int = Field(primary_key=True)
+    start_s: int = Field(index=True, unique=True)
+    end_s: int
+    energy_mj: int
+    work: int
+    sample_count: int
+    mean_power_mw: int
+    max_power_mw: int
+    source: str
+    estimated: bool
+    gap: bool
+    cursor_json: str
+    attestor: str
+    version: int = RECORD_VERSION
+    prev_hash: str
+    hash: str = Field(unique=True)
+    signature: str
+
+    def as_record(self) -> dict:
+        d = self.model_dump()
+        d["cursor"] = json.loads(d.pop("cursor_json"))
+        return d
+
+
+class EpochRecord(SQLModel, table=True):
+    epoch_start_s: int = Field(primary_key=True)
+    state: str = Field(index=True)
+    node_id: int
+    window_s: int
+    slot_count: int
+    public_json: str = ""        # public signals / certificate fields
+    proof_json: str = ""         # ProofBundle.to_json()
+    signature: str = ""          # EIP-712 signature, hex
+    tx_hash: str = ""
+    nonce: int | None = None
+    attempts: int = 0
+    last_error: str = ""
+    flags: str = ""              # e.g. "gap,estimated" -- honest notes about the epoch
+    created_s: int = 0
+    updated_s: int = 0
+
+
+class Meta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(f"sqlite:///{self.path}")
+        event.listen(self.engine, "connect", _on_connect)
+        try:
+            SQLModel.metadata.create_all(self.engine)
+            with self.engine.connect() as c:
+                c.exec_driver_sql("PRAGMA quick_check").fetchall()
+        except (DatabaseError, sqlite3.DatabaseError) as e:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({e.orig if hasattr(e, 'orig') else e})") from e
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- meta ---------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        with Session(self.engine) as s:
+            row = s.get(Meta, key)
+            return row.value if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with Session(self.engine) as s:
+            row = s.get(Meta, key) or Meta(key=key, value=value)
+            row.value = value
+            s.add(row)
+            s.commit()
+
+    # -- windows ------------------------------------------------------------------------
+    def last_window(self) -> WindowRecord | None:
+        with Session(self.engine) as s:
+            return s.exec(select(WindowRecord).order_by(WindowRecord.seq.desc()).limit(1)).first()
+
+    def append_windows(self, windows: Iterable[ClosedWindow], signer: Any, source: str,
+                       ) -> list[WindowRecord]:
+        """Sign and store closed windows in one transaction (all or nothing)."""
+        out = []
+        with Session(self.engine) as s:
+            last = s.exec(select(WindowRecord).order_by(WindowRecord.seq.desc()).limit(1)).first()
+            prev_hash = last.hash if last else GENESIS_HASH
+            seq = last.seq + 1 if last else 0
+            prev_end = last.end_s if last else None
+            for w in windows:
+                if prev_end is not None and w.start_s != prev_end:
+                    raise StoreError(f"window start_s={w.start_s} does not follow end_s={prev_end}")
+                body = {"version": RECORD_VERSION, "attestor": signer.address, "seq": seq,
+                        "start_s": w.start_s, "end_s": w.end_s, "energy_mj": w.energy_mj,
+                        "work": w.work, "sample_count": w.sample_count,
+                        "mean_power_mw": w.mean_power_mw, "max_power_mw": w.max_power_mw,
+                        "source": source, "estimated": w.estimated, "gap": w.gap,
+                        "cursor": dict(sorted(w.cursor.items())), "prev_hash": prev_hash}
+                rec = seal_record(body, signer)
+                row = WindowRecord(**{k: v for k, v in rec.items() if k != "cursor"},
+                                   cursor_json=json.dumps(rec["cursor"], sort_keys=True))
+                s.add(row)
+                out.append(row)
+                prev_hash, seq, prev_end = rec["hash"], seq + 1, w.end_s
+            try:
+                s.commit()
+            except IntegrityError as e:
+                raise StoreError(f"window already stored: {e.orig}") from e
+            for r in out:
+                s.refresh(r)
+        return out
+
+    def windows_between(self, start_s: int, end_s: int) -> list[WindowRecord]:
+        """Windows fully inside [start_s, end_s), oldest first."""
+        with Session(self.engine) as s:
+            return list(s.exec(select(WindowRecord)
+                               .where(WindowRecord.start_s >= start_s, WindowRecord.end_s <= end_s)
+                               .order_by(WindowRecord.start_s)))
+
+    def windows(self, after_seq: int = -1, limit: int | None = None) -> list[WindowRecord]:
+        with Session(self.engine) as s:
+            q = select(WindowRecord).where(WindowRecord.seq > after_seq).order_by(WindowRecord.seq)
+            if limit:
+                q = q.limit(limit)
+            return list(s.exec(q))
+
+    def recent_windows(self, n: int = 10) -> list[WindowRecord]:
+        with Session(self.engine) as s:
+            rows = s.exec(select(WindowRecord).order_by(WindowRecord.seq.desc()).limit(n))
+            return list(reversed(list(rows)))
+
+    def verify(self, attestor: str | None = None, tail: int | None = None,
+               check_signatures: bool = True) -> tuple[bool, str, int]:
+        """(ok, reason, rows checked) over the whole log, or its last ``tail`` rows."""
+        with Session(self.engine) as s:
+            if tail:
+                rows = list(reversed(list(s.exec(
+                    select(WindowRecord).order_by(WindowRecord.seq.desc()).limit(tail + 1)))))
+            else:
+                rows = list(s.exec(select(WindowRecord).order_by(WindowRecord.seq)))
+        if not rows:
+            return True, "empty", 0
+        recs = []
+        for r in rows:
+            try:
+                recs.append(r.as_record())
+            except (ValueError, TypeError) as e:
+                return False, f"window seq={r.seq}: unreadable row ({e})", len(recs)
+        prev = GENESIS_HASH
+        if tail and rows[0].seq > 0:
+            prev, recs = recs[0]["hash"], recs[1:]
+            if len(recs) == 0:
+                return True, "ok", 0
+        who = attestor or recs[0]["attestor"]
+        ok, why = verify_chain(recs, who, prev, check_signatures=check_signatures)
+        if ok:
+            for a, b in zip(recs, recs[1:], strict=False):
+                if b["start_s"] != a["end_s"]:
+                    return False, f"window seq={b['seq']}: starts at {b['start_s']}, previous ended {a['end_s']}", len(recs)
+        return ok, why, len(recs)
+
+    def require_intact(self, attestor: str, tail: int = 1000) -> None:
+        ok, why, _n = self.verify(attestor, tail=tail)
+        if not ok:
+            raise StoreError(f"{self.path}: window log is corrupt: {why}. Refusing to extend it; "
+                             "nothing was changed (inspect with `ecoai attestor export --verify`)")
+
+    # -- epochs (outbox) ----------------------------------------------------------------
+    def get_epoch(self, epoch_start_s: int) -> EpochRecord | None:
+        with Session(self.engine) as s:
+            return s.get(EpochRecord, epoch_start_s)
+
+    def add_epoch(self, rec: EpochRecord) -> EpochRecord:
+        now = int(time.time())
+        rec.created_s = rec.created_s or now
+        rec.updated_s = now
+        with Session(self.engine) as s:
+            s.add(rec)
+            try:
+                s.commit()
+            except IntegrityError as e:
+                raise StoreError(f"epoch {rec.epoch_start_s} already in the outbox") from e
+            s.refresh(rec)
+            return rec
+
+    def update_epoch(self, epoch_start_s: int, **fields: Any) -> EpochRecord:
+        if "state" in fields and fields["state"] not in EPOCH_STATES:
+            raise StoreError(f"epoch state {fields['state']!r} is not one of {EPOCH_STATES}")
+        with Session(self.engine) as s:
+            rec = s.get(EpochRecord, epoch_start_s)
+            if rec is None:
+                raise StoreError(f"epoch {epoch_start_s} is not in the outbox")
+            for k, v in fields.items():
+                setattr(rec, k, v)
+            rec.updated_s = int(time.time())
+            s.add(rec)
+            s.commit()
+            s.refresh(rec)
+            return rec
+
+    def epochs(self, states: Iterable[str] | None = None) -> list[EpochRecord]:
+        with Session(self.engine) as s:
+            q = select(EpochRecord).order_by(EpochRecord.epoch_start_s)
+            if states is not None:
+                q = q.where(EpochRecord.state.in_(list(states)))
+            return list(s.exec(q))
+
+    def last_epoch_start(self) -> int | None:
+        with Session(self.engine) as s:
+            r = s.exec(select(EpochRecord).order_by(EpochRecord.epoch_start_s.desc()).limit(1)).first()
+            return r.epoch_start_s if r else None
