@@ -1,0 +1,118 @@
+"""Work sources against real local HTTP servers (no mocks of httpx)."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from attestor.work import SeriesAccumulator, counter_increment
+from attestor.work.prometheus import PrometheusWorkSource, parse_counter
+from attestor.work.push import PushWorkSource
+from ecoai_chain.errors import ConfigError, SourceError
+
+PAGE = (Path(__file__).parent / "data" / "vllm_metrics.txt").read_text()
+
+
+@pytest.fixture
+def metrics_server():
+    state = {"a": 1000.0, "b": 500.0, "status": 200}
+
+    class H(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            body = PAGE.replace("{GEN_A}", repr(state["a"])).replace("{GEN_B}", repr(state["b"]))
+            data = body.encode()
+            self.send_response(state["status"])
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/metrics", state
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_counter_increment_semantics():
+    assert counter_increment(None, 5) == (0, False)
+    assert counter_increment(5, 9) == (4, False)
+    assert counter_increment(9, 2) == (2, True)
+
+
+def test_parse_sums_matching_series_only():
+    text = PAGE.replace("{GEN_A}", "10.0").replace("{GEN_B}", "32.0")
+    assert sum(parse_counter(text, "vllm:generation_tokens_total").values()) == 42
+    assert list(parse_counter(text, "vllm:generation_tokens_total", {"engine": "1"}).values()) == [32]
+
+
+def test_prometheus_source_reads_and_survives_resets(metrics_server):
+    url, state = metrics_server
+    src = PrometheusWorkSource(url, http=httpx)
+    src.open()
+    assert src.read() == 1500
+    state["a"] = 1100.0
+    assert src.read() == 1600
+    state["b"] = 20.0  # engine 1 restarted: its counter began again from zero
+    assert src.read() == 1620
+    assert src.resets == 1
+    state["b"] = 25.0
+    assert src.read() == 1625
+    src.close()
+
+
+def test_prometheus_label_filter_and_errors(metrics_server):
+    url, state = metrics_server
+    src = PrometheusWorkSource(url, labels={"engine": "0"}, http=httpx)
+    src.open()
+    assert src.read() == 1000
+    state["status"] = 500
+    with pytest.raises(SourceError, match="GET .* failed"):
+        src.read()
+    state["status"] = 200
+    missing = PrometheusWorkSource(url, metric="tgi_request_generated_tokens_total", http=httpx)
+    with pytest.raises(SourceError, match="no series named tgi_request"):
+        missing.open()
+
+
+def test_push_source_authenticates_and_handles_resets():
+    token = "t" * 24
+    src = PushWorkSource(token=token, port=0)
+    src.open()
+    try:
+        with httpx.Client() as c:
+            auth = {"Authorization": f"Bearer {token}"}
+            assert c.post(src.url, json={"counter": 100}).status_code == 401
+            assert c.post(src.url, json={"counter": 100},
+                          headers={"Authorization": "Bearer wrong"}).status_code == 401
+            assert c.post(src.url, json={"counter": 100}, headers=auth).json() == {"total": 100}
+            assert c.post(src.url, json={"counter": 130}, headers=auth).json() == {"total": 130}
+            # pusher restarted: its counter starts again from zero
+            assert c.post(src.url, json={"counter": 5}, headers=auth).json() == {"total": 135}
+            assert c.post(src.url, json={"increment": 10}, headers=auth).json() == {"total": 145}
+            r = c.post(src.url, json={"counter": -1}, headers=auth)
+            assert r.status_code == 400 and "counter" in r.json()["error"]
+            assert c.post(src.url, content=b"nope", headers=auth).status_code == 400
+        assert src.read() == 145
+    finally:
+        src.close()
+
+
+def test_push_source_refuses_weak_token_and_public_bind():
+    with pytest.raises(ConfigError, match="push_token"):
+        PushWorkSource(token="short")
+    with pytest.raises(ConfigError, match="loopback"):
+        PushWorkSource(token="x" * 20, host="0.0.0.0")
+
+
+def test_series_accumulator_first_reading_counts_as_is():
+    acc = SeriesAccumulator()
+    assert acc.update({"a": 10}) == 10
+    assert acc.update({"a": 12, "b": 3}) == 15
