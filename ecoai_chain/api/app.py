@@ -31,6 +31,8 @@ from ecoai_chain.api.verify import CertificateVerifier
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.indexer.db import make_engine
 
+API_PREFIX = "/api/v1"
+
 
 def _field_of(err: dict) -> str:
     loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body", "header")]
@@ -63,6 +65,8 @@ class _Metrics:
             await self.app(scope, receive, _send)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
+            if scope["path"].startswith(API_PREFIX + "/") and not route.startswith(API_PREFIX):
+                route = API_PREFIX + route  # included routers report their unprefixed path
             self.requests.labels(route, str(status[0])).inc()
             self.latency.labels(route).observe(time.perf_counter() - start)
 
@@ -111,7 +115,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from ecoai_chain.api.routes_nodes import router as nodes
 
     for r in (nodes, certificates, credits):
-        app.include_router(r, prefix="/api/v1")
+        app.include_router(r, prefix=API_PREFIX)
 
     from ecoai_chain.explorer.pages import register as register_explorer
 

@@ -1,0 +1,104 @@
+"""A real chain world for API tests, built once per session: anvil, GreenProof + EcoCredit
+deployed by `deploy_all`, nodes registered/activated/suspended and region intensities set
+through GreenProof itself, Eco Credit mints and transfers, certificate events -- all indexed
+by the real indexer into a real SQLite file.
+
+Certificate events: GreenProof certificates need real Groth16 proofs, and the prover had not
+landed when this was written; the CertificateSubmitted rows come from the bench emitter
+(same event signature, followed as a third contract) and carry no calldata, so /proof reports
+``available: false`` for them. See the report for this deviation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from eth_account import Account
+from web3 import HTTPProvider, Web3
+
+from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.deployment import deploy_all
+from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.tx import deploy, send_tx
+from ecoai_chain.indexer.db import make_engine
+from ecoai_chain.indexer.follower import Indexer, IndexerConfig
+from ecoai_chain.indexer.rpc import JsonRpc
+from ecoai_chain.indexer.store import IndexStore
+
+ECO = 10**18
+EPOCH0 = 1_700_006_400  # a multiple of 3600
+
+
+def b32(s: str) -> bytes:
+    return s.encode().ljust(32, b"\0")
+
+
+@dataclass
+class World:
+    anvil: Anvil
+    w3: Web3
+    db_url: str
+    accounts: list
+    green_proof: object
+    eco: object
+    emitter: object
+    indexer: Indexer
+
+    def tx(self, fn, account=None):
+        account = account or self.accounts[0]
+        tx = fn.build_transaction({"from": account.address})
+        tx["gas"] = max(tx["gas"] * 2, 300_000)  # see tests/indexer/conftest.py
+        return send_tx(self.w3, account, tx)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory):
+    accounts = [Account.from_key(dev_private_key(i)) for i in range(6)]
+    admin, op1, op2, att1, att2, holder = accounts
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('api')}/index.db"
+    with Anvil() as node:
+        w3 = Web3(HTTPProvider(node.rpc_url, request_kwargs={"timeout": 30}))
+        emitter = deploy(w3, admin, load_artifact("CertificateEventEmitter",
+                                                  "bench/CertificateEventEmitter.sol"))
+        start = w3.eth.block_number
+        dep = deploy_all(w3, admin, 3600, verifier=emitter.address)
+        gp = w3.eth.contract(address=dep.green_proof, abi=load_artifact("GreenProof").abi)
+        eco = w3.eth.contract(address=dep.eco_credit, abi=load_artifact("EcoCredit").abi)
+        world = World(node, w3, db_url, accounts, gp, eco, emitter, None)  # type: ignore[arg-type]
+        world.tx(gp.functions.setRegionIntensity(b32("KR"), 415_000, 0))
+        world.tx(gp.functions.setRegionIntensity(b32("DE"), 380_000, 0))
+        world.tx(gp.functions.registerNode(att1.address, b32("KR"), 700_000_000, "ipfs://n1"), op1)
+        world.tx(gp.functions.registerNode(att2.address, b32("DE"), 400_000_000, "ipfs://n2"), op2)
+        world.tx(gp.functions.activateNode(1))
+        world.tx(gp.functions.activateNode(2))
+        world.tx(gp.functions.suspendNode(2, "audit pending"))
+        world.tx(emitter.functions.emitCertificates(1, EPOCH0, 30))    # ids 1..30, node 1
+        world.tx(emitter.functions.emitCertificates(2, EPOCH0, 12))    # ids 31..42, node 2
+        minter = eco.functions.MINTER_ROLE().call()
+        world.tx(eco.functions.grantRole(minter, admin.address))
+        world.tx(eco.functions.mint(op1.address, 7 * ECO))
+        world.tx(eco.functions.mint(op2.address, 3 * ECO))
+        world.tx(eco.functions.transfer(holder.address, 2 * ECO), op1)
+        cfg = IndexerConfig(
+            addresses=[dep.green_proof, dep.eco_credit, emitter.address],
+            abis=[gp.abi, eco.abi], start_block=start, confirmations=0,
+            chain_id=w3.eth.chain_id, submit_abi=gp.abi)
+        rpc = JsonRpc(node.rpc_url)
+        world.indexer = Indexer(rpc, IndexStore(make_engine(db_url)), cfg)
+        world.indexer.sync()
+        yield world
+        rpc.close()
+
+
+@pytest.fixture(scope="session")
+def client(world):
+    from fastapi.testclient import TestClient
+
+    from ecoai_chain.api.app import create_app
+    from ecoai_chain.api.settings import ApiSettings
+
+    app = create_app(ApiSettings(db_url=world.db_url, cors_origins=["https://dao.example"],
+                                 verify_rate_per_min=60, verify_burst=3))
+    with TestClient(app) as c:
+        yield c
