@@ -1,0 +1,206 @@
+"""Deploy Groth16Verifier + EcoCredit + GreenProof from compiled artifacts, and the manifest.
+
+Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
+
+    {"chain_id", "rpc_url", "deployer", "block_number",
+     "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...}, "Groth16Verifier": {...}},
+     "epoch_length_s", "vkey_sha256", "zkey_sha256"}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import is_address, to_checksum_address
+from web3 import Web3
+
+from ecoai_chain.chain.artifacts import Artifact, load_artifact
+from ecoai_chain.chain.tx import send_tx
+from ecoai_chain.errors import ConfigError, ToolchainError
+from ecoai_chain.toolchain import project_root
+
+CONTRACT_NAMES = ("Groth16Verifier", "EcoCredit", "GreenProof")
+
+
+@dataclass(frozen=True)
+class ContractRef:
+    address: str
+    block: int
+
+
+@dataclass(frozen=True)
+class Deployment:
+    chain_id: int
+    rpc_url: str
+    deployer: str
+    block_number: int
+    contracts: dict[str, ContractRef]
+    epoch_length_s: int
+    vkey_sha256: str | None = None
+    zkey_sha256: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def address(self, name: str) -> str:
+        try:
+            return self.contracts[name].address
+        except KeyError as e:
+            raise ConfigError(f"deployment manifest has no contract {name!r}") from e
+
+    @property
+    def green_proof(self) -> str:
+        return self.address("GreenProof")
+
+    @property
+    def eco_credit(self) -> str:
+        return self.address("EcoCredit")
+
+    @property
+    def verifier(self) -> str:
+        return self.address("Groth16Verifier")
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        data["contracts"] = {k: asdict(v) for k, v in self.contracts.items()}
+        return data
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), indent=2) + "\n")
+        return path
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Deployment:
+        try:
+            contracts = {}
+            for name, ref in data["contracts"].items():
+                if not is_address(ref["address"]):
+                    raise ConfigError(f"manifest contracts.{name}.address is not an address")
+                contracts[name] = ContractRef(to_checksum_address(ref["address"]), int(ref["block"]))
+            for name in CONTRACT_NAMES:
+                if name not in contracts:
+                    raise ConfigError(f"manifest contracts.{name} is missing")
+            return cls(
+                chain_id=int(data["chain_id"]),
+                rpc_url=str(data.get("rpc_url") or ""),
+                deployer=str(data["deployer"]),
+                block_number=int(data["block_number"]),
+                contracts=contracts,
+                epoch_length_s=int(data["epoch_length_s"]),
+                vkey_sha256=data.get("vkey_sha256"),
+                zkey_sha256=data.get("zkey_sha256"),
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            raise ConfigError(f"deployment manifest is malformed: {e!r}") from e
+
+
+def load_manifest(path: str | Path) -> Deployment:
+    """Read a manifest written by `Deployment.save` / ``ecoai chain deploy``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"deployment manifest {path} does not exist (run `ecoai chain deploy`)")
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"deployment manifest {path} is not JSON: {e}") from e
+    return Deployment.from_json(data)
+
+
+def sha256_file(path: Path | None) -> str | None:
+    if path is None or not Path(path).is_file():
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def default_key_paths() -> tuple[Path | None, Path | None]:
+    """(vkey, zkey) of the committed final trusted setup (circuits/setup, made by `ecoai zk setup`)."""
+    setup = project_root() / "circuits" / "setup"
+    vkey, zkey = setup / "verification_key.json", setup / "green_proof.zkey"
+    return (vkey if vkey.is_file() else None), (zkey if zkey.is_file() else None)
+
+
+def deploy_all(
+    w3: Web3,
+    account: LocalAccount,
+    epoch_length_s: int,
+    verifier: str | None = None,
+    *,
+    admin: str | None = None,
+    rpc_url: str | None = None,
+    vkey_path: Path | None = None,
+    zkey_path: Path | None = None,
+) -> Deployment:
+    """Deploy (or reuse ``verifier``) the verifier, EcoCredit and GreenProof; wire the roles.
+
+    ``admin`` (default: the deployer) receives every GreenProof role and EcoCredit's admin role;
+    GreenProof receives EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
+    """
+    if isinstance(epoch_length_s, bool) or not isinstance(epoch_length_s, int) or epoch_length_s <= 0:
+        raise ConfigError(f"epoch_length_s must be a positive integer, got {epoch_length_s!r}")
+    admin = to_checksum_address(admin or account.address)
+    refs: dict[str, ContractRef] = {}
+
+    if verifier is None:
+        try:
+            artifact = load_artifact("Groth16Verifier")
+        except ToolchainError as e:
+            raise ToolchainError(
+                "Groth16Verifier artifact missing: generate contracts/generated/Groth16Verifier.sol "
+                "(ZK setup) and run `make build`"
+            ) from e
+        _, refs["Groth16Verifier"] = _deploy(w3, account, artifact)
+    else:
+        if not is_address(verifier):
+            raise ConfigError(f"verifier must be an address, got {verifier!r}")
+        refs["Groth16Verifier"] = ContractRef(to_checksum_address(verifier), 0)
+
+    eco, refs["EcoCredit"] = _deploy(w3, account, load_artifact("EcoCredit"), account.address)
+    gp, refs["GreenProof"] = _deploy(
+        w3, account, load_artifact("GreenProof"),
+        admin, eco.address, refs["Groth16Verifier"].address, epoch_length_s,
+    )
+
+    for role in ("MINTER_ROLE", "CLAWBACK_ROLE"):
+        role_id = getattr(eco.functions, role)().call()
+        send_tx(w3, account, eco.functions.grantRole(role_id, gp.address).build_transaction(
+            {"from": account.address}))
+    if admin != account.address:
+        admin_role = eco.functions.DEFAULT_ADMIN_ROLE().call()
+        send_tx(w3, account, eco.functions.grantRole(admin_role, admin).build_transaction(
+            {"from": account.address}))
+        send_tx(w3, account, eco.functions.renounceRole(admin_role, account.address).build_transaction(
+            {"from": account.address}))
+
+    found_vkey, found_zkey = default_key_paths()
+    return Deployment(
+        chain_id=w3.eth.chain_id,
+        rpc_url=rpc_url or _provider_url(w3),
+        deployer=account.address,
+        block_number=w3.eth.block_number,
+        contracts=refs,
+        epoch_length_s=epoch_length_s,
+        vkey_sha256=sha256_file(vkey_path or found_vkey),
+        zkey_sha256=sha256_file(zkey_path or found_zkey),
+    )
+
+
+def _deploy(w3: Web3, account: LocalAccount, artifact: Artifact, *args: Any):
+    """Like `tx.deploy`, but also returns where (address, block) the contract was created."""
+    factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    receipt = send_tx(w3, account, factory.constructor(*args).build_transaction({"from": account.address}))
+    address = receipt["contractAddress"]
+    return w3.eth.contract(address=address, abi=artifact.abi), ContractRef(address, receipt["blockNumber"])
+
+
+def _provider_url(w3: Web3) -> str:
+    return str(getattr(w3.provider, "endpoint_uri", "") or "")

@@ -1,0 +1,176 @@
+"""EIP-712 typed data for GreenProof: the signed `Certificate` and `RotateAttestor`.
+
+Domain: {name: "GreenProof", version: "1", chainId, verifyingContract: GreenProof}. The struct
+layout is pinned (notes/common.md) and equal to ``IGreenProof.Certificate``; the contract
+recomputes the digest and recovers the attestor, so a signature is bound to one chain and one
+contract.
+
+A certificate dict may use the contract's field names (``nodeId``, ``energyMj``...) or the
+public-signal names of ``core/public_signals.json`` (``node_id``, ``total_energy_mj``...), plus
+``workloadClass`` / ``workload_class`` (bytes32, ``0x``-hex, or an ASCII code such as
+``"llm-inference"``, right-padded with zeros like ethers' ``encodeBytes32String``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_utils import to_checksum_address
+
+from ecoai_chain.core.signals import signal_table
+from ecoai_chain.core.units import require_uint
+from ecoai_chain.errors import ValidationError
+
+DOMAIN_NAME = "GreenProof"
+DOMAIN_VERSION = "1"
+
+CERTIFICATE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("nodeId", "uint256"),
+    ("epochStart", "uint256"),
+    ("windowS", "uint256"),
+    ("slotCount", "uint256"),
+    ("root", "uint256"),
+    ("energyMj", "uint256"),
+    ("work", "uint256"),
+    ("carbonMg", "uint256"),
+    ("intensityMgPerKwh", "uint256"),
+    ("maxPowerMw", "uint256"),
+    ("workloadClass", "bytes32"),
+)
+ROTATE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("nodeId", "uint256"),
+    ("newAttestor", "address"),
+    ("nonce", "uint256"),
+)
+_EIP712_DOMAIN = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+
+
+def bytes32_string(value: str | bytes, field: str = "value") -> bytes:
+    """``"KR"`` -> b"KR" + 30 zero bytes (ethers ``encodeBytes32String``); bytes32 passes through;
+    a ``0x`` + 64-hex string is decoded."""
+    if isinstance(value, str):
+        if value.startswith("0x") and len(value) == 66:
+            try:
+                return bytes.fromhex(value[2:])
+            except ValueError as e:
+                raise ValidationError(field, f"bad hex: {value!r}") from e
+        try:
+            raw = value.encode("ascii")
+        except UnicodeEncodeError as e:
+            raise ValidationError(field, f"must be ASCII, got {value!r}") from e
+    elif isinstance(value, bytes | bytearray):
+        raw = bytes(value)
+    else:
+        raise ValidationError(field, f"must be str or bytes, got {type(value).__name__}")
+    if len(raw) > 32:
+        raise ValidationError(field, f"must fit 32 bytes, got {len(raw)}")
+    return raw.ljust(32, b"\0")
+
+
+def bytes32_to_string(value: bytes) -> str:
+    """Inverse of `bytes32_string` for ASCII codes (trailing zeros stripped)."""
+    return bytes(value).rstrip(b"\0").decode("ascii", errors="replace")
+
+
+def certificate_struct(cert: dict[str, Any]) -> dict[str, Any]:
+    """Normalise a certificate dict to the contract's field names (ints and a bytes32)."""
+    aliases = {spec.solidity: spec.name for spec in signal_table()}
+    out: dict[str, Any] = {}
+    for name, typ in CERTIFICATE_FIELDS:
+        if typ == "bytes32":
+            raw = cert.get("workloadClass", cert.get("workload_class"))
+            if raw is None:
+                raise ValidationError("workload_class", "missing")
+            out[name] = bytes32_string(raw, "workload_class")
+            continue
+        py = aliases[name]
+        value = cert.get(name, cert.get(py))
+        if value is None:
+            raise ValidationError(py, "missing certificate field")
+        out[name] = require_uint(py, value)
+    return out
+
+
+def _domain(chain_id: int, verifying_contract: str) -> dict[str, Any]:
+    return {
+        "name": DOMAIN_NAME,
+        "version": DOMAIN_VERSION,
+        "chainId": require_uint("chain_id", chain_id),
+        "verifyingContract": to_checksum_address(verifying_contract),
+    }
+
+
+def certificate_typed_data(chain_id: int, verifying_contract: str, cert: dict[str, Any]) -> dict:
+    """The full EIP-712 message (domain, types, primaryType, message) for ``cert``."""
+    return {
+        "types": {
+            "EIP712Domain": _EIP712_DOMAIN,
+            "Certificate": [{"name": n, "type": t} for n, t in CERTIFICATE_FIELDS],
+        },
+        "primaryType": "Certificate",
+        "domain": _domain(chain_id, verifying_contract),
+        "message": certificate_struct(cert),
+    }
+
+
+def rotate_attestor_typed_data(
+    chain_id: int, verifying_contract: str, node_id: int, new_attestor: str, nonce: int
+) -> dict:
+    """EIP-712 message the CURRENT attestor signs to authorise ``rotateAttestor``."""
+    return {
+        "types": {
+            "EIP712Domain": _EIP712_DOMAIN,
+            "RotateAttestor": [{"name": n, "type": t} for n, t in ROTATE_FIELDS],
+        },
+        "primaryType": "RotateAttestor",
+        "domain": _domain(chain_id, verifying_contract),
+        "message": {
+            "nodeId": require_uint("node_id", node_id, 64),
+            "newAttestor": to_checksum_address(new_attestor),
+            "nonce": require_uint("nonce", nonce, 64),
+        },
+    }
+
+
+def _account(private_key_or_account: Any):
+    if hasattr(private_key_or_account, "sign_message"):
+        return private_key_or_account
+    return Account.from_key(private_key_or_account)
+
+
+def sign_typed_data(private_key_or_account: Any, typed_data: dict) -> bytes:
+    """65-byte r || s || v signature of a full typed-data message."""
+    signed = _account(private_key_or_account).sign_message(encode_typed_data(full_message=typed_data))
+    return bytes(signed.signature)
+
+
+def sign_certificate(
+    private_key_or_account: Any, chain_id: int, verifying_contract: str, cert: dict[str, Any]
+) -> bytes:
+    """The attestor's 65-byte signature over ``cert`` for GreenProof at ``verifying_contract``."""
+    return sign_typed_data(
+        private_key_or_account, certificate_typed_data(chain_id, verifying_contract, cert)
+    )
+
+
+def recover_certificate_signer(
+    chain_id: int, verifying_contract: str, cert: dict[str, Any], signature: bytes
+) -> str:
+    """The checksummed address that signed ``cert`` under this domain."""
+    message = encode_typed_data(full_message=certificate_typed_data(chain_id, verifying_contract, cert))
+    return Account.recover_message(message, signature=bytes(signature))
+
+
+def certificate_digest(chain_id: int, verifying_contract: str, cert: dict[str, Any]) -> bytes:
+    """The 32-byte EIP-712 digest the contract recovers the signer from."""
+    from eth_utils import keccak
+
+    m = encode_typed_data(full_message=certificate_typed_data(chain_id, verifying_contract, cert))
+    return keccak(b"\x19" + m.version + m.header + m.body)

@@ -1,0 +1,67 @@
+"""Deployer / admin keys for the chain CLI: an encrypted V3 keystore file, or anvil's dev keys.
+
+Dev keys are public (anvil's mnemonic) and refused on any chain but a local one (31337, 1337).
+Keystore files readable by group or others are refused. Keys are never printed or logged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from ecoai_chain.chain.devnet import dev_private_key
+from ecoai_chain.errors import ConfigError, KeystoreError
+
+LOCAL_CHAIN_IDS = frozenset({31337, 1337})
+PASSWORD_ENV = "ECOAI_KEYSTORE_PASSWORD"
+
+
+def dev_account(index: int, chain_id: int) -> LocalAccount:
+    """Anvil's development account ``index``, only on a local chain."""
+    if chain_id not in LOCAL_CHAIN_IDS:
+        raise ConfigError(
+            f"--dev-account uses a publicly known key and is only allowed on a local chain "
+            f"(chain id 31337 or 1337); this RPC reports chain id {chain_id}: use --key-file")
+    if index < 0:
+        raise ConfigError(f"--dev-account must be >= 0, got {index}")
+    return Account.from_key(dev_private_key(index))
+
+
+def read_password(password_file: Path | None) -> str:
+    if password_file is not None:
+        try:
+            password = Path(password_file).read_text().rstrip("\n")
+        except OSError as e:
+            raise KeystoreError(f"password file {password_file}: {e.strerror}") from e
+    elif os.environ.get(PASSWORD_ENV):
+        password = os.environ[PASSWORD_ENV]
+    else:
+        import typer
+
+        password = typer.prompt("Keystore password", hide_input=True)
+    if not password:
+        raise KeystoreError("keystore password is empty")
+    return password
+
+
+def keystore_account(path: Path, password: str) -> LocalAccount:
+    """Decrypt a V3 keystore JSON file (owner-only permissions required)."""
+    path = Path(path)
+    if not path.is_file():
+        raise KeystoreError(f"keystore {path} does not exist")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise KeystoreError(f"{path} has mode {mode:04o}: group/other may read it (chmod 0600 {path})")
+    try:
+        encrypted = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise KeystoreError(f"{path} is not a readable keystore: {e}") from e
+    try:
+        return Account.from_key(Account.decrypt(encrypted, password))
+    except ValueError as e:
+        raise KeystoreError(f"{path}: wrong keystore password (or corrupted keystore)") from e
