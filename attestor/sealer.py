@@ -102,6 +102,7 @@ class Sealer:
         wins = self.store.windows_between(epoch_start_s, epoch_start_s + self.epoch_s)
         energy, work, flags = epoch_slots(wins, epoch_start_s, self.window_s, self.slot_count)
         body = {"slot_energy_mj": energy, "slot_work": work, "max_power_mw": self.max_power_mw,
+                "workload_class_hex": self.workload_class.hex(),
                 "window_hashes": [w.hash for w in wins]}
         rec = self.store.add_epoch(EpochRecord(
             epoch_start_s=epoch_start_s, state="sealed", node_id=node_id, window_s=self.window_s,
@@ -133,9 +134,8 @@ class Sealer:
         event(log, "epoch proved", epoch_start_s=rec.epoch_start_s,
               prove_s=round(time.perf_counter() - t0, 3), carbon_mg=public["carbon_mg"])
         return self.store.update_epoch(rec.epoch_start_s, state="proved",
-                                       public_json=json.dumps(data), proof_json=bundle.to_json()
-                                       if isinstance(bundle.to_json(), str)
-                                       else json.dumps(bundle.to_json()),
+                                       public_json=json.dumps(data),
+                                       proof_json=json.dumps(bundle.to_json()),
                                        signature=bytes(sig).hex())
 
     def run_once(self, node_id: int | None) -> int:
@@ -157,12 +157,15 @@ class Sealer:
                 break
         return n
 
-    def open_slot(self, epoch_start_s: int, index: int) -> dict:
-        rec = self.store.get_epoch(epoch_start_s)
-        if rec is None or "intensity_mg_per_kwh" not in json.loads(rec.public_json or "{}"):
-            raise ValidationError("epoch", f"epoch {epoch_start_s} has not been proved here")
-        if not 0 <= index < rec.slot_count:
-            raise ValidationError("slot", f"must be in [0, {rec.slot_count}), got {index}")
-        inp = build_epoch_input(rec, self._seed)
-        return {"epoch_start_s": epoch_start_s, "node_id": rec.node_id,
-                "root": str(inp.root), "opening": inp.slot_opening(index).to_json()}
+
+def open_slot(store: Store, seed: bytes, epoch_start_s: int, index: int) -> dict:
+    """Reveal one slot (energy, work, salt, leaf, Merkle path) of a proved epoch as JSON."""
+    rec = store.get_epoch(epoch_start_s)
+    if rec is None or "intensity_mg_per_kwh" not in json.loads(rec.public_json or "{}"):
+        raise ValidationError("epoch", f"epoch {epoch_start_s} has not been proved by this agent")
+    if not 0 <= index < rec.slot_count:
+        raise ValidationError("slot", f"must be in [0, {rec.slot_count}), got {index}")
+    inp = build_epoch_input(rec, seed)
+    return {"node_id": rec.node_id, "epoch_start_s": epoch_start_s, "slot": index,
+            "slot_start_s": epoch_start_s + index * rec.window_s, "window_s": rec.window_s,
+            "root": str(inp.root), "opening": inp.slot_opening(index).to_json()}

@@ -1,0 +1,104 @@
+"""Factories: settings -> sources, chain client, sealer, submitter (the only place that
+knows which backend each setting selects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attestor.config import AttestorSettings
+from attestor.keystore import AttestorKey
+from attestor.metrics import Metrics
+from attestor.sources import EnergySource
+from attestor.store import Store
+from attestor.work import WorkSource
+from ecoai_chain.errors import ConfigError, KeystoreError
+
+
+def energy_source(s: AttestorSettings) -> EnergySource:
+    if s.energy_source == "nvml":
+        from attestor.sources.nvml import NvmlSource
+
+        return NvmlSource(uuids=s.nvml_uuids or None)
+    if s.energy_source == "rapl":
+        from attestor.sources.rapl import RaplSource
+
+        return RaplSource(root=s.rapl_root)
+    from attestor.sources.replay import ReplaySource
+
+    return ReplaySource(s.replay_path, energy_scale=s.replay_energy_scale,
+                        anchor_s=s.replay_anchor_s)
+
+
+def work_source(s: AttestorSettings) -> WorkSource | None:
+    if s.work_source == "none":
+        return None
+    if s.work_source == "prometheus":
+        from attestor.work.prometheus import PrometheusWorkSource
+
+        return PrometheusWorkSource(s.work_url, metric=s.work_metric, labels=s.work_labels or None)
+    if s.work_source == "push":
+        from attestor.work.push import PushWorkSource
+
+        try:
+            token = s.push_token_file.read_text().strip()  # type: ignore[union-attr]
+        except OSError as e:
+            raise ConfigError(f"push_token_file: cannot read {s.push_token_file}: {e}") from e
+        return PushWorkSource(token=token, port=s.push_port)
+    from attestor.sources.replay import ReplayWorkSource
+
+    return ReplayWorkSource(s.replay_path, work_scale=s.replay_work_scale,
+                            anchor_s=s.replay_anchor_s)
+
+
+def chain_client(s: AttestorSettings, account: Any) -> Any:
+    from web3 import HTTPProvider, Web3
+
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.deployment import load_manifest
+
+    if s.deployment is None:
+        raise ConfigError("deployment: path to the deployment manifest is not set")
+    dep = load_manifest(s.deployment)
+    if dep.epoch_length_s != s.epoch_length_s:
+        raise ConfigError(f"window_s * slot_count = {s.epoch_length_s} s but the deployment's "
+                          f"epoch_length_s is {dep.epoch_length_s} s")
+    w3 = Web3(HTTPProvider(s.rpc_url, request_kwargs={"timeout": 15}))
+    return GreenProofClient(w3, dep, account)
+
+
+def node_id(s: AttestorSettings, store: Store) -> int | None:
+    if s.node_id is not None:
+        return s.node_id
+    v = store.get_meta("node_id")
+    return int(v) if v else None
+
+
+def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: Any,
+                 prover: Any) -> Any:
+    from attestor.sealer import Sealer
+    from ecoai_chain.chain.eip712 import sign_certificate
+
+    dep = client.deployment
+
+    def sign(cert: dict) -> bytes:
+        return sign_certificate(key.account, dep.chain_id, dep.green_proof, cert)
+
+    return Sealer(store, key.seed, s.window_s, s.slot_count, s.max_power_mw,
+                  s.workload_class_bytes32(), prover,
+                  intensity_at=lambda t: client.region_intensity_at(s.region, t), sign=sign,
+                  seal_delay_s=s.seal_delay_s)
+
+
+def build_submitter(s: AttestorSettings, store: Store, key: AttestorKey, client: Any,
+                    metrics: Metrics) -> Any:
+    from attestor.submitter import Submitter
+
+    return Submitter(store, client, key.account, metrics, backoff_s=s.submit_backoff_s,
+                     backoff_max_s=s.submit_backoff_max_s)
+
+
+def check_key_matches_log(store: Store, key: AttestorKey) -> None:
+    who = store.get_meta("attestor")
+    if who and who.lower() != key.address.lower():
+        raise KeystoreError(f"this data_dir's log was signed by {who}, the keystore holds "
+                            f"{key.address}")
