@@ -33,7 +33,7 @@ def render(source_text: str) -> str:
         "",
         f"/// @title Public signals of circuit `{table['circuit']}` ({table['n_slots']} slots), in order",
         "library PublicSignals {",
-        f"    /// @notice Number of public signals.",
+        "    /// @notice Number of public signals.",
         f"    uint256 internal constant COUNT = {n};",
     ]
     for s in signals:
@@ -54,7 +54,9 @@ def main(argv: list[str]) -> int:
     text = render(SOURCE.read_text())
     if "--check" in argv:
         if not TARGET.is_file() or TARGET.read_text() != text:
-            print(f"{TARGET} is stale: run python scripts/gen_public_signals_sol.py", file=sys.stderr)
+            print(
+                f"{TARGET} is stale: run python scripts/gen_public_signals_sol.py", file=sys.stderr
+            )
             return 1
         return 0
     TARGET.parent.mkdir(parents=True, exist_ok=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from ecoai_chain.errors import ChainError, ConfigError
 
-app = typer.Typer(help="Deploy and inspect the GreenProof / EcoCredit contracts.", no_args_is_help=True)
+app = typer.Typer(
+    help="Deploy and inspect the GreenProof / EcoCredit contracts.", no_args_is_help=True
+)
 
 
 def _web3(rpc: str):
@@ -16,7 +19,7 @@ def _web3(rpc: str):
 
     w3 = Web3(HTTPProvider(rpc, request_kwargs={"timeout": 30}))
     try:
-        w3.eth.chain_id
+        _ = w3.eth.chain_id
     except Exception as e:  # connection refused, bad URL: one clear line
         raise ChainError(f"cannot reach RPC {rpc}: {e}") from e
     return w3
@@ -24,16 +27,30 @@ def _web3(rpc: str):
 
 @app.command()
 def deploy(
-    rpc: str = typer.Option(..., "--rpc", help="JSON-RPC URL, e.g. http://127.0.0.1:8545"),
-    epoch_length_s: int = typer.Option(3600, "--epoch-length-s", help="epoch length in seconds"),
-    out: Path = typer.Option(Path("deployment.json"), "--out", help="manifest JSON to write"),
-    key_file: Path | None = typer.Option(None, "--key-file", help="V3 keystore JSON of the deployer"),
-    password_file: Path | None = typer.Option(None, "--password-file",
-                                              help="keystore password (else $ECOAI_KEYSTORE_PASSWORD or prompt)"),
-    dev_account: int | None = typer.Option(None, "--dev-account",
-                                           help="anvil dev account N (local chains 31337/1337 only)"),
-    verifier: str | None = typer.Option(None, "--verifier", help="reuse a deployed Groth16Verifier"),
-    admin: str | None = typer.Option(None, "--admin", help="admin of all roles (default: deployer)"),
+    rpc: Annotated[str, typer.Option("--rpc", help="JSON-RPC URL, e.g. http://127.0.0.1:8545")],
+    epoch_length_s: Annotated[
+        int, typer.Option("--epoch-length-s", help="epoch length (s)")
+    ] = 3600,
+    out: Annotated[Path, typer.Option("--out", help="manifest JSON to write")] = Path(
+        "deployment.json"
+    ),
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="deployer V3 keystore")
+    ] = None,
+    password_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--password-file", help="keystore password (else $ECOAI_KEYSTORE_PASSWORD or prompt)"
+        ),
+    ] = None,
+    dev_account: Annotated[
+        int | None,
+        typer.Option("--dev-account", help="anvil dev account N (local chains 31337/1337 only)"),
+    ] = None,
+    verifier: Annotated[
+        str | None, typer.Option("--verifier", help="reuse a Groth16Verifier")
+    ] = None,
+    admin: Annotated[str | None, typer.Option("--admin", help="admin of all roles")] = None,
 ) -> None:
     """Deploy Groth16Verifier, EcoCredit and GreenProof, wire roles, write the manifest."""
     from ecoai_chain.chain.deployment import deploy_all
@@ -59,8 +76,12 @@ def deploy(
 
 @app.command()
 def status(
-    manifest: Path = typer.Option(Path("deployment.json"), "--manifest", help="deployment manifest"),
-    rpc: str | None = typer.Option(None, "--rpc", help="override the manifest's RPC URL"),
+    manifest: Annotated[Path, typer.Option("--manifest", help="manifest")] = Path(
+        "deployment.json"
+    ),
+    rpc: Annotated[
+        str | None, typer.Option("--rpc", help="override the manifest's RPC URL")
+    ] = None,
 ) -> None:
     """Print the deployment's parameters and counters as the chain reports them."""
     from ecoai_chain.chain.client import GreenProofClient
@@ -69,7 +90,9 @@ def status(
     deployment = load_manifest(manifest)
     w3 = _web3(rpc or deployment.rpc_url)
     if w3.eth.chain_id != deployment.chain_id:
-        raise ConfigError(f"RPC chain id {w3.eth.chain_id} != manifest chain id {deployment.chain_id}")
+        raise ConfigError(
+            f"RPC chain id {w3.eth.chain_id} != manifest chain id {deployment.chain_id}"
+        )
     client = GreenProofClient(w3, deployment)
     typer.echo(f"GreenProof     {deployment.green_proof}")
     typer.echo(f"EcoCredit      {deployment.eco_credit}")

@@ -23,8 +23,19 @@ from ecoai_chain.chain.eip712 import bytes32_string, certificate_struct
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
 from ecoai_chain.errors import ChainError, ContractRevert, ValidationError
 
-_CERT_ORDER = ("nodeId", "epochStart", "windowS", "slotCount", "root", "energyMj", "work",
-               "carbonMg", "intensityMgPerKwh", "maxPowerMw", "workloadClass")
+_CERT_ORDER = (
+    "nodeId",
+    "epochStart",
+    "windowS",
+    "slotCount",
+    "root",
+    "energyMj",
+    "work",
+    "carbonMg",
+    "intensityMgPerKwh",
+    "maxPowerMw",
+    "workloadClass",
+)
 
 
 def proof_struct(proof: Any) -> tuple:
@@ -32,8 +43,10 @@ def proof_struct(proof: Any) -> tuple:
     ({"pi_a","pi_b","pi_c"}; b's G2 coordinates get swapped), or an (a, b, c) sequence."""
     if isinstance(proof, dict) and "pi_a" in proof:
         a = [int(proof["pi_a"][0]), int(proof["pi_a"][1])]
-        b = [[int(proof["pi_b"][0][1]), int(proof["pi_b"][0][0])],
-             [int(proof["pi_b"][1][1]), int(proof["pi_b"][1][0])]]
+        b = [
+            [int(proof["pi_b"][0][1]), int(proof["pi_b"][0][0])],
+            [int(proof["pi_b"][1][1]), int(proof["pi_b"][1][0])],
+        ]
         c = [int(proof["pi_c"][0]), int(proof["pi_c"][1])]
     elif isinstance(proof, dict) and {"a", "b", "c"} <= set(proof):
         a, b, c = proof["a"], proof["b"], proof["c"]
@@ -49,9 +62,13 @@ def proof_struct(proof: Any) -> tuple:
         raise ValidationError("proof", f"coordinates must be integers: {e}") from e
 
 
-def _cert_tuple(cert: dict[str, Any]) -> tuple:
+def certificate_tuple(cert: dict[str, Any]) -> tuple:
+    """The Certificate struct tuple, in ABI order, from a certificate dict (see eip712)."""
     s = certificate_struct(cert)
     return tuple(s[k] for k in _CERT_ORDER)
+
+
+_cert_tuple = certificate_tuple  # older name, used by attestor/submitter.py
 
 
 def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
@@ -63,7 +80,9 @@ def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
 
 
 class GreenProofClient:
-    def __init__(self, w3: Web3, deployment: Deployment, account: LocalAccount | None = None) -> None:
+    def __init__(
+        self, w3: Web3, deployment: Deployment, account: LocalAccount | None = None
+    ) -> None:
         self.w3 = w3
         self.deployment = deployment
         self.account = account
@@ -82,6 +101,10 @@ class GreenProofClient:
         return other
 
     # ------------------------------------------------------------------ plumbing
+    def decode_error(self, exc: BaseException) -> ChainError:
+        """ContractRevert(name, args) for a web3 revert exception, else a generic ChainError."""
+        return self._revert(exc)
+
     def _revert(self, exc: BaseException) -> ChainError:
         decoded = self.decoder.decode(revert_data_from_exception(exc))
         return decoded if decoded is not None else ChainError(f"call reverted: {exc}")
@@ -96,8 +119,11 @@ class GreenProofClient:
         if self.account is None:
             raise ChainError("this client has no account: pass one to GreenProofClient(...)")
         sender = self.account.address
-        params: dict[str, Any] = {"from": sender, "chainId": self.w3.eth.chain_id,
-                                  "nonce": self.w3.eth.get_transaction_count(sender, "pending")}
+        params: dict[str, Any] = {
+            "from": sender,
+            "chainId": self.w3.eth.chain_id,
+            "nonce": self.w3.eth.get_transaction_count(sender, "pending"),
+        }
         if gas is not None:
             params["gas"] = gas
         try:
@@ -140,10 +166,15 @@ class GreenProofClient:
         return list(getattr(contract.events, name)().process_receipt(receipt))
 
     # ------------------------------------------------------------------ nodes
-    def register_node(self, attestor: str, region: str | bytes, max_power_mw: int,
-                      metadata_uri: str = "") -> int:
+    def register_node(
+        self, attestor: str, region: str | bytes, max_power_mw: int, metadata_uri: str = ""
+    ) -> int:
         fn = self.green_proof.functions.registerNode(
-            to_checksum_address(attestor), bytes32_string(region, "region"), max_power_mw, metadata_uri)
+            to_checksum_address(attestor),
+            bytes32_string(region, "region"),
+            max_power_mw,
+            metadata_uri,
+        )
         receipt = self._transact(fn)
         (event,) = self._events(receipt, self.green_proof, "NodeRegistered")
         return int(event.args["nodeId"])
@@ -156,21 +187,33 @@ class GreenProofClient:
 
     def rotate_attestor(self, node_id: int, new_attestor: str, signature: bytes) -> Any:
         """Operator-side rotation; ``signature`` from eip712.rotate_attestor_typed_data."""
-        return self._transact(self.green_proof.functions.rotateAttestor(
-            node_id, to_checksum_address(new_attestor), bytes(signature)))
+        return self._transact(
+            self.green_proof.functions.rotateAttestor(
+                node_id, to_checksum_address(new_attestor), bytes(signature)
+            )
+        )
 
     def set_attestor(self, node_id: int, new_attestor: str) -> Any:
-        return self._transact(self.green_proof.functions.setAttestor(node_id, to_checksum_address(new_attestor)))
+        return self._transact(
+            self.green_proof.functions.setAttestor(node_id, to_checksum_address(new_attestor))
+        )
 
     # ------------------------------------------------------------------ parameters
-    def set_region_intensity(self, region: str | bytes, intensity_mg_per_kwh: int,
-                             effective_from_s: int) -> Any:
-        return self._transact(self.green_proof.functions.setRegionIntensity(
-            bytes32_string(region, "region"), intensity_mg_per_kwh, effective_from_s))
+    def set_region_intensity(
+        self, region: str | bytes, intensity_mg_per_kwh: int, effective_from_s: int
+    ) -> Any:
+        return self._transact(
+            self.green_proof.functions.setRegionIntensity(
+                bytes32_string(region, "region"), intensity_mg_per_kwh, effective_from_s
+            )
+        )
 
     def set_baseline(self, workload_class: str | bytes, baseline_ng_per_work: int) -> Any:
-        return self._transact(self.green_proof.functions.setBaseline(
-            bytes32_string(workload_class, "workload_class"), baseline_ng_per_work))
+        return self._transact(
+            self.green_proof.functions.setBaseline(
+                bytes32_string(workload_class, "workload_class"), baseline_ng_per_work
+            )
+        )
 
     def set_epoch_length(self, epoch_length_s: int) -> Any:
         return self._transact(self.green_proof.functions.setEpochLength(epoch_length_s))
@@ -183,23 +226,35 @@ class GreenProofClient:
 
     def grant_role(self, role_name: str, account: str) -> Any:
         role = getattr(self.green_proof.functions, role_name)().call()
-        return self._transact(self.green_proof.functions.grantRole(role, to_checksum_address(account)))
+        return self._transact(
+            self.green_proof.functions.grantRole(role, to_checksum_address(account))
+        )
 
     # ------------------------------------------------------------------ certificates
     def submit_certificate(self, cert: dict[str, Any], proof: Any, signature: bytes) -> int:
         """Submit one certificate; returns its id. ``proof``: see `proof_struct`."""
-        fn = self.green_proof.functions.submitCertificate(_cert_tuple(cert), proof_struct(proof), bytes(signature))
+        fn = self.green_proof.functions.submitCertificate(
+            certificate_tuple(cert), proof_struct(proof), bytes(signature)
+        )
         receipt = self._transact(fn)
         (event,) = self._events(receipt, self.green_proof, "CertificateSubmitted")
         return int(event.args["certificateId"])
 
-    def submit_batch(self, certs: list[dict[str, Any]], proofs: list[Any], signatures: list[bytes]) -> list[int]:
+    def submit_batch(
+        self, certs: list[dict[str, Any]], proofs: list[Any], signatures: list[bytes]
+    ) -> list[int]:
         """All-or-nothing batch; a failing item raises ContractRevert("GreenProofBatchItemFailed",
         (index, reason)) -- `decode_item_failure` names the inner error."""
         fn = self.green_proof.functions.submitCertificates(
-            [_cert_tuple(c) for c in certs], [proof_struct(p) for p in proofs], [bytes(s) for s in signatures])
+            [certificate_tuple(c) for c in certs],
+            [proof_struct(p) for p in proofs],
+            [bytes(s) for s in signatures],
+        )
         receipt = self._transact(fn)
-        return [int(e.args["certificateId"]) for e in self._events(receipt, self.green_proof, "CertificateSubmitted")]
+        return [
+            int(e.args["certificateId"])
+            for e in self._events(receipt, self.green_proof, "CertificateSubmitted")
+        ]
 
     def decode_item_failure(self, err: ContractRevert) -> tuple[int, ContractRevert | None]:
         """(index, inner error) of a GreenProofBatchItemFailed revert."""
@@ -210,9 +265,14 @@ class GreenProofClient:
 
     def revoke(self, certificate_id: int, reason: str) -> dict[str, int]:
         """Revoke; returns {"clawed_back_units", "debt_units"} from CertificateRevoked."""
-        receipt = self._transact(self.green_proof.functions.revokeCertificate(certificate_id, reason))
+        receipt = self._transact(
+            self.green_proof.functions.revokeCertificate(certificate_id, reason)
+        )
         (event,) = self._events(receipt, self.green_proof, "CertificateRevoked")
-        return {"clawed_back_units": int(event.args["clawedBackUnits"]), "debt_units": int(event.args["debtUnits"])}
+        return {
+            "clawed_back_units": int(event.args["clawedBackUnits"]),
+            "debt_units": int(event.args["debtUnits"]),
+        }
 
     # ------------------------------------------------------------------ views
     def get_node(self, node_id: int) -> dict[str, Any]:
@@ -230,10 +290,16 @@ class GreenProofClient:
         return self._call(self.green_proof.functions.nextEpochStart(node_id))
 
     def region_intensity_at(self, region: str | bytes, timestamp_s: int) -> int:
-        return self._call(self.green_proof.functions.regionIntensityAt(bytes32_string(region, "region"), timestamp_s))
+        return self._call(
+            self.green_proof.functions.regionIntensityAt(
+                bytes32_string(region, "region"), timestamp_s
+            )
+        )
 
     def baseline_of(self, workload_class: str | bytes) -> tuple[int, bool]:
-        return tuple(self._call(self.green_proof.functions.baselineOf(bytes32_string(workload_class))))
+        return tuple(
+            self._call(self.green_proof.functions.baselineOf(bytes32_string(workload_class)))
+        )
 
     def epoch_length_s(self) -> int:
         return self._call(self.green_proof.functions.epochLengthS())
@@ -244,8 +310,14 @@ class GreenProofClient:
     def certificate_count(self) -> int:
         return self._call(self.green_proof.functions.certificateCount())
 
-    def compute_reward(self, baseline_ng_per_work: int, work: int, carbon_mg: int) -> tuple[int, int, int]:
-        return tuple(self._call(self.green_proof.functions.computeReward(baseline_ng_per_work, work, carbon_mg)))
+    def compute_reward(
+        self, baseline_ng_per_work: int, work: int, carbon_mg: int
+    ) -> tuple[int, int, int]:
+        return tuple(
+            self._call(
+                self.green_proof.functions.computeReward(baseline_ng_per_work, work, carbon_mg)
+            )
+        )
 
     def eco_balance(self, address: str) -> int:
         return self._call(self.eco_credit.functions.balanceOf(to_checksum_address(address)))

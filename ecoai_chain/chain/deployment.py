@@ -82,7 +82,9 @@ class Deployment:
             for name, ref in data["contracts"].items():
                 if not is_address(ref["address"]):
                     raise ConfigError(f"manifest contracts.{name}.address is not an address")
-                contracts[name] = ContractRef(to_checksum_address(ref["address"]), int(ref["block"]))
+                contracts[name] = ContractRef(
+                    to_checksum_address(ref["address"]), int(ref["block"])
+                )
             for name in CONTRACT_NAMES:
                 if name not in contracts:
                     raise ConfigError(f"manifest contracts.{name} is missing")
@@ -145,7 +147,11 @@ def deploy_all(
     ``admin`` (default: the deployer) receives every GreenProof role and EcoCredit's admin role;
     GreenProof receives EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
     """
-    if isinstance(epoch_length_s, bool) or not isinstance(epoch_length_s, int) or epoch_length_s <= 0:
+    if (
+        isinstance(epoch_length_s, bool)
+        or not isinstance(epoch_length_s, int)
+        or epoch_length_s <= 0
+    ):
         raise ConfigError(f"epoch_length_s must be a positive integer, got {epoch_length_s!r}")
     admin = to_checksum_address(admin or account.address)
     refs: dict[str, ContractRef] = {}
@@ -166,20 +172,38 @@ def deploy_all(
 
     eco, refs["EcoCredit"] = _deploy(w3, account, load_artifact("EcoCredit"), account.address)
     gp, refs["GreenProof"] = _deploy(
-        w3, account, load_artifact("GreenProof"),
-        admin, eco.address, refs["Groth16Verifier"].address, epoch_length_s,
+        w3,
+        account,
+        load_artifact("GreenProof"),
+        admin,
+        eco.address,
+        refs["Groth16Verifier"].address,
+        epoch_length_s,
     )
 
     for role in ("MINTER_ROLE", "CLAWBACK_ROLE"):
         role_id = getattr(eco.functions, role)().call()
-        send_tx(w3, account, eco.functions.grantRole(role_id, gp.address).build_transaction(
-            {"from": account.address}))
+        send_tx(
+            w3,
+            account,
+            eco.functions.grantRole(role_id, gp.address).build_transaction(
+                {"from": account.address}
+            ),
+        )
     if admin != account.address:
         admin_role = eco.functions.DEFAULT_ADMIN_ROLE().call()
-        send_tx(w3, account, eco.functions.grantRole(admin_role, admin).build_transaction(
-            {"from": account.address}))
-        send_tx(w3, account, eco.functions.renounceRole(admin_role, account.address).build_transaction(
-            {"from": account.address}))
+        send_tx(
+            w3,
+            account,
+            eco.functions.grantRole(admin_role, admin).build_transaction({"from": account.address}),
+        )
+        send_tx(
+            w3,
+            account,
+            eco.functions.renounceRole(admin_role, account.address).build_transaction(
+                {"from": account.address}
+            ),
+        )
 
     found_vkey, found_zkey = default_key_paths()
     return Deployment(
@@ -197,9 +221,13 @@ def deploy_all(
 def _deploy(w3: Web3, account: LocalAccount, artifact: Artifact, *args: Any):
     """Like `tx.deploy`, but also returns where (address, block) the contract was created."""
     factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-    receipt = send_tx(w3, account, factory.constructor(*args).build_transaction({"from": account.address}))
+    receipt = send_tx(
+        w3, account, factory.constructor(*args).build_transaction({"from": account.address})
+    )
     address = receipt["contractAddress"]
-    return w3.eth.contract(address=address, abi=artifact.abi), ContractRef(address, receipt["blockNumber"])
+    return w3.eth.contract(address=address, abi=artifact.abi), ContractRef(
+        address, receipt["blockNumber"]
+    )
 
 
 def _provider_url(w3: Web3) -> str:

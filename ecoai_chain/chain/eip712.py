@@ -147,7 +147,9 @@ def _account(private_key_or_account: Any):
 
 def sign_typed_data(private_key_or_account: Any, typed_data: dict) -> bytes:
     """65-byte r || s || v signature of a full typed-data message."""
-    signed = _account(private_key_or_account).sign_message(encode_typed_data(full_message=typed_data))
+    signed = _account(private_key_or_account).sign_message(
+        encode_typed_data(full_message=typed_data)
+    )
     return bytes(signed.signature)
 
 
@@ -164,7 +166,9 @@ def recover_certificate_signer(
     chain_id: int, verifying_contract: str, cert: dict[str, Any], signature: bytes
 ) -> str:
     """The checksummed address that signed ``cert`` under this domain."""
-    message = encode_typed_data(full_message=certificate_typed_data(chain_id, verifying_contract, cert))
+    message = encode_typed_data(
+        full_message=certificate_typed_data(chain_id, verifying_contract, cert)
+    )
     return Account.recover_message(message, signature=bytes(signature))
 
 

@@ -26,7 +26,8 @@ def dev_account(index: int, chain_id: int) -> LocalAccount:
     if chain_id not in LOCAL_CHAIN_IDS:
         raise ConfigError(
             f"--dev-account uses a publicly known key and is only allowed on a local chain "
-            f"(chain id 31337 or 1337); this RPC reports chain id {chain_id}: use --key-file")
+            f"(chain id 31337 or 1337); this RPC reports chain id {chain_id}: use --key-file"
+        )
     if index < 0:
         raise ConfigError(f"--dev-account must be >= 0, got {index}")
     return Account.from_key(dev_private_key(index))
@@ -56,7 +57,9 @@ def keystore_account(path: Path, password: str) -> LocalAccount:
         raise KeystoreError(f"keystore {path} does not exist")
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise KeystoreError(f"{path} has mode {mode:04o}: group/other may read it (chmod 0600 {path})")
+        raise KeystoreError(
+            f"{path} has mode {mode:04o}: group/other may read it (chmod 0600 {path})"
+        )
     try:
         encrypted = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as e:

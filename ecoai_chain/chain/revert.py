@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_utils import function_signature_to_4byte_selector
+from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from ecoai_chain.errors import ContractRevert
 
@@ -38,7 +38,9 @@ class RevertDecoder:
                 if item.get("type") != "error":
                     continue
                 types = [_abi_type(i) for i in item["inputs"]]
-                selector = function_signature_to_4byte_selector(f"{item['name']}({','.join(types)})")
+                selector = function_signature_to_4byte_selector(
+                    f"{item['name']}({','.join(types)})"
+                )
                 names = [i.get("name", "") for i in item["inputs"]]
                 self._errors[selector] = (item["name"], types, names)
 
@@ -55,7 +57,13 @@ class RevertDecoder:
             args = abi_decode(types, raw[4:])
         except Exception:  # malformed payload: report the name with no args
             return ContractRevert(name, ())
-        return ContractRevert(name, tuple(args))
+        return ContractRevert(
+            name,
+            tuple(
+                to_checksum_address(a) if t == "address" else a
+                for t, a in zip(types, args, strict=True)
+            ),
+        )
 
     def arg_names(self, name: str) -> list[str]:
         for n, _, names in self._errors.values():
@@ -85,7 +93,11 @@ def _to_bytes(data: bytes | str | dict | None) -> bytes | None:
 def revert_data_from_exception(exc: BaseException) -> bytes | None:
     """Revert bytes carried by a web3 exception (ContractLogicError and friends), if any."""
     for candidate in (getattr(exc, "data", None), *getattr(exc, "args", ())):
-        raw = _to_bytes(candidate) if not isinstance(candidate, str) or candidate.startswith("0x") else None
+        raw = (
+            _to_bytes(candidate)
+            if not isinstance(candidate, str) or candidate.startswith("0x")
+            else None
+        )
         if raw is not None and len(raw) >= 4:
             return raw
     return None

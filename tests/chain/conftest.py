@@ -37,13 +37,22 @@ def ready(admin_client, dev_accounts, proof_vectors):
     pairs = [(dev_accounts[1], dev_accounts[2]), (dev_accounts[3], dev_accounts[4])]
     for node, (operator, attestor) in zip(proof_vectors["nodes"], pairs, strict=False):
         node_id = admin_client.with_account(operator).register_node(
-            attestor.address, node["region"], node["max_power_mw"], f"ipfs://node-{node['node_id']}")
+            attestor.address, node["region"], node["max_power_mw"], f"ipfs://node-{node['node_id']}"
+        )
         assert node_id == node["node_id"]
         admin_client.activate_node(node_id)
     for e in proof_vectors["intensities"]:
-        admin_client.set_region_intensity(e["region"], e["intensity_mg_per_kwh"], e["effective_from"])
-    admin_client.set_baseline(proof_vectors["workload_class"], int(proof_vectors["baseline_ng_per_work"]))
-    return {"client": admin_client, "operators": [p[0] for p in pairs], "attestors": [p[1] for p in pairs]}
+        admin_client.set_region_intensity(
+            e["region"], e["intensity_mg_per_kwh"], e["effective_from"]
+        )
+    admin_client.set_baseline(
+        proof_vectors["workload_class"], int(proof_vectors["baseline_ng_per_work"])
+    )
+    return {
+        "client": admin_client,
+        "operators": [p[0] for p in pairs],
+        "attestors": [p[1] for p in pairs],
+    }
 
 
 def vector_cert(proof_vectors: dict, i: int) -> tuple[dict, dict]:

@@ -11,10 +11,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("script", ["scripts/gen_public_signals_sol.py", "scripts/gen_scoring_vectors.py"])
+@pytest.mark.parametrize(
+    "script", ["scripts/gen_public_signals_sol.py", "scripts/gen_scoring_vectors.py"]
+)
 def test_generated_file_is_current(script):
-    done = subprocess.run([sys.executable, str(ROOT / script), "--check"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / script), "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -34,8 +37,11 @@ def test_scoring_vectors_match_units():
 
     cases = json.loads((ROOT / "tests" / "vectors" / "scoring.json").read_text())["cases"]
     labels = {c["label"] for c in cases}
-    assert {"work 0 earns nothing and scores 0", "carbon > baseline: reward 0",
-            "largest accepted values"} <= labels
+    assert {
+        "work 0 earns nothing and scores 0",
+        "carbon > baseline: reward 0",
+        "largest accepted values",
+    } <= labels
     for c in cases:
         b = units.baseline_mg(int(c["baseline_ng_per_work"]), int(c["work"]))
         carbon = units.carbon_mg(int(c["energy_mj"]), int(c["intensity_mg_per_kwh"]))

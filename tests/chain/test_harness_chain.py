@@ -4,8 +4,10 @@ with web3 + eth-account to a real anvil, called, and its event read back."""
 from __future__ import annotations
 
 import pytest
+from web3.exceptions import ContractLogicError
 
 from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
 from ecoai_chain.chain.tx import deploy, send_tx
 from ecoai_chain.errors import ChainError
 
@@ -36,10 +38,15 @@ def test_deploy_call_and_read_event(w3, dev_accounts):
 
 def test_mint_without_role_reverts(w3, dev_accounts):
     admin, stranger = dev_accounts[0], dev_accounts[3]
-    eco = deploy(w3, admin, load_artifact("EcoCredit"), admin.address)
-    with pytest.raises(Exception) as err:
+    artifact = load_artifact("EcoCredit")
+    eco = deploy(w3, admin, artifact, admin.address)
+    with pytest.raises(ChainError):  # explicit gas: mined, then reverted
         send_tx(w3, stranger, eco.functions.mint(stranger.address, 1).build_transaction(
             {"from": stranger.address, "gas": 200_000}))
-    assert isinstance(err.value, ChainError) or "EcoCreditUnauthorized" in str(err.value) or \
-        "revert" in str(err.value).lower()
+    # The node's revert data names the custom error and its arguments.
+    with pytest.raises(ContractLogicError) as err:
+        eco.functions.mint(stranger.address, 1).call({"from": stranger.address})
+    decoded = RevertDecoder(artifact.abi).decode(revert_data_from_exception(err.value))
+    assert decoded.name == "EcoCreditUnauthorized"
+    assert decoded.args_ == (stranger.address, eco.functions.MINTER_ROLE().call())
     assert eco.functions.balanceOf(stranger.address).call() == 0
