@@ -54,6 +54,10 @@ class WindowRecord(SQLModel, table=True):
     hash: str = Field(unique=True)
     signature: str
 
+    @property
+    def cursor(self) -> dict[str, int]:
+        return json.loads(self.cursor_json)
+
     def as_record(self) -> dict:
         d = self.model_dump()
         d["cursor"] = json.loads(d.pop("cursor_json"))
