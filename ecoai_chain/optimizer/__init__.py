@@ -1,0 +1,1 @@
+"""Green Optimizer: measure a workload across settings, Pareto frontier, weighted pick."""
