@@ -124,7 +124,7 @@ class Submitter:
         return self._send(rec)
 
     def _send(self, rec: EpochRecord) -> str:
-        from ecoai_chain.chain.client import _cert_tuple, proof_struct
+        from ecoai_chain.chain.client import certificate_tuple, proof_struct
 
         data = json.loads(rec.public_json)
         public = {k: int(v) for k, v in data["public"].items()}
@@ -133,7 +133,7 @@ class Submitter:
         cert = certificate_fields(public, bytes.fromhex(data["workload_class_hex"]))
         proof = json.loads(rec.proof_json)["proof"]
         fn = self.client.green_proof.functions.submitCertificate(
-            _cert_tuple(cert), proof_struct(proof), bytes.fromhex(rec.signature))
+            certificate_tuple(cert), proof_struct(proof), bytes.fromhex(rec.signature))
         nonce = self.w3.eth.get_transaction_count(self.account.address, "pending")
         params: dict[str, Any] = {"from": self.account.address, "nonce": nonce,
                                   "chainId": self.w3.eth.chain_id}
@@ -156,7 +156,7 @@ class Submitter:
         from web3.exceptions import ContractLogicError
 
         if isinstance(e, ContractLogicError):
-            return self.client._revert(e)
+            return self.client.decode_error(e)
         return e
 
     def _broadcast(self, raw_hex: str) -> None:
@@ -191,13 +191,13 @@ class Submitter:
     def _settle(self, rec: EpochRecord, receipt: Any) -> str:
         if receipt["status"] == 1:
             return self._confirm(rec, receipt)
-        err = self.client._replay_failure({"from": self.account.address,
-                                           "to": self.client.green_proof.address,
-                                           "data": self.w3.eth.get_transaction(rec.tx_hash)["input"]},
-                                          receipt)
         if self.client.next_epoch_start(rec.node_id) > rec.epoch_start_s:
             return self._confirm(rec, None, note="landed by another transaction")
-        raise err if isinstance(err, ChainError) else ChainError(str(err))
+        # Mined but reverted: back to ``proved``; the next send re-estimates gas, which
+        # decodes the revert and classifies it (transient / re-prove / permanent).
+        self.store.update_epoch(rec.epoch_start_s, state="proved", tx_hash="", raw_tx="",
+                                nonce=None, last_error=f"tx {rec.tx_hash} reverted")
+        raise ChainError(f"transaction {rec.tx_hash} for epoch {rec.epoch_start_s} reverted")
 
     def _confirm(self, rec: EpochRecord, receipt: Any, note: str = "") -> str:
         cert_id = None

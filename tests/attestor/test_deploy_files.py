@@ -1,0 +1,58 @@
+"""The shipped operations files parse and reference the metrics the agent really exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+from prometheus_client import generate_latest
+
+from attestor.metrics import Metrics
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def exported_names() -> set[str]:
+    m = Metrics()
+    m.windows.labels("measured").inc()
+    m.source_errors.labels("nvml").inc()
+    text = generate_latest(m.registry).decode()
+    return {line.split("{")[0].split(" ")[0] for line in text.splitlines()
+            if line and not line.startswith("#")}
+
+
+def test_required_metric_names_exported():
+    names = exported_names()
+    for n in ("ecoai_energy_joules_total", "ecoai_power_watts", "ecoai_windows_total",
+              "ecoai_epochs_pending", "ecoai_epochs_submitted_total", "ecoai_epochs_failed_total",
+              "ecoai_last_submission_timestamp_seconds"):
+        assert n in names, n
+
+
+def test_grafana_dashboard_queries_only_real_metrics():
+    dash = json.loads((DEPLOY / "grafana" / "ecoai-attestor.json").read_text())
+    names = exported_names()
+    used = set()
+    for p in dash["panels"]:
+        for t in p["targets"]:
+            used |= set(re.findall(r"ecoai_[a-z_]+", t["expr"]))
+    assert used and used <= names, used - names
+
+
+def test_k8s_daemonset_requests_gpu_runtime():
+    docs = list(yaml.safe_load_all((DEPLOY / "k8s" / "daemonset.yaml").read_text()))
+    ds = next(d for d in docs if d["kind"] == "DaemonSet")
+    spec = ds["spec"]["template"]["spec"]
+    assert spec["runtimeClassName"] == "nvidia"
+    assert spec["securityContext"]["runAsNonRoot"] is True
+    assert "nvidia.com/gpu" in (DEPLOY / "k8s" / "daemonset.yaml").read_text()
+
+
+def test_systemd_unit_is_hardened_and_passes_password_as_credential():
+    unit = (DEPLOY / "ecoai-attestor.service").read_text()
+    for d in ("NoNewPrivileges=yes", "ProtectSystem=strict", "LoadCredential=keystore-password",
+              "UMask=0077", "CapabilityBoundingSet=", "KillSignal=SIGTERM"):
+        assert d in unit, d
+    assert "ECOAI_KEYSTORE_PASSWORD" not in unit
