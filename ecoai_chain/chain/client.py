@@ -16,6 +16,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.exceptions import ContractLogicError
+from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import Deployment
@@ -163,7 +164,7 @@ class GreenProofClient:
         )
 
     def _events(self, receipt: Any, contract: Any, name: str) -> list[Any]:
-        return list(getattr(contract.events, name)().process_receipt(receipt))
+        return list(getattr(contract.events, name)().process_receipt(receipt, errors=DISCARD))
 
     # ------------------------------------------------------------------ nodes
     def register_node(
