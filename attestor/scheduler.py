@@ -41,7 +41,7 @@ class Daemon:
     def _chain(self) -> None:
         try:
             nid = self.node_id()
-            if nid is None and not self._warned_no_node:
+            if nid is None and self.sealer is not None and not self._warned_no_node:
                 event(log, "node not registered: windows are recorded, epochs are not sealed "
                            "(run `ecoai attestor register`)", logging.WARNING)
                 self._warned_no_node = True

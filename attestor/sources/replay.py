@@ -67,12 +67,11 @@ class Trace:
         x = self.t_s[0] + pos
         i = max(0, min(bisect_right(self.t_s, x) - 1, len(self.t_s) - 2))
         t0, t1 = self.t_s[i], self.t_s[i + 1]
-        frac = Fraction(x - t0).limit_denominator(10**6) / Fraction(t1 - t0).limit_denominator(10**6)
-        frac = min(max(frac, Fraction(0)), Fraction(1))
+        frac = min(max((x - t0) / (t1 - t0), 0.0), 1.0)
 
         def interp(col: list[int]) -> int:
             base = loops * (col[-1] - col[0])
-            return base + int(col[i] - col[0] + (col[i + 1] - col[i]) * frac)
+            return base + col[i] - col[0] + int((col[i + 1] - col[i]) * frac)
 
         return interp(self.energy_mj), interp(self.work), self.power_mw[i]
 
@@ -184,7 +183,8 @@ class ReplaySource:
             raise SourceError("ReplaySource.read() before open()")
         t = self._clock()
         e, _w, p = self.trace.at(t, self._anchor_s)
-        return [EnergySample(self.trace.device_id, t, int(e * self._scale), int(p * self._scale),
+        return [EnergySample(self.trace.device_id, t, e * self._scale.numerator // self._scale.denominator,
+                             p * self._scale.numerator // self._scale.denominator,
                              estimated=str(self.trace.header.get("estimated", "false")).lower() in ("true", "1", "yes"),
                              note="replay")]
 
@@ -215,7 +215,7 @@ class ReplayWorkSource:
         if self.trace is None:
             raise SourceError("ReplayWorkSource.read() before open()")
         _e, w, _p = self.trace.at(self._clock(), self._anchor_s)
-        return int(w * self._scale)
+        return w * self._scale.numerator // self._scale.denominator
 
     def close(self) -> None:
         self.trace = None
