@@ -1,0 +1,114 @@
+"""ZK benchmarks for one 64-slot epoch (figures printed, never asserted).
+
+    .venv/bin/python bench/bench_zk.py [--proofs 3] [--batch 8]
+
+* witness + proof time, long-lived node worker vs `snarkjs groth16 fullprove` per proof
+  (the ratio is the worker's speed-up; the worker is the Prover default);
+* Python (py-ecc) verify, single and batch, beside `snarkjs groth16 verify` in the same run;
+* Poseidon hashes/s (arity 2, 3 and 8) and a full epoch commitment (64 salts + leaves + tree).
+Targets on the 2-core dev machine: prove <= 3 s, single verify <= 0.5 s, batch >= 5 proofs/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ecoai_chain.zk.artifacts import zk_artifacts  # noqa: E402
+from ecoai_chain.zk.poseidon import poseidon  # noqa: E402
+from ecoai_chain.zk.prover import Prover, snarkjs_verify  # noqa: E402
+from ecoai_chain.zk.verifier import load_vkey, verify_batch, verify_groth16  # noqa: E402
+from ecoai_chain.zk.witness import EpochInput  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def epoch(i: int) -> EpochInput:
+    return EpochInput(node_id=1, epoch_start_s=3600 * (i + 1), window_s=60,
+                      slot_energy_mj=[18_000_000 + 1_000 * k + i for k in range(60)],
+                      slot_work=[90_000 + k for k in range(60)], intensity_mg_per_kwh=415_000,
+                      max_power_mw=700_000, seed=bytes([i]) * 32)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--proofs", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=8)
+    args = ap.parse_args()
+    art = zk_artifacts()
+    print(f"circuit: {art.manifest['constraints']} constraints, 2^{art.manifest['power']}")
+
+    # Poseidon
+    for arity in (2, 3, 8):
+        n = 2000 if arity < 8 else 500
+        t = time.perf_counter()
+        for i in range(n):
+            poseidon(list(range(i, i + arity)))
+        dt = time.perf_counter() - t
+        print(f"poseidon({arity}): {n / dt:,.0f} hashes/s")
+    t = time.perf_counter()
+    ep = epoch(0)
+    ep.public_values()
+    print(f"epoch commitment (64 salts + 64 leaves + 9 tree nodes): {time.perf_counter() - t:.3f} s")
+
+    # Proving: worker vs subprocess
+    epochs = [epoch(i) for i in range(args.proofs + 1)]
+    bundles = []
+    with Prover(mode="worker") as w:
+        w.prove(epochs[-1])  # warm-up: starts node, loads wasm/zkey
+        worker_t, witness_t, prove_t = [], [], []
+        for e in epochs[: args.proofs]:
+            t = time.perf_counter()
+            bundles.append(w.prove(e))
+            worker_t.append(time.perf_counter() - t)
+            witness_t.append(w.last_timings["witness_s"])
+            prove_t.append(w.last_timings["prove_s"])
+    with Prover(mode="subprocess") as s:
+        sub_t = timed(lambda: s.prove(epochs[0]), args.proofs)
+    med = statistics.median
+    print(f"prove (worker, warm): {med(worker_t):.2f} s/epoch  "
+          f"[witness {med(witness_t):.2f} s + groth16 {med(prove_t):.2f} s]")
+    print(f"prove (snarkjs fullprove per proof): {med(sub_t):.2f} s/epoch")
+    print(f"  worker speed-up: {med(sub_t) / med(worker_t):.2f}x  (target <= 3 s)")
+
+    # Verification
+    vk = load_vkey(art.vkey)
+    t = time.perf_counter()
+    vk.alpha_beta  # noqa: B018 - one-off per key
+    print(f"vkey load + e(alpha, beta) cache: {time.perf_counter() - t:.2f} s (once per key)")
+    b0 = bundles[0]
+    py_single = timed(lambda: verify_groth16(vk, b0, b0.public_signals), 3)
+    sj_single = timed(lambda: snarkjs_verify(art.vkey, b0), 2)
+    items = [(bundles[i % len(bundles)], bundles[i % len(bundles)].public_signals)
+             for i in range(args.batch)]
+    t = time.perf_counter()
+    ok = verify_batch(vk, items)
+    batch_dt = time.perf_counter() - t
+    assert ok
+    print(f"verify (py-ecc, single): {med(py_single):.3f} s   (target <= 0.5 s)")
+    print(f"verify (snarkjs groth16 verify, process per proof): {med(sj_single):.3f} s")
+    print(f"  py-ecc / snarkjs: {med(py_single) / med(sj_single):.2f}x")
+    print(f"verify (py-ecc, batch of {args.batch}): {batch_dt:.2f} s = "
+          f"{args.batch / batch_dt:.2f} proofs/s  (target >= 5/s; single = {1 / med(py_single):.2f}/s)")
+    print(json.dumps({"prove_worker_s": med(worker_t), "prove_subprocess_s": med(sub_t),
+                      "witness_s": med(witness_t), "verify_py_s": med(py_single),
+                      "verify_snarkjs_s": med(sj_single), "batch_proofs_per_s": args.batch / batch_dt}))
+
+
+if __name__ == "__main__":
+    main()

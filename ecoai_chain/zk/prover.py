@@ -1,0 +1,220 @@
+"""Groth16 proofs for an epoch through snarkjs (node), and the proof bundle format.
+
+Two modes, same output (measured by bench/bench_zk.py; the worker is the default):
+* ``"worker"``: one long-lived ``node prover_worker.mjs`` fed one JSON line per proof; wasm,
+  zkey and snarkjs's curve stay warm.
+* ``"subprocess"``: ``snarkjs groth16 fullprove`` in a fresh node process per proof.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecoai_chain.core.units import SNARK_SCALAR_FIELD
+from ecoai_chain.errors import ProofError, ToolchainError, ValidationError
+from ecoai_chain.toolchain import node_binary, npm_package_file
+from ecoai_chain.zk.artifacts import ZkArtifacts, zk_artifacts
+from ecoai_chain.zk.tools import snarkjs
+from ecoai_chain.zk.witness import EpochInput
+
+DEFAULT_MODE = "worker"
+WORKER_JS = Path(__file__).with_name("prover_worker.mjs")
+
+
+def _int_list(field: str, values, n: int) -> list[int]:
+    try:
+        out = [int(v) for v in values]
+    except (TypeError, ValueError) as e:
+        raise ValidationError(field, f"must hold integers: {e}") from e
+    if len(out) != n:
+        raise ValidationError(field, f"must hold {n} values, got {len(out)}")
+    return out
+
+
+@dataclass(frozen=True)
+class ProofBundle:
+    """A Groth16 proof in snarkjs's proof.json shape plus its public signals (as ints)."""
+
+    proof: dict
+    public_signals: list[int]
+
+    @property
+    def a(self) -> tuple[int, int]:
+        x, y = _int_list("proof.pi_a", self.proof["pi_a"][:2], 2)
+        return x, y
+
+    @property
+    def b(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """G2 point as snarkjs stores it: ((x0, x1), (y0, y1)), x = x0 + x1*u."""
+        x = _int_list("proof.pi_b[0]", self.proof["pi_b"][0], 2)
+        y = _int_list("proof.pi_b[1]", self.proof["pi_b"][1], 2)
+        return (x[0], x[1]), (y[0], y[1])
+
+    @property
+    def c(self) -> tuple[int, int]:
+        x, y = _int_list("proof.pi_c", self.proof["pi_c"][:2], 2)
+        return x, y
+
+    def solidity_calldata(self) -> tuple[list[int], list[list[int]], list[int], list[int]]:
+        """(a, b, c, pub) for ``Groth16Verifier.verifyProof``; b's coordinates are swapped to
+        [[x1, x0], [y1, y0]] (EIP-197 order), as snarkjs's exportSolidityCallData does."""
+        (x0, x1), (y0, y1) = self.b
+        return list(self.a), [[x1, x0], [y1, y0]], list(self.c), list(self.public_signals)
+
+    def to_json(self) -> dict:
+        """``{"proof": <snarkjs proof.json>, "public_signals": [decimal strings]}``."""
+        return {"proof": self.proof, "public_signals": [str(s) for s in self.public_signals]}
+
+    @classmethod
+    def from_json(cls, obj: dict) -> ProofBundle:
+        try:
+            proof = obj["proof"]
+            signals = [int(s) for s in obj.get("public_signals", obj.get("publicSignals"))]
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValidationError("proof_bundle", f"malformed: {e!r}") from e
+        for k in ("pi_a", "pi_b", "pi_c"):
+            if k not in proof:
+                raise ValidationError(f"proof.{k}", "missing")
+        return cls(proof=proof, public_signals=signals)
+
+    @classmethod
+    def from_snarkjs(cls, proof: dict, public_signals: list) -> ProofBundle:
+        return cls(proof=proof, public_signals=[int(s) for s in public_signals])
+
+
+def _input_of(epoch_or_input: EpochInput | dict) -> dict:
+    if isinstance(epoch_or_input, EpochInput):
+        return epoch_or_input.circuit_input()
+    if isinstance(epoch_or_input, dict):
+        return epoch_or_input
+    raise ValidationError("epoch", f"must be an EpochInput or a circuit-input dict, got {type(epoch_or_input).__name__}")
+
+
+class Prover:
+    """Proves epochs with the committed zkey and wasm. Use as a context manager (worker mode
+    keeps a node process alive until `close`). Thread-safe: proofs are serialised."""
+
+    def __init__(self, artifacts: ZkArtifacts | None = None, mode: str = DEFAULT_MODE) -> None:
+        if mode not in ("worker", "subprocess"):
+            raise ValidationError("mode", f"must be 'worker' or 'subprocess', got {mode!r}")
+        self.artifacts = artifacts or zk_artifacts()
+        self.mode = mode
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._next_id = 0
+        self.last_timings: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Prover:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                if proc.stdin:
+                    proc.stdin.close()
+                proc.wait(timeout=5)
+            except (subprocess.TimeoutExpired, OSError):
+                proc.kill()
+                proc.wait()
+
+    def _worker(self) -> subprocess.Popen:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        snarkjs_main = npm_package_file("snarkjs", "main.js")
+        try:
+            proc = subprocess.Popen(
+                [node_binary(), str(WORKER_JS), str(snarkjs_main), str(self.artifacts.wasm),
+                 str(self.artifacts.zkey)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, bufsize=1,
+            )
+        except OSError as e:
+            raise ToolchainError(f"cannot start the prover worker: {e}") from e
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        if not first or not json.loads(first).get("ready"):
+            err = proc.stderr.read() if proc.stderr else ""
+            proc.kill()
+            raise ToolchainError(f"prover worker failed to start: {first!r} {err[-2000:]}")
+        self._proc = proc
+        return proc
+
+    # ------------------------------------------------------------------ proving
+    def prove(self, epoch: EpochInput | dict) -> ProofBundle:
+        """Prove ``epoch`` (an `EpochInput` or a raw circuit-input dict). Raises `ProofError`
+        if the witness violates the circuit; checks the returned public signals match."""
+        circuit_input = _input_of(epoch)
+        with self._lock:
+            if self.mode == "worker":
+                bundle = self._prove_worker(circuit_input)
+            else:
+                bundle = self._prove_subprocess(circuit_input)
+        if isinstance(epoch, EpochInput) and bundle.public_signals != epoch.public_signals():
+            raise ProofError("snarkjs returned public signals that differ from the epoch's")
+        if any(not 0 <= s < SNARK_SCALAR_FIELD for s in bundle.public_signals):
+            raise ProofError("public signal outside the field")
+        return bundle
+
+    def _prove_worker(self, circuit_input: dict) -> ProofBundle:
+        proc = self._worker()
+        assert proc.stdin is not None and proc.stdout is not None
+        self._next_id += 1
+        rid = self._next_id
+        try:
+            proc.stdin.write(json.dumps({"id": rid, "input": circuit_input}) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+        except (BrokenPipeError, OSError) as e:
+            self.close()
+            raise ToolchainError(f"prover worker died: {e}") from e
+        if not line:
+            err = proc.stderr.read() if proc.stderr else ""
+            self.close()
+            raise ToolchainError(f"prover worker exited: {err[-2000:]}")
+        reply = json.loads(line)
+        if reply.get("id") != rid:
+            self.close()
+            raise ToolchainError(f"prover worker answered request {reply.get('id')}, expected {rid}")
+        if "error" in reply:
+            raise ProofError(f"proving failed: {reply['error']}")
+        self.last_timings = {"witness_s": reply["witness_ms"] / 1e3, "prove_s": reply["prove_ms"] / 1e3}
+        return ProofBundle.from_snarkjs(reply["proof"], reply["publicSignals"])
+
+    def _prove_subprocess(self, circuit_input: dict) -> ProofBundle:
+        with tempfile.TemporaryDirectory(prefix="ecoai-prove-") as td:
+            d = Path(td)
+            (d / "input.json").write_text(json.dumps(circuit_input))
+            try:
+                snarkjs("groth16", "fullprove", str(d / "input.json"), str(self.artifacts.wasm),
+                        str(self.artifacts.zkey), str(d / "proof.json"), str(d / "public.json"))
+            except ToolchainError as e:
+                raise ProofError(f"proving failed: {e}") from e
+            proof = json.loads((d / "proof.json").read_text())
+            public = json.loads((d / "public.json").read_text())
+        return ProofBundle.from_snarkjs(proof, public)
+
+
+def snarkjs_verify(vkey: Path, bundle: ProofBundle) -> bool:
+    """`snarkjs groth16 verify` on ``bundle`` (the reference the Python verifier is tested
+    against). False on an invalid proof; `ToolchainError` if snarkjs cannot run at all."""
+    with tempfile.TemporaryDirectory(prefix="ecoai-verify-") as td:
+        d = Path(td)
+        (d / "proof.json").write_text(json.dumps(bundle.proof))
+        (d / "public.json").write_text(json.dumps([str(s) for s in bundle.public_signals]))
+        try:
+            out = snarkjs("groth16", "verify", str(vkey), str(d / "public.json"), str(d / "proof.json"))
+        except ToolchainError as e:
+            if "Invalid proof" in str(e) or "invalid" in str(e).lower():
+                return False
+            raise
+    return "OK!" in out
