@@ -1,0 +1,1 @@
+"""Operator reports: energy, carbon, efficiency, Eco Score, recommendation and plots."""
