@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -133,3 +134,24 @@ def test_files_roundtrip_and_errors():
         parse_jobs('[{"duration_s": 60, "power_mw": 1}]')
     with pytest.raises(ValidationError, match="duration_s: must be > 0"):
         parse_jobs('[{"name": "z", "duration_s": 0, "deadline_s": 5, "power_mw": 1}]')
+
+
+def test_schedule_cli(tmp_path, capsys):
+    from ecoai_chain.cli import main
+
+    (tmp_path / "f.csv").write_text("time,intensity_g_per_kwh\n" + "".join(
+        f"{h * 3600},{v}\n" for h, v in enumerate([500, 480, 200, 150, 160, 600])))
+    (tmp_path / "j.json").write_text(json.dumps([
+        {"name": "train", "duration_s": 7200, "deadline_s": 21600, "power_w": 300},
+        {"name": "eval", "duration_s": 3600, "deadline_s": 7200, "power_mw": 100_000}]))
+    assert main(["schedule", "--jobs", str(tmp_path / "j.json"), "--forecast",
+                 str(tmp_path / "f.csv"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    by = {p["name"]: p for p in out["placements"]}
+    assert by["train"]["start_s"] == 3 * 3600 and by["eval"]["start_s"] == 3600
+    assert out["saving_mg"] == out["now_carbon_mg"] - out["carbon_mg"] > 0
+    assert main(["schedule", "--jobs", str(tmp_path / "j.json"), "--forecast",
+                 str(tmp_path / "f.csv")]) == 0
+    assert "saves" in capsys.readouterr().out
+    assert main(["schedule", "--jobs", str(tmp_path / "missing.json"), "--forecast",
+                 str(tmp_path / "f.csv")]) == 1
