@@ -3,7 +3,8 @@
 Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
 
     {"chain_id", "rpc_url", "deployer", "block_number",
-     "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...}, "Groth16Verifier": {...}},
+     "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...},
+                   "Groth16Verifier": {...}},
      "epoch_length_s", "vkey_sha256", "zkey_sha256"}
 """
 
@@ -125,7 +126,7 @@ def sha256_file(path: Path | None) -> str | None:
 
 
 def default_key_paths() -> tuple[Path | None, Path | None]:
-    """(vkey, zkey) of the committed final trusted setup (circuits/setup, made by `ecoai zk setup`)."""
+    """(vkey, zkey) of the final trusted setup (circuits/setup, made by `ecoai zk setup`)."""
     setup = project_root() / "circuits" / "setup"
     vkey, zkey = setup / "verification_key.json", setup / "green_proof.zkey"
     return (vkey if vkey.is_file() else None), (zkey if zkey.is_file() else None)
@@ -161,7 +162,8 @@ def deploy_all(
             artifact = load_artifact("Groth16Verifier")
         except ToolchainError as e:
             raise ToolchainError(
-                "Groth16Verifier artifact missing: generate contracts/generated/Groth16Verifier.sol "
+                "Groth16Verifier artifact missing: generate "
+                "contracts/generated/Groth16Verifier.sol "
                 "(ZK setup) and run `make build`"
             ) from e
         _, refs["Groth16Verifier"] = _deploy(w3, account, artifact)
