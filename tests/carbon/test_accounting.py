@@ -78,3 +78,19 @@ def test_paper_example_figures():
     assert c == 1_808_381  # 4.2 * 430.567 g = 1808.3814 g
     assert work_per_kwh(8_400, energy) == pytest.approx(2000.0)
     assert work_per_kwh(5, 0) == 0.0
+
+
+def test_shared_scoring_vectors_the_contract_also_checks():
+    """tests/vectors/scoring.json drives the Solidity tests too: same numbers here."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "vectors" / "scoring.json"
+    cases = json.loads(path.read_text())["cases"]
+    assert len(cases) >= 5
+    for c in cases:
+        s = score_at_intensity(int(c["energy_mj"]), int(c["work"]),
+                               int(c["intensity_mg_per_kwh"]), int(c["baseline_ng_per_work"]))
+        assert (s.carbon_mg, s.baseline_mg, s.eco_score, s.reward_units) == (
+            int(c["carbon_mg"]), int(c["baseline_mg"]), int(c["eco_score"]),
+            int(c["reward_units"])), c["label"]

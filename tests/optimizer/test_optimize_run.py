@@ -60,3 +60,18 @@ def test_cli_errors(tmp_path, capsys):
     assert main(["optimize", "--callable", SPEC, "--batch-sizes", "4",
                  "--power-limits", "200"]) == 1
     assert "NVIDIA GPU" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_with_a_command_workload(tmp_path, capsys):
+    import sys
+
+    cmd = f"{sys.executable} -m ecoai_chain.optimizer.workloads.numpy_mlp"
+    rc = main(["optimize", "--workload", cmd, "--precisions", "fp32,int8", "--batch-sizes", "64",
+               "--meter", "cpu-model", "--min-duration-s", "0", "--out", str(tmp_path)])
+    assert rc == 0
+    ms = json.loads((tmp_path / "measurements.json").read_text())
+    # each run is a child process: its CPU time (training included) is what the model counts
+    assert [m["setting"]["precision"] for m in ms] == ["fp32", "int8"]
+    assert all(m["energy_mj"] > 0 and m["repeats"] == 1 and m["work"] == 4096 for m in ms)
+    assert ms[1]["quality"] < 1.0 == ms[0]["quality"]
