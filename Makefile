@@ -21,6 +21,7 @@ build: setup
 
 test-contracts: build
 	npx --no-install hardhat test mocha
+	npx --no-install hardhat test solidity
 
 test-python: build
 	$(PY) -m pytest $(PYTEST_ARGS)
