@@ -40,23 +40,25 @@ _CERT_ORDER = (
 
 
 def proof_struct(proof: Any) -> tuple:
-    """(a, b, c) for the contract from: {"a","b","c"} (contract order), a snarkjs proof.json dict
-    ({"pi_a","pi_b","pi_c"}; b's G2 coordinates get swapped), or an (a, b, c) sequence."""
-    if isinstance(proof, dict) and "pi_a" in proof:
-        a = [int(proof["pi_a"][0]), int(proof["pi_a"][1])]
-        b = [
-            [int(proof["pi_b"][0][1]), int(proof["pi_b"][0][0])],
-            [int(proof["pi_b"][1][1]), int(proof["pi_b"][1][0])],
-        ]
-        c = [int(proof["pi_c"][0]), int(proof["pi_c"][1])]
+    """(a, b, c) for the contract from: a zk ProofBundle (or its to_json() dict), a snarkjs
+    proof.json dict ({"pi_a","pi_b","pi_c"}; b's G2 coordinates get swapped), {"a","b","c"}
+    already in contract order, or an (a, b, c) sequence."""
+    if hasattr(proof, "solidity_calldata"):  # ecoai_chain.zk.prover.ProofBundle
+        a, b, c, _ = proof.solidity_calldata()
+    elif isinstance(proof, dict) and isinstance(proof.get("proof"), dict):
+        return proof_struct(proof["proof"])
+    elif isinstance(proof, dict) and "pi_a" in proof:
+        a = [proof["pi_a"][0], proof["pi_a"][1]]
+        b = [[proof["pi_b"][0][1], proof["pi_b"][0][0]], [proof["pi_b"][1][1], proof["pi_b"][1][0]]]
+        c = [proof["pi_c"][0], proof["pi_c"][1]]
     elif isinstance(proof, dict) and {"a", "b", "c"} <= set(proof):
         a, b, c = proof["a"], proof["b"], proof["c"]
     elif isinstance(proof, list | tuple) and len(proof) == 3:
         a, b, c = proof
-    elif hasattr(proof, "to_solidity"):  # a ProofBundle-like object from ecoai_chain.zk
-        return proof_struct(proof.to_solidity())
     else:
-        raise ValidationError("proof", "expected {a,b,c}, snarkjs {pi_a,pi_b,pi_c} or (a, b, c)")
+        raise ValidationError(
+            "proof", "expected a ProofBundle, {a,b,c}, snarkjs {pi_a,pi_b,pi_c} or (a, b, c)"
+        )
     try:
         return ([int(x) for x in a], [[int(x) for x in row] for row in b], [int(x) for x in c])
     except (TypeError, ValueError) as e:
