@@ -1,4 +1,8 @@
-"""Shared route helpers: the Queries object, page limits, cache headers with ETag/304."""
+"""Shared route helpers: the Queries object, page limits, cache headers with ETag/304.
+
+Point lookups (one primary-key read, tens of microseconds on SQLite) are ``async def`` routes
+that query inline: a threadpool hand-off would cost more than the query. List and aggregate
+routes stay sync and run in the threadpool."""
 
 from __future__ import annotations
 

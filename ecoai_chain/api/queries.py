@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Engine
 
 from ecoai_chain.api.params import decode_cursor, encode_cursor
@@ -65,6 +65,19 @@ def _page(rows: list, limit: int, key) -> dict:
 class Queries:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Point lookups built once (statement construction costs more than the SQLite read).
+        self._cert_by_id = select(C).where(C.c.certificate_id == bindparam("id"))
+        self._balance_of = select(B.c.balance_units).where(B.c.address == bindparam("a"))
+        self._node_by_id = select(N).where(N.c.node_id == bindparam("id"))
+        self._meta = select(M.c.value).where(M.c.key == bindparam("k"))
+
+    def _first(self, stmt, **params):
+        with self.engine.connect() as c:
+            return c.execute(stmt, params).first()
+
+    def checkpoint(self) -> int | None:
+        r = self._first(self._meta, k="checkpoint_block")
+        return int(r[0]) if r else None
 
     def _all(self, q) -> list:
         with self.engine.connect() as c:
@@ -87,7 +100,7 @@ class Queries:
         return {"items": [node_json(r) for r in page["rows"]], "next_cursor": page["next_cursor"]}
 
     def node(self, node_id: int) -> dict | None:
-        r = self._one(select(N).where(N.c.node_id == node_id))
+        r = self._first(self._node_by_id, id=node_id)
         return node_json(r) if r else None
 
     # --- certificates -------------------------------------------------------------------------
@@ -113,7 +126,7 @@ class Queries:
         return {"items": [cert_json(r) for r in page["rows"]], "next_cursor": page["next_cursor"]}
 
     def certificate_row(self, cert_id: int):
-        return self._one(select(C).where(C.c.certificate_id == cert_id))
+        return self._first(self._cert_by_id, id=cert_id)
 
     def certificate(self, cert_id: int) -> dict | None:
         r = self.certificate_row(cert_id)
@@ -156,11 +169,11 @@ class Queries:
 
     # --- credits --------------------------------------------------------------------------
     def total_supply(self) -> str:
-        r = self._one(select(M.c.value).where(M.c.key == "total_supply_units"))
+        r = self._first(self._meta, k="total_supply_units")
         return r[0] if r else "0"
 
     def balance(self, address: str) -> str:
-        r = self._one(select(B.c.balance_units).where(B.c.address == address))
+        r = self._first(self._balance_of, a=address)
         return r[0] if r else "0"
 
     def transfers(self, limit: int, cursor: str | None, address: str | None = None) -> dict:

@@ -32,7 +32,7 @@ def list_certificates(
 
 
 @router.get("/certificates/{certificate_id}", tags=["certificates"])
-def get_certificate(request: Request, certificate_id: CertId):
+async def get_certificate(request: Request, certificate_id: CertId):
     cert = queries(request).certificate(certificate_id)
     if cert is None:
         return not_found(f"certificate {certificate_id}")
@@ -41,7 +41,7 @@ def get_certificate(request: Request, certificate_id: CertId):
 
 
 @router.get("/certificates/{certificate_id}/proof", tags=["certificates"])
-def get_proof(request: Request, certificate_id: CertId):
+async def get_proof(request: Request, certificate_id: CertId):
     """Proof (Solidity and snarkjs orders), public signals in circuit order, signature; all
     decoded from the submitting transaction's calldata. Immutable once confirmed."""
     proof = queries(request).proof(certificate_id)

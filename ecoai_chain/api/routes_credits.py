@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 
 from ecoai_chain.api.deps import Cursor, Limit, queries
 from ecoai_chain.api.params import address as check_address
@@ -19,9 +20,10 @@ def total_supply(request: Request) -> dict:
 
 
 @router.get("/credits/balances/{address}", tags=["credits"])
-def balance(request: Request, address: Address) -> dict:
+async def balance(request: Request, address: Address) -> JSONResponse:
     a = check_address("address", address)
-    return {"address": a, "balance_units": queries(request).balance(a), "decimals": 18}
+    return JSONResponse({"address": a, "balance_units": queries(request).balance(a),
+                         "decimals": 18})
 
 
 @router.get("/credits/transfers", tags=["credits"])

@@ -26,7 +26,7 @@ def list_nodes(request: Request, limit: Limit = 50, cursor: Cursor = None,
 
 
 @router.get("/nodes/{node_id}", tags=["nodes"])
-def get_node(request: Request, node_id: NodeId):
+async def get_node(request: Request, node_id: NodeId):
     node = queries(request).node(node_id)
     return node if node else not_found(f"node {node_id}")
 
