@@ -95,7 +95,8 @@ def register_node(config: Path | None = ConfigOpt, password_file: Path | None = 
     s = load_settings(cfg)
     key = _key(s, password_file)
     client = chain_client(s, key.account)
-    nid = client.register_node(key.address, s.region, s.max_power_mw, metadata_uri or s.metadata_uri)
+    nid = client.register_node(key.address, s.region, s.max_power_mw,
+                               metadata_uri or s.metadata_uri)
     store = Store(s.db_path)
     store.set_meta("node_id", str(nid))
     now = int(time.time())
@@ -109,7 +110,8 @@ def register_node(config: Path | None = ConfigOpt, password_file: Path | None = 
 def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFileOpt,
         rpc_url: str | None = typer.Option(None), metrics_port: int | None = typer.Option(None),
         log_level: str | None = typer.Option(None),
-        offline: bool = typer.Option(False, help="record windows only; no sealing or chain")) -> None:
+        offline: bool = typer.Option(False, help="record windows only; no sealing or chain"),
+        ) -> None:
     """Run the daemon until SIGTERM/SIGINT."""
     from attestor import runtime
     from attestor.logs import setup_logging

@@ -68,7 +68,7 @@ class Daemon:
                       max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.add_job(self._chain, "interval", seconds=self.chain_interval_s, id="chain",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
         sched.start()
         event(log, "attestor running", sample_interval_s=self.sample_interval_s,
               attestor=self.agent.signer.address)

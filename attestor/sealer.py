@@ -25,7 +25,7 @@ from typing import Any
 
 from attestor.logs import event
 from attestor.store import EpochRecord, Store, WindowRecord
-from ecoai_chain.errors import EcoAIError, ValidationError
+from ecoai_chain.errors import ChainError, EcoAIError, ValidationError
 
 log = logging.getLogger("ecoai.attestor")
 
@@ -115,7 +115,11 @@ class Sealer:
         """sealed/proving -> proving -> proved (or failed with the reason)."""
         data = json.loads(rec.public_json)
         if "intensity_mg_per_kwh" not in data:
-            data["intensity_mg_per_kwh"] = int(self.intensity_at(rec.epoch_start_s))
+            intensity = int(self.intensity_at(rec.epoch_start_s))
+            if intensity == 0:  # regionIntensityAt answers 0 when the DAO has not set one
+                raise ChainError(f"no on-chain intensity for the region at {rec.epoch_start_s}"
+                                 " yet (the DAO sets it); will retry")
+            data["intensity_mg_per_kwh"] = intensity
             rec = self.store.update_epoch(rec.epoch_start_s, state="proving",
                                           public_json=json.dumps(data))
         try:

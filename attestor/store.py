@@ -108,7 +108,8 @@ class Store:
             with self.engine.connect() as c:
                 c.exec_driver_sql("PRAGMA quick_check").fetchall()
         except (DatabaseError, sqlite3.DatabaseError) as e:
-            raise StoreError(f"{self.path}: not a usable SQLite database ({e.orig if hasattr(e, 'orig') else e})") from e
+            why = e.orig if hasattr(e, "orig") else e
+            raise StoreError(f"{self.path}: not a usable SQLite database ({why})") from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -209,7 +210,8 @@ class Store:
         if ok:
             for a, b in zip(recs, recs[1:], strict=False):
                 if b["start_s"] != a["end_s"]:
-                    return False, f"window seq={b['seq']}: starts at {b['start_s']}, previous ended {a['end_s']}", len(recs)
+                    return (False, f"window seq={b['seq']}: starts at {b['start_s']}, "
+                                   f"previous ended {a['end_s']}", len(recs))
         return ok, why, len(recs)
 
     def require_intact(self, attestor: str, tail: int = 1000) -> None:
@@ -260,5 +262,6 @@ class Store:
 
     def last_epoch_start(self) -> int | None:
         with Session(self.engine) as s:
-            r = s.exec(select(EpochRecord).order_by(EpochRecord.epoch_start_s.desc()).limit(1)).first()
+            q = select(EpochRecord).order_by(EpochRecord.epoch_start_s.desc()).limit(1)
+            r = s.exec(q).first()
             return r.epoch_start_s if r else None

@@ -71,7 +71,9 @@ class Submitter:
         if self.clock() < self._next_try_s:
             return 0
         done = 0
-        for rec in self.store.epochs(states=("proved", "submitted")):
+        for rec in self.store.epochs(states=("sealed", "proving", "proved", "submitted")):
+            if rec.state in ("sealed", "proving"):
+                break  # strictly in order: never let a later epoch overtake an unproved one
             try:
                 state = self._advance(rec)
             except ContractRevert as e:
@@ -99,6 +101,8 @@ class Submitter:
                                         last_error=f"{type(e).__name__}: {e}"[:500])
                 self._backoff(f"{type(e).__name__}: {e}"[:200], rec.epoch_start_s)
                 break
+            if state == "failed":
+                continue
             if state != "confirmed":
                 break  # waiting for a receipt: keep order, try again next pass
             done += 1
@@ -110,7 +114,7 @@ class Submitter:
     def _advance(self, rec: EpochRecord) -> str:
         landed_until = int(self.client.next_epoch_start(rec.node_id))
         if rec.epoch_start_s < landed_until:
-            return self._confirm(rec, receipt=None, note="already on-chain (reconciled)")
+            return self._reconcile(rec)
         if rec.state == "submitted" and rec.raw_tx:
             receipt = self._receipt(rec.tx_hash)
             if receipt is not None:
@@ -199,10 +203,31 @@ class Submitter:
                                 nonce=None, last_error=f"tx {rec.tx_hash} reverted")
         raise ChainError(f"transaction {rec.tx_hash} for epoch {rec.epoch_start_s} reverted")
 
+    def _reconcile(self, rec: EpochRecord) -> str:
+        """The chain is past this epoch: find its certificate (both keys are indexed)."""
+        gp = self.client.green_proof
+        first_block = min((c.block for c in self.client.deployment.contracts.values()),
+                          default=0)
+        logs = gp.events.CertificateSubmitted().get_logs(
+            from_block=first_block,
+            argument_filters={"nodeId": rec.node_id, "epochStart": rec.epoch_start_s})
+        if logs:
+            receipt = self.w3.eth.get_transaction_receipt(logs[0].transactionHash)
+            return self._confirm(rec, receipt, note="already on-chain (reconciled)")
+        self.store.update_epoch(rec.epoch_start_s, state="failed",
+                                last_error="a later epoch is already certified on-chain; "
+                                           "this one can no longer be submitted")
+        self.metrics.epochs_failed.inc()
+        event(log, "epoch overtaken", logging.ERROR, epoch_start_s=rec.epoch_start_s)
+        return "failed"
+
     def _confirm(self, rec: EpochRecord, receipt: Any, note: str = "") -> str:
         cert_id = None
         if receipt is not None:
-            evs = self.client.green_proof.events.CertificateSubmitted().process_receipt(receipt)
+            from web3.logs import DISCARD
+
+            evs = self.client.green_proof.events.CertificateSubmitted().process_receipt(
+                receipt, errors=DISCARD)
             cert_id = int(evs[0].args["certificateId"]) if evs else None
         self.store.update_epoch(rec.epoch_start_s, state="confirmed", certificate_id=cert_id,
                                 last_error=note)

@@ -183,9 +183,10 @@ class ReplaySource:
             raise SourceError("ReplaySource.read() before open()")
         t = self._clock()
         e, _w, p = self.trace.at(t, self._anchor_s)
-        return [EnergySample(self.trace.device_id, t, e * self._scale.numerator // self._scale.denominator,
-                             p * self._scale.numerator // self._scale.denominator,
-                             estimated=str(self.trace.header.get("estimated", "false")).lower() in ("true", "1", "yes"),
+        num, den = self._scale.numerator, self._scale.denominator
+        flag = str(self.trace.header.get("estimated", "false")).lower() in ("true", "1", "yes")
+        return [EnergySample(self.trace.device_id, t, e * num // den, p * num // den,
+                             estimated=flag,
                              note="replay")]
 
     def close(self) -> None:

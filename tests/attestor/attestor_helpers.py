@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,10 @@ def ecoai(*args: str, env: dict | None = None, timeout: float = 120,
     return p
 
 
-def spawn_run(config: Path, pwfile: Path, log: Path, *extra: str) -> subprocess.Popen:
+def spawn_run(config: Path, pwfile: Path, log: Path, *extra: str,
+              env_extra: dict | None = None) -> subprocess.Popen:
     e = {k: v for k, v in os.environ.items() if k != "ECOAI_KEYSTORE_PASSWORD"}
+    e.update(env_extra or {})
     return subprocess.Popen([sys.executable, "-m", "ecoai_chain.cli", "attestor", "run",
                              "--config", str(config), "--password-file", str(pwfile), *extra],
                             cwd=ROOT, env=e, stdout=subprocess.DEVNULL,

@@ -6,8 +6,8 @@ import json
 import signal
 import sqlite3
 import stat
-import pytest
 
+import pytest
 from attestor_helpers import PASSWORD, count_windows, ecoai, init_node, spawn_run, wait_for
 
 
@@ -38,7 +38,7 @@ def test_init_run_export_and_graceful_sigterm(tmp_path):
     assert "verify: ok" in exp.stderr
     recs = [json.loads(x) for x in (tmp_path / "log.jsonl").read_text().splitlines()]
     assert len(recs) >= 2
-    assert all(b["prev_hash"] == a["hash"] for a, b in zip(recs, recs[1:]))
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(recs, recs[1:], strict=False))
     st = ecoai("attestor", "status", "--config", cfg, "--json")
     assert len(json.loads(st.stdout)["windows"]) >= 2
 

@@ -55,7 +55,8 @@ def test_shipped_traces_have_provenance_and_work():
     assert len(files) >= 1
     for f in files:
         tr = load_trace(f)
-        assert "synthetic" in tr.header["provenance"].lower() or "recorded" in tr.header["provenance"].lower()
+        prov = tr.header["provenance"].lower()
+        assert "synthetic" in prov or "recorded" in prov
         assert tr.work[-1] > tr.work[0]
         assert tr.energy_mj[-1] > tr.energy_mj[0]
 
@@ -85,11 +86,14 @@ def test_replay_jsonl(tmp_path):
 
 
 @pytest.mark.parametrize("body,match", [
-    ("t_s,energy_mj,power_mw,work\n0,0,1,0\n1,x,1,0\n", r"t.csv:5: field 'energy_mj' is not a number"),
+    ("t_s,energy_mj,power_mw,work\n0,0,1,0\n1,x,1,0\n",
+     r"t.csv:5: field 'energy_mj' is not a number"),
     ("t_s,energy_mj,power_mw,work\n0,0,1,0\n1,5,1\n", r"t.csv:5: expected 4 fields"),
-    ("t_s,energy_mj,power_mw,work\n0,9,1,0\n1,5,1,0\n", r"t.csv:5: energy_mj must not decrease"),
+    ("t_s,energy_mj,power_mw,work\n0,9,1,0\n1,5,1,0\n",
+     r"t.csv:5: energy_mj must not decrease"),
     ("t_s,energy_mj,power_mw,work\n0,0,1,0\n0,5,1,0\n", r"t.csv:5: t_s must increase"),
-    ("t_s,energy_mj,power_mw,work\n0,0,1,0\n1,-5,1,0\n", r"t.csv:5: field 'energy_mj' must be >= 0"),
+    ("t_s,energy_mj,power_mw,work\n0,0,1,0\n1,-5,1,0\n",
+     r"t.csv:5: field 'energy_mj' must be >= 0"),
 ])
 def test_malformed_trace_lines_name_file_and_line(tmp_path, body, match):
     f = tmp_path / "t.csv"

@@ -74,4 +74,4 @@ def test_property_sum_equals_counter_difference(steps):
     if out:
         assert sum(w.energy_mj for w in out) == out[-1].cursor["d"] - 123
         assert all(w.energy_mj >= 0 for w in out)
-        assert all(b.start_s == a.end_s for a, b in zip(out, out[1:]))
+        assert all(b.start_s == a.end_s for a, b in zip(out, out[1:], strict=False))

@@ -50,7 +50,8 @@ def test_counter_increment_semantics():
 def test_parse_sums_matching_series_only():
     text = PAGE.replace("{GEN_A}", "10.0").replace("{GEN_B}", "32.0")
     assert sum(parse_counter(text, "vllm:generation_tokens_total").values()) == 42
-    assert list(parse_counter(text, "vllm:generation_tokens_total", {"engine": "1"}).values()) == [32]
+    one = parse_counter(text, "vllm:generation_tokens_total", {"engine": "1"})
+    assert list(one.values()) == [32]
 
 
 def test_prometheus_source_reads_and_survives_resets(metrics_server):
