@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -46,6 +47,24 @@ def _chain_layer(deployment: str):
     return ChainIntensityProvider(GreenProofClient(Web3(Web3.HTTPProvider(dep.rpc_url)), dep))
 
 
+def _live_layer(name: str, environ: Mapping[str, str] | None = None) -> list:
+    import os
+
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if name == "none":
+        return []
+    if name == "electricitymaps":
+        from ecoai_chain.carbon.live import ElectricityMapsProvider
+
+        return [ElectricityMapsProvider(env.get("ECOAI_ELECTRICITYMAPS_TOKEN", ""))]
+    if name == "watttime":
+        from ecoai_chain.carbon.live import WattTimeProvider
+
+        return [WattTimeProvider(env.get("ECOAI_WATTTIME_USER", ""),
+                                 env.get("ECOAI_WATTTIME_PASSWORD", ""))]
+    raise ConfigError(f"--live must be none|electricitymaps|watttime, got {name!r}")
+
+
 def report(
     since: Annotated[str, typer.Option(help="start: 24h, 90m, 7d ago, unix s or ISO")] = "24h",
     until: Annotated[str | None, typer.Option(help="end (default now)")] = None,
@@ -63,6 +82,9 @@ def report(
         help="optimizer recommendation.json (default optimize-out/recommendation.json)")] = None,
     deployment: Annotated[str | None, typer.Option(
         help="deployment manifest: use GreenProof's on-chain intensity table first")] = None,
+    live: Annotated[str, typer.Option(help="live layer: none|electricitymaps|watttime (token "
+                                      "from ECOAI_ELECTRICITYMAPS_TOKEN or "
+                                      "ECOAI_WATTTIME_USER/_PASSWORD)")] = "none",
     window_s: Annotated[int, typer.Option(help="window length when reading --trace")] = 60,
     epoch_s: Annotated[int, typer.Option(help="epoch length for the per-epoch plot")] = 3600,
 ) -> None:
@@ -81,9 +103,11 @@ def report(
     if db:
         windows = sources.windows_from_store(db, since_s, until_s)
     else:
+        assert trace is not None
         windows = [w for w in sources.windows_from_trace(trace, window_s, until_s)
                    if w.start_s >= since_s and w.end_s <= until_s]
-    layers = ([_chain_layer(deployment)] if deployment else []) + [StaticIntensityProvider()]
+    layers = ([_chain_layer(deployment)] if deployment else []) + _live_layer(live) + [
+        StaticIntensityProvider()]
     provider = LayeredProvider(layers)
     seen: dict[str, None] = {}
 
@@ -133,9 +157,10 @@ def schedule(
     except OSError as e:
         raise ConfigError(f"cannot read input: {e}") from e
     result = plan(job_list, fc, capacity_mw)
-    rows = [{"name": p.job.name, "start_s": p.start_s, "carbon_mg": p.carbon_mg,
-             "now_start_s": p.now_start_s, "now_carbon_mg": p.now_carbon_mg,
-             "saving_mg": p.saving_mg} for p in result.placements]
+    rows: list[dict[str, Any]] = [
+        {"name": p.job.name, "start_s": p.start_s, "carbon_mg": p.carbon_mg,
+         "now_start_s": p.now_start_s, "now_carbon_mg": p.now_carbon_mg,
+         "saving_mg": p.saving_mg} for p in result.placements]
     if as_json:
         typer.echo(json.dumps({"placements": rows, "carbon_mg": result.carbon_mg,
                                "now_carbon_mg": result.now_carbon_mg,

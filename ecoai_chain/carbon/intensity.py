@@ -134,8 +134,8 @@ class HourlyProfile:
             if not 0 <= hour < 24:
                 raise ValidationError(f"profile line {lineno}: hour_utc", f"{hour} not in 0..23")
             table.setdefault(rec["code"].upper(), [None] * 24)[hour] = ppm
-        for code, ppm in table.items():
-            if None in ppm:
+        for code, hours in table.items():
+            if None in hours:
                 raise ValidationError(f"profile {code}", "every hour 0..23 needs a row")
         return cls({k: [int(p or 0) for p in v] for k, v in table.items()})
 

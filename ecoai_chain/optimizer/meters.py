@@ -81,7 +81,9 @@ class NvmlMeter:
 
     def __init__(self, nvml: Any = None) -> None:
         if nvml is None:
-            import pynvml as nvml  # production default; tests pass a fake
+            import pynvml  # production default; tests pass a fake
+
+            nvml = pynvml
         self.nvml = nvml
         try:
             nvml.nvmlInit()

@@ -16,9 +16,10 @@ class NvmlPowerLimiter:
     def __init__(self, nvml: Any = None) -> None:
         if nvml is None:
             try:
-                import pynvml as nvml
+                import pynvml
             except ImportError as e:
                 raise ConfigError("--power-limits needs nvidia-ml-py (pynvml)") from e
+            nvml = pynvml
         self.nvml = nvml
         try:
             nvml.nvmlInit()

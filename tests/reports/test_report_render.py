@@ -122,3 +122,11 @@ def test_cli_errors(capsys):
     assert "no bundled grid intensity for region 'XX'" in capsys.readouterr().err
     assert main(["report", "--trace", str(TRACE), "--since", "yesterday"]) == 1
     assert "--since" in capsys.readouterr().err
+
+
+def test_cli_live_layer_needs_credentials(capsys, monkeypatch):
+    monkeypatch.delenv("ECOAI_ELECTRICITYMAPS_TOKEN", raising=False)
+    assert main(["report", "--trace", str(TRACE), "--live", "electricitymaps"]) == 1
+    assert "ECOAI_ELECTRICITYMAPS_TOKEN" in capsys.readouterr().err
+    assert main(["report", "--trace", str(TRACE), "--live", "carrier-pigeon"]) == 1
+    assert "--live must be" in capsys.readouterr().err
