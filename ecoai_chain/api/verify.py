@@ -36,11 +36,13 @@ def _default_groth16() -> Callable[..., bool]:
 
 
 class CertificateVerifier:
-    """``CertificateVerifier(queries, chain_id, green_proof, vkey)``; the signature recoverer and
-    the Groth16 verifier are injectable (production defaults: chain.eip712, zk.verifier)."""
+    """``CertificateVerifier(queries, chain_id, green_proof, vkey)`` with ``vkey`` a
+    `zk.verifier.VerifyingKey`; the signature recoverer and the Groth16 verifier are injectable
+    (production defaults: chain.eip712.recover_certificate_signer, zk.verifier.verify_groth16,
+    called as ``verify_groth16(vkey, snarkjs_proof, public_signals)``)."""
 
     def __init__(self, queries: Queries, chain_id: int | None, green_proof: str | None,
-                 vkey: dict | None, recover: Callable[..., str] | None = None,
+                 vkey: Any | None, recover: Callable[..., str] | None = None,
                  groth16: Callable[..., bool] | None = None) -> None:
         self.q, self.chain_id, self.green_proof, self.vkey = queries, chain_id, green_proof, vkey
         self._recover, self._groth16 = recover, groth16
@@ -53,7 +55,9 @@ class CertificateVerifier:
             m = json.loads(Path(manifest).read_text())
             chain_id, green_proof = int(m["chain_id"]), m["contracts"]["GreenProof"]["address"]
         if vkey_path:
-            vkey = json.loads(Path(vkey_path).read_text())
+            from ecoai_chain.zk.verifier import load_vkey
+
+            vkey = load_vkey(vkey_path)
         return cls(queries, chain_id, green_proof, vkey)
 
     def verify(self, cert_id: int) -> dict | None:
@@ -102,8 +106,8 @@ class CertificateVerifier:
             return Check("proof", False, "API started without a verification key")
         try:
             groth16 = self._groth16 or _default_groth16()
-            ok = bool(groth16(self.vkey, [int(s) for s in proof["public_signals"]],
-                              proof["proof_snarkjs"]))
+            ok = bool(groth16(self.vkey, proof["proof_snarkjs"],
+                              [int(s) for s in proof["public_signals"]]))
         except Exception as e:
             return Check("proof", False, f"verifier error: {e}")
         return Check("proof", ok, "Groth16 proof verifies against the verification key" if ok
