@@ -1,0 +1,68 @@
+"""`ecoai indexer run` from a deployment manifest written by deploy_all, on a real anvil."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.chain.deployment import deploy_all
+from ecoai_chain.chain.tx import deploy
+from ecoai_chain.cli import main as ecoai
+from ecoai_chain.indexer.db import make_engine
+from ecoai_chain.indexer.models import Node, RegionIntensity
+from ecoai_chain.indexer.store import T
+
+pytestmark = pytest.mark.chain
+
+
+def test_run_once_from_manifest_then_resume(w3, dev_accounts, tmp_path, capsys):
+    admin, operator, attestor = dev_accounts[:3]
+    # No certificates are submitted here, so the verifier address only needs to be a contract.
+    placeholder = deploy(w3, admin, load_artifact("CertificateEventEmitter",
+                                                  "bench/CertificateEventEmitter.sol"))
+    dep = deploy_all(w3, admin, 3600, verifier=placeholder.address)
+    manifest = dep.save(tmp_path / "deployment.json")
+    client = GreenProofClient(w3, dep, admin)
+    client.set_region_intensity("KR", 415_000, 0)
+    node_id = client.with_account(operator).register_node(attestor.address, "KR", 700_000, "m")
+    db = f"sqlite:///{tmp_path}/index.db"
+    args = ["indexer", "run", "--manifest", str(manifest), "--db", db, "--confirmations", "0",
+            "--once"]
+    assert ecoai(args) == 0
+    client.activate_node(node_id)
+    client.suspend_node(node_id, "maintenance")
+    assert ecoai(args) == 0  # resumes from the checkpoint
+    with make_engine(db).connect() as c:
+        node = c.execute(select(T[Node])).mappings().one()
+        intensities = c.execute(select(T[RegionIntensity])).mappings().all()
+    assert (node["node_id"], node["status"], node["status_reason"]) == (1, 2, "maintenance")
+    assert node["attestor"] == attestor.address and node["region"] == "KR"
+    assert [(r["region"], r["intensity_mg_per_kwh"]) for r in intensities] == [("KR", 415_000)]
+
+
+def test_bad_manifest_is_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps({"chain_id": 1}))
+    rc = ecoai(["indexer", "run", "--manifest", str(bad), "--db", f"sqlite:///{tmp_path}/x.db"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "manifest" in err and "Traceback" not in err
+    rc = ecoai(["indexer", "run", "--manifest", str(tmp_path / "nope.json")])
+    assert rc == 1 and "does not exist" in capsys.readouterr().err
+
+
+def test_a_database_of_another_deployment_is_refused(w3, dev_accounts, tmp_path, capsys):
+    admin = dev_accounts[0]
+    placeholder = deploy(w3, admin, load_artifact("CertificateEventEmitter",
+                                                  "bench/CertificateEventEmitter.sol"))
+    db = f"sqlite:///{tmp_path}/index.db"
+    for i in range(2):
+        dep = deploy_all(w3, admin, 3600, verifier=placeholder.address)
+        m = dep.save(tmp_path / f"d{i}.json")
+        rc = ecoai(["indexer", "run", "--manifest", str(m), "--db", db, "--confirmations", "0",
+                    "--once"])
+    assert rc == 1 and "another deployment" in capsys.readouterr().err
