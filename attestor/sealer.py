@@ -25,9 +25,10 @@ from typing import Any
 
 from attestor.logs import event
 from attestor.store import EpochRecord, Store, WindowRecord
-from ecoai_chain.errors import ChainError, EcoAIError, ValidationError
+from ecoai_chain.errors import ChainError, EcoAIError, ProofError, ValidationError
 
 log = logging.getLogger("ecoai.attestor")
+MAX_PROOF_ATTEMPTS = 5
 
 
 def epoch_slots(windows: list[WindowRecord], epoch_start_s: int, window_s: int,
@@ -143,7 +144,8 @@ class Sealer:
                                        signature=bytes(sig).hex())
 
     def run_once(self, node_id: int | None) -> int:
-        """Seal what is due and prove what is sealed; returns how many epochs it advanced."""
+        """Seal what is due and prove the oldest sealed epoch (one proof per call, so the
+        submitter gets a turn between proofs); returns how many epochs it advanced."""
         n = 0
         if node_id is not None:
             for start in self.due_epochs():
@@ -153,14 +155,20 @@ class Sealer:
             try:
                 self.prove(rec)
                 n += 1
-            except EcoAIError as e:  # chain down for the intensity, prover failure: retry later
+            except ProofError as e:  # the prover rejected the witness: retry a few times
+                failed = rec.attempts + 1 >= MAX_PROOF_ATTEMPTS
+                extra = {"state": "failed"} if failed else {}
+                self.store.update_epoch(rec.epoch_start_s, attempts=rec.attempts + 1,
+                                        last_error=str(e), **extra)
+                event(log, "proof failed", logging.ERROR, epoch_start_s=rec.epoch_start_s,
+                      error=str(e), final=failed)
+            except EcoAIError as e:  # chain down for the intensity, worker died: retry later
                 event(log, "proving deferred", logging.WARNING, epoch_start_s=rec.epoch_start_s,
                       error=str(e))
                 self.store.update_epoch(rec.epoch_start_s, attempts=rec.attempts + 1,
                                         last_error=str(e))
-                break
+            break
         return n
-
 
 def open_slot(store: Store, seed: bytes, epoch_start_s: int, index: int) -> dict:
     """Reveal one slot (energy, work, salt, leaf, Merkle path) of a proved epoch as JSON."""
