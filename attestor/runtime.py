@@ -11,7 +11,7 @@ from attestor.metrics import Metrics
 from attestor.sources import EnergySource
 from attestor.store import Store
 from attestor.work import WorkSource
-from ecoai_chain.errors import ConfigError, KeystoreError
+from ecoai_chain.errors import ChainError, ConfigError, KeystoreError
 
 
 def energy_source(s: AttestorSettings) -> EnergySource:
@@ -83,9 +83,17 @@ def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: An
     def sign(cert: dict) -> bytes:
         return sign_certificate(key.account, dep.chain_id, dep.green_proof, cert)
 
+    def intensity_at(t: int) -> int:
+        try:
+            return int(client.region_intensity_at(s.region, t))
+        except ChainError:
+            raise
+        except Exception as e:  # RPC unreachable, timeouts: one error type for the sealer
+            raise ChainError(f"reading regionIntensityAt({s.region}, {t}) failed: "
+                             f"{type(e).__name__}: {e}") from e
+
     return Sealer(store, key.seed, s.window_s, s.slot_count, s.max_power_mw,
-                  s.workload_class_bytes32(), prover,
-                  intensity_at=lambda t: client.region_intensity_at(s.region, t), sign=sign,
+                  s.workload_class_bytes32(), prover, intensity_at=intensity_at, sign=sign,
                   seal_delay_s=s.seal_delay_s)
 
 
