@@ -1,0 +1,99 @@
+"""What `ecoai up` builds: the demo nodes (region, efficiency) and the data-dir layout."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# Nodes in different grids with different efficiencies (replay energy scale: >1 = less
+# efficient hardware/settings for the same work). Cycled when more nodes are asked for.
+NODE_PLAN: tuple[tuple[str, str], ...] = (
+    ("FR", "0.8"),   # low-carbon grid, efficient node
+    ("US", "1.0"),
+    ("KR", "1.3"),   # carbon-heavier grid, less efficient node
+    ("DE", "1.1"),
+    ("IN", "0.9"),
+    ("BR", "1.2"),
+)
+WORKLOAD_CLASS = "llm-inference"
+# Class baseline: 0.5 J per generated token at 475 g CO2e/kWh (a global-average grid), i.e.
+# 0.5 / 3.6e6 kWh * 475e9 ng/kWh = 65,972 ng per token. Nodes beat it by being efficient and
+# by running on cleaner grids. DAO-settable on chain (setBaseline).
+BASELINE_NG_PER_TOKEN = 65_972
+MAX_POWER_MW = 1_000_000  # 1 kW per node: above the replay trace's peak times the largest scale
+
+
+@dataclass
+class UpState:
+    """Persisted in <data_dir>/up-state.json so a second `ecoai up` resumes the same network."""
+
+    rpc_url: str | None = None
+    anvil_port: int | None = None
+    api_port: int | None = None
+    window_s: int = 5
+    slot_count: int = 6
+    nodes: list[dict] = field(default_factory=list)  # {name, dir, region, scale, address, node_id}
+
+    @classmethod
+    def load(cls, path: Path) -> UpState:
+        if not path.exists():
+            return cls()
+        return cls(**json.loads(path.read_text()))
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2))
+        os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def state(self) -> Path:
+        return self.root / "up-state.json"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "deployment.json"
+
+    @property
+    def chain_state(self) -> Path:
+        return self.root / "chain" / "anvil-state.json"
+
+    @property
+    def indexer_db(self) -> Path:
+        return self.root / "indexer.sqlite"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def ready(self) -> Path:
+        return self.root / "up.json"
+
+    def node_dir(self, name: str) -> Path:
+        return self.root / "nodes" / name
+
+    def make(self) -> None:
+        for p in (self.root, self.root / "chain", self.logs, self.root / "nodes"):
+            p.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root / "nodes", 0o700)
+
+
+def node_password_file(node_dir: Path) -> Path:
+    """The demo node's keystore password, random, owner-only. A real operator passes
+    --password-file of their own or ECOAI_KEYSTORE_PASSWORD; the demo keeps one per node so
+    it can restart unattended."""
+    p = node_dir / "password"
+    if not p.exists():
+        node_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(24))
+    return p

@@ -1,0 +1,83 @@
+"""The live view of `ecoai up`, read from the chain itself (not the indexer)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.table import Table
+
+
+@dataclass
+class NodeView:
+    name: str
+    node_id: int
+    region: str
+    source: str
+    address: str
+    certificates: int = 0
+    last_score: int | None = None
+    avoided_mg: int = 0
+    energy_mj: int = 0
+    carbon_mg: int = 0
+    balance_units: int = 0
+
+
+@dataclass
+class Summary:
+    client: Any
+    nodes: list[NodeView]
+    started_s: float = field(default_factory=time.monotonic)
+    first_certificate_after_s: float | None = None
+    _from_block: int = 0
+
+    def __post_init__(self) -> None:
+        self._from_block = self.client.deployment.contracts["GreenProof"].block
+        self._by_id = {n.node_id: n for n in self.nodes}
+
+    def poll(self) -> None:
+        w3 = self.client.w3
+        head = w3.eth.block_number
+        if head >= self._from_block:
+            logs = self.client.green_proof.events.CertificateSubmitted().get_logs(
+                from_block=self._from_block, to_block=head)
+            for log in logs:
+                n = self._by_id.get(int(log.args["nodeId"]))
+                if n is None:
+                    continue
+                n.certificates += 1
+                n.last_score = int(log.args["ecoScore"])
+                n.energy_mj += int(log.args["energyMj"])
+                n.carbon_mg += int(log.args["carbonMg"])
+                n.avoided_mg += int(log.args["rewardUnits"]) // 10**12
+            self._from_block = head + 1
+        for n in self.nodes:
+            n.balance_units = self.client.eco_balance(n.address)
+        if self.first_certificate_after_s is None and self.total_certificates:
+            self.first_certificate_after_s = time.monotonic() - self.started_s
+
+    @property
+    def total_certificates(self) -> int:
+        return sum(n.certificates for n in self.nodes)
+
+    def min_certificates(self) -> int:
+        return min((n.certificates for n in self.nodes), default=0)
+
+    def table(self, title: str) -> Table:
+        t = Table(title=title)
+        for col in ("node", "id", "region", "energy", "certificates", "Eco Score", "energy kWh",
+                    "carbon g", "ECO balance"):
+            t.add_column(col, justify="right" if col not in ("node", "region", "energy") else
+                         "left")
+        for n in self.nodes:
+            t.add_row(n.name, str(n.node_id), n.region, n.source, str(n.certificates),
+                      "-" if n.last_score is None else str(n.last_score),
+                      f"{n.energy_mj / 3.6e9:.4f}", f"{n.carbon_mg / 1000:.2f}",
+                      f"{n.balance_units / 1e18:.6f}")
+        return t
+
+    def line(self) -> str:
+        parts = [f"{n.name}: {n.certificates} certs, score {n.last_score}, "
+                 f"{n.balance_units / 1e18:.6f} ECO" for n in self.nodes]
+        return "; ".join(parts)

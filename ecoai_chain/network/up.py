@@ -1,0 +1,251 @@
+"""`ecoai up`: chain -> contracts -> DAO parameters -> nodes -> attestors, indexer, API.
+
+Every step is idempotent and its results live in the data dir, so a second run resumes the
+same network (anvil reloads its dumped state; the deployment, node keys and databases are
+reused). Ctrl-C stops every child cleanly and dumps the chain.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecoai_chain.chain.devnet import Anvil, dev_private_key, free_port
+from ecoai_chain.errors import ChainError, ConfigError, EcoAIError
+from ecoai_chain.network.plan import (
+    BASELINE_NG_PER_TOKEN,
+    MAX_POWER_MW,
+    NODE_PLAN,
+    WORKLOAD_CLASS,
+    Layout,
+    UpState,
+    node_password_file,
+)
+from ecoai_chain.network.supervisor import Supervisor
+from ecoai_chain.toolchain import project_root
+
+LOCAL_CHAIN_IDS = (31337, 1337)
+
+
+@dataclass
+class UpConfig:
+    data_dir: Path = Path(".ecoai")
+    rpc_url: str | None = None          # None: start anvil
+    deployer_key_file: Path | None = None      # keystore of the deployer / DAO admin
+    deployer_password_file: Path | None = None
+    nodes: int = 3
+    window_s: int = 5
+    slot_count: int = 6
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    epochs: int = 0                     # stop once every node has this many certificates
+    timeout_s: float = 900.0            # with epochs > 0: give up after this long
+    trace: Path | None = None           # replay trace (default: the shipped synthetic one)
+
+
+def ecoai(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ecoai_chain.cli", *args]
+
+
+def _run_cli(*args: str, log: Any) -> dict:
+    """Run an `ecoai` command like an operator would; its last stdout line is JSON."""
+    proc = subprocess.run(ecoai(*args), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise EcoAIError(f"`ecoai {' '.join(args[:2])}` failed: "
+                         f"{(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")
+    lines = [ln for ln in proc.stdout.strip().splitlines() if ln.startswith("{")]
+    return json.loads(lines[-1]) if lines else {}
+
+
+def _gpu_count() -> int:
+    """NVIDIA GPUs visible through NVML (0 when there is no driver)."""
+    try:
+        import pynvml
+
+        pynvml.nvmlInit()
+        try:
+            return int(pynvml.nvmlDeviceGetCount())
+        finally:
+            pynvml.nvmlShutdown()
+    except Exception:
+        return 0
+
+
+class Network:
+    def __init__(self, cfg: UpConfig, say: Any) -> None:
+        self.cfg = cfg
+        self.say = say
+        self.layout = Layout(cfg.data_dir.resolve())
+        self.layout.make()
+        self.state = UpState.load(self.layout.state)
+        self.sup = Supervisor(self.layout.logs)
+        self.anvil: Anvil | None = None
+        self.w3: Any = None
+        self.client: Any = None
+        self.deployment: Any = None
+
+    # ------------------------------------------------------------------ chain
+    def start_chain(self) -> None:
+        from web3 import HTTPProvider, Web3
+
+        if self.cfg.rpc_url:
+            rpc = self.cfg.rpc_url
+        else:
+            port = self.state.anvil_port or (8545 if _port_free(8545) else free_port())
+            if not _port_free(port):
+                raise ConfigError(f"port {port} of the resumed chain is busy: stop whatever "
+                                  f"uses it, or start afresh with --fresh")
+            self.anvil = Anvil(port=port, state_path=self.layout.chain_state,
+                               extra_args=["--state-interval", "5"]).start()
+            self.state.anvil_port = port
+            rpc = self.anvil.rpc_url
+            resumed = self.layout.chain_state.exists()
+            self.say(f"chain: anvil on {rpc}" + (" (state reloaded)" if resumed else ""))
+        self.state.rpc_url = rpc
+        self.w3 = Web3(HTTPProvider(rpc, request_kwargs={"timeout": 60}))
+        if not self.w3.is_connected():
+            raise ChainError(f"cannot reach {rpc}")
+
+    def deployer(self) -> Any:
+        from eth_account import Account
+
+        if self.cfg.deployer_key_file:
+            from ecoai_chain.chain.keys import keystore_account, read_password
+
+            return keystore_account(self.cfg.deployer_key_file,
+                                    read_password(self.cfg.deployer_password_file))
+        if self.w3.eth.chain_id not in LOCAL_CHAIN_IDS:
+            raise ConfigError(f"chain {self.w3.eth.chain_id} is not a local dev chain: give "
+                              "--deployer-keystore (the dev key is public)")
+        return Account.from_key(dev_private_key(0))
+
+    # ------------------------------------------------------------------ contracts
+    def ensure_deployment(self, dao: Any) -> None:
+        from ecoai_chain.chain.client import GreenProofClient
+        from ecoai_chain.chain.deployment import deploy_all, load_manifest
+
+        epoch_len = self.cfg.window_s * self.cfg.slot_count
+        m = self.layout.manifest
+        if m.exists():
+            dep = load_manifest(m)
+            if (dep.chain_id == self.w3.eth.chain_id and self.w3.eth.get_code(dep.green_proof)):
+                if dep.epoch_length_s != epoch_len:
+                    raise ConfigError(f"{m} uses {dep.epoch_length_s} s epochs but "
+                                      f"--window-s x --slots = {epoch_len}: use --fresh")
+                self.deployment = dep
+                self.say(f"contracts: reusing GreenProof {dep.green_proof}")
+        if self.deployment is None:
+            self.deployment = deploy_all(self.w3, dao, epoch_len, rpc_url=self.state.rpc_url)
+            self.deployment.save(m)
+            self.say(f"contracts: deployed GreenProof {self.deployment.green_proof} "
+                     f"(epochs of {epoch_len} s)")
+        self.client = GreenProofClient(self.w3, self.deployment, dao)
+
+    def ensure_parameters(self, regions: list[str]) -> None:
+        from ecoai_chain.carbon.intensity import StaticIntensityProvider
+
+        provider = StaticIntensityProvider()
+        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        for region in sorted(set(regions)):
+            if self.client.region_intensity_at(region, now) == 0:
+                it = provider.intensity_at(region, now)
+                self.client.set_region_intensity(region, it.mg_per_kwh, 0)
+                self.say(f"dao: {region} intensity {it.mg_per_kwh} mg/kWh ({it.source}, "
+                         f"{it.year})")
+        if not self.client.baseline_of(WORKLOAD_CLASS)[1]:
+            self.client.set_baseline(WORKLOAD_CLASS, BASELINE_NG_PER_TOKEN)
+            self.say(f"dao: baseline {WORKLOAD_CLASS} = {BASELINE_NG_PER_TOKEN} ng/token")
+
+    # ------------------------------------------------------------------ nodes
+    def ensure_nodes(self, dao: Any) -> None:
+        gpus = _gpu_count()
+        trace = self.cfg.trace or project_root() / "traces" / "synthetic_llm_gpu.csv"
+        known = {n["name"]: n for n in self.state.nodes}
+        for i in range(self.cfg.nodes):
+            name = f"node{i + 1}"
+            region, scale = NODE_PLAN[i % len(NODE_PLAN)]
+            node = known.get(name) or {"name": name, "region": region, "scale": scale}
+            d = self.layout.node_dir(name)
+            pw = node_password_file(d)
+            cfg_path = d / "attestor.toml"
+            if not cfg_path.exists():
+                source = ["--energy-source", "nvml"] if (i == 0 and gpus) else [
+                    "--energy-source", "replay", "--replay-path", str(trace),
+                    "--replay-energy-scale", scale]
+                out = _run_cli(
+                    "attestor", "init", "--data-dir", str(d), "--region", region,
+                    "--rpc-url", self.state.rpc_url, "--deployment", str(self.layout.manifest),
+                    *source, "--work-source", "replay" if "replay" in source else "none",
+                    "--window-s", str(self.cfg.window_s), "--slot-count", str(self.cfg.slot_count),
+                    "--sample-interval-s", "1", "--max-power-mw", str(MAX_POWER_MW),
+                    "--workload-class", WORKLOAD_CLASS, "--metrics-port", str(free_port()),
+                    "--password-file", str(pw), log=self.say)
+                node["address"] = out["attestor"]
+                node["source"] = "nvml" if "nvml" in source else f"replay x{scale}"
+            node["dir"], node["config"] = str(d), str(cfg_path)
+            self._fund(dao, node["address"])
+            if not node.get("node_id"):
+                out = _run_cli("attestor", "register", "--config", str(cfg_path),
+                               "--password-file", str(pw), log=self.say)
+                node["node_id"] = int(out["node_id"])
+            if int(self.client.get_node(node["node_id"])["status"]) == 0:
+                self.client.activate_node(node["node_id"])
+            self.say(f"{name}: node {node['node_id']} in {region}, attestor {node['address']}, "
+                     f"energy {node.get('source', '?')}")
+            known[name] = node
+        self.state.nodes = [known[f"node{i + 1}"] for i in range(self.cfg.nodes)]
+        self.state.save(self.layout.state)
+
+    def _fund(self, dao: Any, address: str) -> None:
+        """Attestors pay their own gas; on a local chain the DAO account tops them up."""
+        from ecoai_chain.chain.tx import send_tx
+
+        if self.w3.eth.get_balance(address) >= 10**18:
+            return
+        if self.w3.eth.chain_id not in LOCAL_CHAIN_IDS:
+            raise ConfigError(f"attestor {address} has no gas money: fund it on this chain")
+        send_tx(self.w3, dao, {"to": address, "value": 100 * 10**18, "gas": 21_000})
+
+    # ------------------------------------------------------------------ services
+    def start_services(self) -> str:
+        for node in self.state.nodes:
+            self.sup.start(node["name"], ecoai("attestor", "run", "--config", node["config"],
+                                               "--password-file", str(Path(node["dir"]) /
+                                                                      "password")))
+        db = f"sqlite:///{self.layout.indexer_db}"
+        self.sup.start("indexer", ecoai("indexer", "run", "--manifest", str(self.layout.manifest),
+                                        "--rpc", self.state.rpc_url, "--db", db,
+                                        "--confirmations", "0", "--poll-s", "1"))
+        port = self.cfg.api_port if _port_free(self.cfg.api_port) else free_port()
+        self.sup.start("api", ecoai("api", "serve", "--db", db, "--host", self.cfg.api_host,
+                                    "--port", str(port), "--manifest", str(self.layout.manifest)))
+        url = f"http://{self.cfg.api_host}:{port}"
+        self.state.api_port = port
+        self.state.save(self.layout.state)
+        self.layout.ready.write_text(json.dumps({
+            "rpc_url": self.state.rpc_url, "api_url": url, "explorer_url": url + "/",
+            "manifest": str(self.layout.manifest),
+            "nodes": [{k: n[k] for k in ("name", "node_id", "region", "address")}
+                      for n in self.state.nodes]}, indent=2))
+        return url
+
+    def stop(self) -> None:
+        self.sup.stop_all()
+        if self.anvil is not None:
+            self.anvil.stop()  # SIGTERM: anvil dumps its state for the next start
+
+
+def _port_free(port: int, host: str = "127.0.0.1") -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True

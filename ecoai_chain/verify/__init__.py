@@ -1,0 +1,1 @@
+"""`ecoai verify`: re-check certificates from the chain alone, trusting no indexer or API."""

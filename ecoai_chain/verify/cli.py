@@ -1,0 +1,111 @@
+"""`ecoai verify CERT_ID --rpc URL` (or `--all`): a DAO member's independent re-verification.
+
+Reads only the chain (no indexer, no API) and the locally committed verification key; prints a
+table of checks. Exit code 0: every certificate checked is valid; 1: at least one is invalid
+or could not be checked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ecoai_chain.errors import ConfigError, ValidationError
+
+
+def _client(rpc: str, manifest: Path | None, green_proof: str | None, from_block: int):
+    from web3 import HTTPProvider, Web3
+
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.deployment import load_manifest
+    from ecoai_chain.verify.onchain import deployment_from_address
+
+    w3 = Web3(HTTPProvider(rpc, request_kwargs={"timeout": 60}))
+    if manifest is not None:
+        dep = load_manifest(manifest)
+        if w3.eth.chain_id != dep.chain_id:
+            raise ConfigError(f"--rpc serves chain {w3.eth.chain_id} but {manifest} is for chain "
+                              f"{dep.chain_id}")
+    elif green_proof:
+        dep = deployment_from_address(w3, green_proof, from_block)
+    else:
+        raise ConfigError("give --manifest PATH (from `ecoai chain deploy` / `ecoai up`) or "
+                          "--green-proof ADDRESS")
+    return GreenProofClient(w3, dep)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("verify")
+    def verify(
+        certificate_id: int = typer.Argument(None, help="certificate id (omit with --all)"),
+        all_: bool = typer.Option(False, "--all", help="verify every certificate (batch proofs)"),
+        rpc: str = typer.Option(..., "--rpc", help="Ethereum JSON-RPC URL"),
+        manifest: Path = typer.Option(None, "--manifest", exists=True, dir_okay=False,
+                                      help="deployment manifest JSON"),
+        green_proof: str = typer.Option(None, "--green-proof", help="GreenProof address "
+                                        "(instead of --manifest)"),
+        from_block: int = typer.Option(0, "--from-block", help="with --green-proof: first block "
+                                       "to search for events"),
+        vkey: Path = typer.Option(None, "--vkey", exists=True, dir_okay=False,
+                                  help="verification key JSON (default: the committed one)"),
+        opening: list[Path] = typer.Option(None, "--opening", exists=True, dir_okay=False,
+                                           help="slot opening JSON from `ecoai attestor "
+                                           "open-slot` (repeatable)"),
+        bundle: list[Path] = typer.Option(None, "--bundle", exists=True, dir_okay=False,
+                                          help="certificate bundle JSON not on chain "
+                                          "({certificate, proof, signature}; repeatable)"),
+        as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
+    ) -> None:
+        """Re-verify certificates: Groth16 proof (py-ecc), EIP-712 signature, intensity vs the
+        on-chain table, scoring, revocation, the verifier's code, and optional slot openings."""
+        from ecoai_chain.verify.onchain import verify_bundles, verify_certificates
+
+        modes = sum([all_, certificate_id is not None, bool(bundle)])
+        if modes != 1:
+            raise ValidationError("certificate_id",
+                                  "give exactly one of CERT_ID, --all or --bundle")
+        if opening and certificate_id is None:
+            raise ValidationError("opening", "slot openings belong to one CERT_ID")
+        client = _client(rpc, manifest, green_proof, from_block)
+        if bundle:
+            bundles = []
+            for p in bundle:
+                try:
+                    bundles.append(json.loads(p.read_text()))
+                except ValueError as e:
+                    raise ValidationError("bundle", f"{p} is not JSON: {e}") from e
+            report = verify_bundles(client, bundles, vkey)
+        else:
+            report = verify_certificates(client, None if all_ else [certificate_id], vkey,
+                                         openings=opening or [])
+        if as_json:
+            typer.echo(json.dumps(report, indent=2))
+        else:
+            _print(report)
+        raise typer.Exit(0 if report["valid"] else 1)
+
+
+def _print(report: dict) -> None:
+    console = Console()
+    g = Table(title="Deployment checks", show_lines=False)
+    for col in ("check", "ok", "detail"):
+        g.add_column(col)
+    for c in report["global_checks"]:
+        g.add_row(c["name"], "[green]PASS[/]" if c["ok"] else "[red]FAIL[/]", c["detail"])
+    console.print(g)
+    for cert in report["certificates"]:
+        t = Table(title=f"Certificate {cert['certificate_id']} — "
+                  + ("[green]VALID[/]" if cert["valid"] else "[red]INVALID[/]"))
+        for col in ("check", "ok", "detail"):
+            t.add_column(col)
+        for c in cert["checks"]:
+            t.add_row(c["name"], "[green]PASS[/]" if c["ok"] else "[red]FAIL[/]", c["detail"])
+        console.print(t)
+    n = len(report["certificates"])
+    bad = sum(1 for c in report["certificates"] if not c["valid"])
+    console.print(f"{n - bad} of {n} certificates valid" + ("" if report["valid"] else
+                  " — [red]INVALID[/]"))

@@ -1,0 +1,132 @@
+"""Fetch everything needed to re-verify a certificate straight from an Ethereum node.
+
+For certificate ``id``: the stored record (``getCertificate``), its ``CertificateSubmitted``
+log, the submitting transaction's calldata decoded into (certificate, proof, signature), and
+the chain's view at that block (node attestor, region intensity, workload baseline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.errors import ChainError, ValidationError
+from ecoai_chain.indexer.abi import CallDecoder
+
+
+@dataclass
+class Evidence:
+    certificate_id: int | None          # None for a bundle not (yet) on chain
+    stored: dict[str, Any] | None       # getCertificate(id), ABI names; None for a bundle
+    submitted: dict[str, Any]           # the signed Certificate struct from calldata
+    proof_solidity: dict[str, Any]      # {a, b, c} as sent to the contract
+    signature: bytes
+    tx_hash: str
+    block_number: int
+    block_timestamp_s: int
+    node_at_block: dict[str, Any]       # getNode(nodeId) at the submission block
+    intensity_at_block: int             # regionIntensityAt(region, epochStart) at that block
+    baseline_at_block: tuple[int, bool] # baselineOf(workloadClass) at that block
+    chain_id: int
+    green_proof: str
+
+    def proof_snarkjs(self) -> dict[str, Any]:
+        """The proof in snarkjs form (undo the contract's G2 coordinate order)."""
+        a, b, c = (self.proof_solidity[k] for k in ("a", "b", "c"))
+        return {
+            "pi_a": [str(a[0]), str(a[1]), "1"],
+            "pi_b": [[str(b[0][1]), str(b[0][0])], [str(b[1][1]), str(b[1][0])], ["1", "0"]],
+            "pi_c": [str(c[0]), str(c[1]), "1"],
+            "protocol": "groth16",
+            "curve": "bn128",
+        }
+
+
+def _submission_log(client: GreenProofClient, certificate_id: int) -> Any:
+    event = client.green_proof.events.CertificateSubmitted()
+    from_block = client.deployment.contracts["GreenProof"].block
+    logs = event.get_logs(from_block=from_block, to_block="latest",
+                          argument_filters={"certificateId": certificate_id})
+    if not logs:
+        raise ChainError(f"no CertificateSubmitted event for certificate {certificate_id} "
+                         f"from block {from_block}")
+    return logs[0]
+
+
+def fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
+    if certificate_id < 1:
+        raise ValidationError("certificate_id", f"must be >= 1, got {certificate_id}")
+    count = client.certificate_count()
+    if certificate_id > count:
+        raise ValidationError("certificate_id", f"no certificate {certificate_id}: the contract "
+                              f"holds {count}")
+    w3 = client.w3
+    stored = client.get_certificate(certificate_id)
+    log = _submission_log(client, certificate_id)
+    tx = w3.eth.get_transaction(log["transactionHash"])
+    block = w3.eth.get_block(log["blockNumber"])
+    decoder = CallDecoder(client.green_proof.abi)
+    items = decoder.decode(tx["input"])
+    match = [it for it in items
+             if int(it["cert"]["nodeId"]) == int(stored["nodeId"])
+             and int(it["cert"]["epochStart"]) == int(stored["epochStart"])]
+    if len(match) != 1:
+        raise ChainError(f"transaction {log['transactionHash'].hex()} carries no submission "
+                         f"matching certificate {certificate_id} (called through another "
+                         "contract? only direct submitCertificate(s) calls are decoded)")
+    item = match[0]
+    cert = dict(item["cert"])
+    proof = {k: _ints(v) for k, v in item["proof"].items()}
+    at = log["blockNumber"]
+    gp = client.green_proof.functions
+    node_fn = gp.getNode(int(stored["nodeId"]))
+    node_raw = node_fn.call(block_identifier=at)
+    node = {c["name"]: v for c, v in zip(node_fn.abi["outputs"][0]["components"], node_raw,
+                                         strict=True)}
+    intensity = gp.regionIntensityAt(node["region"], int(stored["epochStart"])).call(
+        block_identifier=at)
+    baseline = tuple(gp.baselineOf(stored["workloadClass"]).call(block_identifier=at))
+    return Evidence(
+        certificate_id=certificate_id, stored=stored, submitted=cert, proof_solidity=proof,
+        signature=bytes.fromhex(item["signature"][2:]), tx_hash="0x" + bytes(
+            log["transactionHash"]).hex().removeprefix("0x"),
+        block_number=at, block_timestamp_s=int(block["timestamp"]), node_at_block=node,
+        intensity_at_block=int(intensity), baseline_at_block=(int(baseline[0]), bool(baseline[1])),
+        chain_id=w3.eth.chain_id, green_proof=client.green_proof.address,
+    )
+
+
+def _ints(v: Any) -> Any:
+    if isinstance(v, list | tuple):
+        return [_ints(x) for x in v]
+    return int(v)
+
+
+def bundle_evidence(client: GreenProofClient, bundle: dict[str, Any]) -> Evidence:
+    """Evidence for a certificate bundle that is not on chain (``{"certificate", "proof",
+    "signature"}``), judged against the chain's current node and intensity tables."""
+    from ecoai_chain.chain.client import proof_struct
+    from ecoai_chain.chain.eip712 import certificate_struct
+
+    try:
+        cert = certificate_struct(bundle["certificate"])
+        a, b, c = proof_struct(bundle["proof"])
+        sig = bytes.fromhex(str(bundle["signature"]).removeprefix("0x"))
+    except KeyError as e:
+        raise ValidationError("bundle", f"missing key {e}") from e
+    except ValueError as e:
+        raise ValidationError("bundle", str(e)) from e
+    w3 = client.w3
+    block = w3.eth.get_block("latest")
+    node = client.get_node(cert["nodeId"])
+    gp = client.green_proof.functions
+    intensity = gp.regionIntensityAt(node["region"], cert["epochStart"]).call()
+    baseline = tuple(gp.baselineOf(cert["workloadClass"]).call())
+    return Evidence(
+        certificate_id=None, stored=None, submitted=cert, proof_solidity={"a": a, "b": b, "c": c},
+        signature=sig, tx_hash="(not on chain)", block_number=int(block["number"]),
+        block_timestamp_s=int(block["timestamp"]), node_at_block=node,
+        intensity_at_block=int(intensity), baseline_at_block=(int(baseline[0]), bool(baseline[1])),
+        chain_id=w3.eth.chain_id, green_proof=client.green_proof.address,
+    )

@@ -1,0 +1,123 @@
+"""Verification runs: one certificate or all of them (proofs checked as one batch)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.chain.deployment import ContractRef, Deployment
+from ecoai_chain.errors import ChainError, EcoAIError
+from ecoai_chain.verify.checks import Check, check_proof, public_signals_of, run_checks
+from ecoai_chain.verify.evidence import Evidence, fetch_evidence
+
+
+def deployment_from_address(w3: Any, green_proof: str, from_block: int = 0) -> Deployment:
+    """A read-only Deployment built from the GreenProof address alone."""
+    from eth_utils import to_checksum_address
+
+    from ecoai_chain.chain.artifacts import load_artifact
+
+    addr = to_checksum_address(green_proof)
+    if not w3.eth.get_code(addr):
+        raise ChainError(f"no contract at {addr} on chain {w3.eth.chain_id}")
+    gp = w3.eth.contract(address=addr, abi=load_artifact("GreenProof").abi)
+    eco = gp.functions.ecoCredit().call()
+    ver = gp.functions.verifier().call()
+    refs = {"GreenProof": ContractRef(addr, from_block), "EcoCredit": ContractRef(eco, from_block),
+            "Groth16Verifier": ContractRef(ver, from_block)}
+    return Deployment(chain_id=w3.eth.chain_id, rpc_url="", deployer="", block_number=from_block,
+                      contracts=refs, epoch_length_s=int(gp.functions.epochLengthS().call()))
+
+
+def _vkey(path: Path | None):
+    from ecoai_chain.zk.artifacts import zk_artifacts
+    from ecoai_chain.zk.verifier import load_vkey
+
+    p = Path(path) if path else zk_artifacts().vkey
+    return load_vkey(p), hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def global_checks(client: GreenProofClient, vkey_sha256: str) -> list[Check]:
+    """Is the deployed verifier the one generated from our verification key?"""
+    from ecoai_chain.chain.artifacts import load_artifact
+
+    checks = []
+    onchain_verifier = client.green_proof.functions.verifier().call()
+    code = bytes(client.w3.eth.get_code(onchain_verifier))
+    art = load_artifact("Groth16Verifier")
+    local = bytes.fromhex(art.deployed_bytecode.removeprefix("0x"))
+    checks.append(Check(
+        "verifier_code", code == local,
+        f"on-chain Groth16Verifier {onchain_verifier} "
+        + ("is byte-identical to the one compiled from contracts/generated/Groth16Verifier.sol"
+           if code == local else "differs from the locally compiled generated verifier")))
+    want = client.deployment.vkey_sha256
+    if want:
+        checks.append(Check("vkey_hash", want == vkey_sha256,
+                            f"manifest vkey sha256 {want[:16]}…, local {vkey_sha256[:16]}…"))
+    return checks
+
+
+def _batch_proof_checks(evs: list[Evidence], vk: Any) -> dict[int, Check]:
+    """One batch verification; if it fails, fall back to single proofs to find the bad ones."""
+    from ecoai_chain.zk.verifier import verify_batch
+
+    items = [(ev.proof_snarkjs(), public_signals_of(ev.submitted)) for ev in evs]
+    if len(evs) > 1 and verify_batch(vk, items):
+        return {ev.certificate_id: Check("proof", True, f"Groth16 proof verifies (batch of "
+                                         f"{len(evs)}, random linear combination)") for ev in evs}
+    return {ev.certificate_id: check_proof(ev, vk) for ev in evs}
+
+
+def verify_certificates(client: GreenProofClient, ids: list[int] | None,
+                        vkey_path: Path | None = None, openings: list[Path] = ()) -> dict:
+    from ecoai_chain.zk.witness import SlotOpening
+
+    vk, vk_sha = _vkey(vkey_path)
+    if ids is None:
+        ids = list(range(1, client.certificate_count() + 1))
+    gchecks = global_checks(client, vk_sha)
+    evs, errors = [], {}
+    for i in ids:
+        try:
+            evs.append(fetch_evidence(client, i))
+        except EcoAIError as e:
+            errors[i] = str(e)
+    proof_checks = _batch_proof_checks(evs, vk) if evs else {}
+    ops = []
+    for p in openings:
+        import json
+
+        ops.append(SlotOpening.from_json(json.loads(Path(p).read_text())))
+    out = []
+    for ev in evs:
+        checks = run_checks(ev, vk, ops, proof_check=proof_checks[ev.certificate_id])
+        out.append({"certificate_id": ev.certificate_id, "tx_hash": ev.tx_hash,
+                    "valid": all(c.ok for c in checks) and all(c.ok for c in gchecks),
+                    "checks": [c.as_json() for c in checks]})
+    for i, msg in errors.items():
+        out.append({"certificate_id": i, "valid": False,
+                    "checks": [Check("fetch", False, msg).as_json()]})
+    out.sort(key=lambda c: c["certificate_id"])
+    return {"valid": all(c["valid"] for c in out) and all(c.ok for c in gchecks),
+            "global_checks": [c.as_json() for c in gchecks], "certificates": out}
+
+
+def verify_bundles(client: GreenProofClient, bundles: list[dict], vkey_path: Path | None = None
+                   ) -> dict:
+    """Check certificate bundles that are not on chain against the chain's tables."""
+    from ecoai_chain.verify.evidence import bundle_evidence
+
+    vk, vk_sha = _vkey(vkey_path)
+    gchecks = global_checks(client, vk_sha)
+    out = []
+    for n, b in enumerate(bundles):
+        ev = bundle_evidence(client, b)
+        checks = run_checks(ev, vk)
+        out.append({"certificate_id": f"bundle#{n + 1}", "tx_hash": None,
+                    "valid": all(c.ok for c in checks) and all(c.ok for c in gchecks),
+                    "checks": [c.as_json() for c in checks]})
+    return {"valid": all(c["valid"] for c in out) and all(c.ok for c in gchecks),
+            "global_checks": [c.as_json() for c in gchecks], "certificates": out}
