@@ -23,6 +23,10 @@ EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "Certificate
           "CertificateRevoked", "RegionIntensitySet", "Transfer")
 
 
+class ReorgTooDeep(ChainError):
+    """The chain replaced more blocks than the indexer keeps hashes for: reindex."""
+
+
 @dataclass
 class IndexerConfig:
     addresses: list[str]            # contracts to follow (GreenProof, EcoCredit)
@@ -57,6 +61,7 @@ class Indexer:
         self.topics = self.decoder.topics(*EVENTS)
         self.calls = CallDecoder(config.submit_abi) if config.submit_abi else None
         self.range = config.initial_range
+        self.ceiling = config.max_range  # lowered to just under any range the RPC refused
         self._bind()
 
     def _bind(self) -> None:
@@ -96,7 +101,7 @@ class Indexer:
         if oldest <= self.cfg.start_block:
             self.store.rollback_to(self.cfg.start_block - 1)
             return self.cfg.start_block - 1
-        raise ChainError(f"reorg deeper than the {len(stored)} block hashes kept "
+        raise ReorgTooDeep(f"reorg deeper than the {len(stored)} block hashes kept "
                          f"(none since block {oldest} match): reindex into a fresh database")
 
     def step(self) -> StepResult | None:
@@ -113,12 +118,13 @@ class Indexer:
             except RpcError as e:  # result too large / range too wide: halve and retry
                 if self.range <= self.cfg.min_range:
                     raise ChainError(f"eth_getLogs fails even for one block ({e})") from e
+                self.ceiling = max(self.cfg.min_range, self.range - 1)
                 self.range = max(self.cfg.min_range, self.range // 2)
                 continue
             if len(raw) > self.cfg.target_logs and self.range > self.cfg.min_range:
                 self.range = max(self.cfg.min_range, self.range // 2)
             elif len(raw) < self.cfg.target_logs // 4:
-                self.range = min(self.cfg.max_range, self.range * 2)
+                self.range = min(self.ceiling, self.range * 2)
             break
         logs = [d for d in (self.decoder.decode(r) for r in raw if not r.get("removed")) if d]
         blocks = sorted({log.block_number for log in logs} | {to})
@@ -157,7 +163,9 @@ class Indexer:
             try:
                 self.sync(on_progress)
                 backoff = poll_s
-            except ChainError:
+            except ReorgTooDeep:
+                raise
+            except ChainError:  # RPC outage: retry with backoff
                 if stop.wait(backoff):
                     return
                 backoff = min(backoff * 2, 60.0)

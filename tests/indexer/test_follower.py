@@ -114,3 +114,50 @@ def test_reorg_removes_orphaned_rows_and_restores_balances(load, make_indexer, r
     assert _count(ix.store, DailyAggregate) == 0
     assert ix.store.get_meta("total_supply_units") == str(10 * ECO)
     assert ix.checkpoint == raw_w3.eth.block_number
+
+
+def test_reorg_deeper_than_kept_hashes_is_refused(load, make_indexer, raw_w3):
+    from ecoai_chain.indexer.follower import ReorgTooDeep
+
+    a = load.accounts[1]
+    raw_w3.provider.make_request("anvil_mine", [3])
+    snap = raw_w3.provider.make_request("evm_snapshot", [])["result"]
+    for _ in range(4):
+        load.mint(a.address, ECO)
+    ix = make_indexer(load.config(keep_hashes=2))
+    ix.sync()
+    raw_w3.provider.make_request("evm_revert", [snap])
+    raw_w3.provider.make_request("anvil_mine", [6])
+    with pytest.raises(ReorgTooDeep):
+        ix.sync()
+
+
+class _LimitedRpc:
+    """A real anvil behind a provider-style limit: eth_getLogs over more than ``max_blocks``
+    blocks fails as public RPC providers do (-32005)."""
+
+    def __init__(self, rpc, max_blocks: int) -> None:
+        self._rpc, self.max_blocks, self.refused = rpc, max_blocks, 0
+
+    def __getattr__(self, name):
+        return getattr(self._rpc, name)
+
+    def get_logs(self, addresses, topics0, from_block, to_block):
+        from ecoai_chain.indexer.rpc import RpcError
+
+        if to_block - from_block + 1 > self.max_blocks:
+            self.refused += 1
+            raise RpcError("eth_getLogs", -32005, "query exceeds max block range")
+        return self._rpc.get_logs(addresses, topics0, from_block, to_block)
+
+
+def test_adaptive_range_shrinks_on_provider_limits(load, make_indexer):
+    a = load.accounts[1]
+    for _ in range(6):
+        load.mint(a.address, ECO)
+    ix = make_indexer(load.config(initial_range=1_000))
+    ix.rpc = _LimitedRpc(ix.rpc, max_blocks=2)
+    assert ix.sync() == 6
+    # halved 1000 -> 2 once (9 refusals), then never grows past the refused size again
+    assert 1 <= ix.rpc.refused <= 10 and ix.range <= 2
+    assert _balances(ix.store)[a.address] == 6 * ECO
