@@ -4,13 +4,16 @@ pragma solidity ^0.8.28;
 /// @title CertificateEventEmitter (benchmark load only; never deployed outside local chains)
 /// @notice Emits events with exactly the signatures GreenProof emits (NodeRegistered,
 /// CertificateSubmitted), in loops, so the indexer's decode + write path can be measured on
-/// 100k events without generating 100k Groth16 proofs. No checks, no state besides counters.
+/// 100k events without generating 100k Groth16 proofs, and so indexer tests can drive
+/// revocations and reorgs cheaply. No checks, no state besides a counter.
 contract CertificateEventEmitter {
     event NodeRegistered(uint64 indexed nodeId, address indexed operator, address indexed attestor,
         bytes32 region, uint256 maxPowerMw, string metadataURI);
     event CertificateSubmitted(uint256 indexed certificateId, uint64 indexed nodeId,
         uint64 indexed epochStart, uint256 root, uint256 energyMj, uint256 work, uint256 carbonMg,
         uint256 intensityMgPerKwh, uint256 ecoScore, uint256 rewardUnits, bytes32 workloadClass);
+    event CertificateRevoked(uint256 indexed certificateId, uint64 indexed nodeId, string reason,
+        uint256 clawedBackUnits, uint256 debtUnits);
 
     uint256 private _nextCertificateId = 1;
 
@@ -18,6 +21,10 @@ contract CertificateEventEmitter {
         for (uint64 i = 0; i < count; i++) {
             emit NodeRegistered(firstNodeId + i, msg.sender, msg.sender, region, 700_000, "bench");
         }
+    }
+
+    function revoke(uint256 certificateId, uint64 nodeId, string calldata reason) external {
+        emit CertificateRevoked(certificateId, nodeId, reason, 5 * 10 ** 16, 0);
     }
 
     /// @notice `count` certificates for node `nodeId`, hourly epochs from `epochStart`.
