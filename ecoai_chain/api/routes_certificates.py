@@ -10,13 +10,14 @@ from starlette.concurrency import run_in_threadpool
 
 from ecoai_chain.api.deps import Cursor, Limit, cached_json, not_found, queries
 from ecoai_chain.api.params import MAX_ID, time_range
+from ecoai_chain.api.schemas import CertificateOut, CertificatePage, ProofOut, VerifyOut, doc
 
 router = APIRouter()
 CertId = Annotated[int, Path(ge=1, le=MAX_ID, description="certificate id (from 1)")]
 Time = Annotated[int | None, Query(ge=0, le=MAX_ID)]
 
 
-@router.get("/certificates", tags=["certificates"])
+@router.get("/certificates", tags=["certificates"], responses=doc(CertificatePage))
 def list_certificates(
     request: Request, limit: Limit = 50, cursor: Cursor = None,
     node: Annotated[int | None, Query(ge=1, le=MAX_ID, description="node id")] = None,
@@ -31,7 +32,8 @@ def list_certificates(
     return queries(request).certificates(limit, cursor, node, region, from_s, to_s, min_score)
 
 
-@router.get("/certificates/{certificate_id}", tags=["certificates"])
+@router.get("/certificates/{certificate_id}", tags=["certificates"],
+            responses=doc(CertificateOut, 404))
 async def get_certificate(request: Request, certificate_id: CertId):
     cert = queries(request).certificate(certificate_id)
     if cert is None:
@@ -40,7 +42,8 @@ async def get_certificate(request: Request, certificate_id: CertId):
     return cached_json(request, cert, "public, max-age=30, must-revalidate")
 
 
-@router.get("/certificates/{certificate_id}/proof", tags=["certificates"])
+@router.get("/certificates/{certificate_id}/proof", tags=["certificates"],
+            responses=doc(ProofOut, 404))
 async def get_proof(request: Request, certificate_id: CertId):
     """Proof (Solidity and snarkjs orders), public signals in circuit order, signature; all
     decoded from the submitting transaction's calldata. Immutable once confirmed."""
@@ -50,7 +53,8 @@ async def get_proof(request: Request, certificate_id: CertId):
     return cached_json(request, proof, "public, max-age=31536000, immutable")
 
 
-@router.post("/certificates/{certificate_id}/verify", tags=["certificates"])
+@router.post("/certificates/{certificate_id}/verify", tags=["certificates"],
+             responses=doc(VerifyOut, 404, 429))
 async def verify_certificate(request: Request, certificate_id: CertId):
     """Re-check signature, Groth16 proof and intensity; rate-limited per client."""
     client = request.client.host if request.client else "unknown"

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from ecoai_chain.api.deps import Cursor, Limit, not_found, queries
 from ecoai_chain.api.params import MAX_ID, address, positive_id, tx_hash
 from ecoai_chain.api.queries import Queries
+from ecoai_chain.api.schemas import CertificatePage, Items, NodeOut, NodePage, doc
 from ecoai_chain.errors import ValidationError
 
 router = APIRouter()
@@ -19,19 +20,20 @@ Region = Annotated[str | None, Query(max_length=32, pattern=r"^[\x20-\x7e]+$",
 Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 
 
-@router.get("/nodes", tags=["nodes"])
+@router.get("/nodes", tags=["nodes"], responses=doc(NodePage))
 def list_nodes(request: Request, limit: Limit = 50, cursor: Cursor = None,
                region: Region = None) -> dict:
     return queries(request).nodes(limit, cursor, region)
 
 
-@router.get("/nodes/{node_id}", tags=["nodes"])
+@router.get("/nodes/{node_id}", tags=["nodes"], responses=doc(NodeOut, 404))
 async def get_node(request: Request, node_id: NodeId):
     node = queries(request).node(node_id)
     return node if node else not_found(f"node {node_id}")
 
 
-@router.get("/nodes/{node_id}/certificates", tags=["nodes"])
+@router.get("/nodes/{node_id}/certificates", tags=["nodes"],
+            responses=doc(CertificatePage, 404))
 def node_certificates(request: Request, node_id: NodeId, limit: Limit = 50,
                       cursor: Cursor = None):
     q = queries(request)
@@ -40,19 +42,19 @@ def node_certificates(request: Request, node_id: NodeId, limit: Limit = 50,
     return q.certificates(limit, cursor, node=node_id)
 
 
-@router.get("/leaderboard", tags=["stats"])
+@router.get("/leaderboard", tags=["stats"], responses=doc(Items))
 def leaderboard(request: Request,
                 by: Annotated[Literal["score", "avoided"], Query()] = "score",
                 limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
     return {"by": by, "items": queries(request).leaderboard(by, limit)}
 
 
-@router.get("/stats/regions", tags=["stats"])
+@router.get("/stats/regions", tags=["stats"], responses=doc(Items))
 def stats_regions(request: Request) -> dict:
     return {"items": queries(request).regions()}
 
 
-@router.get("/stats/daily", tags=["stats"])
+@router.get("/stats/daily", tags=["stats"], responses=doc(Items))
 def stats_daily(request: Request, region: Region = None,
                 from_day: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$",
                                                       description="first day, YYYY-MM-DD")] = None,
@@ -64,12 +66,12 @@ def stats_daily(request: Request, region: Region = None,
     return {"items": queries(request).daily(region, from_day, to_day)}
 
 
-@router.get("/stats/totals", tags=["stats"])
+@router.get("/stats/totals", tags=["stats"], responses=doc(None))
 def stats_totals(request: Request) -> dict:
     return queries(request).totals()
 
 
-@router.get("/search", tags=["search"])
+@router.get("/search", tags=["search"], responses=doc(None))
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=80)]) -> dict:
     """Resolve an address, a certificate id (or #id), 'node N' or a transaction hash."""
     return resolve(queries(request), q)

@@ -1,5 +1,6 @@
 """Schemathesis against our own OpenAPI (in-process ASGI), positive and negative cases, on the
-real-chain world: no generated request may produce a 5xx. Bounded by max_examples per
+real-chain world: no generated request may produce a 5xx, and every answer matches the
+schema documented for its status code. Bounded by max_examples per
 operation and mode (the whole run takes well under a minute).
 
 schemathesis 4's ``pytest.from_fixture`` fails under this pytest (``'Function' object has no
@@ -12,6 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 pytestmark = [pytest.mark.chain, pytest.mark.slow]
 
@@ -42,6 +44,11 @@ def test_no_server_errors(api_schema, mode):
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} query={case.query} -> "
                                 f"{response.status_code} {response.text[:200]}")
+                return
+            try:  # the body matches the documented schema of its status code
+                case.validate_response(response, checks=[response_schema_conformance])
+            except Exception as e:  # schemathesis raises a failure group describing the mismatch
+                failures.append(f"{case.method} {case.formatted_path}: {str(e)[:300]}")
 
         try:
             run()

@@ -1,0 +1,141 @@
+"""Response shapes for the OpenAPI document (documentation and schema-conformance tests).
+
+Routes return plain dicts/JSON built by `queries`; these models describe them. uint256 values
+that can exceed 2^53 (work, reward and credit units, Merkle roots) are decimal strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Error(BaseModel):
+    error: str
+    field: str | None = None
+
+
+class NodeOut(BaseModel):
+    node_id: int
+    operator: str
+    attestor: str
+    region: str
+    max_power_mw: int
+    metadata_uri: str
+    status: str
+    status_reason: str
+    registered_block: int
+    registered_tx: str
+    certificate_count: int
+    avg_eco_score: int
+    energy_mj: int
+    carbon_mg: int
+    avoided_mg: int
+
+
+class RankedNode(NodeOut):
+    rank: int
+
+
+class CertificateOut(BaseModel):
+    certificate_id: int
+    node_id: int
+    region: str
+    epoch_start_s: int
+    window_s: int | None
+    slot_count: int | None
+    root: str
+    energy_mj: int
+    work: str
+    carbon_mg: int
+    intensity_mg_per_kwh: int
+    max_power_mw: int | None
+    eco_score: int
+    reward_units: str
+    avoided_mg: int
+    workload_class: str
+    revoked: bool
+    revoked_reason: str | None
+    block_number: int
+    block_time_s: int
+    tx_hash: str
+    log_index: int
+
+
+class NodePage(BaseModel):
+    items: list[NodeOut]
+    next_cursor: str | None
+
+
+class CertificatePage(BaseModel):
+    items: list[CertificateOut]
+    next_cursor: str | None
+
+
+class ProofOut(BaseModel):
+    certificate_id: int
+    tx_hash: str
+    available: bool
+    proof_solidity: dict | None = None
+    proof_snarkjs: dict | None = None
+    public_signals: list[str] | None = None
+    public_signals_named: dict[str, str] | None = None
+    signature: str | None = None
+
+
+class CheckOut(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+
+
+class VerifyOut(BaseModel):
+    certificate_id: int
+    valid: bool
+    checks: list[CheckOut]
+
+
+class BalanceOut(BaseModel):
+    address: str
+    balance_units: str
+    decimals: int
+
+
+class SupplyOut(BaseModel):
+    total_supply_units: str
+    decimals: int
+
+
+class TransferOut(BaseModel):
+    model_config = {"populate_by_name": True}
+    from_: str = Field(alias="from")
+    to: str
+    value_units: str
+    block_number: int
+    block_time_s: int
+    tx_hash: str
+    log_index: int
+
+
+class Health(BaseModel):
+    status: str
+    indexed_block: int | None
+
+
+class Items(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class TransferPage(BaseModel):
+    items: list[TransferOut]
+    next_cursor: str | None
+
+
+def doc(model: type[BaseModel] | None, *statuses: int) -> dict:
+    """``responses=`` for a route: its 200 body and our error body for the given statuses."""
+    out: dict = {422: {"model": Error, "description": "invalid input; `field` names it"}}
+    if model is not None:
+        out[200] = {"model": model}
+    for s in statuses:
+        out[s] = {"model": Error}
+    return out
