@@ -3,10 +3,10 @@ deployed by `deploy_all`, nodes registered/activated/suspended and region intens
 through GreenProof itself, Eco Credit mints and transfers, certificate events -- all indexed
 by the real indexer into a real SQLite file.
 
-Certificate events: GreenProof certificates need real Groth16 proofs, and the prover had not
-landed when this was written; the CertificateSubmitted rows come from the bench emitter
-(same event signature, followed as a third contract) and carry no calldata, so /proof reports
-``available: false`` for them. See the report for this deviation.
+Certificate events here come from the bench emitter (same CertificateSubmitted signature,
+followed as a third contract): 42 of them in a few blocks, with no calldata, so /proof reports
+``available: false`` and /verify fails signature/proof for them. Real GreenProof certificates
+(real proofs, signatures, calldata) are exercised in test_real_certificates.py.
 """
 
 from __future__ import annotations
