@@ -39,10 +39,16 @@ def timed(fn, n: int) -> list[float]:
 
 
 def epoch(i: int) -> EpochInput:
-    return EpochInput(node_id=1, epoch_start_s=3600 * (i + 1), window_s=60,
-                      slot_energy_mj=[18_000_000 + 1_000 * k + i for k in range(60)],
-                      slot_work=[90_000 + k for k in range(60)], intensity_mg_per_kwh=415_000,
-                      max_power_mw=700_000, seed=bytes([i]) * 32)
+    return EpochInput(
+        node_id=1,
+        epoch_start_s=3600 * (i + 1),
+        window_s=60,
+        slot_energy_mj=[18_000_000 + 1_000 * k + i for k in range(60)],
+        slot_work=[90_000 + k for k in range(60)],
+        intensity_mg_per_kwh=415_000,
+        max_power_mw=700_000,
+        seed=bytes([i]) * 32,
+    )
 
 
 def main() -> None:
@@ -64,7 +70,9 @@ def main() -> None:
     t = time.perf_counter()
     ep = epoch(0)
     ep.public_values()
-    print(f"epoch commitment (64 salts + 64 leaves + 9 tree nodes): {time.perf_counter() - t:.3f} s")
+    print(
+        f"epoch commitment (64 salts + 64 leaves + 9 tree nodes): {time.perf_counter() - t:.3f} s"
+    )
 
     # Proving: worker vs subprocess
     epochs = [epoch(i) for i in range(args.proofs + 1)]
@@ -81,8 +89,10 @@ def main() -> None:
     with Prover(mode="subprocess") as s:
         sub_t = timed(lambda: s.prove(epochs[0]), args.proofs)
     med = statistics.median
-    print(f"prove (worker, warm): {med(worker_t):.2f} s/epoch  "
-          f"[witness {med(witness_t):.2f} s + groth16 {med(prove_t):.2f} s]")
+    print(
+        f"prove (worker, warm): {med(worker_t):.2f} s/epoch  "
+        f"[witness {med(witness_t):.2f} s + groth16 {med(prove_t):.2f} s]"
+    )
     print(f"prove (snarkjs fullprove per proof): {med(sub_t):.2f} s/epoch")
     print(f"  worker speed-up: {med(sub_t) / med(worker_t):.2f}x  (target <= 3 s)")
 
@@ -94,8 +104,10 @@ def main() -> None:
     b0 = bundles[0]
     py_single = timed(lambda: verify_groth16(vk, b0, b0.public_signals), 3)
     sj_single = timed(lambda: snarkjs_verify(art.vkey, b0), 2)
-    items = [(bundles[i % len(bundles)], bundles[i % len(bundles)].public_signals)
-             for i in range(args.batch)]
+    items = [
+        (bundles[i % len(bundles)], bundles[i % len(bundles)].public_signals)
+        for i in range(args.batch)
+    ]
     t = time.perf_counter()
     ok = verify_batch(vk, items)
     batch_dt = time.perf_counter() - t
@@ -103,11 +115,23 @@ def main() -> None:
     print(f"verify (py-ecc, single): {med(py_single):.3f} s   (target <= 0.5 s)")
     print(f"verify (snarkjs groth16 verify, process per proof): {med(sj_single):.3f} s")
     print(f"  py-ecc / snarkjs: {med(py_single) / med(sj_single):.2f}x")
-    print(f"verify (py-ecc, batch of {args.batch}): {batch_dt:.2f} s = "
-          f"{args.batch / batch_dt:.2f} proofs/s  (target >= 5/s; single = {1 / med(py_single):.2f}/s)")
-    print(json.dumps({"prove_worker_s": med(worker_t), "prove_subprocess_s": med(sub_t),
-                      "witness_s": med(witness_t), "verify_py_s": med(py_single),
-                      "verify_snarkjs_s": med(sj_single), "batch_proofs_per_s": args.batch / batch_dt}))
+    print(
+        f"verify (py-ecc, batch of {args.batch}): {batch_dt:.2f} s = "
+        f"{args.batch / batch_dt:.2f} proofs/s  "
+        f"(target >= 5/s; single = {1 / med(py_single):.2f}/s)"
+    )
+    print(
+        json.dumps(
+            {
+                "prove_worker_s": med(worker_t),
+                "prove_subprocess_s": med(sub_t),
+                "witness_s": med(witness_t),
+                "verify_py_s": med(py_single),
+                "verify_snarkjs_s": med(sj_single),
+                "batch_proofs_per_s": args.batch / batch_dt,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ class ZkArtifacts:
 def zk_artifacts(root: Path | None = None) -> ZkArtifacts:
     """Locate the committed zkey / wasm / vkey / manifest; raise if any is missing."""
     p = SetupPaths(root or project_root())
-    a = ZkArtifacts(zkey=p.zkey, wasm=p.wasm, vkey=p.vkey, manifest_path=p.manifest,
-                    verifier=p.verifier)
+    a = ZkArtifacts(
+        zkey=p.zkey, wasm=p.wasm, vkey=p.vkey, manifest_path=p.manifest, verifier=p.verifier
+    )
     for f in (a.zkey, a.wasm, a.vkey, a.manifest_path):
         if not f.is_file():
             raise ToolchainError(f"{f} is missing: run `ecoai zk setup` (see circuits/README.md)")
@@ -73,14 +74,22 @@ def check_artifacts(recompile: bool = True) -> list[str]:
         vk = Path(td) / "vkey.json"
         export_vkey(a.zkey, vk)
         if json.loads(vk.read_text()) != a.vkey_json():
-            raise ToolchainError("verification key re-exported from the zkey differs from the committed one")
+            raise ToolchainError(
+                "verification key re-exported from the zkey differs from the committed one"
+            )
         lines.append("ok  vkey == export verificationkey(zkey)")
         if export_verifier_source(a.zkey, Path(td)) != a.verifier.read_text():
-            raise ToolchainError("Solidity verifier re-exported from the zkey differs from the committed one")
+            raise ToolchainError(
+                "Solidity verifier re-exported from the zkey differs from the committed one"
+            )
         lines.append("ok  Groth16Verifier.sol == export solidityverifier(zkey)")
     if recompile:
         constraints = compile_circuit(paths)
         same("constraints vs manifest", str(constraints), str(m["constraints"]))
-        same("r1cs sha256 (fresh compile) vs manifest", sha256_file(paths.r1cs), m["sha256"]["r1cs"])
-        same("wasm (fresh compile) vs committed", sha256_file(paths.built_wasm), m["sha256"]["wasm"])
+        same(
+            "r1cs sha256 (fresh compile) vs manifest", sha256_file(paths.r1cs), m["sha256"]["r1cs"]
+        )
+        same(
+            "wasm (fresh compile) vs committed", sha256_file(paths.built_wasm), m["sha256"]["wasm"]
+        )
     return lines

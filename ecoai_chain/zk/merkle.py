@@ -60,9 +60,7 @@ class MerkleTree:
         self.levels: list[list[int]] = [leaves]
         for _ in range(self.depth):
             prev = self.levels[-1]
-            self.levels.append(
-                [poseidon(prev[j : j + ARITY]) for j in range(0, len(prev), ARITY)]
-            )
+            self.levels.append([poseidon(prev[j : j + ARITY]) for j in range(0, len(prev), ARITY)])
 
     @property
     def root(self) -> int:
@@ -109,9 +107,7 @@ def compute_root(leaf: int, proof: MerkleProof) -> int:
     return node
 
 
-def verify_merkle_proof(
-    root: int, leaf: int, proof: MerkleProof, depth: int | None = None
-) -> bool:
+def verify_merkle_proof(root: int, leaf: int, proof: MerkleProof, depth: int | None = None) -> bool:
     """True iff ``leaf`` sits at ``proof.index`` under ``root``. Malformed input is False.
 
     Pass ``depth`` (2 for a 64-slot epoch) to reject proofs of another depth.

@@ -19,7 +19,7 @@ from ecoai_chain.core.units import SNARK_SCALAR_FIELD
 from ecoai_chain.errors import ProofError, ToolchainError, ValidationError
 from ecoai_chain.toolchain import node_binary, npm_package_file
 from ecoai_chain.zk.artifacts import ZkArtifacts, zk_artifacts
-from ecoai_chain.zk.tools import snarkjs
+from ecoai_chain.zk.tools import snarkjs, snarkjs_cmd
 from ecoai_chain.zk.witness import EpochInput
 
 DEFAULT_MODE = "worker"
@@ -92,7 +92,10 @@ def _input_of(epoch_or_input: EpochInput | dict) -> dict:
         return epoch_or_input.circuit_input()
     if isinstance(epoch_or_input, dict):
         return epoch_or_input
-    raise ValidationError("epoch", f"must be an EpochInput or a circuit-input dict, got {type(epoch_or_input).__name__}")
+    raise ValidationError(
+        "epoch",
+        f"must be an EpochInput or a circuit-input dict, got {type(epoch_or_input).__name__}",
+    )
 
 
 class Prover:
@@ -133,10 +136,18 @@ class Prover:
         snarkjs_main = npm_package_file("snarkjs", "main.js")
         try:
             proc = subprocess.Popen(
-                [node_binary(), str(WORKER_JS), str(snarkjs_main), str(self.artifacts.wasm),
-                 str(self.artifacts.zkey)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, bufsize=1,
+                [
+                    node_binary(),
+                    str(WORKER_JS),
+                    str(snarkjs_main),
+                    str(self.artifacts.wasm),
+                    str(self.artifacts.zkey),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                bufsize=1,
             )
         except OSError as e:
             raise ToolchainError(f"cannot start the prover worker: {e}") from e
@@ -184,10 +195,15 @@ class Prover:
         reply = json.loads(line)
         if reply.get("id") != rid:
             self.close()
-            raise ToolchainError(f"prover worker answered request {reply.get('id')}, expected {rid}")
+            raise ToolchainError(
+                f"prover worker answered request {reply.get('id')}, expected {rid}"
+            )
         if "error" in reply:
             raise ProofError(f"proving failed: {reply['error']}")
-        self.last_timings = {"witness_s": reply["witness_ms"] / 1e3, "prove_s": reply["prove_ms"] / 1e3}
+        self.last_timings = {
+            "witness_s": reply["witness_ms"] / 1e3,
+            "prove_s": reply["prove_ms"] / 1e3,
+        }
         return ProofBundle.from_snarkjs(reply["proof"], reply["publicSignals"])
 
     def _prove_subprocess(self, circuit_input: dict) -> ProofBundle:
@@ -195,8 +211,15 @@ class Prover:
             d = Path(td)
             (d / "input.json").write_text(json.dumps(circuit_input))
             try:
-                snarkjs("groth16", "fullprove", str(d / "input.json"), str(self.artifacts.wasm),
-                        str(self.artifacts.zkey), str(d / "proof.json"), str(d / "public.json"))
+                snarkjs(
+                    "groth16",
+                    "fullprove",
+                    str(d / "input.json"),
+                    str(self.artifacts.wasm),
+                    str(self.artifacts.zkey),
+                    str(d / "proof.json"),
+                    str(d / "public.json"),
+                )
             except ToolchainError as e:
                 raise ProofError(f"proving failed: {e}") from e
             proof = json.loads((d / "proof.json").read_text())
@@ -206,15 +229,16 @@ class Prover:
 
 def snarkjs_verify(vkey: Path, bundle: ProofBundle) -> bool:
     """`snarkjs groth16 verify` on ``bundle`` (the reference the Python verifier is tested
-    against). False on an invalid proof; `ToolchainError` if snarkjs cannot run at all."""
+    against): True only on exit 0 with "OK!". `ToolchainError` if node cannot run at all."""
     with tempfile.TemporaryDirectory(prefix="ecoai-verify-") as td:
         d = Path(td)
         (d / "proof.json").write_text(json.dumps(bundle.proof))
         (d / "public.json").write_text(json.dumps([str(s) for s in bundle.public_signals]))
+        cmd = snarkjs_cmd(
+            "groth16", "verify", str(vkey), str(d / "public.json"), str(d / "proof.json")
+        )
         try:
-            out = snarkjs("groth16", "verify", str(vkey), str(d / "public.json"), str(d / "proof.json"))
-        except ToolchainError as e:
-            if "Invalid proof" in str(e) or "invalid" in str(e).lower():
-                return False
-            raise
-    return "OK!" in out
+            res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise ToolchainError(f"snarkjs groth16 verify could not run: {e}") from e
+    return res.returncode == 0 and "OK!" in res.stdout

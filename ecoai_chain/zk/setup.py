@@ -34,15 +34,15 @@ N_PUBLIC = 10
 # Polygon Hermez "powersOfTau28_hez_final_NN.ptau" (54 contributions + beacon, already prepared
 # for phase 2): blake2b-512 of the whole file, as published in the snarkjs README.
 KNOWN_PTAU_BLAKE2B = {
-    12: "ded2694169b7b08e898f736d5de95af87c3f1a64594013351b1a796dbee393bd825f88f9468c84505ddd11eb0b1465ac9b43b9064aa8ec97f2b73e04758b8a4a",
-    13: "58efc8bf2834d04768a3d7ffcd8e1e23d461561729beaac4e3e7a47829a1c9066d5320241e124a1a8e8aa6c75be0ba66f65bc8239a0542ed38e11276f6fdb4d9",
-    14: "eeefbcf7c3803b523c94112023c7ff89558f9b8e0cf5d6cdcba3ade60f168af4a181c9c21774b94fbae6c90411995f7d854d02ebd93fb66043dbb06f17a831c1",
-    15: "982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e",
-    16: "6a6277a2f74e1073601b4f9fed6e1e55226917efb0f0db8a07d98ab01df1ccf43eb0e8c3159432acd4960e2f29fe84a4198501fa54c8dad9e43297453efec125",
-    17: "6247a3433948b35fbfae414fa5a9355bfb45f56efa7ab4929e669264a0258976741dfbe3288bfb49828e5df02c2e633df38d2245e30162ae7e3bcca5b8b49345",
-    18: "7e6a9c2e5f05179ddfc923f38f917c9e6831d16922a902b0b4758b8e79c2ab8a81bb5f29952e16ee6c5067ed044d7857b5de120a90704c1d3b637fd94b95b13e",
-    19: "bca9d8b04242f175189872c42ceaa21e2951e0f0f272a0cc54fc37193ff6648600eaf1c555c70cdedfaf9fb74927de7aa1d33dc1e2a7f1a50619484989da0887",
-    20: "89a66eb5590a1c94e3f1ee0e72acf49b1669e050bb5f93c73b066b564dca4e0c7556a52b323178269d64af325d8fdddb33da3a27c34409b821de82aa2bf1a27b",
+    12: "ded2694169b7b08e898f736d5de95af87c3f1a64594013351b1a796dbee393bd825f88f9468c84505ddd11eb0b1465ac9b43b9064aa8ec97f2b73e04758b8a4a",  # noqa: E501
+    13: "58efc8bf2834d04768a3d7ffcd8e1e23d461561729beaac4e3e7a47829a1c9066d5320241e124a1a8e8aa6c75be0ba66f65bc8239a0542ed38e11276f6fdb4d9",  # noqa: E501
+    14: "eeefbcf7c3803b523c94112023c7ff89558f9b8e0cf5d6cdcba3ade60f168af4a181c9c21774b94fbae6c90411995f7d854d02ebd93fb66043dbb06f17a831c1",  # noqa: E501
+    15: "982372c867d229c236091f767e703253249a9b432c1710b4f326306bfa2428a17b06240359606cfe4d580b10a5a1f63fbed499527069c18ae17060472969ae6e",  # noqa: E501
+    16: "6a6277a2f74e1073601b4f9fed6e1e55226917efb0f0db8a07d98ab01df1ccf43eb0e8c3159432acd4960e2f29fe84a4198501fa54c8dad9e43297453efec125",  # noqa: E501
+    17: "6247a3433948b35fbfae414fa5a9355bfb45f56efa7ab4929e669264a0258976741dfbe3288bfb49828e5df02c2e633df38d2245e30162ae7e3bcca5b8b49345",  # noqa: E501
+    18: "7e6a9c2e5f05179ddfc923f38f917c9e6831d16922a902b0b4758b8e79c2ab8a81bb5f29952e16ee6c5067ed044d7857b5de120a90704c1d3b637fd94b95b13e",  # noqa: E501
+    19: "bca9d8b04242f175189872c42ceaa21e2951e0f0f272a0cc54fc37193ff6648600eaf1c555c70cdedfaf9fb74927de7aa1d33dc1e2a7f1a50619484989da0887",  # noqa: E501
+    20: "89a66eb5590a1c94e3f1ee0e72acf49b1669e050bb5f93c73b066b564dca4e0c7556a52b323178269d64af325d8fdddb33da3a27c34409b821de82aa2bf1a27b",  # noqa: E501
 }
 
 
@@ -163,11 +163,28 @@ def make_dev_ptau(paths: SetupPaths, power: int, log: Callable[[str], None]) -> 
     log(f"phase 1 [1/4]: powersoftau new bn128 {power}")
     snarkjs("powersoftau", "new", "bn128", str(power), str(p0), "-v", stream=True)
     log("phase 1 [2/4]: contribute (entropy from os.urandom)")
-    snarkjs("powersoftau", "contribute", str(p0), str(p1), "--name=ecoai dev phase-1", "-v",
-            stdin=_entropy(), stream=True)
+    snarkjs(
+        "powersoftau",
+        "contribute",
+        str(p0),
+        str(p1),
+        "--name=ecoai dev phase-1",
+        "-v",
+        stdin=_entropy(),
+        stream=True,
+    )
     log("phase 1 [3/4]: beacon")
-    snarkjs("powersoftau", "beacon", str(p1), str(pb), os.urandom(32).hex(), "10",
-            "-n=ecoai dev phase-1 beacon", "-v", stream=True)
+    snarkjs(
+        "powersoftau",
+        "beacon",
+        str(p1),
+        str(pb),
+        os.urandom(32).hex(),
+        "10",
+        "-n=ecoai dev phase-1 beacon",
+        "-v",
+        stream=True,
+    )
     log(f"phase 1 [4/4]: prepare phase2 (slow: 10-25 min at 2^{power} on 2 cores)")
     tmp = final.with_suffix(".tmp")
     snarkjs("powersoftau", "prepare", "phase2", str(pb), str(tmp), "-v", stream=True)
@@ -220,9 +237,13 @@ def run_setup(
         log(f"phase 1: ceremony file {ptau.name} (Hermez 2^{ptau_info['power']}), blake2b ok")
     else:
         ptau_path = make_dev_ptau(paths, power, log)
-        ptau_info = {"source": "dev", "power": power, "dev_only": True,
-                     "blake2b": blake2b_file(ptau_path),
-                     "note": "generated locally by one party: DEVELOPMENT ONLY, not for production"}
+        ptau_info = {
+            "source": "dev",
+            "power": power,
+            "dev_only": True,
+            "blake2b": blake2b_file(ptau_path),
+            "note": "generated locally by one party: DEVELOPMENT ONLY, not for production",
+        }
     ptau_info["file"] = ptau_path.name
     ptau_info["sha256"] = sha256_file(ptau_path)
 
@@ -235,8 +256,7 @@ def run_setup(
     for i in range(1, contributions + 1):
         name = f"ecoai phase-2 contribution {i}"
         log(f"phase 2: contribution {i}/{contributions} (entropy from os.urandom)")
-        snarkjs("zkey", "contribute", str(z[i - 1]), str(z[i]), f"--name={name}",
-                stdin=_entropy())
+        snarkjs("zkey", "contribute", str(z[i - 1]), str(z[i]), f"--name={name}", stdin=_entropy())
         names.append(name)
     beacon = os.urandom(32).hex()
     final = work / f"{CIRCUIT_NAME}_final.zkey"
@@ -277,5 +297,8 @@ def run_setup(
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     paths.manifest.write_text(json.dumps(manifest, indent=2) + "\n")
-    log(f"setup done in {time.monotonic() - t0:.0f} s; manifest {paths.manifest.relative_to(paths.root)}")
+    log(
+        f"setup done in {time.monotonic() - t0:.0f} s; "
+        f"manifest {paths.manifest.relative_to(paths.root)}"
+    )
     return manifest

@@ -95,8 +95,20 @@ def circom_compile(main: Path, out_dir: Path) -> str:
     rel_main = main.resolve().relative_to(root)
     rel_out = out_dir.resolve().relative_to(root)
     return run_tool(
-        [node_binary(), str(circom), str(rel_main), "--r1cs", "--wasm", "--O2",
-         "-l", "node_modules", "-l", ".", "-o", str(rel_out)],
+        [
+            node_binary(),
+            str(circom),
+            str(rel_main),
+            "--r1cs",
+            "--wasm",
+            "--O2",
+            "-l",
+            "node_modules",
+            "-l",
+            ".",
+            "-o",
+            str(rel_out),
+        ],
         what="circom2 compile",
         cwd=root,
     )

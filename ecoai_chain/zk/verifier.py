@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.zk import bn254 as bn
+from ecoai_chain.zk import bn254_groups as grp
 from ecoai_chain.zk.prover import ProofBundle
 
 ENGINES = ("fast", "py_ecc")
@@ -71,7 +72,7 @@ def g2_from_snarkjs(p: Sequence) -> tuple[bn.Fp2, bn.Fp2]:
     y = (_coord(p[1][0]), _coord(p[1][1]))
     if bn.f2_sqr(y) != bn.f2_add(bn.f2_mul(bn.f2_sqr(x), x), _B2):
         raise InvalidPoint("G2 point not on the twist curve")
-    if not bn.g2_in_subgroup((x, y)):
+    if not grp.g2_in_subgroup((x, y)):
         raise InvalidPoint("G2 point not in the order-r subgroup")
     return (x, y)
 
@@ -160,7 +161,7 @@ def _proof_points(proof: dict | ProofBundle):
 
 
 def _vk_x(vk: VerifyingKey, coeff0: int, coeffs: Sequence[int]):
-    return bn.g1_msm(vk.ic, [coeff0, *coeffs])
+    return grp.g1_msm(vk.ic, [coeff0, *coeffs])
 
 
 def verify_groth16(
@@ -178,11 +179,13 @@ def verify_groth16(
     vk_x = _vk_x(vk, 1, inputs)
     if engine == "py_ecc":
         return _verify_py_ecc(vk, a, b, c, vk_x)
-    f = bn.multi_miller_loop([
-        (bn.g1_neg(a), bn.g2_line_schedule(b)),
-        (vk_x, vk.gamma_lines),
-        (c, vk.delta_lines),
-    ])
+    f = bn.multi_miller_loop(
+        [
+            (grp.g1_neg(a), bn.g2_line_schedule(b)),
+            (vk_x, vk.gamma_lines),
+            (c, vk.delta_lines),
+        ]
+    )
     return bn.f12_mul(bn.final_exponentiation(f), vk.alpha_beta) == bn.ONE12
 
 
@@ -206,9 +209,9 @@ def verify_batch(vk: VerifyingKey, items: Sequence[tuple[dict | ProofBundle, Seq
             coeffs[j] = (coeffs[j] + r * x) % bn.R
         c_points.append(c)
         c_scalars.append(r)
-        pairs.append((bn.g1_neg(bn.g1_mul(a, r)), bn.g2_line_schedule(b)))
+        pairs.append((grp.g1_neg(grp.g1_mul(a, r)), bn.g2_line_schedule(b)))
     pairs.append((_vk_x(vk, sum_r % bn.R, coeffs), vk.gamma_lines))
-    pairs.append((bn.g1_msm(c_points, c_scalars), vk.delta_lines))
+    pairs.append((grp.g1_msm(c_points, c_scalars), vk.delta_lines))
     f = bn.final_exponentiation(bn.multi_miller_loop(pairs))
     # alpha_beta is in the cyclotomic subgroup: its power by a 130-bit scalar is cheap
     return bn.f12_mul(f, bn.f12_pow(vk.alpha_beta, sum_r % bn.R)) == bn.ONE12

@@ -131,7 +131,8 @@ class EpochInput:
             raise ValidationError("slot_energy_mj", f"must hold 1..{N_SLOTS} slots, got {n}")
         if len(self.slot_work) != n:
             raise ValidationError(
-                "slot_work", f"must hold as many slots as slot_energy_mj ({n}), got {len(self.slot_work)}"
+                "slot_work",
+                f"must hold as many slots as slot_energy_mj ({n}), got {len(self.slot_work)}",
             )
         cap = self.max_power_mw * self.window_s
         for i, e in enumerate(self.slot_energy_mj):

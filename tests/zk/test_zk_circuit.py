@@ -21,20 +21,41 @@ from ecoai_chain.zk.witness import N_SLOTS, slot_leaf
 pytestmark = pytest.mark.slow
 
 
-def raw_input(energy, work, salts, *, slot_count, window_s=60, max_power_mw=700_000,
-              intensity=415_000, node_id=1, epoch_start_s=3600, **override) -> dict:
+def raw_input(
+    energy,
+    work,
+    salts,
+    *,
+    slot_count,
+    window_s=60,
+    max_power_mw=700_000,
+    intensity=415_000,
+    node_id=1,
+    epoch_start_s=3600,
+    **override,
+) -> dict:
     """A circuit input with root/totals/carbon made consistent for arbitrary (possibly illegal)
     slot values, bypassing EpochInput's validation: the circuit alone must refuse them."""
     energy = list(energy) + [0] * (N_SLOTS - len(energy))
     work = list(work) + [0] * (N_SLOTS - len(work))
-    tree = MerkleTree([slot_leaf(e % P, w % P, s) for e, w, s in zip(energy, work, salts, strict=True)])
+    tree = MerkleTree(
+        [slot_leaf(e % P, w % P, s) for e, w, s in zip(energy, work, salts, strict=True)]
+    )
     total_e = sum(energy) % P
     obj = {
-        "root": tree.root, "node_id": node_id, "epoch_start_s": epoch_start_s, "window_s": window_s,
-        "slot_count": slot_count, "total_energy_mj": total_e, "total_work": sum(work) % P,
-        "carbon_mg": total_e * intensity // MJ_PER_KWH, "intensity_mg_per_kwh": intensity,
+        "root": tree.root,
+        "node_id": node_id,
+        "epoch_start_s": epoch_start_s,
+        "window_s": window_s,
+        "slot_count": slot_count,
+        "total_energy_mj": total_e,
+        "total_work": sum(work) % P,
+        "carbon_mg": total_e * intensity // MJ_PER_KWH,
+        "intensity_mg_per_kwh": intensity,
         "max_power_mw": max_power_mw,
-        "energy": [e % P for e in energy], "work": [w % P for w in work], "salt": list(salts),
+        "energy": [e % P for e in energy],
+        "work": [w % P for w in work],
+        "salt": list(salts),
     }
     obj.update(override)
     return json.loads(json.dumps(obj, default=str), parse_int=str)
@@ -44,9 +65,18 @@ def run_cases(r1cs, cases: list[dict], tmp_path) -> dict[str, dict]:
     f = tmp_path / "cases.json"
     f.write_text(json.dumps(cases))
     out = subprocess.run(
-        [node_binary(), str(project_root() / "scripts" / "zk_circuit_check.mjs"),
-         str(npm_package_file("snarkjs", "main.js")), str(r1cs), str(zk_artifacts().wasm), str(f)],
-        capture_output=True, text=True, timeout=600, check=True,
+        [
+            node_binary(),
+            str(project_root() / "scripts" / "zk_circuit_check.mjs"),
+            str(npm_package_file("snarkjs", "main.js")),
+            str(r1cs),
+            str(zk_artifacts().wasm),
+            str(f),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
     )
     return {r["name"]: r for r in json.loads(out.stdout.strip().splitlines()[-1])}
 
@@ -64,11 +94,26 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     salts = list(e.salts)
     E, W = e.padded_energy(), e.padded_work()
     cap = 700_000 * 60
-    cases = [{"name": f"vector:{v['name']}", "input": {
-        **{k: v["public_values"][k] for k in v["public_values"]},
-        "energy": [str(x) for x in list(map(int, v["epoch_input"]["slot_energy_mj"])) + [0] * (64 - len(v["epoch_input"]["slot_energy_mj"]))],
-        "work": [str(x) for x in list(map(int, v["epoch_input"]["slot_work"])) + [0] * (64 - len(v["epoch_input"]["slot_work"]))],
-        "salt": v["salts"]}} for v in vectors]
+    cases = [
+        {
+            "name": f"vector:{v['name']}",
+            "input": {
+                **{k: v["public_values"][k] for k in v["public_values"]},
+                "energy": [
+                    str(x)
+                    for x in list(map(int, v["epoch_input"]["slot_energy_mj"]))
+                    + [0] * (64 - len(v["epoch_input"]["slot_energy_mj"]))
+                ],
+                "work": [
+                    str(x)
+                    for x in list(map(int, v["epoch_input"]["slot_work"]))
+                    + [0] * (64 - len(v["epoch_input"]["slot_work"]))
+                ],
+                "salt": v["salts"],
+            },
+        }
+        for v in vectors
+    ]
     cases.append({"name": "python_epoch", "input": ci})
     cases.append({"name": "consistent_raw", "input": raw_input(E, W, salts, slot_count=60)})
     cases.append({"name": "at_cap", "input": raw_input([cap] * 60, W, salts, slot_count=60)})
@@ -86,7 +131,9 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     tampered = dict(ci, salt=list(ci["salt"]))
     tampered["salt"][5] = str(int(ci["salt"][5]) + 1)
     cases.append({"name": "tampered_leaf_salt", "input": tampered})
-    tampered = dict(ci, energy=list(ci["energy"]), total_energy_mj=str(int(ci["total_energy_mj"]) + 1))
+    tampered = dict(
+        ci, energy=list(ci["energy"]), total_energy_mj=str(int(ci["total_energy_mj"]) + 1)
+    )
     tampered["energy"][7] = str(int(ci["energy"][7]) + 1)
     cases.append({"name": "tampered_leaf_energy_totals_fixed", "input": tampered})
 
@@ -98,7 +145,13 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     illegal("work_beyond_slot_count", work=W[:59] + [5], slot_count=59)
     illegal("negative_energy", energy=[-1, E[1] + 1] + E[2:60], slot_count=60)
     illegal("negative_work", work=[-1, W[1] + 1] + W[2:60], slot_count=60)
-    illegal("energy_2^48", energy=[2**48] + E[1:60], slot_count=60, max_power_mw=2**32 - 1, window_s=2**16 - 1)
+    illegal(
+        "energy_2^48",
+        energy=[2**48] + E[1:60],
+        slot_count=60,
+        max_power_mw=2**32 - 1,
+        window_s=2**16 - 1,
+    )
     illegal("work_2^64", work=[2**64] + W[1:60], slot_count=60)
     illegal("slot_count_0", energy=[0] * 64, work=[0] * 64, slot_count=0)
     illegal("slot_count_65", slot_count=65)
@@ -109,7 +162,13 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     illegal("intensity_2^32", slot_count=60, intensity=2**32)
     # R1CS level: flip each public input wire (index 1..10) of a valid witness
     for i in range(1, 11):
-        cases.append({"name": f"wire{i}", "input": ci, "tamper": {str(i): str(int(list(ci.values())[i - 1]) + 1)}})
+        cases.append(
+            {
+                "name": f"wire{i}",
+                "input": ci,
+                "tamper": {str(i): str(int(list(ci.values())[i - 1]) + 1)},
+            }
+        )
     return run_cases(paths.r1cs, cases, tmp_path_factory.mktemp("circuit"))
 
 
@@ -118,20 +177,50 @@ def test_constraint_budget(compiled_circuit):
     assert constraints <= 32_768 - 11  # fits a 2^15 powers of tau with the 10 public-input rows
 
 
-@pytest.mark.parametrize("name", ["vector:hour_60x60s", "vector:single_slot", "vector:all_zero",
-                                  "vector:max_widths_64_at_cap", "python_epoch", "consistent_raw",
-                                  "at_cap"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "vector:hour_60x60s",
+        "vector:single_slot",
+        "vector:all_zero",
+        "vector:max_widths_64_at_cap",
+        "python_epoch",
+        "consistent_raw",
+        "at_cap",
+    ],
+)
 def test_valid_epochs_pass(results, name):
     assert accepted(results[name]), results[name]
 
 
-@pytest.mark.parametrize("name", [
-    "wrong_total_energy", "wrong_total_work", "wrong_carbon_up", "wrong_carbon_down", "wrong_root",
-    "wrong_slot_count", "wrong_intensity", "tampered_leaf_salt", "tampered_leaf_energy_totals_fixed",
-    "over_power_slot", "energy_beyond_slot_count", "work_beyond_slot_count", "negative_energy",
-    "negative_work", "energy_2^48", "work_2^64", "slot_count_0", "slot_count_65", "node_id_2^64",
-    "epoch_start_2^64", "window_2^16", "power_2^32", "intensity_2^32",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "wrong_total_energy",
+        "wrong_total_work",
+        "wrong_carbon_up",
+        "wrong_carbon_down",
+        "wrong_root",
+        "wrong_slot_count",
+        "wrong_intensity",
+        "tampered_leaf_salt",
+        "tampered_leaf_energy_totals_fixed",
+        "over_power_slot",
+        "energy_beyond_slot_count",
+        "work_beyond_slot_count",
+        "negative_energy",
+        "negative_work",
+        "energy_2^48",
+        "work_2^64",
+        "slot_count_0",
+        "slot_count_65",
+        "node_id_2^64",
+        "epoch_start_2^64",
+        "window_2^16",
+        "power_2^32",
+        "intensity_2^32",
+    ],
+)
 def test_violations_fail(results, name):
     assert not accepted(results[name]), results[name]
 

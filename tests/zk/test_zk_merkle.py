@@ -40,8 +40,9 @@ field_el = st.integers(min_value=0, max_value=P - 1)
 
 
 @settings(max_examples=15, deadline=None)
-@given(leaves=st.lists(field_el, min_size=64, max_size=64), index=st.integers(0, 63),
-       data=st.data())
+@given(
+    leaves=st.lists(field_el, min_size=64, max_size=64), index=st.integers(0, 63), data=st.data()
+)
 def test_tree_matches_naive_and_proofs_bind(leaves, index, data):
     tree = MerkleTree(leaves)
     assert tree.root == naive_root(leaves)
@@ -51,18 +52,24 @@ def test_tree_matches_naive_and_proofs_bind(leaves, index, data):
     other = data.draw(field_el.filter(lambda v: v != leaves[index]))
     assert not verify_merkle_proof(tree.root, other, proof)
     wrong_index = data.draw(st.integers(0, 63).filter(lambda i: leaves[i] != leaves[index]))
-    assert not verify_merkle_proof(tree.root, leaves[index], MerkleProof(wrong_index, proof.siblings))
+    assert not verify_merkle_proof(
+        tree.root, leaves[index], MerkleProof(wrong_index, proof.siblings)
+    )
     lvl, k = data.draw(st.integers(0, 1)), data.draw(st.integers(0, 6))
     sibs = [list(s) for s in proof.siblings]
     sibs[lvl][k] = (sibs[lvl][k] + 1) % P
-    assert not verify_merkle_proof(tree.root, leaves[index], MerkleProof(index, tuple(map(tuple, sibs))))
+    assert not verify_merkle_proof(
+        tree.root, leaves[index], MerkleProof(index, tuple(map(tuple, sibs)))
+    )
 
 
 def test_malformed_proofs_are_false_not_errors():
     tree = MerkleTree(list(range(64)))
     good = tree.proof(5)
     assert not verify_merkle_proof(tree.root, 5, MerkleProof(5, good.siblings[:1]), depth=2)
-    assert not verify_merkle_proof(tree.root, 5, MerkleProof(5, (good.siblings[0][:6], good.siblings[1])))
+    assert not verify_merkle_proof(
+        tree.root, 5, MerkleProof(5, (good.siblings[0][:6], good.siblings[1]))
+    )
     assert not verify_merkle_proof(tree.root, 5, MerkleProof(64, good.siblings))
     assert not verify_merkle_proof(tree.root, 5, MerkleProof(-1, good.siblings))
     assert not verify_merkle_proof(tree.root, P + 5, good)

@@ -1,4 +1,4 @@
-"""Poseidon port vs circomlibjs vectors (tests/vectors/poseidon.json, scripts/zk_gen_vectors.mjs)."""
+"""Poseidon port vs circomlibjs vectors (tests/vectors/poseidon.json, zk_gen_vectors.mjs)."""
 
 from __future__ import annotations
 

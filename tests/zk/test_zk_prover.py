@@ -25,9 +25,16 @@ def test_worker_proof_is_valid(proof_bundle, hour_epoch):
 
 
 def test_subprocess_mode_and_worker_errors(hour_epoch):
-    epoch = EpochInput(node_id=9, epoch_start_s=7200, window_s=60, slot_energy_mj=[5_000] * 3,
-                       slot_work=[1, 2, 3], intensity_mg_per_kwh=500_000, max_power_mw=1_000,
-                       seed=b"\x01" * 32)
+    epoch = EpochInput(
+        node_id=9,
+        epoch_start_s=7200,
+        window_s=60,
+        slot_energy_mj=[5_000] * 3,
+        slot_work=[1, 2, 3],
+        intensity_mg_per_kwh=500_000,
+        max_power_mw=1_000,
+        seed=b"\x01" * 32,
+    )
     with Prover(mode="subprocess") as p:
         bundle = p.prove(epoch)
     assert bundle.public_signals == epoch.public_signals()
@@ -47,7 +54,9 @@ def test_subprocess_mode_and_worker_errors(hour_epoch):
 def test_committed_proof_fixture_is_valid():
     fx = json.loads(FIXTURE.read_text())
     art = zk_artifacts()
-    assert fx["zkey_sha256"] == art.manifest["sha256"]["zkey"], "re-run scripts/zk_make_proof_fixture.py"
+    assert fx["zkey_sha256"] == art.manifest["sha256"]["zkey"], (
+        "re-run scripts/zk_make_proof_fixture.py"
+    )
     epoch = EpochInput.from_json(fx["epoch_input"])
     assert epoch.circuit_input() == fx["circuit_input"]
     bundle = ProofBundle.from_json(fx)
@@ -55,5 +64,9 @@ def test_committed_proof_fixture_is_valid():
     assert verify_groth16(load_vkey(art.vkey), bundle, bundle.public_signals)
     a, b, c, pub = bundle.solidity_calldata()
     cd = fx["solidity_calldata"]
-    assert [a, b, c, pub] == [[int(x) for x in cd["a"]], [[int(x) for x in r] for r in cd["b"]],
-                              [int(x) for x in cd["c"]], [int(x) for x in cd["pub"]]]
+    assert [a, b, c, pub] == [
+        [int(x) for x in cd["a"]],
+        [[int(x) for x in r] for r in cd["b"]],
+        [int(x) for x in cd["c"]],
+        [int(x) for x in cd["pub"]],
+    ]

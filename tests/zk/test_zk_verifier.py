@@ -150,7 +150,9 @@ def test_bundle_json_and_calldata(proof_bundle):
     assert again == proof_bundle
     a, b, c, pub = proof_bundle.solidity_calldata()
     (x0, x1), (y0, y1) = proof_bundle.b
-    assert b == [[x1, x0], [y1, y0]] and len(a) == len(c) == 2 and pub == proof_bundle.public_signals
+    assert (
+        b == [[x1, x0], [y1, y0]] and len(a) == len(c) == 2 and pub == proof_bundle.public_signals
+    )
     with pytest.raises(ValidationError):
         ProofBundle.from_json({"proof": {"pi_a": []}, "public_signals": ["1"]})
 

@@ -16,9 +16,16 @@ VECTORS = json.loads((Path(__file__).parents[1] / "vectors" / "epochs.json").rea
 
 
 def epoch(**kw) -> EpochInput:
-    base = dict(node_id=1, epoch_start_s=3600, window_s=60, slot_energy_mj=[1000] * 60,
-                slot_work=[5] * 60, intensity_mg_per_kwh=400_000, max_power_mw=700_000,
-                seed=bytes(range(32)))
+    base = dict(
+        node_id=1,
+        epoch_start_s=3600,
+        window_s=60,
+        slot_energy_mj=[1000] * 60,
+        slot_work=[5] * 60,
+        intensity_mg_per_kwh=400_000,
+        max_power_mw=700_000,
+        seed=bytes(range(32)),
+    )
     base.update(kw)
     return EpochInput(**base)
 
@@ -74,7 +81,10 @@ def test_salts_bound_to_node_epoch_and_seed():
         (dict(slot_energy_mj=[1] * 65, slot_work=[1] * 65), "slot_energy_mj"),
         (dict(slot_energy_mj=[], slot_work=[]), "slot_energy_mj"),
         (dict(slot_work=[1] * 59), "slot_work"),
-        (dict(slot_energy_mj=[1000] * 59 + [42_000_001], max_power_mw=700_000), "slot_energy_mj[59]"),
+        (
+            dict(slot_energy_mj=[1000] * 59 + [42_000_001], max_power_mw=700_000),
+            "slot_energy_mj[59]",
+        ),
         (dict(slot_energy_mj=[-1] + [0] * 59), "slot_energy_mj[0]"),
         (dict(slot_work=[2**64] + [0] * 59), "slot_work[0]"),
         (dict(slot_work=[1.5] + [0] * 59), "slot_work[0]"),
