@@ -55,8 +55,13 @@ def ready(admin_client, dev_accounts, proof_vectors):
     }
 
 
-def vector_cert(proof_vectors: dict, i: int) -> tuple[dict, dict]:
-    """(certificate dict with int fields, proof dict) of vector ``i``."""
-    item = proof_vectors["certificates"][i]
-    cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
-    return cert, item["proof"]
+@pytest.fixture
+def vector_cert(proof_vectors):
+    """vector_cert(i) -> (certificate dict with int fields, proof dict) of vector ``i``."""
+
+    def get(i: int) -> tuple[dict, dict]:
+        item = proof_vectors["certificates"][i]
+        cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
+        return cert, item["proof"]
+
+    return get

@@ -1,0 +1,188 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import { makeFixtures, ROTATE_TYPES, STATUS } from "./helpers/greenproof.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { region, domainOf, deployFixture } = makeFixtures(ethers);
+const KR = ethers.encodeBytes32String("KR");
+
+describe("GreenProof registry and parameters", function () {
+  async function registeredFixture() {
+    const f = await deployFixture();
+    await f.gp.connect(f.operator).registerNode(f.attestor.address, KR, 700_000n, "ipfs://n1");
+    return f;
+  }
+
+  describe("# registerNode", function () {
+    it("Should register nodes with ids from 1, Pending, and emit NodeRegistered", async function () {
+      const { gp, operator, attestor, operator2, attestor2 } = await networkHelpers.loadFixture(deployFixture);
+      await expect(gp.connect(operator).registerNode(attestor.address, KR, 700_000n, "ipfs://n1"))
+        .to.emit(gp, "NodeRegistered")
+        .withArgs(1n, operator.address, attestor.address, KR, 700_000n, "ipfs://n1");
+      await expect(gp.connect(operator2).registerNode(attestor2.address, region("FR"), 1n, ""))
+        .to.emit(gp, "NodeRegistered")
+        .withArgs(2n, operator2.address, attestor2.address, region("FR"), 1n, "");
+      const node = await gp.getNode(1n);
+      expect(node.operator).to.equal(operator.address);
+      expect(node.attestor).to.equal(attestor.address);
+      expect(node.status).to.equal(STATUS.Pending);
+      expect(node.maxPowerMw).to.equal(700_000n);
+      expect(node.metadataURI).to.equal("ipfs://n1");
+      expect(await gp.nodeCount()).to.equal(2n);
+      expect(await gp.nextEpochStart(1n)).to.equal(0n);
+    });
+
+    it("Should not register a zero attestor, empty region or out-of-range max power", async function () {
+      const { gp, operator, attestor } = await networkHelpers.loadFixture(deployFixture);
+      await expect(gp.connect(operator).registerNode(ethers.ZeroAddress, KR, 1n, ""))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidAttestor").withArgs(ethers.ZeroAddress);
+      await expect(gp.connect(operator).registerNode(attestor.address, ethers.ZeroHash, 1n, ""))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidRegion").withArgs(ethers.ZeroHash);
+      await expect(gp.connect(operator).registerNode(attestor.address, KR, 0n, ""))
+        .to.be.revertedWithCustomError(gp, "GreenProofMaxPowerOutOfRange").withArgs(0n);
+      await expect(gp.connect(operator).registerNode(attestor.address, KR, 2n ** 32n, ""))
+        .to.be.revertedWithCustomError(gp, "GreenProofMaxPowerOutOfRange").withArgs(2n ** 32n);
+    });
+
+    it("Should not register while paused", async function () {
+      const { gp, operator, attestor } = await networkHelpers.loadFixture(deployFixture);
+      await gp.pause();
+      await expect(gp.connect(operator).registerNode(attestor.address, KR, 1n, ""))
+        .to.be.revertedWithCustomError(gp, "EnforcedPause");
+    });
+  });
+
+  describe("# activateNode / suspendNode", function () {
+    it("Should activate, suspend with a reason and reactivate", async function () {
+      const { gp } = await networkHelpers.loadFixture(registeredFixture);
+      await expect(gp.activateNode(1n)).to.emit(gp, "NodeStatusChanged").withArgs(1n, STATUS.Active, "");
+      await expect(gp.suspendNode(1n, "meter tampering"))
+        .to.emit(gp, "NodeStatusChanged").withArgs(1n, STATUS.Suspended, "meter tampering");
+      expect((await gp.getNode(1n)).status).to.equal(STATUS.Suspended);
+      await expect(gp.activateNode(1n)).to.emit(gp, "NodeStatusChanged").withArgs(1n, STATUS.Active, "");
+    });
+
+    it("Should not change status without NODE_MANAGER_ROLE", async function () {
+      const { gp, stranger } = await networkHelpers.loadFixture(registeredFixture);
+      const role = await gp.NODE_MANAGER_ROLE();
+      await expect(gp.connect(stranger).activateNode(1n))
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
+      await expect(gp.connect(stranger).suspendNode(1n, "x"))
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
+    });
+
+    it("Should not activate an unknown node or an already active one", async function () {
+      const { gp } = await networkHelpers.loadFixture(registeredFixture);
+      await expect(gp.activateNode(9n)).to.be.revertedWithCustomError(gp, "GreenProofUnknownNode").withArgs(9n);
+      await expect(gp.getNode(0n)).to.be.revertedWithCustomError(gp, "GreenProofUnknownNode").withArgs(0n);
+      await gp.activateNode(1n);
+      await expect(gp.activateNode(1n))
+        .to.be.revertedWithCustomError(gp, "GreenProofNodeStatusUnchanged").withArgs(1n, STATUS.Active);
+    });
+  });
+
+  describe("# rotateAttestor / setAttestor", function () {
+    async function rotation(f, newAttestor, nonce, signer = f.attestor, override = {}) {
+      const domain = { ...(await domainOf(f.gp)), ...override };
+      return signer.signTypedData(domain, ROTATE_TYPES, { nodeId: 1n, newAttestor, nonce });
+    }
+
+    it("Should rotate with the current attestor's signature and bump the nonce", async function () {
+      const f = await networkHelpers.loadFixture(registeredFixture);
+      const { gp, operator, attestor, attestor2, stranger } = f;
+      const sig = await rotation(f, attestor2.address, 0n);
+      await expect(gp.connect(operator).rotateAttestor(1n, attestor2.address, sig))
+        .to.emit(gp, "AttestorRotated").withArgs(1n, attestor.address, attestor2.address);
+      const node = await gp.getNode(1n);
+      expect(node.attestor).to.equal(attestor2.address);
+      expect(node.attestorNonce).to.equal(1n);
+      // The old key's signature cannot be replayed to hand the node to someone else.
+      const old = await rotation(f, stranger.address, 0n);
+      await expect(gp.connect(operator).rotateAttestor(1n, stranger.address, old))
+        .to.be.revertedWithCustomError(gp, "GreenProofBadSignature").withArgs(anyValue, attestor2.address);
+    });
+
+    it("Should not rotate for anyone but the operator, or with another key's signature", async function () {
+      const f = await networkHelpers.loadFixture(registeredFixture);
+      const { gp, operator, attestor, attestor2, stranger } = f;
+      const sig = await rotation(f, attestor2.address, 0n);
+      await expect(gp.connect(stranger).rotateAttestor(1n, attestor2.address, sig))
+        .to.be.revertedWithCustomError(gp, "GreenProofNotOperator").withArgs(1n, stranger.address, operator.address);
+      const forged = await rotation(f, attestor2.address, 0n, stranger);
+      await expect(gp.connect(operator).rotateAttestor(1n, attestor2.address, forged))
+        .to.be.revertedWithCustomError(gp, "GreenProofBadSignature").withArgs(stranger.address, attestor.address);
+    });
+
+    it("Should let NODE_MANAGER_ROLE re-key a node, and nobody else", async function () {
+      const { gp, attestor, attestor2, stranger } = await networkHelpers.loadFixture(registeredFixture);
+      await expect(gp.setAttestor(1n, attestor2.address))
+        .to.emit(gp, "AttestorRotated").withArgs(1n, attestor.address, attestor2.address);
+      await expect(gp.setAttestor(1n, attestor2.address))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidAttestor").withArgs(attestor2.address);
+      await expect(gp.connect(stranger).setAttestor(1n, stranger.address))
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, await gp.NODE_MANAGER_ROLE());
+    });
+  });
+
+  describe("# setRegionIntensity / regionIntensityAt", function () {
+    it("Should return the latest entry effective at the timestamp, 0 before any", async function () {
+      const { gp } = await networkHelpers.loadFixture(deployFixture);
+      await expect(gp.setRegionIntensity(KR, 436_000n, 1000n))
+        .to.emit(gp, "RegionIntensitySet").withArgs(KR, 436_000n, 1000n);
+      await gp.setRegionIntensity(KR, 400_000n, 5000n);
+      expect(await gp.regionIntensityAt(KR, 999n)).to.equal(0n);
+      expect(await gp.regionIntensityAt(KR, 1000n)).to.equal(436_000n);
+      expect(await gp.regionIntensityAt(KR, 4999n)).to.equal(436_000n);
+      expect(await gp.regionIntensityAt(KR, 5000n)).to.equal(400_000n);
+      await gp.setRegionIntensity(KR, 390_000n, 5000n); // same effectiveFrom replaces the last
+      expect(await gp.regionIntensityAt(KR, 10n ** 12n)).to.equal(390_000n);
+      expect(await gp.regionIntensityAt(region("FR"), 5000n)).to.equal(0n);
+    });
+
+    it("Should not go back in time, exceed 32 bits, or run without PARAMS_ROLE", async function () {
+      const { gp, stranger } = await networkHelpers.loadFixture(deployFixture);
+      await gp.setRegionIntensity(KR, 1n, 5000n);
+      await expect(gp.setRegionIntensity(KR, 1n, 4999n))
+        .to.be.revertedWithCustomError(gp, "GreenProofIntensityNotAfterLast").withArgs(KR, 4999n, 5000n);
+      await expect(gp.setRegionIntensity(KR, 2n ** 32n, 6000n))
+        .to.be.revertedWithCustomError(gp, "GreenProofIntensityOutOfRange").withArgs(2n ** 32n);
+      await expect(gp.connect(stranger).setRegionIntensity(KR, 1n, 6000n))
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, await gp.PARAMS_ROLE());
+    });
+  });
+
+  describe("# setBaseline / setEpochLength", function () {
+    it("Should set a baseline and the epoch length with PARAMS_ROLE", async function () {
+      const { gp } = await networkHelpers.loadFixture(deployFixture);
+      const cls = ethers.encodeBytes32String("llm-inference");
+      await expect(gp.setBaseline(cls, 5_000_000n)).to.emit(gp, "BaselineSet").withArgs(cls, 5_000_000n);
+      expect(await gp.baselineOf(cls)).to.deep.equal([5_000_000n, true]);
+      const before = await gp.epochLengthS();
+      await expect(gp.setEpochLength(7200n)).to.emit(gp, "EpochLengthSet").withArgs(before, 7200n);
+      await expect(gp.setEpochLength(0n)).to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(0n);
+    });
+
+    it("Should not set parameters without PARAMS_ROLE", async function () {
+      const { gp, stranger } = await networkHelpers.loadFixture(deployFixture);
+      const role = await gp.PARAMS_ROLE();
+      await expect(gp.connect(stranger).setBaseline(ethers.ZeroHash, 1n))
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
+      await expect(gp.connect(stranger).setEpochLength(60n))
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
+    });
+  });
+
+  describe("# pause / unpause", function () {
+    it("Should pause and unpause with PAUSER_ROLE only", async function () {
+      const { gp, stranger } = await networkHelpers.loadFixture(deployFixture);
+      await expect(gp.connect(stranger).pause())
+        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, await gp.PAUSER_ROLE());
+      await expect(gp.pause()).to.emit(gp, "Paused");
+      await expect(gp.unpause()).to.emit(gp, "Unpaused");
+    });
+  });
+});

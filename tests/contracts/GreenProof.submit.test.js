@@ -1,0 +1,202 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { CERT_TYPES, FIELD, STATUS, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof } from "./helpers/greenproof.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { region, domainOf, signCert, deployFixture, readyFixture, signedVector } = makeFixtures(ethers);
+const EPOCH = BigInt(VECTORS.epoch_length_s);
+const BASELINE = BigInt(VECTORS.baseline_ng_per_work);
+const N1 = vectorIndex(1, 0); // node 1, first epoch
+const N1b = vectorIndex(1, 1); // node 1, the next epoch
+
+describe("GreenProof submissions", function () {
+  describe("# submitCertificate", function () {
+    it("Should accept a real proof, store the certificate and mint the reward to the operator", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const { gp, eco, operator, stranger } = f;
+      const [cert, proof, sig] = await signedVector(f, N1);
+      const { ecoScore, rewardUnits } = score(BASELINE, cert.work, cert.carbonMg);
+      expect(rewardUnits).to.be.greaterThan(0n);
+      // Anyone may relay: the attestor's signature is the authorisation.
+      await expect(gp.connect(stranger).submitCertificate(cert, proof, sig))
+        .to.emit(gp, "CertificateSubmitted")
+        .withArgs(1n, 1n, cert.epochStart, cert.root, cert.energyMj, cert.work, cert.carbonMg,
+          cert.intensityMgPerKwh, ecoScore, rewardUnits, cert.workloadClass)
+        .and.to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardUnits);
+      expect(await eco.balanceOf(operator.address)).to.equal(rewardUnits);
+      const stored = await gp.getCertificate(1n);
+      expect([stored.root, stored.nodeId, stored.epochStart, stored.energyMj, stored.work, stored.carbonMg])
+        .to.deep.equal([cert.root, 1n, cert.epochStart, cert.energyMj, cert.work, cert.carbonMg]);
+      expect([stored.intensityMgPerKwh, stored.maxPowerMw, stored.windowS, stored.slotCount])
+        .to.deep.equal([cert.intensityMgPerKwh, cert.maxPowerMw, cert.windowS, cert.slotCount]);
+      expect([stored.ecoScore, stored.rewardUnits, stored.revoked, stored.workloadClass])
+        .to.deep.equal([ecoScore, rewardUnits, false, cert.workloadClass]);
+      expect(await gp.lastEpochStart(1n)).to.equal(cert.epochStart);
+      expect(await gp.nextEpochStart(1n)).to.equal(cert.epochStart + EPOCH);
+      expect(await gp.certificateCount()).to.equal(1n);
+    });
+
+    it("Should accept consecutive epochs and use the intensity in effect at the epoch start", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const { gp } = f;
+      const first = vectorCert(N1);
+      // A newer table entry that starts after the first epoch must not affect it.
+      await gp.setRegionIntensity(region(VECTORS.nodes[0].region), 1n, first.epochStart + 1n);
+      await gp.submitCertificate(...(await signedVector(f, N1)));
+      await expect(gp.submitCertificate(...(await signedVector(f, N1b))))
+        .to.be.revertedWithCustomError(gp, "GreenProofIntensityMismatch")
+        .withArgs(region(VECTORS.nodes[0].region), 1n, vectorCert(N1b).intensityMgPerKwh);
+    });
+
+    it("Should not accept a certificate for an unregistered node", async function () {
+      const f = await networkHelpers.loadFixture(deployFixture);
+      const [cert, proof, sig] = await signedVector(f, N1);
+      await expect(f.gp.submitCertificate(cert, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofUnknownNode").withArgs(1n);
+    });
+
+    it("Should not accept a certificate from a pending or suspended node", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const args = await signedVector(f, N1);
+      await f.gp.suspendNode(1n, "audit");
+      await expect(f.gp.submitCertificate(...args))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofNodeNotActive").withArgs(1n, STATUS.Suspended);
+      const g = await deployFixture();
+      await g.gp.connect(g.operator).registerNode(g.attestor.address, region("KR"), 1n, "");
+      await expect(g.gp.submitCertificate(...args))
+        .to.be.revertedWithCustomError(g.gp, "GreenProofNodeNotActive").withArgs(1n, STATUS.Pending);
+    });
+
+    it("Should not accept a replayed epoch", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const args = await signedVector(f, N1);
+      await f.gp.submitCertificate(...args);
+      await expect(f.gp.submitCertificate(...args))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofEpochNotAfterLast")
+        .withArgs(1n, args[0].epochStart, args[0].epochStart + EPOCH);
+    });
+
+    it("Should not accept an earlier (overlapping) epoch after a later one", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const later = await signedVector(f, N1b);
+      const earlier = await signedVector(f, N1);
+      await f.gp.submitCertificate(...later);
+      await expect(f.gp.submitCertificate(...earlier))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofEpochNotAfterLast")
+        .withArgs(1n, earlier[0].epochStart, later[0].epochStart + EPOCH);
+    });
+
+    it("Should not accept an epoch of the wrong shape, misaligned or not yet finished", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const { gp } = f;
+      const [cert, proof, sig] = await signedVector(f, N1);
+      await gp.setEpochLength(EPOCH * 2n);
+      await expect(gp.submitCertificate(cert, proof, sig))
+        .to.be.revertedWithCustomError(gp, "GreenProofEpochLengthMismatch").withArgs(cert.windowS, cert.slotCount, EPOCH * 2n);
+      await gp.setEpochLength(EPOCH);
+      const shifted = { ...cert, epochStart: cert.epochStart + cert.windowS };
+      await expect(gp.submitCertificate(shifted, proof, sig))
+        .to.be.revertedWithCustomError(gp, "GreenProofEpochMisaligned").withArgs(shifted.epochStart, EPOCH);
+      const now = BigInt(await networkHelpers.time.latest());
+      const current = { ...cert, epochStart: now - (now % EPOCH) };
+      await expect(gp.submitCertificate(current, proof, sig))
+        .to.be.revertedWithCustomError(gp, "GreenProofEpochNotFinished")
+        .withArgs(current.epochStart, current.epochStart + EPOCH, anyTimestamp(now));
+    });
+
+    it("Should not accept a max power other than the registered one", async function () {
+      const f = await networkHelpers.loadFixture(deployFixture);
+      const { gp, operator, attestor } = f;
+      const node = VECTORS.nodes[0];
+      await gp.connect(operator).registerNode(attestor.address, region(node.region), BigInt(node.max_power_mw) + 1n, "");
+      await gp.activateNode(1n);
+      const [cert, proof, sig] = await signedVector(f, N1);
+      await expect(gp.submitCertificate(cert, proof, sig))
+        .to.be.revertedWithCustomError(gp, "GreenProofMaxPowerMismatch").withArgs(1n, BigInt(node.max_power_mw) + 1n, cert.maxPowerMw);
+    });
+
+    it("Should not accept an intensity that differs from the table, or a region without one", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const { gp } = f;
+      const [cert, proof, sig] = await signedVector(f, N1, (c) => ({ ...c, intensityMgPerKwh: c.intensityMgPerKwh + 1n }));
+      const kr = region(VECTORS.nodes[0].region);
+      await expect(gp.submitCertificate(cert, proof, sig))
+        .to.be.revertedWithCustomError(gp, "GreenProofIntensityMismatch").withArgs(kr, cert.intensityMgPerKwh - 1n, cert.intensityMgPerKwh);
+      const g = await deployFixture();
+      await g.gp.connect(g.operator).registerNode(g.attestor.address, kr, cert.maxPowerMw, "");
+      await g.gp.activateNode(1n);
+      await expect(g.gp.submitCertificate(cert, proof, sig))
+        .to.be.revertedWithCustomError(g.gp, "GreenProofIntensityUnset").withArgs(kr, cert.epochStart);
+    });
+
+    it("Should not accept a workload class without a baseline", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const cls = ethers.encodeBytes32String("unknown-class");
+      const [cert, proof, sig] = await signedVector(f, N1, (c) => ({ ...c, workloadClass: cls }));
+      await expect(f.gp.submitCertificate(cert, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofUnknownWorkloadClass").withArgs(cls);
+    });
+
+    it("Should not accept a signature by anyone but the node's attestor", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const cert = vectorCert(N1);
+      const sig = await signCert(f.stranger, f.gp, cert);
+      await expect(f.gp.submitCertificate(cert, vectorProof(N1), sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofBadSignature").withArgs(f.stranger.address, f.attestor.address);
+    });
+
+    for (const [what, override] of [["another chain id", { chainId: 1n }], ["another contract", { verifyingContract: "0x000000000000000000000000000000000000dEaD" }]]) {
+      it(`Should not accept the attestor's signature for ${what}`, async function () {
+        const f = await networkHelpers.loadFixture(readyFixture);
+        const cert = vectorCert(N1);
+        const sig = await signCert(f.attestor, f.gp, cert, override);
+        const digest = ethers.TypedDataEncoder.hash(await domainOf(f.gp), CERT_TYPES, cert);
+        const recovered = ethers.recoverAddress(digest, sig);
+        expect(recovered).to.not.equal(f.attestor.address);
+        await expect(f.gp.submitCertificate(cert, vectorProof(N1), sig))
+          .to.be.revertedWithCustomError(f.gp, "GreenProofBadSignature").withArgs(recovered, f.attestor.address);
+      });
+    }
+
+    it("Should not accept the real proof once one public signal is changed (even if re-signed)", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      for (const tamper of [
+        (c) => ({ ...c, energyMj: c.energyMj + 1n }),
+        (c) => ({ ...c, work: c.work * 2n }),
+        (c) => ({ ...c, root: c.root ^ 1n }),
+        (c) => ({ ...c, carbonMg: c.carbonMg - 1n }),
+      ]) {
+        const [cert, proof, sig] = await signedVector(f, N1, tamper);
+        await expect(f.gp.submitCertificate(cert, proof, sig)).to.be.revertedWithCustomError(f.gp, "GreenProofInvalidProof");
+      }
+      // A proof for another certificate does not verify this one either.
+      const [cert, , sig] = await signedVector(f, N1);
+      await expect(f.gp.submitCertificate(cert, vectorProof(N1b), sig)).to.be.revertedWithCustomError(f.gp, "GreenProofInvalidProof");
+    });
+
+    it("Should not accept a public input at or above the field modulus, naming its index", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const [cert, proof, sig] = await signedVector(f, N1);
+      await expect(f.gp.submitCertificate({ ...cert, root: FIELD }, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(0n, FIELD);
+      await expect(f.gp.submitCertificate({ ...cert, energyMj: cert.energyMj + FIELD }, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(5n, cert.energyMj + FIELD);
+      await expect(f.gp.submitCertificate({ ...cert, maxPowerMw: ethers.MaxUint256 }, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(9n, ethers.MaxUint256);
+    });
+
+    it("Should not accept submissions while paused", async function () {
+      const f = await networkHelpers.loadFixture(readyFixture);
+      const args = await signedVector(f, N1);
+      await f.gp.pause();
+      await expect(f.gp.submitCertificate(...args)).to.be.revertedWithCustomError(f.gp, "EnforcedPause");
+      await f.gp.unpause();
+      await expect(f.gp.submitCertificate(...args)).to.emit(f.gp, "CertificateSubmitted");
+    });
+  });
+});
+
+/** The revert happens in the next block, whose timestamp is at least `now`. */
+function anyTimestamp(now) {
+  return (value) => value >= now;
+}
