@@ -1,0 +1,156 @@
+"""Gas report for GreenProof on a real anvil with real proofs (tests/vectors/contract_proofs.json).
+
+Prints gas for: registration, activation, one certificate (proof verification + storage +
+mint), a batch of 10, revocation; and the breakdown of one certificate: the verifier alone
+(estimateGas of Groth16Verifier.verifyProof), EcoCredit.mint alone, and the rest (checks,
+signature, storage, events). Baseline for the ratio: a plain ERC-20 transfer in the same run.
+Report only; nothing is asserted.   Run: python bench/bench_gas.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from eth_account import Account
+from web3 import HTTPProvider, Web3
+
+from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.client import GreenProofClient, proof_struct
+from ecoai_chain.chain.deployment import deploy_all
+from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.eip712 import sign_certificate
+
+ROOT = Path(__file__).resolve().parents[1]
+INTRINSIC = 21_000
+
+
+def calldata_gas(data: bytes) -> int:
+    return sum(4 if b == 0 else 16 for b in data)
+
+
+def main() -> None:
+    vec = json.loads((ROOT / "tests" / "vectors" / "contract_proofs.json").read_text())
+    certs = [
+        ({k: (v if k == "workloadClass" else int(v)) for k, v in c["cert"].items()}, c["proof"])
+        for c in vec["certificates"]
+    ]
+    node1 = [c for c in certs if c[0]["nodeId"] == 1]
+    node2 = [c for c in certs if c[0]["nodeId"] == 2]
+    rows: list[tuple[str, int, str]] = []
+    with Anvil() as anvil:
+        w3 = Web3(HTTPProvider(anvil.rpc_url, request_kwargs={"timeout": 60}))
+        acct = [Account.from_key(dev_private_key(i)) for i in range(6)]
+        admin, op1, att1, op2, att2, other = acct
+        d = deploy_all(w3, admin, vec["epoch_length_s"])
+        c = GreenProofClient(w3, d, admin)
+        gas = lambda: c.last_receipt["gasUsed"]  # noqa: E731
+
+        op_client = c.with_account(op1)
+        op_client.register_node(
+            att1.address, "KR", vec["nodes"][0]["max_power_mw"], "ipfs://node-1"
+        )
+        rows.append(
+            ("registerNode (first node, 13-byte URI)", op_client.last_receipt["gasUsed"], "")
+        )
+        op_client = c.with_account(op2)
+        op_client.register_node(
+            att2.address, "FR", vec["nodes"][1]["max_power_mw"], "ipfs://node-2"
+        )
+        rows.append(("registerNode (second node)", op_client.last_receipt["gasUsed"], ""))
+        c.activate_node(1)
+        rows.append(("activateNode", gas(), ""))
+        c.activate_node(2)
+        for e in vec["intensities"]:
+            c.set_region_intensity(e["region"], e["intensity_mg_per_kwh"], e["effective_from"])
+        c.set_baseline(vec["workload_class"], int(vec["baseline_ng_per_work"]))
+        rows.append(("setBaseline", gas(), ""))
+
+        def signed(cert, attestor):
+            return sign_certificate(attestor, d.chain_id, d.green_proof, cert)
+
+        # Breakdown pieces, measured before the first submission (same cold/warm conditions).
+        cert, proof = node2[0]
+        verifier = w3.eth.contract(address=d.verifier, abi=load_artifact("Groth16Verifier").abi)
+        order = [
+            "root",
+            "nodeId",
+            "epochStart",
+            "windowS",
+            "slotCount",
+            "energyMj",
+            "work",
+            "carbonMg",
+            "intensityMgPerKwh",
+            "maxPowerMw",
+        ]
+        pub = [cert[k] for k in order]
+        a, b, cc = proof_struct(proof)
+        vfn = verifier.functions.verifyProof(a, b, cc, pub)
+        assert vfn.call() is True
+        # Not estimate_gas: the verifier returns false (no revert) when a precompile runs out of
+        # gas, so the estimate's binary search settles far too low. A real transaction with
+        # ample gas measures what verification costs.
+        v_client = c.with_account(other)
+        v_client._transact(vfn, gas=1_000_000)
+        v_total = v_client.last_receipt["gasUsed"]
+        v_data = calldata_gas(bytes.fromhex(vfn._encode_transaction_data()[2:]))
+        verify_exec = v_total - INTRINSIC - v_data
+
+        eco = c.eco_credit.functions
+        c._transact(eco.grantRole(eco.MINTER_ROLE().call(), other.address))
+        mint_fn = eco.mint(op2.address, 10**18)
+        mint_total = mint_fn.estimate_gas({"from": other.address})
+        mint_exec = (
+            mint_total
+            - INTRINSIC
+            - calldata_gas(bytes.fromhex(mint_fn._encode_transaction_data()[2:]))
+        )
+
+        c.submit_certificate(cert, proof, signed(cert, att2))
+        single = gas()
+        tx = w3.eth.get_transaction(c.last_receipt["transactionHash"])
+        single_data = calldata_gas(bytes(tx["input"]))
+        rows.append(("submitCertificate (node's first, 1 certificate)", single, "target <= 300k"))
+        cert, proof = node2[1]
+        c.submit_certificate(cert, proof, signed(cert, att2))
+        rows.append(("submitCertificate (node's second)", gas(), "node slots warm-ish"))
+
+        batch = node1[:10]
+        ids = c.submit_batch(
+            [x[0] for x in batch], [x[1] for x in batch], [signed(x[0], att1) for x in batch]
+        )
+        assert len(ids) == 10
+        rows.append(("submitCertificates (batch of 10)", gas(), f"{gas() // 10:,} per certificate"))
+
+        c.revoke(ids[0], "bench")
+        rows.append(("revokeCertificate (full clawback)", gas(), ""))
+
+        holder = c.with_account(op2)
+        holder._transact(eco.transfer(other.address, 1))
+        transfer = holder.last_receipt["gasUsed"]
+
+    print(f"{'operation':48} {'gas':>10}  note")
+    for name, g, note in rows:
+        print(f"{name:48} {g:>10,}  {note}")
+    rest = single - INTRINSIC - single_data - verify_exec - mint_exec
+    print("\nbreakdown of one certificate (submitCertificate, node's first):")
+    for name, g in [
+        ("intrinsic (21000)", INTRINSIC),
+        ("calldata", single_data),
+        ("Groth16Verifier.verifyProof execution", verify_exec),
+        ("EcoCredit.mint execution (first mint to holder)", mint_exec),
+        ("checks + EIP-712 + storage + events + calls", rest),
+    ]:
+        print(f"  {name:50} {g:>9,}  ({100 * g / single:.0f}%)")
+    print(f"  {'total':50} {single:>9,}")
+    print(
+        f"\nverifyProof alone as a transaction: {v_total:,} gas; EcoCredit.mint alone: {mint_total:,}"  # noqa: E501
+    )
+    print(
+        f"baseline: ERC-20 transfer {transfer:,} gas; one certificate = {single / transfer:.1f}x a transfer"  # noqa: E501
+    )
+
+
+if __name__ == "__main__":
+    main()
