@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.getOrCreate();
 const epochLengthS = BigInt(process.env.EPOCH_LENGTH_S ?? "3600");
 const out = process.env.MANIFEST ?? "deployment.json";
 const sha256 = (path) => (existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") : null);
