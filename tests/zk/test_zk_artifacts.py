@@ -60,3 +60,11 @@ def test_unknown_ptau_file_is_refused(tmp_path):
         check_ceremony_ptau(f, 15)
     with pytest.raises(ConfigError, match="does not exist"):
         check_ceremony_ptau(tmp_path / "missing.ptau", 15)
+
+
+def test_cli_check_without_recompile(capsys):
+    from ecoai_chain.cli import main
+
+    assert main(["zk", "check", "--no-recompile"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("ok  ") == 6
