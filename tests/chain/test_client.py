@@ -121,3 +121,23 @@ def test_pause_blocks_registration(ready):
 def test_read_only_client_refuses_to_transact(admin_client):
     with pytest.raises(ChainError, match="no account"):
         admin_client.with_account(None).pause()
+
+
+def test_attestor_rotation_signed_in_python(ready):
+    """The Python RotateAttestor typed data is what the contract verifies; a replay fails."""
+    from ecoai_chain.chain.eip712 import rotate_attestor_typed_data, sign_typed_data
+
+    client = ready["client"]
+    operator = client.with_account(ready["operators"][0])
+    old, new = ready["attestors"][0], ready["attestors"][1]
+    nonce = client.get_node(1)["attestorNonce"]
+    typed = rotate_attestor_typed_data(
+        client.w3.eth.chain_id, client.deployment.green_proof, 1, new.address, nonce
+    )
+    sig = sign_typed_data(old, typed)
+    operator.rotate_attestor(1, new.address, sig)
+    node = client.get_node(1)
+    assert node["attestor"] == new.address and node["attestorNonce"] == nonce + 1
+    with pytest.raises(ContractRevert) as err:
+        operator.rotate_attestor(1, old.address, sig)
+    assert err.value.name == "GreenProofBadSignature" and err.value.args_[1] == new.address
