@@ -100,6 +100,7 @@ def circom_compile(main: Path, out_dir: Path) -> str:
             str(circom),
             str(rel_main),
             "--r1cs",
+            "--sym",
             "--wasm",
             "--O2",
             "-l",

@@ -81,6 +81,18 @@ def run_cases(r1cs, cases: list[dict], tmp_path) -> dict[str, dict]:
     return {r["name"]: r for r in json.loads(out.stdout.strip().splitlines()[-1])}
 
 
+MASK_PROBES = (0, 1, 30, 58, 59, 60, 61, 63)
+
+
+def sym_wires(sym_path) -> dict[str, int]:
+    """signal name -> witness wire index from circom's .sym (wire -1: eliminated by --O2)."""
+    out = {}
+    for line in sym_path.read_text().splitlines():
+        _, wire, _, name = line.split(",", 3)
+        out[name] = int(wire)
+    return out
+
+
 def accepted(r: dict) -> bool:
     return r["witness"] and r["check"] is True
 
@@ -160,6 +172,11 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     illegal("window_2^16", energy=[0] * 60, slot_count=60, window_s=2**16, max_power_mw=1)
     illegal("power_2^32", slot_count=60, max_power_mw=2**32, window_s=1)
     illegal("intensity_2^32", slot_count=60, intensity=2**32)
+    # R1CS level: flip the prefix-mask hint wires m[i] (computed with <--) of a valid witness
+    wires = sym_wires(paths.build / "green_proof_main.sym")
+    for i in MASK_PROBES:
+        w = wires[f"main.m[{i}]"]
+        cases.append({"name": f"mask{i}", "input": ci, "tamper": {str(w): str(int(i >= 60))}})
     # R1CS level: flip each public input wire (index 1..10) of a valid witness
     for i in range(1, 11):
         cases.append(
@@ -223,6 +240,14 @@ def test_valid_epochs_pass(results, name):
 )
 def test_violations_fail(results, name):
     assert not accepted(results[name]), results[name]
+
+
+@pytest.mark.parametrize("i", MASK_PROBES)
+def test_mask_hint_is_constrained(results, i):
+    """m[i] = [i < slot_count] comes from a <-- hint; flipping any one of them must break the
+    R1CS (booleanity, monotonicity, m[0] = 1, sum = slot_count, energy/work bounds)."""
+    r = results[f"mask{i}"]
+    assert r["witness"] and r["check"] is False, r
 
 
 @pytest.mark.parametrize("i", range(1, 11))
