@@ -29,6 +29,7 @@ from ecoai_chain.errors import ChainError, EcoAIError, ProofError, ValidationErr
 
 log = logging.getLogger("ecoai.attestor")
 MAX_PROOF_ATTEMPTS = 5
+DEFER_MAX_S = 30.0
 
 
 def epoch_slots(windows: list[WindowRecord], epoch_start_s: int, window_s: int,
@@ -78,6 +79,8 @@ class Sealer:
         self.max_power_mw, self.workload_class = max_power_mw, workload_class
         self.prover, self.intensity_at, self.sign = prover, intensity_at, sign
         self.clock, self.seal_delay_s = clock, seal_delay_s
+        self._deferrals = 0
+        self._retry_at_s = 0.0
 
     # -- which epochs ---------------------------------------------------------------------
     def due_epochs(self) -> list[int]:
@@ -151,10 +154,13 @@ class Sealer:
             for start in self.due_epochs():
                 self.seal(node_id, start)
                 n += 1
+        if self.clock() < self._retry_at_s:
+            return n
         for rec in self.store.epochs(states=("sealed", "proving")):
             try:
                 self.prove(rec)
                 n += 1
+                self._deferrals, self._retry_at_s = 0, 0.0
             except ProofError as e:  # the prover rejected the witness: retry a few times
                 failed = rec.attempts + 1 >= MAX_PROOF_ATTEMPTS
                 extra = {"state": "failed"} if failed else {}
@@ -163,8 +169,11 @@ class Sealer:
                 event(log, "proof failed", logging.ERROR, epoch_start_s=rec.epoch_start_s,
                       error=str(e), final=failed)
             except EcoAIError as e:  # chain down for the intensity, worker died: retry later
+                self._deferrals += 1
+                delay = min(DEFER_MAX_S, 0.5 * 2 ** min(self._deferrals - 1, 10))
+                self._retry_at_s = self.clock() + delay
                 event(log, "proving deferred", logging.WARNING, epoch_start_s=rec.epoch_start_s,
-                      error=str(e))
+                      error=str(e)[:300], retry_in_s=delay)
                 self.store.update_epoch(rec.epoch_start_s, attempts=rec.attempts + 1,
                                         last_error=str(e))
             break
