@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -11,6 +10,7 @@ import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
 import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
 import {PublicSignals} from "./generated/PublicSignals.sol";
 import {GreenScore} from "./GreenScore.sol";
+import {GreenProofParams} from "./GreenProofParams.sol";
 
 /// @title GreenProof
 /// @notice Node registry and Groth16-verified carbon certificates; mints Eco Credits.
@@ -18,12 +18,11 @@ import {GreenScore} from "./GreenScore.sol";
 ///      re-keys nodes; REVOKER_ROLE revokes certificates; PARAMS_ROLE sets intensities,
 ///      baselines and the epoch length; PAUSER_ROLE pauses submissions and registrations.
 ///      GreenProof must hold EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
-contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
+contract GreenProof is GreenProofParams, Pausable, EIP712 {
     using SafeCast for uint256;
 
     bytes32 public constant NODE_MANAGER_ROLE = keccak256("NODE_MANAGER_ROLE");
     bytes32 public constant REVOKER_ROLE = keccak256("REVOKER_ROLE");
-    bytes32 public constant PARAMS_ROLE = keccak256("PARAMS_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
     /// @notice EIP-712 type of the signed certificate (pinned; see ecoai_chain/chain/eip712.py).
@@ -40,28 +39,16 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
-    struct IntensityEntry {
-        uint64 effectiveFrom;
-        uint32 intensityMgPerKwh;
-    }
-
-    struct Baseline {
-        uint128 ngPerWork;
-        bool isSet;
-    }
-
     IEcoCredit private immutable _eco;
     IGroth16Verifier private immutable _verifier;
 
-    uint64 private _epochLengthS;
     uint64 private _nodeCount;
-    uint256 private _certificateCount;
+    uint192 private _certificateCount; // packed with _nodeCount: one slot read per submission
     mapping(uint64 nodeId => Node) private _nodes;
     mapping(uint256 certificateId => StoredCertificate) private _certificates;
-    mapping(bytes32 region => IntensityEntry[]) private _intensities;
-    mapping(bytes32 workloadClass => Baseline) private _baselines;
 
     constructor(address admin, IEcoCredit eco_, IGroth16Verifier verifier_, uint64 epochLengthS_)
+        GreenProofParams(epochLengthS_)
         EIP712("GreenProof", "1")
     {
         if (admin == address(0) || address(eco_) == address(0) || address(verifier_) == address(0)) {
@@ -69,7 +56,6 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
         }
         _eco = eco_;
         _verifier = verifier_;
-        _setEpochLength(epochLengthS_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(NODE_MANAGER_ROLE, admin);
         _grantRole(REVOKER_ROLE, admin);
@@ -183,39 +169,7 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
         emit CertificateRevoked(certificateId, nodeId, reason, clawed, debt);
     }
 
-    // ------------------------------------------------------------------ parameters
-
-    /// @inheritdoc IGreenProof
-    function setRegionIntensity(bytes32 region, uint256 intensityMgPerKwh, uint64 effectiveFrom)
-        external
-        onlyRole(PARAMS_ROLE)
-    {
-        if (region == bytes32(0)) revert GreenProofInvalidRegion(region);
-        if (intensityMgPerKwh > type(uint32).max) revert GreenProofIntensityOutOfRange(intensityMgPerKwh);
-        IntensityEntry[] storage table = _intensities[region];
-        uint256 len = table.length;
-        IntensityEntry memory entry = IntensityEntry(effectiveFrom, uint32(intensityMgPerKwh));
-        if (len == 0) {
-            table.push(entry);
-        } else {
-            uint64 last = table[len - 1].effectiveFrom;
-            if (effectiveFrom < last) revert GreenProofIntensityNotAfterLast(region, effectiveFrom, last);
-            if (effectiveFrom == last) table[len - 1] = entry;
-            else table.push(entry);
-        }
-        emit RegionIntensitySet(region, intensityMgPerKwh, effectiveFrom);
-    }
-
-    /// @inheritdoc IGreenProof
-    function setBaseline(bytes32 workloadClass, uint256 baselineNgPerWork) external onlyRole(PARAMS_ROLE) {
-        _baselines[workloadClass] = Baseline(baselineNgPerWork.toUint128(), true);
-        emit BaselineSet(workloadClass, baselineNgPerWork);
-    }
-
-    /// @inheritdoc IGreenProof
-    function setEpochLength(uint64 epochLengthS_) external onlyRole(PARAMS_ROLE) {
-        _setEpochLength(epochLengthS_);
-    }
+    // ------------------------------------------------------------------ pause
 
     /// @notice PAUSER_ROLE: stop registrations and submissions.
     function pause() external onlyRole(PAUSER_ROLE) {
@@ -251,23 +205,6 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
     }
 
     /// @inheritdoc IGreenProof
-    function regionIntensityAt(bytes32 region, uint64 timestamp) external view returns (uint256) {
-        (, uint256 value) = _intensityAt(region, timestamp);
-        return value;
-    }
-
-    /// @inheritdoc IGreenProof
-    function baselineOf(bytes32 workloadClass) external view returns (uint256, bool) {
-        Baseline memory b = _baselines[workloadClass];
-        return (b.ngPerWork, b.isSet);
-    }
-
-    /// @inheritdoc IGreenProof
-    function epochLengthS() external view returns (uint64) {
-        return _epochLengthS;
-    }
-
-    /// @inheritdoc IGreenProof
     function nodeCount() external view returns (uint64) {
         return _nodeCount;
     }
@@ -275,15 +212,6 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
     /// @inheritdoc IGreenProof
     function certificateCount() external view returns (uint256) {
         return _certificateCount;
-    }
-
-    /// @inheritdoc IGreenProof
-    function computeReward(uint256 baselineNgPerWork, uint256 work, uint256 carbonMg)
-        external
-        pure
-        returns (uint256, uint256, uint256)
-    {
-        return GreenScore.compute(baselineNgPerWork, work, carbonMg);
     }
 
     /// @notice The EcoCredit token this contract mints.
@@ -313,18 +241,18 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
             revert GreenProofMaxPowerMismatch(nodeId, node.maxPowerMw, cert.maxPowerMw);
         }
         _checkIntensity(node.region, cert.epochStart, cert.intensityMgPerKwh);
-        Baseline memory baseline = _baselines[cert.workloadClass];
+        Baseline memory baseline = _baseline(cert.workloadClass);
         if (!baseline.isSet) revert GreenProofUnknownWorkloadClass(cert.workloadClass);
         _requireSigner(_hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor);
         if (!_verifier.verifyProof(proof.a, proof.b, proof.c, signals)) revert GreenProofInvalidProof();
 
         (, uint256 score, uint256 reward) = GreenScore.compute(baseline.ngPerWork, cert.work, cert.carbonMg);
-        // Cannot overflow: one increment per accepted certificate.
+        // Cannot overflow: one increment per accepted certificate (2^192 is out of reach).
         unchecked {
             certificateId = ++_certificateCount;
         }
         node.lastEpochStart = uint64(cert.epochStart); // < block.timestamp, checked in _checkEpoch
-        node.lastEpochEnd = uint64(cert.epochStart + _epochLengthS);
+        node.lastEpochEnd = uint64(cert.epochStart + _epochLength());
         _store(certificateId, nodeId, cert, score, reward);
         _payReward(node, nodeId, certificateId, reward);
     }
@@ -397,7 +325,7 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
         private
         view
     {
-        uint256 len = _epochLengthS;
+        uint256 len = _epochLength();
         // Both factors are below 2^254 but their product could overflow: bound them first.
         if (windowS == 0 || windowS > len || slotCount > len || windowS * slotCount != len) {
             revert GreenProofEpochLengthMismatch(windowS, slotCount, len);
@@ -414,21 +342,6 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
         (bool found, uint256 expected) = _intensityAt(region, uint64(epochStart)); // < block.timestamp
         if (!found) revert GreenProofIntensityUnset(region, epochStart);
         if (given != expected) revert GreenProofIntensityMismatch(region, expected, given);
-    }
-
-    /// @dev Latest entry with effectiveFrom <= timestamp; entries are sorted by effectiveFrom.
-    ///      Scans from the newest, since certificates are for recent epochs.
-    function _intensityAt(bytes32 region, uint64 timestamp) private view returns (bool, uint256) {
-        IntensityEntry[] storage table = _intensities[region];
-        for (uint256 i = table.length; i > 0;) {
-            // Cannot underflow: the loop condition keeps i >= 1.
-            unchecked {
-                --i;
-            }
-            IntensityEntry memory entry = table[i];
-            if (entry.effectiveFrom <= timestamp) return (true, entry.intensityMgPerKwh);
-        }
-        return (false, 0);
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
@@ -455,10 +368,4 @@ contract GreenProof is IGreenProof, AccessControl, Pausable, EIP712 {
         emit AttestorRotated(nodeId, previous, newAttestor);
     }
 
-    function _setEpochLength(uint64 epochLengthS_) private {
-        if (epochLengthS_ == 0) revert GreenProofInvalidEpochLength(epochLengthS_);
-        uint64 previous = _epochLengthS;
-        _epochLengthS = epochLengthS_;
-        emit EpochLengthSet(previous, epochLengthS_);
-    }
 }
