@@ -48,3 +48,29 @@ def test_scoring_vectors_match_units():
         assert (str(b), str(carbon)) == (c["baseline_mg"], c["carbon_mg"])
         assert units.eco_score(b, carbon, int(c["work"])) == c["eco_score"]
         assert str(units.reward_units(b, carbon)) == c["reward_units"]
+
+
+def test_contract_proofs_come_from_the_committed_zkey():
+    """The Hardhat tests' real proofs only verify against the committed zkey's verifier."""
+    import hashlib
+    import json
+
+    vectors = json.loads((ROOT / "tests" / "vectors" / "contract_proofs.json").read_text())
+    zkey = ROOT / "circuits" / "setup" / "green_proof.zkey"
+    assert vectors["zkey_sha256"] == hashlib.sha256(zkey.read_bytes()).hexdigest(), (
+        "tests/vectors/contract_proofs.json is stale: run python scripts/gen_contract_proofs.py"
+    )
+    header = (ROOT / "contracts" / "generated" / "Groth16Verifier.sol").read_text()[:600]
+    assert vectors["zkey_sha256"] in header
+
+
+def test_contract_proof_certificates_are_their_public_signals():
+    """Each vector's certificate fields are its proof's public signals, in the pinned order."""
+    import json
+
+    from ecoai_chain.core.signals import signal_table
+
+    vectors = json.loads((ROOT / "tests" / "vectors" / "contract_proofs.json").read_text())
+    for item in vectors["certificates"]:
+        fields = [int(item["cert"][spec.solidity]) for spec in signal_table()]
+        assert fields == [int(s) for s in item["public_signals"]]
