@@ -14,6 +14,28 @@ describe("GreenProof registry and parameters", function () {
     return f;
   }
 
+  describe("# constructor", function () {
+    it("Should wire the token, verifier and epoch length and give the admin every role", async function () {
+      const { gp, eco, verifier, admin } = await networkHelpers.loadFixture(deployFixture);
+      expect(await gp.ecoCredit()).to.equal(await eco.getAddress());
+      expect(await gp.verifier()).to.equal(await verifier.getAddress());
+      for (const role of ["DEFAULT_ADMIN_ROLE", "NODE_MANAGER_ROLE", "REVOKER_ROLE", "PARAMS_ROLE", "PAUSER_ROLE"]) {
+        expect(await gp.hasRole(await gp[role](), admin.address), role).to.equal(true);
+      }
+    });
+
+    it("Should not deploy with a zero address or a zero epoch length", async function () {
+      const { gp, eco, verifier, admin } = await networkHelpers.loadFixture(deployFixture);
+      const [e, v] = [await eco.getAddress(), await verifier.getAddress()];
+      await expect(ethers.deployContract("GreenProof", [admin.address, ethers.ZeroAddress, v, 3600n]))
+        .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
+      await expect(ethers.deployContract("GreenProof", [admin.address, e, ethers.ZeroAddress, 3600n]))
+        .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
+      await expect(ethers.deployContract("GreenProof", [admin.address, e, v, 0n]))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(0n);
+    });
+  });
+
   describe("# registerNode", function () {
     it("Should register nodes with ids from 1, Pending, and emit NodeRegistered", async function () {
       const { gp, operator, attestor, operator2, attestor2 } = await networkHelpers.loadFixture(deployFixture);
