@@ -166,3 +166,37 @@ def test_bad_vkey_file(tmp_path):
         load_vkey(f)
     with pytest.raises(ValidationError, match="vkey"):
         load_vkey(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("which", ["pi_a", "pi_b", "pi_c", "swap_a_c"])
+def test_valid_points_in_wrong_places_rejected_by_both(vk, proof_bundle, which):
+    """On-curve, in-subgroup replacements reach the pairing equation itself (unlike +1 on a
+    coordinate, which the on-curve check already refuses)."""
+    from ecoai_chain.zk import bn254 as bn
+    from ecoai_chain.zk import bn254_groups as grp
+
+    proof = copy.deepcopy(proof_bundle.proof)
+    a = (int(proof["pi_a"][0]), int(proof["pi_a"][1]))
+    if which == "pi_a":
+        x, y = grp.g1_add(a, (1, 2))  # A + G1 generator
+        proof["pi_a"] = [str(x), str(y), "1"]
+    elif which == "pi_b":  # -B: same x, negated y
+        proof["pi_b"][1] = [str(-int(v) % bn.P) for v in proof["pi_b"][1]]
+    elif which == "pi_c":
+        x, y = grp.g1_mul((int(proof["pi_c"][0]), int(proof["pi_c"][1])), 2)
+        proof["pi_c"] = [str(x), str(y), "1"]
+    else:
+        proof["pi_a"], proof["pi_c"] = proof["pi_c"], proof["pi_a"]
+    bad = ProofBundle(proof, list(proof_bundle.public_signals))
+    assert _proof_is_well_formed(bad)
+    assert not verify_groth16(vk, bad, bad.public_signals)
+    assert not snarkjs_verify(zk_artifacts().vkey, bad)
+
+
+def _proof_is_well_formed(bundle: ProofBundle) -> bool:
+    from ecoai_chain.zk.verifier import g1_from_snarkjs, g2_from_snarkjs
+
+    g1_from_snarkjs(bundle.proof["pi_a"])
+    g2_from_snarkjs(bundle.proof["pi_b"])
+    g1_from_snarkjs(bundle.proof["pi_c"])
+    return True
