@@ -159,3 +159,20 @@ def test_cli_deploys_with_an_encrypted_keystore(anvil, dev_accounts, tmp_path, c
         == 1
     )
     assert "group/other may read it" in capsys.readouterr().err
+
+
+def test_cli_needs_exactly_one_key_source(anvil, tmp_path, capsys):
+    rc = ecoai(["chain", "deploy", "--rpc", anvil.rpc_url, "--out", str(tmp_path / "m.json")])
+    assert rc == 1
+    assert "exactly one of --key-file KEYSTORE or --dev-account N" in capsys.readouterr().err
+
+
+def test_cli_reports_an_unreachable_rpc(tmp_path, capsys):
+    from ecoai_chain.chain.devnet import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    rc = ecoai(
+        ["chain", "deploy", "--rpc", url, "--dev-account", "0", "--out", str(tmp_path / "m")]
+    )
+    assert rc == 1
+    assert f"cannot reach RPC {url}" in capsys.readouterr().err
