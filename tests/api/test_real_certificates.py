@@ -23,7 +23,7 @@ INTENSITY = 436_000
 BASELINE_NG_PER_WORK = 5_000_000
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real(tmp_path_factory):
     from ecoai_chain.chain.artifacts import load_artifact
 
@@ -62,7 +62,7 @@ def real(tmp_path_factory):
         first = (now // EPOCH_S - 4) * EPOCH_S
         ids, certs = [], []
         with Prover(arts) as prover:
-            for k in range(3):
+            for k in range(2):  # one stays valid, one gets revoked
                 epoch = EpochInput(
                     node_id=node_id, epoch_start_s=first + k * EPOCH_S, window_s=WINDOW_S,
                     slot_energy_mj=[20_000_000 + 1000 * i + k for i in range(SLOTS)],
@@ -74,17 +74,18 @@ def real(tmp_path_factory):
                 sig = sign_certificate(attestor, w3.eth.chain_id, dep.green_proof, cert)
                 ids.append(client.submit_certificate(cert, bundle, sig))
                 certs.append((cert, bundle))
-        client.revoke(ids[2], "meter tampering found in audit")
+        client.revoke(ids[-1], "meter tampering found in audit")
         db_url = f"sqlite:///{tmp}/index.db"
         t0 = time.perf_counter()
         rc = ecoai(["indexer", "run", "--manifest", str(manifest), "--db", db_url,
                     "--confirmations", "0", "--once"])
         assert rc == 0
-        app = create_app(ApiSettings(db_url=db_url, manifest=str(manifest),
-                                     vkey_path=str(arts.vkey)))
+        settings = ApiSettings(db_url=db_url, manifest=str(manifest), vkey_path=str(arts.vkey))
+        app = create_app(settings)
         with TestClient(app) as api:
             yield {"api": api, "ids": ids, "certs": certs, "w3": w3, "client": client,
-                   "index_s": time.perf_counter() - t0, "operator": operator}
+                   "index_s": time.perf_counter() - t0, "operator": operator,
+                   "settings": settings}
 
 
 def test_certificate_fields_match_the_chain(real):
@@ -97,7 +98,7 @@ def test_certificate_fields_match_the_chain(real):
             onchain["ecoScore"]
         assert int(body["reward_units"]) == onchain["rewardUnits"]
         assert body["window_s"] == WINDOW_S and body["slot_count"] == SLOTS
-    assert api.get(f"/api/v1/certificates/{real['ids'][2]}").json()["revoked"] is True
+    assert api.get(f"/api/v1/certificates/{real['ids'][-1]}").json()["revoked"] is True
 
 
 def test_proof_and_public_signals_come_from_calldata(real):
@@ -121,7 +122,7 @@ def test_verify_passes_every_check_on_a_real_certificate(real):
 
 
 def test_verify_flags_the_revoked_certificate(real):
-    body = real["api"].post(f"/api/v1/certificates/{real['ids'][2]}/verify").json()
+    body = real["api"].post(f"/api/v1/certificates/{real['ids'][-1]}/verify").json()
     checks = {c["name"]: c for c in body["checks"]}
     assert checks["proof"]["ok"] and checks["signature"]["ok"]
     assert not checks["not_revoked"]["ok"] and "meter tampering" in \

@@ -19,20 +19,25 @@ _api = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = _api
 _spec.loader.exec_module(_api)
 world = _api.world
+_rspec = importlib.util.spec_from_file_location(
+    "ecoai_tests_api_real",
+    Path(__file__).resolve().parents[1] / "api" / "test_real_certificates.py")
+_real = importlib.util.module_from_spec(_rspec)
+sys.modules[_rspec.name] = _real
+_rspec.loader.exec_module(_real)
+real = _real.real  # real proved/signed/submitted certificates (skips without ZK artifacts)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "explorer"
 
 
-@pytest.fixture(scope="session")
-def server(world):
+def _serve(settings):
     import uvicorn
 
     from ecoai_chain.api.app import create_app
-    from ecoai_chain.api.settings import ApiSettings
     from ecoai_chain.chain.devnet import free_port
 
     port = free_port()
-    app = create_app(ApiSettings(db_url=world.db_url))
+    app = create_app(settings)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     t = threading.Thread(target=srv.run, daemon=True)
     t.start()
@@ -40,7 +45,23 @@ def server(world):
     while not srv.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", srv, t
+
+
+@pytest.fixture(scope="session")
+def server(world):
+    from ecoai_chain.api.settings import ApiSettings
+
+    url, srv, t = _serve(ApiSettings(db_url=world.db_url))
+    yield url
+    srv.should_exit = True
+    t.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def real_server(real):
+    url, srv, t = _serve(real["settings"])
+    yield url
     srv.should_exit = True
     t.join(timeout=10)
 

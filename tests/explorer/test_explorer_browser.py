@@ -17,6 +17,8 @@ def _search(browser, server, text: str) -> None:
     box.clear()
     box.send_keys(text)
     browser.find_element(By.ID, "search-button").click()
+    # Wait for the old page to go away (readyState alone can still describe the old page).
+    WebDriverWait(browser, 10).until(ec.staleness_of(box))
     WebDriverWait(browser, 10).until(lambda d: d.execute_script(
         "return document.readyState") == "complete")
 
@@ -71,3 +73,18 @@ def test_node_page_has_history_charts(browser, server, shot):
     shot("node")
     browser.get(server + "/nodes/77")
     assert "not found" in browser.find_element(By.ID, "error-message").text
+
+
+def test_real_certificate_verifies_in_the_browser(browser, real_server, real, shot):
+    cid = real["ids"][0]
+    browser.get(f"{real_server}/certificates/{cid}")
+    fields = browser.find_element(By.ID, "fields").text
+    assert "60 s × 60" in fields and "public signals" in fields
+    browser.find_element(By.ID, "verify-button").click()
+    WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "verify-overall")))
+    checks = browser.find_elements(By.CSS_SELECTOR, "#verify-result li.check")
+    assert [c.get_attribute("data-check") for c in checks] == \
+        ["signature", "proof", "intensity", "not_revoked"]
+    assert all("ok" in c.get_attribute("class").split() for c in checks)
+    assert browser.find_element(By.ID, "verify-overall").text == "certificate verified"
+    shot("real-certificate-verified")
