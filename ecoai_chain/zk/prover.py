@@ -8,7 +8,9 @@ Two modes, same output (measured by bench/bench_zk.py; the worker is the default
 
 from __future__ import annotations
 
+import collections
 import json
+import queue
 import subprocess
 import tempfile
 import threading
@@ -24,6 +26,18 @@ from ecoai_chain.zk.witness import EpochInput
 
 DEFAULT_MODE = "worker"
 WORKER_JS = Path(__file__).with_name("prover_worker.mjs")
+STARTUP_TIMEOUT_S = 120.0
+PROVE_TIMEOUT_S = 600.0
+
+
+def _pump(stream, sink) -> None:
+    """Copy lines from ``stream`` to ``sink`` until EOF, then send None."""
+    try:
+        for line in stream:
+            sink(line)
+    except (OSError, ValueError):
+        pass
+    sink(None)
 
 
 def _int_list(field: str, values, n: int) -> list[int]:
@@ -102,15 +116,23 @@ class Prover:
     """Proves epochs with the committed zkey and wasm. Use as a context manager (worker mode
     keeps a node process alive until `close`). Thread-safe: proofs are serialised."""
 
-    def __init__(self, artifacts: ZkArtifacts | None = None, mode: str = DEFAULT_MODE) -> None:
+    def __init__(
+        self,
+        artifacts: ZkArtifacts | None = None,
+        mode: str = DEFAULT_MODE,
+        timeout_s: float = PROVE_TIMEOUT_S,
+    ) -> None:
         if mode not in ("worker", "subprocess"):
             raise ValidationError("mode", f"must be 'worker' or 'subprocess', got {mode!r}")
         self.artifacts = artifacts or zk_artifacts()
         self.mode = mode
+        self.timeout_s = timeout_s
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._next_id = 0
         self.last_timings: dict[str, float] = {}
+        self._replies: queue.Queue[str | None] = queue.Queue()
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> Prover:
@@ -133,6 +155,7 @@ class Prover:
     def _worker(self) -> subprocess.Popen:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
+        self.close()
         snarkjs_main = npm_package_file("snarkjs", "main.js")
         try:
             proc = subprocess.Popen(
@@ -151,14 +174,38 @@ class Prover:
             )
         except OSError as e:
             raise ToolchainError(f"cannot start the prover worker: {e}") from e
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        if not first or not json.loads(first).get("ready"):
-            err = proc.stderr.read() if proc.stderr else ""
-            proc.kill()
-            raise ToolchainError(f"prover worker failed to start: {first!r} {err[-2000:]}")
+        # Reader threads: replies go to a queue (so a hung worker hits a timeout instead of
+        # blocking forever) and stderr is drained (keeping its tail for error messages).
+        self._replies = queue.Queue()
+        self._stderr_tail = collections.deque(maxlen=40)
+        threading.Thread(target=_pump, args=(proc.stdout, self._replies.put), daemon=True).start()
+        threading.Thread(target=_pump, args=(proc.stderr, self._keep_stderr), daemon=True).start()
         self._proc = proc
+        first = self._reply(STARTUP_TIMEOUT_S)
+        if not first.get("ready"):
+            self.close()
+            raise ToolchainError(f"prover worker failed to start: {first!r}")
         return proc
+
+    def _keep_stderr(self, line: str | None) -> None:
+        if line is not None:
+            self._stderr_tail.append(line)
+
+    def _reply(self, timeout_s: float) -> dict:
+        try:
+            line = self._replies.get(timeout=timeout_s)
+        except queue.Empty:
+            self.close()
+            raise ToolchainError(f"prover worker gave no answer within {timeout_s:.0f} s") from None
+        if line is None:
+            err = "".join(self._stderr_tail)[-2000:]
+            self.close()
+            raise ToolchainError(f"prover worker exited: {err}")
+        try:
+            return json.loads(line)
+        except ValueError as e:
+            self.close()
+            raise ToolchainError(f"prover worker wrote a bad line: {line[:200]!r}") from e
 
     # ------------------------------------------------------------------ proving
     def prove(self, epoch: EpochInput | dict) -> ProofBundle:
@@ -178,21 +225,16 @@ class Prover:
 
     def _prove_worker(self, circuit_input: dict) -> ProofBundle:
         proc = self._worker()
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         self._next_id += 1
         rid = self._next_id
         try:
             proc.stdin.write(json.dumps({"id": rid, "input": circuit_input}) + "\n")
             proc.stdin.flush()
-            line = proc.stdout.readline()
         except (BrokenPipeError, OSError) as e:
             self.close()
             raise ToolchainError(f"prover worker died: {e}") from e
-        if not line:
-            err = proc.stderr.read() if proc.stderr else ""
-            self.close()
-            raise ToolchainError(f"prover worker exited: {err[-2000:]}")
-        reply = json.loads(line)
+        reply = self._reply(self.timeout_s)
         if reply.get("id") != rid:
             self.close()
             raise ToolchainError(
@@ -219,6 +261,7 @@ class Prover:
                     str(self.artifacts.zkey),
                     str(d / "proof.json"),
                     str(d / "public.json"),
+                    timeout=self.timeout_s,
                 )
             except ToolchainError as e:
                 raise ProofError(f"proving failed: {e}") from e

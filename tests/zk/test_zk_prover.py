@@ -51,6 +51,17 @@ def test_subprocess_mode_and_worker_errors(hour_epoch):
         Prover(mode="gpu")
 
 
+def test_hung_worker_times_out_and_is_replaced(hour_epoch):
+    from ecoai_chain.errors import ToolchainError
+
+    with Prover(timeout_s=0.01) as p:
+        with pytest.raises(ToolchainError, match="no answer within"):
+            p.prove(hour_epoch)
+        assert p._proc is None  # killed, not left running
+        p.timeout_s = 600
+        assert p.prove(hour_epoch).public_signals == hour_epoch.public_signals()
+
+
 def test_committed_proof_fixture_is_valid():
     fx = json.loads(FIXTURE.read_text())
     art = zk_artifacts()
