@@ -66,3 +66,49 @@ def test_a_database_of_another_deployment_is_refused(w3, dev_accounts, tmp_path,
         rc = ecoai(["indexer", "run", "--manifest", str(m), "--db", db, "--confirmations", "0",
                     "--once"])
     assert rc == 1 and "another deployment" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_follows_new_blocks_and_stops_on_sigterm(w3, anvil, dev_accounts, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ecoai_chain.indexer.models import CreditTransfer
+
+    admin, holder = dev_accounts[0], dev_accounts[1]
+    placeholder = deploy(w3, admin, load_artifact("CertificateEventEmitter",
+                                                  "bench/CertificateEventEmitter.sol"))
+    dep = deploy_all(w3, admin, 3600, verifier=placeholder.address)
+    manifest = dep.save(tmp_path / "deployment.json")
+    db = f"sqlite:///{tmp_path}/index.db"
+    proc = subprocess.Popen([sys.executable, "-m", "ecoai_chain.cli", "indexer", "run",
+                             "--manifest", str(manifest), "--db", db, "--rpc", anvil.rpc_url,
+                             "--confirmations", "1", "--poll-s", "0.1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        client = GreenProofClient(w3, dep, admin)
+        eco = client.eco_credit
+        role = eco.functions.MINTER_ROLE().call()
+        from ecoai_chain.chain.tx import send_tx
+
+        for fn in (eco.functions.grantRole(role, admin.address),
+                   eco.functions.mint(holder.address, 10**18)):
+            tx = fn.build_transaction({"from": admin.address})
+            tx["gas"] = 300_000
+            send_tx(w3, admin, tx)
+        w3.provider.make_request("anvil_mine", [1])  # one confirmation
+        engine = make_engine(db)
+        deadline = time.monotonic() + 20
+        while True:
+            with engine.connect() as c:
+                if c.execute(select(T[CreditTransfer])).first() is not None:
+                    break
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the follower did not index the mint"
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=15)
+    assert rc == 0
