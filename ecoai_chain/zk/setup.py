@@ -226,6 +226,8 @@ def run_setup(
         raise ConfigError("--contributions: need at least one phase-2 contribution")
     paths = SetupPaths(project_root())
     t0 = time.monotonic()
+    if ptau is not None:  # refuse an unknown ceremony file before any slow work
+        check_ceremony_ptau(ptau, 0)
     log(f"compile: {paths.main.relative_to(paths.root)} (circom2 --O2)")
     constraints = compile_circuit(paths)
     power = required_power(constraints)

@@ -62,6 +62,22 @@ def test_unknown_ptau_file_is_refused(tmp_path):
         check_ceremony_ptau(tmp_path / "missing.ptau", 15)
 
 
+def test_setup_refuses_unknown_ptau_before_compiling(tmp_path, monkeypatch):
+    import ecoai_chain.zk.setup as setup_mod
+    from ecoai_chain.errors import ConfigError
+
+    def no_compile(paths):
+        raise AssertionError("compiled before checking --ptau")
+
+    monkeypatch.setattr(setup_mod, "compile_circuit", no_compile)
+    f = tmp_path / "fake.ptau"
+    f.write_bytes(b"x" * 100)
+    with pytest.raises(ConfigError, match="--ptau"):
+        setup_mod.run_setup(ptau=f, log=lambda s: None)
+    with pytest.raises(ConfigError, match="contributions"):
+        setup_mod.run_setup(contributions=0, log=lambda s: None)
+
+
 def test_cli_check_without_recompile(capsys):
     from ecoai_chain.cli import main
 
