@@ -158,4 +158,13 @@ def test_chain_outage_backlog_is_submitted_when_it_returns(network):
         proc.wait(timeout=60)
     certs = check_invariants(net, min_epochs=6)
     assert any(int(c["epochStart"]) >= down_at for c in certs)
+    # a DAO challenge on a certified epoch: the revealed slot opens against the on-chain root
+    from ecoai_chain.zk.witness import SlotOpening
+
+    c = certs[-1]
+    out = ecoai("attestor", "open-slot", str(c["epochStart"]), "1", "--config", net["cfg"],
+                "--password-file", net["tmp"] / "pw")
+    opened = json.loads(out.stdout)
+    assert int(opened["root"]) == int(c["root"])
+    assert SlotOpening.from_json(opened["opening"]).verify(int(c["root"]))
     assert "submission deferred" in log.read_text() or "proving deferred" in log.read_text()
