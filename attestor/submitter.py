@@ -128,6 +128,12 @@ class Submitter:
         return self._send(rec)
 
     def _send(self, rec: EpochRecord) -> str:
+        rec = self.prepare(rec)
+        self._broadcast(rec.raw_tx)
+        return self._wait(rec)
+
+    def prepare(self, rec: EpochRecord) -> EpochRecord:
+        """Build (estimating gas), sign and commit the transaction; nothing is sent yet."""
         from ecoai_chain.chain.client import certificate_tuple, proof_struct
 
         data = json.loads(rec.public_json)
@@ -153,8 +159,7 @@ class Submitter:
                                 attempts=rec.attempts + 1)
         event(log, "certificate sent", epoch_start_s=rec.epoch_start_s, tx_hash=tx_hash,
               nonce=nonce, gas=tx["gas"])
-        self._broadcast(bytes(signed.raw_transaction).hex())
-        return self._wait(self.store.get_epoch(rec.epoch_start_s))
+        return self.store.get_epoch(rec.epoch_start_s)
 
     def _decode(self, e: Exception) -> Exception:
         from web3.exceptions import ContractLogicError

@@ -1,0 +1,130 @@
+"""Exactly-once submission against a real anvil, real contracts and real proofs, with the
+crash points placed deliberately (the kill -9 test hits them only by chance):
+  A. crash after the signed tx was committed to the outbox but before it was broadcast;
+  B. crash after broadcast, before the receipt was read;
+  C. the epoch landed through another sender while the outbox still says ``proved``.
+A fresh Submitter (a restarted agent) must confirm each without a second transaction."""
+
+from __future__ import annotations
+
+import pytest
+from eth_account import Account
+
+from attestor.keystore import derive_seed
+from attestor.metrics import Metrics
+from attestor.sealer import Sealer, certificate_fields
+from attestor.store import Store
+from attestor.submitter import Submitter
+from attestor.window import ClosedWindow
+from ecoai_chain.chain.devnet import Anvil, dev_private_key
+
+pytestmark = [pytest.mark.slow, pytest.mark.chain]
+
+W, N = 1, 4
+E = W * N
+WC = b"llm-inference".ljust(32, b"\0")
+
+
+@pytest.fixture
+def setup(tmp_path):
+    pytest.importorskip("ecoai_chain.zk.prover")
+    from ecoai_chain.zk.artifacts import zk_artifacts
+
+    try:
+        zk_artifacts()
+    except Exception as e:
+        pytest.skip(f"ZK artifacts missing: {e}")
+    from web3 import HTTPProvider, Web3
+
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.deployment import deploy_all
+    from ecoai_chain.chain.eip712 import sign_certificate
+    from ecoai_chain.zk.prover import Prover
+
+    with Anvil(block_time_s=1) as node:
+        w3 = Web3(HTTPProvider(node.rpc_url))
+        dao = Account.from_key(dev_private_key(0))
+        attestor = Account.create()
+        dep = deploy_all(w3, dao, epoch_length_s=E, rpc_url=node.rpc_url)
+        admin = GreenProofClient(w3, dep, dao)
+        now = w3.eth.get_block("latest")["timestamp"]
+        admin.set_region_intensity("KR", 415_000, now - 3600)
+        admin.set_baseline("llm-inference", 400)
+        w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction(
+            {"from": dao.address, "to": attestor.address, "value": 10**20}))
+        client = admin.with_account(attestor)
+        node_id = client.register_node(attestor.address, "KR", 1_000_000)
+        admin.activate_node(node_id)
+        store = Store(tmp_path / "a.db")
+        base = (now - 200) - (now - 200) % E
+        store.append_windows([ClosedWindow(t, t + W, 300_000 + t % 7, 1000 + t % 5, 4, 300_000,
+                                           310_000, False, False, {"d": t})
+                              for t in range(base, base + 3 * E, W)], attestor, "replay")
+        with Prover() as prover:
+            sealer = Sealer(store, derive_seed(bytes(attestor.key)), W, N, 1_000_000, WC,
+                            prover, intensity_at=lambda t: client.region_intensity_at("KR", t),
+                            sign=lambda c: sign_certificate(attestor, dep.chain_id,
+                                                            dep.green_proof, c),
+                            clock=lambda: now + 10**6)
+            for _ in range(3):
+                sealer.run_once(node_id)
+        yield {"w3": w3, "client": client, "admin": admin, "store": store, "base": base,
+               "attestor": attestor, "node_id": node_id}
+
+
+def fresh(s):  # a restarted agent: nothing in memory, only the database
+    return Submitter(s["store"], s["client"], s["attestor"], Metrics(), backoff_s=0.1,
+                     backoff_max_s=0.5)
+
+
+def test_exactly_once_across_crash_points(setup):
+    import json
+
+    s = setup
+    w3, store, base = s["w3"], s["store"], s["base"]
+    nonce0 = w3.eth.get_transaction_count(s["attestor"].address)  # 1: registerNode
+    assert [e.state for e in store.epochs()] == ["proved"] * 3
+
+    # A: signed and committed, never broadcast
+    a = fresh(s).prepare(store.get_epoch(base))
+    assert a.state == "submitted" and a.raw_tx and a.nonce == nonce0
+    assert w3.eth.get_transaction_count(s["attestor"].address) == nonce0
+
+    assert fresh(s)._advance(store.get_epoch(base)) == "confirmed"
+    assert store.get_epoch(base).state == "confirmed"
+    assert store.get_epoch(base).tx_hash == a.tx_hash  # the very same transaction
+    assert w3.eth.get_transaction_count(s["attestor"].address) == nonce0 + 1
+
+    # B: broadcast, crashed before reading the receipt
+    b_sub = fresh(s)
+    b = b_sub.prepare(store.get_epoch(base + E))
+    b_sub._broadcast(b.raw_tx)
+    w3.eth.wait_for_transaction_receipt(b.tx_hash)
+    assert store.get_epoch(base + E).state == "submitted"
+
+    # C: the third epoch lands through someone else (anyone may submit a valid certificate)
+    from ecoai_chain.chain.client import certificate_tuple, proof_struct
+
+    c = store.get_epoch(base + 2 * E)
+    data = json.loads(c.public_json)
+    cert = certificate_fields({k: int(v) for k, v in data["public"].items()}, WC)
+    other = s["admin"]
+    fn = other.green_proof.functions.submitCertificate(
+        certificate_tuple(cert), proof_struct(json.loads(c.proof_json)["proof"]),
+        bytes.fromhex(c.signature))
+    w3.eth.wait_for_transaction_receipt(fn.transact({"from": other.account.address}))
+    # (web3 sends from the unlocked dev account; anvil signs it)
+
+    assert fresh(s)._advance(store.get_epoch(base + E)) == "confirmed"
+    assert fresh(s)._advance(store.get_epoch(base + 2 * E)) == "confirmed"
+    assert fresh(s).run_once() == 0  # nothing left to do, nothing sent
+    states = {e.epoch_start_s: e for e in store.epochs()}
+    assert [states[base + i * E].state for i in range(3)] == ["confirmed"] * 3
+    assert states[base + E].tx_hash == b.tx_hash
+    assert "reconciled" in states[base + 2 * E].last_error
+    assert states[base + 2 * E].certificate_id == 3
+    # exactly one transaction per epoch the attestor sent itself (A and B), none for C
+    assert w3.eth.get_transaction_count(s["attestor"].address) == nonce0 + 2
+    certs = s["client"].green_proof.events.CertificateSubmitted().get_logs(
+        from_block=0, argument_filters={"nodeId": s["node_id"]})
+    assert sorted(int(x.args["epochStart"]) for x in certs) == [base, base + E, base + 2 * E]
