@@ -120,19 +120,18 @@ def test_kill9_at_random_points_loses_nothing_and_sends_nothing_twice(network):
     kills = 0
     deadline = time.monotonic() + 780
     try:
-        while confirmed(net["db"]) < 20 and time.monotonic() < deadline:
-            time.sleep(rng.uniform(2.0, 9.0))
-            if kills < 15:
-                os.killpg(proc.pid, signal.SIGKILL)  # the agent and its prover worker
-                proc.wait()
-                kills += 1
-                proc = spawn_run(net["cfg"], net["tmp"] / "pw", log, env_extra=FAST_RETRY)
+        while kills < 12 and time.monotonic() < deadline:
+            time.sleep(rng.uniform(3.0, 12.0))  # start-up, sampling, proving or sending
+            os.killpg(proc.pid, signal.SIGKILL)  # the agent and its prover worker
+            proc.wait()
+            kills += 1
+            proc = spawn_run(net["cfg"], net["tmp"] / "pw", log, env_extra=FAST_RETRY)
         wait_for(lambda: confirmed(net["db"]) >= 20, max(5, deadline - time.monotonic()),
                  "20 confirmed epochs")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
-    assert kills >= 10
+    assert kills == 12
     certs = check_invariants(net, min_epochs=20)
     # every sealed epoch was confirmed or was still in flight when the agent stopped
     states = [st for _s, st, _e in outbox(net["db"])]
@@ -144,7 +143,7 @@ def test_chain_outage_backlog_is_submitted_when_it_returns(network):
     log = net["tmp"] / "run.log"
     proc = spawn_run(net["cfg"], net["tmp"] / "pw", log, env_extra=FAST_RETRY)
     try:
-        wait_for(lambda: confirmed(net["db"]) >= 2, 120, "2 confirmed epochs")
+        wait_for(lambda: confirmed(net["db"]) >= 1, 120, "a confirmed epoch")
         net["anvil"].stop()  # dumps its state; the RPC is gone
         down_at = time.time()
         time.sleep(4 * EPOCH_S)
@@ -152,11 +151,11 @@ def test_chain_outage_backlog_is_submitted_when_it_returns(network):
         net["anvil"].start()  # same port, state reloaded
         wait_for(lambda: [s for s, st, _ in outbox(net["db"])
                           if s + EPOCH_S <= sealed_during_outage and st != "confirmed"] == []
-                 and confirmed(net["db"]) >= 6, 180, "the backlog to be certified")
+                 and confirmed(net["db"]) >= 5, 240, "the backlog to be certified")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
-    certs = check_invariants(net, min_epochs=6)
+    certs = check_invariants(net, min_epochs=5)
     assert any(int(c["epochStart"]) >= down_at for c in certs)
     # a DAO challenge on a certified epoch: the revealed slot opens against the on-chain root
     from ecoai_chain.zk.witness import SlotOpening
