@@ -56,3 +56,18 @@ def test_systemd_unit_is_hardened_and_passes_password_as_credential():
               "UMask=0077", "CapabilityBoundingSet=", "KillSignal=SIGTERM"):
         assert d in unit, d
     assert "ECOAI_KEYSTORE_PASSWORD" not in unit
+
+
+def test_metrics_endpoint_serves_over_http():
+    import httpx
+
+    m = Metrics()
+    m.energy_joules.inc(12.5)
+    server = m.serve("127.0.0.1", 0)
+    try:
+        port = server.server_address[1]
+        body = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert "ecoai_energy_joules_total 12.5" in body
+    finally:
+        server.shutdown()
+        server.server_close()
