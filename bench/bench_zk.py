@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -28,6 +29,17 @@ from ecoai_chain.zk.verifier import load_vkey, verify_batch, verify_groth16  # n
 from ecoai_chain.zk.witness import EpochInput  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def proc_cpu_s(pid: int) -> float:
+    """utime + stime of a live process (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_s() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def timed(fn, n: int) -> list[float]:
@@ -79,18 +91,20 @@ def main() -> None:
     # Proving: worker vs subprocess, interleaved (A B A B ...) so both see the same load
     epochs = [epoch(i) for i in range(args.proofs + 1)]
     bundles = []
-    worker_t, witness_t, prove_t, sub_t = [], [], [], []
+    worker_t, witness_t, prove_t, sub_t, worker_cpu, sub_cpu = [], [], [], [], [], []
     with Prover(mode="worker") as w, Prover(mode="subprocess") as s:
         w.prove(epochs[-1])  # warm-up: starts node, loads wasm/zkey
         for e in epochs[: args.proofs]:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), proc_cpu_s(w._proc.pid)
             bundles.append(w.prove(e))
             worker_t.append(time.perf_counter() - t)
+            worker_cpu.append(proc_cpu_s(w._proc.pid) - c)
             witness_t.append(w.last_timings["witness_s"])
             prove_t.append(w.last_timings["prove_s"])
-            t = time.perf_counter()
+            t, c = time.perf_counter(), children_cpu_s()
             s.prove(e)
             sub_t.append(time.perf_counter() - t)
+            sub_cpu.append(children_cpu_s() - c)
     med = statistics.median
     print(
         f"prove (worker, warm): {med(worker_t):.2f} s/epoch  "
@@ -98,6 +112,10 @@ def main() -> None:
     )
     print(f"prove (snarkjs fullprove per proof): {med(sub_t):.2f} s/epoch")
     print(f"  worker speed-up: {med(sub_t) / med(worker_t):.2f}x  (target <= 3 s)")
+    print(
+        f"  CPU time per proof (load-independent): worker {med(worker_cpu):.2f} s, "
+        f"subprocess {med(sub_cpu):.2f} s ({med(sub_cpu) / med(worker_cpu):.2f}x)"
+    )
     runs = [f"{a:.1f}/{b:.1f}" for a, b in zip(worker_t, sub_t, strict=True)]
     print(f"  each run (worker / subprocess, s): {runs}")
 
@@ -135,6 +153,8 @@ def main() -> None:
             {
                 "prove_worker_s": med(worker_t),
                 "prove_subprocess_s": med(sub_t),
+                "prove_worker_cpu_s": med(worker_cpu),
+                "prove_subprocess_cpu_s": med(sub_cpu),
                 "witness_s": med(witness_t),
                 "verify_py_s": med(py_single),
                 "verify_snarkjs_s": med(sj_single),
