@@ -118,6 +118,8 @@ class EpochInput:
         require_uint("node_id", self.node_id, NODE_ID_BITS)
         require_uint("epoch_start_s", self.epoch_start_s, EPOCH_START_BITS)
         require_uint("window_s", self.window_s, WINDOW_BITS)
+        if self.window_s == 0:
+            raise ValidationError("window_s", "must be at least 1 second")
         require_uint("intensity_mg_per_kwh", self.intensity_mg_per_kwh, INTENSITY_BITS)
         require_uint("max_power_mw", self.max_power_mw, POWER_BITS)
         if not isinstance(self.seed, bytes | bytearray) or len(self.seed) != SEED_BYTES:

@@ -92,6 +92,7 @@ def test_salts_bound_to_node_epoch_and_seed():
         (dict(node_id=-1), "node_id"),
         (dict(epoch_start_s=2**64), "epoch_start_s"),
         (dict(window_s=2**16), "window_s"),
+        (dict(window_s=0), "window_s"),
         (dict(intensity_mg_per_kwh=2**32), "intensity_mg_per_kwh"),
         (dict(max_power_mw=2**32), "max_power_mw"),
         (dict(seed=b"short"), "seed"),
