@@ -60,7 +60,8 @@ def version() -> None:
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False click *returns* the code of `raise typer.Exit(code)`.
+        rv = app(args=argv, standalone_mode=False)
     except EcoAIError as e:
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         return 1
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             e.show()
             return e.exit_code
         raise
-    return 0
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":

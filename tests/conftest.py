@@ -1,9 +1,15 @@
-"""Shared fixtures: a real anvil chain per test session (or per test), dev accounts, web3."""
+"""Shared fixtures and factories: a real anvil chain, dev accounts, web3, contracts deployed with
+deploy_all, and certificates with real Groth16 proofs (tests/vectors/contract_proofs.json)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.chain.deployment import deploy_all
 from ecoai_chain.chain.devnet import Anvil, dev_private_key
 
 
@@ -33,3 +39,60 @@ def dev_accounts():
     from eth_account import Account
 
     return [Account.from_key(dev_private_key(i)) for i in range(5)]
+
+
+VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
+
+
+@pytest.fixture(scope="session")
+def proof_vectors() -> dict:
+    path = VECTORS_DIR / "contract_proofs.json"
+    return json.loads(path.read_text())
+
+
+@pytest.fixture
+def deployment(w3, dev_accounts, proof_vectors):
+    """Verifier (generated), EcoCredit and GreenProof deployed by dev account 0 (the admin)."""
+    return deploy_all(w3, dev_accounts[0], proof_vectors["epoch_length_s"])
+
+
+@pytest.fixture
+def admin_client(w3, deployment, dev_accounts) -> GreenProofClient:
+    return GreenProofClient(w3, deployment, dev_accounts[0])
+
+
+@pytest.fixture
+def ready(admin_client, dev_accounts, proof_vectors):
+    """Nodes of the vectors registered (operator = dev 1 / 3, attestor = dev 2 / 4) and active,
+    intensities and baseline set: a certificate from the vectors can be submitted."""
+    pairs = [(dev_accounts[1], dev_accounts[2]), (dev_accounts[3], dev_accounts[4])]
+    for node, (operator, attestor) in zip(proof_vectors["nodes"], pairs, strict=False):
+        node_id = admin_client.with_account(operator).register_node(
+            attestor.address, node["region"], node["max_power_mw"], f"ipfs://node-{node['node_id']}"
+        )
+        assert node_id == node["node_id"]
+        admin_client.activate_node(node_id)
+    for e in proof_vectors["intensities"]:
+        admin_client.set_region_intensity(
+            e["region"], e["intensity_mg_per_kwh"], e["effective_from"]
+        )
+    admin_client.set_baseline(
+        proof_vectors["workload_class"], int(proof_vectors["baseline_ng_per_work"])
+    )
+    return {
+        "client": admin_client,
+        "operators": [p[0] for p in pairs],
+        "attestors": [p[1] for p in pairs],
+    }
+
+
+@pytest.fixture
+def vector_cert(proof_vectors):
+    """vector_cert(i) -> (certificate dict with int fields, proof dict) of vector ``i``."""
+
+    def get(i: int) -> tuple[dict, dict]:
+        item = proof_vectors["certificates"][i]
+        cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
+        return cert, item["proof"]
+
+    return get

@@ -58,6 +58,8 @@ def register(app: typer.Typer) -> None:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, on_term)
+        # Ctrl-C even when started from a shell that ignores SIGINT for background jobs.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         t0 = time.monotonic()
         try:
             net.start_chain()

@@ -99,7 +99,9 @@ class Network:
             if not _port_free(port):
                 raise ConfigError(f"port {port} of the resumed chain is busy: stop whatever "
                                   f"uses it, or start afresh with --fresh")
-            self.anvil = Anvil(port=port, state_path=self.layout.chain_state,
+            # A block every second, like a real chain: contracts judge "epoch finished" by
+            # block.timestamp, which on an idle mine-on-demand chain would stand still.
+            self.anvil = Anvil(port=port, state_path=self.layout.chain_state, block_time_s=1,
                                extra_args=["--state-interval", "5"]).start()
             self.state.anvil_port = port
             rpc = self.anvil.rpc_url
@@ -171,7 +173,7 @@ class Network:
             node = known.get(name) or {"name": name, "region": region, "scale": scale}
             d = self.layout.node_dir(name)
             pw = node_password_file(d)
-            cfg_path = d / "attestor.toml"
+            cfg_path = d / "config.toml"  # written by `ecoai attestor init`
             if not cfg_path.exists():
                 source = ["--energy-source", "nvml"] if (i == 0 and gpus) else [
                     "--energy-source", "replay", "--replay-path", str(trace),
@@ -217,9 +219,13 @@ class Network:
                                                "--password-file", str(Path(node["dir"]) /
                                                                       "password")))
         db = f"sqlite:///{self.layout.indexer_db}"
-        self.sup.start("indexer", ecoai("indexer", "run", "--manifest", str(self.layout.manifest),
-                                        "--rpc", self.state.rpc_url, "--db", db,
-                                        "--confirmations", "0", "--poll-s", "1"))
+        index = ("indexer", "run", "--manifest", str(self.layout.manifest),
+                 "--rpc", self.state.rpc_url, "--db", db, "--confirmations", "0")
+        # Catch up once (creates the schema, backfills after a restart) before the follower and
+        # the API open the same database.
+        subprocess.run(ecoai(*index, "--once"), check=True, stdout=subprocess.DEVNULL,
+                       stdin=subprocess.DEVNULL)
+        self.sup.start("indexer", ecoai(*index, "--poll-s", "1"))
         port = self.cfg.api_port if _port_free(self.cfg.api_port) else free_port()
         self.sup.start("api", ecoai("api", "serve", "--db", db, "--host", self.cfg.api_host,
                                     "--port", str(port), "--manifest", str(self.layout.manifest)))

@@ -54,7 +54,40 @@ def _submission_log(client: GreenProofClient, certificate_id: int) -> Any:
     return logs[0]
 
 
+def _events_until(client: GreenProofClient, name: str, block: int, **filters: Any) -> list:
+    ev = getattr(client.green_proof.events, name)()
+    from_block = client.deployment.contracts["GreenProof"].block
+    logs = ev.get_logs(from_block=from_block, to_block=block, argument_filters=filters or None)
+    return sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"]))
+
+
+def _attestor_at(client: GreenProofClient, node_id: int, block: int) -> str:
+    regs = _events_until(client, "NodeRegistered", block, nodeId=node_id)
+    if not regs:
+        raise ChainError(f"node {node_id} has no NodeRegistered event up to block {block}")
+    attestor = regs[0].args["attestor"]
+    for rot in _events_until(client, "AttestorRotated", block, nodeId=node_id):
+        attestor = rot.args["newAttestor"]
+    return attestor
+
+
+def _baseline_at(client: GreenProofClient, workload_class: Any, block: int) -> tuple[int, bool]:
+    sets = _events_until(client, "BaselineSet", block, workloadClass=workload_class)
+    if not sets:
+        return (0, False)
+    return (int(sets[-1].args["baselineNgPerWork"]), True)
+
+
 def fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
+    try:
+        return _fetch_evidence(client, certificate_id)
+    except (ValidationError, ChainError):
+        raise
+    except Exception as e:  # web3 / RPC failures become one clear error
+        raise ChainError(f"certificate {certificate_id}: cannot read the chain: {e}") from e
+
+
+def _fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     if certificate_id < 1:
         raise ValidationError("certificate_id", f"must be >= 1, got {certificate_id}")
     count = client.certificate_count()
@@ -79,14 +112,15 @@ def fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     cert = dict(item["cert"])
     proof = {k: _ints(v) for k, v in item["proof"].items()}
     at = log["blockNumber"]
-    gp = client.green_proof.functions
-    node_fn = gp.getNode(int(stored["nodeId"]))
-    node_raw = node_fn.call(block_identifier=at)
-    node = {c["name"]: v for c, v in zip(node_fn.abi["outputs"][0]["components"], node_raw,
-                                         strict=True)}
-    intensity = gp.regionIntensityAt(node["region"], int(stored["epochStart"])).call(
-        block_identifier=at)
-    baseline = tuple(gp.baselineOf(stored["workloadClass"]).call(block_identifier=at))
+    node = client.get_node(int(stored["nodeId"]))
+    # The chain's view at the submission block, rebuilt from events so that no archive node is
+    # needed: the attestor then (registration + rotations) and the class baseline then.
+    node["attestor"] = _attestor_at(client, int(stored["nodeId"]), at)
+    baseline = _baseline_at(client, stored["workloadClass"], at)
+    # The intensity table is append-only by effective-from time: asking it now for the epoch
+    # start gives the value the contract used, unless an entry for that exact time was replaced.
+    intensity = client.green_proof.functions.regionIntensityAt(
+        node["region"], int(stored["epochStart"])).call()
     return Evidence(
         certificate_id=certificate_id, stored=stored, submitted=cert, proof_solidity=proof,
         signature=bytes.fromhex(item["signature"][2:]), tx_hash="0x" + bytes(

@@ -8,7 +8,7 @@ from typing import Any
 
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import ContractRef, Deployment
-from ecoai_chain.errors import ChainError, EcoAIError
+from ecoai_chain.errors import ChainError
 from ecoai_chain.verify.checks import Check, check_proof, public_signals_of, run_checks
 from ecoai_chain.verify.evidence import Evidence, fetch_evidence
 
@@ -83,7 +83,7 @@ def verify_certificates(client: GreenProofClient, ids: list[int] | None,
     for i in ids:
         try:
             evs.append(fetch_evidence(client, i))
-        except EcoAIError as e:
+        except ChainError as e:  # reported as an invalid certificate; bad ids raise
             errors[i] = str(e)
     proof_checks = _batch_proof_checks(evs, vk) if evs else {}
     ops = []

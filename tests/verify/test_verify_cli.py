@@ -1,0 +1,123 @@
+"""`ecoai verify` against a real anvil carrying real certificates (real Groth16 proofs from the
+committed zkey): a valid certificate passes every check; forged certificates (altered energy,
+wrong signer, reused epoch) are rejected on-chain AND reported invalid by the verifier."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecoai_chain.chain.client import proof_struct
+from ecoai_chain.chain.eip712 import sign_certificate
+from ecoai_chain.cli import main
+from ecoai_chain.core import units
+from ecoai_chain.errors import ContractRevert
+
+pytestmark = pytest.mark.chain
+
+
+@pytest.fixture
+def world(ready, vector_cert, anvil, deployment, tmp_path):
+    client = ready["client"]
+    manifest = tmp_path / "deployment.json"
+    deployment.save(manifest)
+
+    def signed(i, signer=None, **changes):
+        cert, proof = vector_cert(i)
+        cert = {**cert, **changes}
+        who = signer or ready["attestors"][cert["nodeId"] - 1]
+        sig = sign_certificate(who, client.w3.eth.chain_id, deployment.green_proof, cert)
+        return cert, proof, sig
+
+    def verify(*args):
+        return main(["verify", *args, "--rpc", anvil.rpc_url, "--manifest", str(manifest),
+                     "--json"])
+
+    def bundle(cert, proof, sig):
+        a, b, c = proof_struct(proof)
+        p = tmp_path / f"bundle-{len(list(tmp_path.glob('bundle-*')))}.json"
+        wc = cert["workloadClass"]
+        p.write_text(json.dumps({"certificate": {**cert, "workloadClass": wc if isinstance(
+            wc, str) else "0x" + wc.hex()}, "proof": {"a": a, "b": b, "c": c},
+            "signature": "0x" + sig.hex()}))
+        return p
+
+    return {"client": client, "signed": signed, "verify": verify, "bundle": bundle,
+            "ready": ready}
+
+
+def _checks(out: str, n: int = 0) -> dict[str, bool]:
+    report = json.loads(out)
+    return {c["name"]: c["ok"] for c in report["certificates"][n]["checks"]}
+
+
+def test_a_real_certificate_passes_every_check(world, capsys):
+    cert, proof, sig = world["signed"](0)
+    cid = world["client"].submit_certificate(cert, proof, sig)
+    cert2, proof2, sig2 = world["signed"](1)
+    world["client"].submit_certificate(cert2, proof2, sig2)
+    assert world["verify"](str(cid)) == 0
+    checks = _checks(capsys.readouterr().out)
+    assert checks == {"record": True, "field_range": True, "proof": True, "signature": True,
+                      "intensity": True, "scoring": True, "not_revoked": True}
+    # --all verifies both proofs in one batch
+    assert world["verify"]("--all") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [c["certificate_id"] for c in report["certificates"]] == [1, 2]
+    assert all(c["valid"] for c in report["certificates"])
+    assert {g["name"]: g["ok"] for g in report["global_checks"]} == {"verifier_code": True,
+                                                                   "vkey_hash": True}
+
+
+def test_a_revoked_certificate_is_reported_invalid(world, capsys):
+    cert, proof, sig = world["signed"](0)
+    cid = world["client"].submit_certificate(cert, proof, sig)
+    world["client"].revoke(cid, "fraud found by audit")
+    assert world["verify"](str(cid)) == 1
+    checks = _checks(capsys.readouterr().out)
+    assert checks["not_revoked"] is False and checks["proof"] is True
+
+
+def test_altered_energy_rejected_on_chain_and_by_verify(world, capsys):
+    cert, proof, _ = world["signed"](0)
+    # A careful forger claims 10 % less energy, recomputes carbon by the rule and re-signs.
+    energy = cert["energyMj"] * 9 // 10
+    carbon = units.carbon_mg(energy, cert["intensityMgPerKwh"])
+    forged, proof, sig = world["signed"](0, energyMj=energy, carbonMg=carbon)
+    with pytest.raises(ContractRevert) as err:
+        world["client"].submit_certificate(forged, proof, sig)
+    assert err.value.name == "GreenProofInvalidProof"
+    assert world["verify"]("--bundle", str(world["bundle"](forged, proof, sig))) == 1
+    checks = _checks(capsys.readouterr().out)
+    assert checks["proof"] is False
+    assert checks["signature"] is True and checks["scoring"] is True  # only the proof catches it
+
+
+def test_wrong_signer_rejected_on_chain_and_by_verify(world, capsys):
+    operator = world["ready"]["operators"][0]  # not the node's attestor
+    cert, proof, sig = world["signed"](0, signer=operator)
+    with pytest.raises(ContractRevert) as err:
+        world["client"].submit_certificate(cert, proof, sig)
+    assert err.value.name == "GreenProofBadSignature"
+    assert world["verify"]("--bundle", str(world["bundle"](cert, proof, sig))) == 1
+    checks = _checks(capsys.readouterr().out)
+    assert checks["signature"] is False and checks["proof"] is True
+
+
+def test_reused_epoch_rejected_on_chain_and_by_verify(world, capsys):
+    cert, proof, sig = world["signed"](0)
+    world["client"].submit_certificate(cert, proof, sig)
+    with pytest.raises(ContractRevert) as err:
+        world["client"].submit_certificate(cert, proof, sig)
+    assert err.value.name == "GreenProofEpochNotAfterLast"
+    assert world["verify"]("--bundle", str(world["bundle"](cert, proof, sig))) == 1
+    checks = _checks(capsys.readouterr().out)
+    assert checks["epoch_fresh"] is False and checks["proof"] is True
+
+
+def test_bad_input_is_one_clear_error(world, capsys):
+    assert world["verify"]("7") == 1
+    assert "certificate_id: no certificate 7" in capsys.readouterr().err
+    assert world["verify"]("1", "--all") == 1
+    assert "exactly one of" in capsys.readouterr().err
