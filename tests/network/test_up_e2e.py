@@ -1,0 +1,119 @@
+"""End to end: `ecoai up` as a real process tree (anvil, 3 attestors proving real epochs,
+indexer, API), then the API agrees with the chain, `ecoai verify --all` passes, Ctrl-C stops
+everything, and a second `ecoai up` resumes the same network."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from web3 import HTTPProvider, Web3
+
+from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.chain.deployment import load_manifest
+from ecoai_chain.chain.devnet import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.chain]
+
+
+def _up(data_dir: Path, api_port: int, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ecoai_chain.cli", "up", "--data-dir", str(data_dir),
+         "--headless", "--api-port", str(api_port), *extra],
+        stdout=open(data_dir.parent / "up.log", "ab"), stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def _wait(cond, timeout_s: float, what: str, proc: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"ecoai up exited ({proc.returncode}) while waiting for {what}")
+        value = cond()
+        if value:
+            return value
+        time.sleep(1.0)
+    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+
+
+def _certs_per_node(client: GreenProofClient, node_ids: list[int]) -> dict[int, int]:
+    logs = client.green_proof.events.CertificateSubmitted().get_logs(from_block=0)
+    out = dict.fromkeys(node_ids, 0)
+    for log in logs:
+        out[int(log.args["nodeId"])] = out.get(int(log.args["nodeId"]), 0) + 1
+    return out
+
+
+def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
+    data = tmp_path / "net"
+    data.mkdir()
+    api_port = free_port()
+    proc = _up(data, api_port)
+    try:
+        ready = _wait(lambda: (data / "up.json").exists() and json.loads(
+            (data / "up.json").read_text()), 300, "the network to be ready", proc)
+        w3 = Web3(HTTPProvider(ready["rpc_url"]))
+        dep = load_manifest(ready["manifest"])
+        client = GreenProofClient(w3, dep)
+        node_ids = [n["node_id"] for n in ready["nodes"]]
+        assert node_ids == [1, 2, 3]
+        assert len({n["region"] for n in ready["nodes"]}) == 3
+        _wait(lambda: min(_certs_per_node(client, node_ids).values()) >= 2, 600,
+              "two certificates per node", proc)
+
+        # The API (fed by the indexer) agrees with balanceOf on-chain for every operator.
+        api = ready["api_url"]
+
+        def balances_agree() -> bool:
+            for n in ready["nodes"]:
+                r = httpx.get(f"{api}/api/v1/credits/balances/{n['address']}", timeout=10)
+                if r.status_code != 200:
+                    return False
+                if int(r.json()["balance_units"]) != client.eco_balance(n["address"]):
+                    return False
+            return True
+
+        _wait(balances_agree, 60, "API balances to equal balanceOf")
+        assert all(client.eco_balance(n["address"]) > 0 for n in ready["nodes"])
+        # Scores differ by grid and efficiency: FR (efficient, clean grid) > US > KR.
+        last = {}
+        for log in client.green_proof.events.CertificateSubmitted().get_logs(from_block=0):
+            last[int(log.args["nodeId"])] = int(log.args["ecoScore"])
+        assert last[1] > last[2] > last[3], last
+
+        # A DAO member trusts nothing: verify every certificate from the chain alone.
+        v = subprocess.run([sys.executable, "-m", "ecoai_chain.cli", "verify", "--all",
+                            "--rpc", ready["rpc_url"], "--manifest", ready["manifest"], "--json"],
+                           capture_output=True, text=True, timeout=300)
+        assert v.returncode == 0, v.stdout[-2000:] + v.stderr[-2000:]
+        report = json.loads(v.stdout)
+        assert len(report["certificates"]) >= 6 and report["valid"]
+
+        # Ctrl-C stops every child cleanly.
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+        first_address = dep.green_proof
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    # Resume: same chain state, same contracts and node ids; certification continues.
+    proc2 = _up(data, api_port, "--epochs", "3", "--timeout-s", "600")
+    try:
+        assert proc2.wait(timeout=700) == 0, (tmp_path / "up.log").read_text()[-3000:]
+    finally:
+        if proc2.poll() is None:
+            os.killpg(proc2.pid, signal.SIGKILL)
+    again = json.loads((data / "up.json").read_text())
+    assert load_manifest(again["manifest"]).green_proof == first_address
+    assert [n["node_id"] for n in again["nodes"]] == [1, 2, 3]
+    log = (tmp_path / "up.log").read_text()
+    assert "state reloaded" in log and "reusing GreenProof" in log
+    assert "done:" in log.split("reusing GreenProof")[-1]
