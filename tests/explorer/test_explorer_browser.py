@@ -11,18 +11,18 @@ from selenium.webdriver.support.ui import WebDriverWait
 pytestmark = [pytest.mark.browser, pytest.mark.chain, pytest.mark.slow]
 
 
-def _search(browser, server, text: str, expect_url: str | None = None) -> None:
+def _search(browser, server, text: str, expect_url: str) -> None:
+    """Type into the header search box on the home page, submit, wait for ``expect_url``.
+    (Waiting on the old element going stale is racy in chromedriver: it can raise "Node with
+    given id does not belong to the document" mid-navigation.)"""
     browser.get(server + "/")
     box = browser.find_element(By.ID, "search-input")
     box.clear()
     box.send_keys(text)
     browser.find_element(By.ID, "search-button").click()
-    # Wait for the old page to go away (readyState alone can still describe the old page).
-    WebDriverWait(browser, 10).until(ec.staleness_of(box))
+    WebDriverWait(browser, 10).until(ec.url_contains(expect_url))
     WebDriverWait(browser, 10).until(lambda d: d.execute_script(
         "return document.readyState") == "complete")
-    if expect_url:
-        WebDriverWait(browser, 10).until(ec.url_contains(expect_url))
 
 
 def test_home_shows_totals_and_charts(browser, server, shot):
