@@ -28,6 +28,7 @@ from typing import Any
 from attestor.logs import event
 from attestor.metrics import Metrics
 from attestor.store import EpochRecord, Store
+from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.errors import ChainError, ContractRevert
 
 log = logging.getLogger("ecoai.attestor")
@@ -151,7 +152,7 @@ class Submitter:
             tx = fn.build_transaction(params)  # eth_estimateGas: reverts are decoded here
         except Exception as e:
             raise self._decode(e) from e
-        tx["gas"] = int(tx["gas"] * 1.2) + 10_000
+        tx["gas"] = gas_limit(tx["gas"])
         signed = self.account.sign_transaction(tx)
         tx_hash = "0x" + bytes(signed.hash).hex().removeprefix("0x")
         self.store.update_epoch(rec.epoch_start_s, state="submitted", tx_hash=tx_hash,

@@ -22,6 +22,7 @@ from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import Deployment
 from ecoai_chain.chain.eip712 import bytes32_string, certificate_struct
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
+from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.errors import ChainError, ContractRevert, ValidationError
 
 _CERT_ORDER = (
@@ -134,7 +135,7 @@ class GreenProofClient:
         except ContractLogicError as e:
             raise self._revert(e) from e
         if gas is None:
-            tx["gas"] = int(tx["gas"] * 1.2) + 10_000
+            tx["gas"] = gas_limit(tx["gas"])
         signed = self.account.sign_transaction(tx)
         try:
             tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)

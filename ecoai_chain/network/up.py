@@ -210,7 +210,7 @@ class Network:
             return
         if self.w3.eth.chain_id not in LOCAL_CHAIN_IDS:
             raise ConfigError(f"attestor {address} has no gas money: fund it on this chain")
-        send_tx(self.w3, dao, {"to": address, "value": 100 * 10**18, "gas": 21_000})
+        send_tx(self.w3, dao, {"to": address, "value": 100 * 10**18}, gas=21_000)
 
     # ------------------------------------------------------------------ services
     def start_services(self) -> str:

@@ -42,7 +42,7 @@ def test_mint_without_role_reverts(w3, dev_accounts):
     eco = deploy(w3, admin, artifact, admin.address)
     with pytest.raises(ChainError):  # explicit gas: mined, then reverted
         send_tx(w3, stranger, eco.functions.mint(stranger.address, 1).build_transaction(
-            {"from": stranger.address, "gas": 200_000}))
+            {"from": stranger.address, "gas": 200_000}), gas=200_000)
     # The node's revert data names the custom error and its arguments.
     with pytest.raises(ContractLogicError) as err:
         eco.functions.mint(stranger.address, 1).call({"from": stranger.address})
