@@ -228,6 +228,25 @@ class Queries:
                  "credits_units": r.credits_units, "certificate_count": r.certificate_count}
                 for r in self._all(q.order_by(D.c.day, D.c.region))]
 
+    def time_series(self, max_points: int = 48) -> tuple[str, list[dict]]:
+        """Energy, carbon and avoided carbon of valid certificates by epoch start, in buckets of
+        a minute, an hour or a day, whichever fits the indexed span in ``max_points``: a demo
+        that has run for minutes and a network that has run for months both get a curve."""
+        with self.engine.connect() as c:
+            lo, hi = c.execute(select(func.min(C.c.epoch_start_s), func.max(C.c.epoch_start_s))
+                               .where(C.c.revoked.is_(False))).first()
+            if lo is None:
+                return "day", []
+            span = hi - lo
+            name, bucket = next(((n, b) for n, b in (("minute", 60), ("hour", 3600))
+                                 if span <= b * max_points), ("day", 86_400))
+            k = C.c.epoch_start_s - C.c.epoch_start_s % bucket  # integer bucket start
+            rows = c.execute(select(k.label("t"), func.sum(C.c.energy_mj), func.sum(C.c.carbon_mg),
+                                    func.sum(C.c.avoided_mg), func.count())
+                             .where(C.c.revoked.is_(False)).group_by(k).order_by(k)).all()
+        return name, [{"t_s": int(r[0]), "energy_mj": int(r[1]), "carbon_mg": int(r[2]),
+                       "avoided_mg": int(r[3]), "certificates": int(r[4])} for r in rows]
+
     def totals(self) -> dict:
         with self.engine.connect() as c:
             n = c.execute(select(func.count()).select_from(N)).scalar()

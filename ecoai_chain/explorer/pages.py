@@ -3,6 +3,7 @@ address, search. Charts are server-side SVG; the only script is the verify butto
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,19 +52,16 @@ def register(app: FastAPI, queries: Queries) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> HTMLResponse:
-        days: dict[str, list[int]] = {}
-        for d in queries.daily():
-            acc = days.setdefault(d["day"], [0, 0, 0])
-            acc[0] += d["energy_mj"]
-            acc[1] += d["carbon_mg"]
-            acc[2] += int(d["credits_units"])
-        series = sorted(days.items())
+        per, series = queries.time_series()
+        fmt = {"minute": "%H:%M", "hour": "%m-%d %H:00", "day": "%Y-%m-%d"}[per]
+        pts = [(time.strftime(fmt, time.gmtime(p["t_s"])), p) for p in series]
         charts = [
-            Markup(line_chart([(k, v[0] / 3.6e9) for k, v in series], "Energy per day", "kWh")),
-            Markup(line_chart([(k, v[1] / 1e6) for k, v in series], "Carbon per day", "kg CO2e",
-                              color="#8d6e63")),
-            Markup(line_chart([(k, v[2] / 1e18) for k, v in series], "Eco Credits per day",
-                              "ECO", color="#1565c0")),
+            Markup(line_chart([(k, p["energy_mj"] / 3.6e9) for k, p in pts],
+                              f"Energy per {per}", "kWh")),
+            Markup(line_chart([(k, p["carbon_mg"] / 1e6) for k, p in pts],
+                              f"Carbon per {per}", "kg CO2e", color="#8d6e63")),
+            Markup(line_chart([(k, p["avoided_mg"] / 1e6) for k, p in pts],
+                              f"Eco Credits earned per {per}", "ECO", color="#1565c0")),
         ]
         return render("home.html", title="EcoAI Chain explorer", totals=queries.totals(),
                       charts=charts, latest=queries.certificates(10, None)["items"],

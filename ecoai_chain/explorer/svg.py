@@ -10,7 +10,9 @@ def _fmt(v: float) -> str:
     for unit, div in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3)):
         if abs(v) >= div:
             return f"{v / div:.1f}{unit}"
-    return f"{v:.0f}" if v == int(v) else f"{v:.2f}"
+    if v == int(v):
+        return f"{v:.0f}"
+    return f"{v:.3g}"  # small values keep 3 significant digits (0.0042 kWh, not 0.00)
 
 
 def line_chart(points: list[tuple[str, float]], title: str, unit: str, width: int = 560,

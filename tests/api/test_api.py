@@ -155,3 +155,25 @@ def test_cors_health_metrics_search(client, world):
     addr = world.accounts[1].address
     assert client.get(f"/api/v1/search?q={addr.lower()}").json()["url"] == f"/address/{addr}"
     assert client.get("/api/v1/search?q=777").json()["kind"] == "none"
+
+
+def test_time_series_buckets_fit_the_span_and_sum_to_the_totals(world):
+    """The explorer's home charts: buckets of a minute, hour or day chosen by the indexed span;
+    whatever the bucket, the series adds up to the totals of valid certificates."""
+    from ecoai_chain.api.queries import Queries
+    from ecoai_chain.indexer.db import make_engine
+
+    q = Queries(make_engine(world.db_url))
+    per, series = q.time_series(max_points=48)
+    totals = q.totals()
+    assert series and per in ("minute", "hour", "day")
+    assert sum(p["energy_mj"] for p in series) == totals["energy_mj"]
+    assert sum(p["carbon_mg"] for p in series) == totals["carbon_mg"]
+    assert sum(p["certificates"] for p in series) == totals["certificates"]
+    assert [p["t_s"] for p in series] == sorted(p["t_s"] for p in series)
+    widths = {"minute": 60, "hour": 3600, "day": 86_400}
+    assert all(p["t_s"] % widths[per] == 0 for p in series)
+    assert len(series) <= 48 or per == "day"
+    # A tighter point budget can only make buckets coarser.
+    per2, _ = q.time_series(max_points=2)
+    assert widths[per2] >= widths[per]
