@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecoai_chain.chain.keys import read_password
 from ecoai_chain.errors import KeystoreError
 
 KEYFILE = "attestor.json"
-PASSWORD_ENV = "ECOAI_KEYSTORE_PASSWORD"
 _SEED_INFO = b"ecoai/attestor/slot-seed/v1"
 
 
@@ -44,22 +44,8 @@ def derive_seed(private_key: bytes) -> bytes:
 
 def resolve_password(password_file: Path | None = None, prompt: bool = True,
                      confirm: bool = False) -> str:
-    if password_file is not None:
-        try:
-            pw = Path(password_file).read_text().rstrip("\n")
-        except OSError as e:
-            raise KeystoreError(f"password file {password_file}: {e.strerror}") from e
-    elif os.environ.get(PASSWORD_ENV):
-        pw = os.environ[PASSWORD_ENV]
-    elif prompt:
-        import typer
-
-        pw = typer.prompt("Keystore password", hide_input=True, confirmation_prompt=confirm)
-    else:
-        raise KeystoreError(f"no keystore password: use --password-file or set {PASSWORD_ENV}")
-    if not pw:
-        raise KeystoreError("keystore password is empty")
-    return pw
+    """The attestor's keystore password (file > ``ECOAI_KEYSTORE_PASSWORD`` > prompt)."""
+    return read_password(password_file, prompt=prompt, confirm=confirm)
 
 
 def create_keystore(directory: Path, password: str, private_key: str | bytes | None = None,

@@ -33,7 +33,10 @@ def dev_account(index: int, chain_id: int) -> LocalAccount:
     return Account.from_key(dev_private_key(index))
 
 
-def read_password(password_file: Path | None) -> str:
+def read_password(password_file: Path | None = None, prompt: bool = True,
+                  confirm: bool = False) -> str:
+    """A keystore password: from ``password_file``, else ``ECOAI_KEYSTORE_PASSWORD``, else a
+    hidden prompt (``prompt=False`` makes that an error). Never logged; empty is refused."""
     if password_file is not None:
         try:
             password = Path(password_file).read_text().rstrip("\n")
@@ -41,10 +44,13 @@ def read_password(password_file: Path | None) -> str:
             raise KeystoreError(f"password file {password_file}: {e.strerror}") from e
     elif os.environ.get(PASSWORD_ENV):
         password = os.environ[PASSWORD_ENV]
-    else:
+    elif prompt:
         import typer
 
-        password = typer.prompt("Keystore password", hide_input=True)
+        password = typer.prompt("Keystore password", hide_input=True,
+                                confirmation_prompt=confirm)
+    else:
+        raise KeystoreError(f"no keystore password: use --password-file or set {PASSWORD_ENV}")
     if not password:
         raise KeystoreError("keystore password is empty")
     return password
