@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ecoai_chain.api.queries import Queries
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
-
-    def as_json(self) -> dict:
-        return {"name": self.name, "ok": self.ok, "detail": self.detail}
+from ecoai_chain.verify.checks import Check  # one Check type for the API and `ecoai verify`
 
 
 def _default_recover() -> Callable[..., str]:
