@@ -133,10 +133,8 @@ def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFi
                   s.window_s, metrics)
     sealer = submitter = prover = None
     if not offline:
-        from ecoai_chain.zk.prover import Prover
-
         client = runtime.chain_client(s, key.account)
-        prover = Prover()
+        prover = runtime.prover(s)
         sealer = runtime.build_sealer(s, store, key, client, prover)
         submitter = runtime.build_submitter(s, store, key, client, metrics)
     daemon = Daemon(agent, sealer, submitter, lambda: runtime.node_id(s, store),

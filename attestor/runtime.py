@@ -73,6 +73,16 @@ def node_id(s: AttestorSettings, store: Store) -> int | None:
     return int(v) if v else None
 
 
+def prover(s: AttestorSettings) -> Any:
+    """The epoch prover ``s.prover`` selects: "default" = the Prover's default mode, "snarkjs" =
+    the node snarkjs worker, "groth16py" = the opt-in arkworks prover (ToolchainError if the
+    groth16py package, extra ``fast-prover``, is not installed)."""
+    from ecoai_chain.zk.prover import DEFAULT_MODE, Prover
+
+    mode = {"default": DEFAULT_MODE, "snarkjs": "worker", "groth16py": "groth16py"}[s.prover]
+    return Prover(mode=mode)
+
+
 def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: Any,
                  prover: Any) -> Any:
     from attestor.sealer import Sealer

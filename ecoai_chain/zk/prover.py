@@ -1,9 +1,13 @@
 """Groth16 proofs for an epoch through snarkjs (node), and the proof bundle format.
 
-Two modes, same output (measured by bench/bench_zk.py; the worker is the default):
+Three modes, same output (measured by bench/bench_zk.py; the worker is the default):
 * ``"worker"``: one long-lived ``node prover_worker.mjs`` fed one JSON line per proof; wasm,
   zkey and snarkjs's curve stay warm.
 * ``"subprocess"``: ``snarkjs groth16 fullprove`` in a fresh node process per proof.
+* ``"groth16py"`` (opt-in, ``pip install .[fast-prover]``): the same node worker computes only
+  the witness (a .wtns file, from the committed wasm); the PyPI package groth16py (arkworks,
+  GPL-3.0) proves it with the committed zkey, imported once. Its Ethereum-layout proof is turned
+  back into snarkjs's proof.json layout.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import queue
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from ecoai_chain.zk.tools import snarkjs, snarkjs_cmd
 from ecoai_chain.zk.witness import EpochInput
 
 DEFAULT_MODE = "worker"
+MODES = ("worker", "subprocess", "groth16py")
 WORKER_JS = Path(__file__).with_name("prover_worker.mjs")
 STARTUP_TIMEOUT_S = 120.0
 PROVE_TIMEOUT_S = 600.0
@@ -122,8 +128,10 @@ class Prover:
         mode: str = DEFAULT_MODE,
         timeout_s: float = PROVE_TIMEOUT_S,
     ) -> None:
-        if mode not in ("worker", "subprocess"):
-            raise ValidationError("mode", f"must be 'worker' or 'subprocess', got {mode!r}")
+        if mode not in MODES:
+            raise ValidationError("mode", f"must be one of {', '.join(MODES)}; got {mode!r}")
+        self._g16 = _import_groth16py() if mode == "groth16py" else None
+        self._g16_pk = None
         self.artifacts = artifacts or zk_artifacts()
         self.mode = mode
         self.timeout_s = timeout_s
@@ -215,6 +223,8 @@ class Prover:
         with self._lock:
             if self.mode == "worker":
                 bundle = self._prove_worker(circuit_input)
+            elif self.mode == "groth16py":
+                bundle = self._prove_groth16py(circuit_input)
             else:
                 bundle = self._prove_subprocess(circuit_input)
         if isinstance(epoch, EpochInput) and bundle.public_signals != epoch.public_signals():
@@ -223,13 +233,15 @@ class Prover:
             raise ProofError("public signal outside the field")
         return bundle
 
-    def _prove_worker(self, circuit_input: dict) -> ProofBundle:
+    def _ask_worker(self, request: dict) -> dict:
+        """Send one request to the node worker and return its reply (ProofError on an error
+        reply, ToolchainError if the worker is gone, hung or out of step)."""
         proc = self._worker()
         assert proc.stdin is not None
         self._next_id += 1
         rid = self._next_id
         try:
-            proc.stdin.write(json.dumps({"id": rid, "input": circuit_input}) + "\n")
+            proc.stdin.write(json.dumps({"id": rid, **request}) + "\n")
             proc.stdin.flush()
         except (BrokenPipeError, OSError) as e:
             self.close()
@@ -242,11 +254,46 @@ class Prover:
             )
         if "error" in reply:
             raise ProofError(f"proving failed: {reply['error']}")
+        return reply
+
+    def _prove_worker(self, circuit_input: dict) -> ProofBundle:
+        reply = self._ask_worker({"input": circuit_input})
         self.last_timings = {
             "witness_s": reply["witness_ms"] / 1e3,
             "prove_s": reply["prove_ms"] / 1e3,
         }
         return ProofBundle.from_snarkjs(reply["proof"], reply["publicSignals"])
+
+    def _prove_groth16py(self, circuit_input: dict) -> ProofBundle:
+        g16 = self._g16
+        assert g16 is not None  # set in __init__ for this mode
+        if self._g16_pk is None:
+            try:
+                self._g16_pk, _ = g16.import_zkey(str(self.artifacts.zkey))
+            except Exception as e:  # the extension raises its own exception types
+                raise ToolchainError(
+                    f"groth16py could not import {self.artifacts.zkey}: {e}"
+                ) from e
+        with tempfile.TemporaryDirectory(prefix="ecoai-prove-") as td:
+            wtns = Path(td) / "witness.wtns"
+            t0 = time.perf_counter()
+            reply = self._ask_worker({"input": circuit_input, "wtns_out": str(wtns)})
+            t1 = time.perf_counter()
+            try:
+                blob = g16.prove_wtns(self._g16_pk, str(wtns))
+            except Exception as e:
+                raise ProofError(f"groth16py proving failed: {e}") from e
+            t2 = time.perf_counter()
+            public = _wtns_public_signals(wtns, self._n_public())
+        self.last_timings = {
+            "witness_s": reply["witness_ms"] / 1e3,
+            "witness_roundtrip_s": t1 - t0,
+            "prove_s": t2 - t1,
+        }
+        return ProofBundle(proof=_snarkjs_proof(blob), public_signals=public)
+
+    def _n_public(self) -> int:
+        return int(self.artifacts.vkey_json()["nPublic"])
 
     def _prove_subprocess(self, circuit_input: dict) -> ProofBundle:
         with tempfile.TemporaryDirectory(prefix="ecoai-prove-") as td:
@@ -268,6 +315,58 @@ class Prover:
             proof = json.loads((d / "proof.json").read_text())
             public = json.loads((d / "public.json").read_text())
         return ProofBundle.from_snarkjs(proof, public)
+
+
+def _import_groth16py():
+    try:
+        import groth16py
+    except ImportError as e:
+        raise ToolchainError(
+            "Prover mode 'groth16py' needs the optional package groth16py "
+            "(pip install 'ecoai-chain[fast-prover]', or pick mode 'worker'): " + str(e)
+        ) from e
+    if not hasattr(groth16py, "import_zkey"):
+        raise ToolchainError(
+            "this groth16py build lacks import_zkey (a build without its 'native' feature)"
+        )
+    return groth16py
+
+
+def _snarkjs_proof(blob: bytes) -> dict:
+    """groth16py's 256-byte Ethereum proof (a.x a.y | b.x1 b.x0 b.y1 b.y0 | c.x c.y, 32-byte
+    big-endian words, EIP-197 Fp2 order) as snarkjs's proof.json."""
+    if len(blob) != 256:
+        raise ProofError(f"groth16py returned a {len(blob)}-byte proof, expected 256")
+    w = [str(int.from_bytes(blob[i : i + 32], "big")) for i in range(0, 256, 32)]
+    return {
+        "pi_a": [w[0], w[1], "1"],
+        "pi_b": [[w[3], w[2]], [w[5], w[4]], ["1", "0"]],
+        "pi_c": [w[6], w[7], "1"],
+        "protocol": "groth16",
+        "curve": "bn128",
+    }
+
+
+def _wtns_public_signals(path: Path, n_public: int) -> list[int]:
+    """Wires 1..n_public of a circom .wtns file (iden3 binary: "wtns", version, sections; section
+    1 = field size n8, prime, wire count; section 2 = the wires, n8-byte little-endian)."""
+    data = path.read_bytes()
+    if data[:4] != b"wtns":
+        raise ProofError(f"{path} is not a .wtns file")
+    n_sections = int.from_bytes(data[8:12], "little")
+    pos, sections = 12, {}
+    for _ in range(n_sections):
+        kind = int.from_bytes(data[pos : pos + 4], "little")
+        size = int.from_bytes(data[pos + 4 : pos + 12], "little")
+        sections[kind] = (pos + 12, size)
+        pos += 12 + size
+    h, _ = sections[1]
+    n8 = int.from_bytes(data[h : h + 4], "little")
+    w, _ = sections[2]
+    return [
+        int.from_bytes(data[w + i * n8 : w + (i + 1) * n8], "little")
+        for i in range(1, n_public + 1)
+    ]
 
 
 def snarkjs_verify(vkey: Path, bundle: ProofBundle) -> bool:

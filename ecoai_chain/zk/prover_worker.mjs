@@ -3,6 +3,9 @@
 // request: {"id": N, "input": {...circuit input...}}
 // reply:   {"id": N, "proof": {...}, "publicSignals": [...], "witness_ms": x, "prove_ms": y}
 //       or {"id": N, "error": "message"}
+// witness only (the "groth16py" mode proves in Python from the .wtns file):
+// request: {"id": N, "input": {...}, "wtns_out": "/path/witness.wtns"}
+// reply:   {"id": N, "witness_ms": x}
 // The wasm and zkey are read once and kept in memory; snarkjs's bn128 curve (and its worker
 // threads) stays warm between proofs, which is what a per-proof `snarkjs groth16 fullprove`
 // process pays for every time.
@@ -30,6 +33,11 @@ for await (const line of rl) {
   }
   try {
     const t0 = performance.now();
+    if (req.wtns_out) {
+      await snarkjs.wtns.calculate(req.input, { type: "mem", data: wasm }, req.wtns_out);
+      out({ id: req.id, witness_ms: performance.now() - t0 });
+      continue;
+    }
     const wtns = { type: "mem" };
     await snarkjs.wtns.calculate(req.input, { type: "mem", data: wasm }, wtns);
     const t1 = performance.now();

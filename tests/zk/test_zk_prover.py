@@ -81,3 +81,46 @@ def test_committed_proof_fixture_is_valid():
         [int(x) for x in cd["c"]],
         [int(x) for x in cd["pub"]],
     ]
+
+
+def test_groth16py_mode_matches_snarkjs():
+    """The opt-in arkworks prover (extra `fast-prover`): its proof of the fixture epoch passes
+    `snarkjs groth16 verify` and the Python verifier, with the worker's public signals."""
+    pytest.importorskip("groth16py", reason="optional extra fast-prover (groth16py) not installed")
+    fx = json.loads(FIXTURE.read_text())
+    epoch = EpochInput.from_json(fx["epoch_input"])
+    art = zk_artifacts()
+    with Prover(mode="groth16py") as p:
+        bundle = p.prove(epoch)
+        # a raw circuit-input dict: public signals are read from the witness file
+        raw = p.prove(epoch.circuit_input())
+        with pytest.raises(ProofError, match="Assert Failed"):
+            p.prove(dict(epoch.circuit_input(), total_work="1"))
+    assert p.last_timings["prove_s"] > 0
+    with Prover() as w:
+        reference = w.prove(epoch)
+    assert bundle.public_signals == reference.public_signals == raw.public_signals
+    assert bundle.proof.keys() == reference.proof.keys()
+    assert snarkjs_verify(art.vkey, bundle)
+    assert snarkjs_verify(art.vkey, raw)
+    assert verify_groth16(load_vkey(art.vkey), bundle, bundle.public_signals)
+    tampered = ProofBundle(bundle.proof, [bundle.public_signals[0] + 1, *bundle.public_signals[1:]])
+    assert not verify_groth16(load_vkey(art.vkey), tampered, tampered.public_signals)
+
+
+def test_groth16py_mode_without_the_package_is_a_clear_error(monkeypatch):
+    import sys
+
+    from attestor import runtime
+    from attestor.config import AttestorSettings
+    from ecoai_chain.errors import ToolchainError
+
+    monkeypatch.setitem(sys.modules, "groth16py", None)  # import groth16py -> ImportError
+    with pytest.raises(ToolchainError, match=r"groth16py.*fast-prover"):
+        Prover(mode="groth16py")
+    # the attestor's `prover` setting selects the mode
+    with pytest.raises(ToolchainError, match="fast-prover"):
+        runtime.prover(AttestorSettings.model_construct(prover="groth16py"))
+    for setting, mode in (("default", "worker"), ("snarkjs", "worker")):
+        with runtime.prover(AttestorSettings.model_construct(prover=setting)) as p:
+            assert p.mode == mode
