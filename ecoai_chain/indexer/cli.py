@@ -25,14 +25,16 @@ def run(
     """Backfill from the deployment block, then follow new blocks until interrupted."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from ecoai_chain.chain.deployment import load_manifest
     from ecoai_chain.indexer.db import make_engine
     from ecoai_chain.indexer.follower import Indexer
-    from ecoai_chain.indexer.manifest import config_from_manifest, read_manifest
+    from ecoai_chain.indexer.manifest import config_from_deployment
     from ecoai_chain.indexer.rpc import JsonRpc
     from ecoai_chain.indexer.store import IndexStore
 
-    cfg = config_from_manifest(manifest, confirmations=confirmations)
-    url = rpc or read_manifest(manifest).get("rpc_url")
+    dep = load_manifest(manifest)
+    cfg = config_from_deployment(dep, confirmations=confirmations)
+    url = rpc or dep.rpc_url
     if not url:
         raise typer.BadParameter("no --rpc given and the manifest has no rpc_url",
                                  param_hint="--rpc")
