@@ -20,7 +20,7 @@ from ecoai_chain.indexer.rpc import JsonRpc, RpcError
 from ecoai_chain.indexer.store import IndexStore
 
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
-          "CertificateRevoked", "RegionIntensitySet", "Transfer")
+          "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer")
 
 
 class ReorgTooDeep(ChainError):

@@ -115,6 +115,20 @@ class RegionIntensity(SQLModel, table=True):
     log_index: int
 
 
+class BaselineChange(SQLModel, table=True):
+    """A BaselineSet event: the workload class's baseline from this block on (kept, not just the
+    latest, so a certificate can be re-scored with the baseline in force at its block)."""
+
+    __tablename__ = "baselines"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_baselines_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workload_class: str = Field(sa_column=Column(Text, nullable=False, index=True))
+    baseline_ng_per_work: str = Field(max_length=78)  # uint256 as decimal text
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    tx_hash: str = Field(max_length=66)
+    log_index: int
+
+
 class CreditTransfer(SQLModel, table=True):
     __tablename__ = "credit_transfers"
     __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_transfers_log"),)

@@ -21,6 +21,7 @@ from ecoai_chain.indexer.abi import DecodedLog
 from ecoai_chain.indexer.db import insert_ignore, upsert
 from ecoai_chain.indexer.models import (
     Balance,
+    BaselineChange,
     BlockHash,
     Certificate,
     CreditTransfer,
@@ -33,8 +34,8 @@ from ecoai_chain.indexer.models import (
 )
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-T = {m: m.__table__ for m in (Balance, BlockHash, Certificate, CreditTransfer, DailyAggregate,
-                              Meta, Node, NodeEvent, RegionIntensity, Revocation)}
+T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
+                              DailyAggregate, Meta, Node, NodeEvent, RegionIntensity, Revocation)}
 
 
 def bytes32_text(hex32: str) -> str:
@@ -100,8 +101,8 @@ class IndexStore:
             node_region = self._node_regions(conn, logs)
             for log in logs:
                 self._row_for(log, headers, calldata, node_region, rows, touched)
-            for model in (Node, NodeEvent, RegionIntensity, Certificate, Revocation,
-                          CreditTransfer):
+            for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
+                          Revocation, CreditTransfer):
                 if rows[model]:
                     insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
                                   if model is not Node else ["node_id"])
@@ -150,6 +151,10 @@ class IndexStore:
             rows[RegionIntensity].append({
                 "region": bytes32_text(a["region"]), "effective_from_s": a["effectiveFrom"],
                 "intensity_mg_per_kwh": a["intensityMgPerKwh"], **where})
+        elif ev == "BaselineSet":
+            rows[BaselineChange].append({
+                "workload_class": bytes32_text(a["workloadClass"]),
+                "baseline_ng_per_work": str(a["baselineNgPerWork"]), **where})
         elif ev == "CertificateSubmitted":
             rows[Certificate].append(self._certificate_row(log, headers, calldata, node_region))
             region = node_region.get(a["nodeId"], "")
@@ -323,7 +328,8 @@ class IndexStore:
                     t.supply_delta += v
                 else:
                     t.balance_deltas[to] -= v
-            for model in (Certificate, Revocation, NodeEvent, RegionIntensity, CreditTransfer):
+            for model in (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
+                          CreditTransfer):
                 removed += conn.execute(delete(T[model]).where(
                     T[model].c.block_number >= after)).rowcount
             removed += conn.execute(delete(T[Node]).where(
