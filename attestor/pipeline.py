@@ -18,10 +18,10 @@ from typing import Any
 
 from attestor.logs import event
 from attestor.metrics import Metrics
-from attestor.sources import EnergySource
 from attestor.store import Store, WindowRecord
 from attestor.window import WORK_KEY, WindowAccumulator
 from attestor.work import WorkSource
+from ecoai_chain.energy import EnergySource
 from ecoai_chain.errors import SourceError
 
 log = logging.getLogger("ecoai.attestor")

@@ -8,22 +8,22 @@ from typing import Any
 from attestor.config import AttestorSettings
 from attestor.keystore import AttestorKey
 from attestor.metrics import Metrics
-from attestor.sources import EnergySource
 from attestor.store import Store
 from attestor.work import WorkSource
+from ecoai_chain.energy import EnergySource
 from ecoai_chain.errors import ChainError, ConfigError, KeystoreError
 
 
 def energy_source(s: AttestorSettings) -> EnergySource:
     if s.energy_source == "nvml":
-        from attestor.sources.nvml import NvmlSource
+        from ecoai_chain.energy.nvml import NvmlSource
 
         return NvmlSource(uuids=s.nvml_uuids or None)
     if s.energy_source == "rapl":
-        from attestor.sources.rapl import RaplSource
+        from ecoai_chain.energy.rapl import RaplSource
 
         return RaplSource(root=s.rapl_root)
-    from attestor.sources.replay import ReplaySource
+    from ecoai_chain.energy.replay import ReplaySource
 
     return ReplaySource(s.replay_path, energy_scale=s.replay_energy_scale,
                         anchor_s=s.replay_anchor_s)
@@ -44,7 +44,7 @@ def work_source(s: AttestorSettings) -> WorkSource | None:
         except OSError as e:
             raise ConfigError(f"push_token_file: cannot read {s.push_token_file}: {e}") from e
         return PushWorkSource(token=token, port=s.push_port)
-    from attestor.sources.replay import ReplayWorkSource
+    from attestor.work.replay import ReplayWorkSource
 
     return ReplayWorkSource(s.replay_path, work_scale=s.replay_work_scale,
                             anchor_s=s.replay_anchor_s)

@@ -44,8 +44,9 @@ def child_agent(duration_s: float, out: Path) -> None:
     from attestor.metrics import Metrics
     from attestor.pipeline import Agent
     from attestor.scheduler import Daemon
-    from attestor.sources.replay import ReplaySource, ReplayWorkSource
     from attestor.store import Store
+    from attestor.work.replay import ReplayWorkSource
+    from ecoai_chain.energy.replay import ReplaySource
 
     trace = ROOT / "traces" / "synthetic_llm_gpu.csv"
     with tempfile.TemporaryDirectory() as td:

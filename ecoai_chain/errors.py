@@ -33,6 +33,15 @@ class SourceError(EcoAIError):
     """An energy or work source could not produce a reading."""
 
 
+class NvmlError(SourceError):
+    """An NVML call failed; ``code`` is pynvml's constant name (``NVML_ERROR_NOT_SUPPORTED``)."""
+
+    def __init__(self, call: str, device: str, code: str, detail: str = "") -> None:
+        self.call, self.device, self.code = call, device, code
+        super().__init__(f"NVML {call} failed for GPU {device}: {code}"
+                         + (f" ({detail})" if detail else ""))
+
+
 class ProofError(EcoAIError):
     """Witness generation, proving or proof parsing failed."""
 

@@ -10,8 +10,9 @@ from prometheus_client import generate_latest
 
 from attestor.metrics import Metrics
 from attestor.pipeline import Agent
-from attestor.sources.replay import ReplaySource, ReplayWorkSource, load_trace
 from attestor.store import Store, StoreError
+from attestor.work.replay import ReplayWorkSource
+from ecoai_chain.energy.replay import ReplaySource, load_trace
 from ecoai_chain.errors import SourceError
 
 TRACE = "traces/synthetic_llm_gpu.csv"

@@ -1,7 +1,11 @@
 """CPU package energy from Linux powercap RAPL (``/sys/class/powercap``; root passed in).
 
-Each top-level zone (``intel-rapl:N``, one per CPU package; sub-zones such as core/uncore
-are inside the package and are not added again) exposes ``energy_uj``, a counter that wraps
+Zones counted (the one rule, for the attestor and the optimizer alike): each top-level zone
+``intel-rapl:N`` that has an ``energy_uj`` file, one per CPU package (AMD packages appear
+under the same name). Sub-zones such as ``intel-rapl:0:0`` (core, uncore, dram) are inside
+the package and are not added again; ``intel-rapl-mmio:N`` repeats the package through
+another interface and is not counted either. The zone's ``name`` file (``package-0``) is
+part of the device id when present. Each zone's ``energy_uj`` is a counter that wraps
 at ``max_energy_range_uj``. A reading lower than the previous one is a wrap: the delta is
 ``now + range - previous``. The source keeps an unwrapped counter per zone and reports it
 in mJ (floor; the µJ remainder is carried, never lost). Since Linux 5.10 ``energy_uj`` is
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from attestor.sources import EnergySample, SourceEvent
+from ecoai_chain.energy import EnergySample, SourceEvent
 from ecoai_chain.errors import SourceError
 
 _TOP_ZONE = re.compile(r"^intel-rapl:\d+$")
@@ -45,16 +49,31 @@ class RaplSource:
         if not self._root.is_dir():
             raise SourceError(f"RAPL: {self._root} does not exist (no powercap on this machine)")
         for d in sorted(self._root.iterdir()):
-            if not _TOP_ZONE.match(d.name):
+            if not _TOP_ZONE.match(d.name) or not (d / "energy_uj").exists():
                 continue
-            name = _read(d / "name").strip()
-            rng = int(_read(d / "max_energy_range_uj").strip())
+            name = _read(d / "name").strip() if (d / "name").exists() else ""
+            text = _read(d / "max_energy_range_uj").strip()
+            try:
+                rng = int(text)
+            except ValueError as e:
+                raise SourceError(f"RAPL: {d / 'max_energy_range_uj'} is not a number: "
+                                  f"{text!r}") from e
             if rng <= 0:
                 raise SourceError(f"RAPL: {d / 'max_energy_range_uj'} must be > 0, got {rng}")
-            self._zones.append(_Zone(device_id=f"{d.name}/{name}", path=d, range_uj=rng))
+            self._zones.append(_Zone(device_id=f"{d.name}/{name}" if name else d.name, path=d,
+                                     range_uj=rng))
         if not self._zones:
-            raise SourceError(f"RAPL: no intel-rapl:N package zone under {self._root}")
+            raise SourceError(f"RAPL: no package domains under {self._root} (no intel-rapl:N "
+                              "zone with an energy_uj file)")
         self.read()  # establishes baselines and proves the files are readable
+
+    @property
+    def device_ids(self) -> list[str]:
+        return [z.device_id for z in self._zones]
+
+    @property
+    def label(self) -> str:
+        return f"RAPL ({len(self._zones)} package domain(s))"
 
     def read(self) -> list[EnergySample]:
         out = []

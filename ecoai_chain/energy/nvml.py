@@ -5,9 +5,13 @@ Volta and newer). Where it answers NOT_SUPPORTED the source integrates
 ``nvmlDeviceGetPowerUsage`` (mW) over the monotonic time between reads (trapezoid rule) into
 its own counter and marks every sample of that GPU ``estimated``.
 
+Errors: every NVML call goes through `nvml_call`, the one place where a ``pynvml.NVMLError``
+becomes an `NvmlError` (a `SourceError` naming the call, the GPU and pynvml's constant name
+of the return code), raised ``from`` the original.
+
 Outcomes, each explicit rather than a silent zero:
 - counter goes backwards (driver reload): ``reset=True`` on the sample and a
-  ``counter_reset`` event; the pipeline starts a new baseline and never books negative energy.
+  ``counter_reset`` event; consumers start a new baseline and never book negative energy.
 - a GPU vanishes (GPU_IS_LOST, NOT_FOUND, or any other NVML error): ``read()`` raises
   `SourceError` naming the GPU UUID and the NVML code. We deliberately do NOT drop the GPU
   and carry on: dropping it would under-count energy, which makes a node look greener. The
@@ -26,18 +30,36 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from attestor.sources import EnergySample, SourceEvent
-from ecoai_chain.errors import SourceError
+from ecoai_chain.energy import EnergySample, SourceEvent
+from ecoai_chain.errors import NvmlError, SourceError
 
 MIG_NOTE = "mig: whole-GPU energy"
 
 
-def _code_name(nvml: Any, err: Exception) -> str:
+def nvml_code_name(nvml: Any, err: Exception) -> str:
+    """pynvml's constant name for an NVMLError's return code (``NVML_ERROR_GPU_IS_LOST``)."""
     value = getattr(err, "value", None)
     for name in dir(nvml):
         if name.startswith("NVML_ERROR_") and getattr(nvml, name, None) == value:
             return name
     return f"NVML_ERROR_{value}"
+
+
+def nvml_call(nvml: Any, call: str, device: str, fn: Callable, *args: Any) -> Any:
+    """``fn(*args)``, with an NVMLError translated to `NvmlError` (the one translation)."""
+    try:
+        return fn(*args)
+    except nvml.NVMLError as e:
+        raise NvmlError(call, device, nvml_code_name(nvml, e), str(e)) from e
+
+
+def is_not_supported(nvml: Any, err: NvmlError) -> bool:
+    return err.code == "NVML_ERROR_NOT_SUPPORTED" or (
+        getattr(err.__cause__, "value", None) == getattr(nvml, "NVML_ERROR_NOT_SUPPORTED", -1))
+
+
+def text(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
 
 
 @dataclass
@@ -60,23 +82,17 @@ class NvmlSource:
     def __init__(self, nvml: Any = None, uuids: list[str] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if nvml is None:
-            import pynvml as nvml  # production default; tests pass an autospec fake
+            import pynvml  # production default; tests pass an autospec fake
+
+            nvml = pynvml
         self._nvml = nvml
         self._uuids = list(uuids) if uuids else None
         self._clock = clock
         self._gpus: list[_Gpu] = []
         self._events: list[SourceEvent] = []
 
-    # -- errors -----------------------------------------------------------------------
-    def _fail(self, what: str, uuid: str, e: Exception) -> SourceError:
-        code = _code_name(self._nvml, e)
-        return SourceError(f"NVML {what} failed for GPU {uuid}: {code} ({e})")
-
-    def _call(self, what: str, uuid: str, fn: Callable, *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except self._nvml.NVMLError as e:
-            raise self._fail(what, uuid, e) from e
+    def _call(self, call: str, device: str, fn: Callable, *args: Any) -> Any:
+        return nvml_call(self._nvml, call, device, fn, *args)
 
     # -- lifecycle --------------------------------------------------------------------
     def open(self) -> None:
@@ -100,7 +116,7 @@ class NvmlSource:
             if mig:
                 h = self._call("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", label,
                                n.nvmlDeviceGetDeviceHandleFromMigDeviceHandle, h)
-            uuid = _text(self._call("nvmlDeviceGetUUID", label, n.nvmlDeviceGetUUID, h))
+            uuid = text(self._call("nvmlDeviceGetUUID", label, n.nvmlDeviceGetUUID, h))
             if not mig:
                 mig = self._mig_enabled(uuid, h)
             if uuid in seen:
@@ -114,18 +130,19 @@ class NvmlSource:
 
     def _mig_enabled(self, uuid: str, h: Any) -> bool:
         try:
-            current, _pending = self._nvml.nvmlDeviceGetMigMode(h)
-        except self._nvml.NVMLError as e:
-            if getattr(e, "value", None) == self._nvml.NVML_ERROR_NOT_SUPPORTED:
+            current, _pending = self._call("nvmlDeviceGetMigMode", uuid,
+                                           self._nvml.nvmlDeviceGetMigMode, h)
+        except NvmlError as e:
+            if is_not_supported(self._nvml, e):
                 return False  # pre-Ampere GPUs have no MIG
-            raise self._fail("nvmlDeviceGetMigMode", uuid, e) from e
+            raise
         return current == self._nvml.NVML_DEVICE_MIG_ENABLE
 
     def close(self) -> None:
         if self._gpus:
             try:
-                self._nvml.nvmlShutdown()
-            except self._nvml.NVMLError:
+                self._call("nvmlShutdown", "(all)", self._nvml.nvmlShutdown)
+            except NvmlError:
                 pass  # shutting down anyway; nothing left to measure
         self._gpus = []
 
@@ -136,6 +153,13 @@ class NvmlSource:
     @property
     def device_ids(self) -> list[str]:
         return [g.uuid for g in self._gpus]
+
+    @property
+    def label(self) -> str:
+        how = ("NVML total energy" if all(g.counter_supported for g in self._gpus)
+               else "NVML (estimated: integrated power where the counter is unsupported)")
+        mig = f", {MIG_NOTE}" if any(g.mig for g in self._gpus) else ""
+        return f"{how} ({len(self._gpus)} GPU(s){mig})"
 
     # -- reading ----------------------------------------------------------------------
     def read(self) -> list[EnergySample]:
@@ -149,18 +173,18 @@ class NvmlSource:
         note = MIG_NOTE if g.mig else ""
         power_mw: int | None = None
         try:
-            power_mw = int(n.nvmlDeviceGetPowerUsage(g.handle))
-        except n.NVMLError as e:
-            if getattr(e, "value", None) != n.NVML_ERROR_NOT_SUPPORTED or not g.counter_supported:
-                raise self._fail("nvmlDeviceGetPowerUsage", g.uuid, e) from e
+            power_mw = int(self._call("nvmlDeviceGetPowerUsage", g.uuid,
+                                      n.nvmlDeviceGetPowerUsage, g.handle))
+        except NvmlError as e:
+            if not is_not_supported(n, e) or not g.counter_supported:
+                raise
         if g.counter_supported:
             try:
-                raw = int(n.nvmlDeviceGetTotalEnergyConsumption(g.handle))
-            except n.NVMLError as e:
-                if getattr(e, "value", None) != n.NVML_ERROR_NOT_SUPPORTED:
-                    raise self._fail("nvmlDeviceGetTotalEnergyConsumption", g.uuid, e) from e
-                if power_mw is None:
-                    raise self._fail("nvmlDeviceGetTotalEnergyConsumption", g.uuid, e) from e
+                raw = int(self._call("nvmlDeviceGetTotalEnergyConsumption", g.uuid,
+                                     n.nvmlDeviceGetTotalEnergyConsumption, g.handle))
+            except NvmlError as e:
+                if not is_not_supported(n, e) or power_mw is None:
+                    raise
                 g.counter_supported = False
                 self._events.append(SourceEvent("power_integration_fallback", g.uuid, {}))
             else:
@@ -177,7 +201,3 @@ class NvmlSource:
             g.integrated_mj += int((g.last_power_mw + power_mw) * dt / 2)
         g.last_t_s, g.last_power_mw = t, power_mw
         return EnergySample(g.uuid, t, g.integrated_mj, power_mw, True, False, note)
-
-
-def _text(v: Any) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)

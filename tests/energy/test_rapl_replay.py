@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from attestor.sources.rapl import RaplSource
-from attestor.sources.replay import ReplaySource, ReplayWorkSource, load_trace
+from attestor.work.replay import ReplayWorkSource
+from ecoai_chain.energy.rapl import RaplSource
+from ecoai_chain.energy.replay import ReplaySource, load_trace
 from ecoai_chain.errors import SourceError
 
 TRACES = Path(__file__).resolve().parents[2] / "traces"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import time
 from bisect import bisect_right
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from attestor.sources import EnergySample, SourceEvent
+from ecoai_chain.energy import EnergySample, SourceEvent
 from ecoai_chain.errors import SourceError
 
 _COLUMNS = ("t_s", "energy_mj", "power_mw", "work")
@@ -111,6 +112,8 @@ def _row(p: Path, lineno: int, d: dict) -> tuple[int, dict]:
             v = float(d[c]) if c == "t_s" else int(d[c])
         except (TypeError, ValueError) as e:
             raise SourceError(f"replay {p}:{lineno}: field '{c}' is not a number: {d[c]!r}") from e
+        if not math.isfinite(v):
+            raise SourceError(f"replay {p}:{lineno}: field '{c}' is not finite: {d[c]!r}")
         if c != "t_s" and v < 0:
             raise SourceError(f"replay {p}:{lineno}: field '{c}' must be >= 0, got {v}")
         out[c] = v
@@ -178,6 +181,12 @@ class ReplaySource:
     def open(self) -> None:
         self.trace = load_trace(self._path)
 
+    @property
+    def label(self) -> str:
+        prov = str(self.trace.header.get("provenance", "")) if self.trace else ""
+        kind = "SYNTHETIC " if "synthetic" in prov.lower() else ""
+        return f"{kind}replay of {self._path.name}"
+
     def read(self) -> list[EnergySample]:
         if self.trace is None:
             raise SourceError("ReplaySource.read() before open()")
@@ -194,29 +203,3 @@ class ReplaySource:
 
     def drain_events(self) -> list[SourceEvent]:
         return []
-
-
-class ReplayWorkSource:
-    """The work column of the same trace, replayed against the same clock."""
-
-    name = "replay"
-
-    def __init__(self, path: str | Path, work_scale: float | str = 1, anchor_s: float = 0.0,
-                 clock: Callable[[], float] = time.time) -> None:
-        self._path = Path(path)
-        self._scale = Fraction(str(work_scale))
-        self._anchor_s = anchor_s
-        self._clock = clock
-        self.trace: Trace | None = None
-
-    def open(self) -> None:
-        self.trace = load_trace(self._path)
-
-    def read(self) -> int:
-        if self.trace is None:
-            raise SourceError("ReplayWorkSource.read() before open()")
-        _e, w, _p = self.trace.at(self._clock(), self._anchor_s)
-        return w * self._scale.numerator // self._scale.denominator
-
-    def close(self) -> None:
-        self.trace = None

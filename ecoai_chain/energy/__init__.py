@@ -1,10 +1,20 @@
-"""Energy sources behind one protocol.
+"""Energy sources behind one protocol, shared by the attestor, the optimizer and the reports.
 
 Every source reports, per device, a *cumulative* energy counter in millijoules (exact where
 the hardware provides one; integrated from polled power and marked ``estimated`` where it
 does not) and, where known, the instantaneous power in milliwatts. Differences of two
-counter readings give exact energy over any span; the pipeline never integrates power
-itself. Counter resets are flagged on the sample (``reset=True``) and reported as events.
+counter readings give exact energy over any span. Counter resets are flagged on the sample
+(``reset=True``) and reported as events.
+
+Backends (each takes its backend as an argument, does nothing at import time, and is opened
+explicitly with ``open()``):
+
+- `ecoai_chain.energy.nvml.NvmlSource` -- NVIDIA GPUs (``nvml=pynvml``);
+- `ecoai_chain.energy.rapl.RaplSource` -- CPU packages through Linux powercap (``root=``);
+- `ecoai_chain.energy.replay.ReplaySource` -- recorded traces (``path=``, ``clock=``);
+- `ecoai_chain.energy.cputime.CpuTimeSource` -- a labelled CPU-time estimate (``cpu_times=``).
+
+`ecoai_chain.energy.monitor.EnergyMonitor` measures begin/end windows over any of them.
 """
 
 from __future__ import annotations
@@ -42,9 +52,16 @@ class SourceEvent:
 
 @runtime_checkable
 class EnergySource(Protocol):
-    """open() once, read() every sampling tick, close() at shutdown."""
+    """open() once, read() every sampling tick, close() at shutdown.
+
+    ``name`` is a short backend name ("nvml"); ``label`` says, after ``open()``, what is
+    measured and how ("NVML total energy (2 GPU(s))").
+    """
 
     name: str
+
+    @property
+    def label(self) -> str: ...
 
     def open(self) -> None: ...
 

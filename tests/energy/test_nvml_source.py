@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-from unittest.mock import create_autospec
-
 import pynvml
 import pytest
+from nvml_fake import fake_nvml
 
-from attestor.sources.nvml import MIG_NOTE, NvmlSource
+from ecoai_chain.energy.nvml import MIG_NOTE, NvmlSource
 from ecoai_chain.errors import SourceError
-
-
-def fake_nvml(gpus: dict[str, dict]):
-    """An autospec of pynvml (real signatures) with real constants and exception classes.
-
-    ``gpus``: uuid -> {"energy": list of counter values or an NVML error code,
-    "power": list of mW values or an error code, "mig": bool}.
-    """
-    n = create_autospec(pynvml, instance=False)
-    for name in dir(pynvml):
-        if name.startswith(("NVML_", "NVMLError")):
-            setattr(n, name, getattr(pynvml, name))
-    handles = {u: f"h-{u}" for u in gpus}
-    by_handle = {h: u for u, h in handles.items()}
-
-    def seq(u, key):
-        v = gpus[u][key]
-        if isinstance(v, int):
-            raise pynvml.NVMLError(v)
-        if len(v) > 1:
-            return v.pop(0)
-        if isinstance(v[0], Exception):
-            raise v[0]
-        return v[0]
-
-    n.nvmlDeviceGetCount.return_value = len(gpus)
-    n.nvmlDeviceGetHandleByIndex.side_effect = lambda i: list(handles.values())[i]
-
-    def by_uuid(u):
-        if u not in handles:
-            raise pynvml.NVMLError(pynvml.NVML_ERROR_NOT_FOUND)
-        return handles[u]
-
-    n.nvmlDeviceGetHandleByUUID.side_effect = by_uuid
-    n.nvmlDeviceGetUUID.side_effect = lambda h: by_handle[h]
-    n.nvmlDeviceIsMigDeviceHandle.return_value = False
-    n.nvmlDeviceGetMigMode.side_effect = lambda h: (
-        (1, 1) if gpus[by_handle[h]].get("mig") else (0, 0))
-    n.nvmlDeviceGetTotalEnergyConsumption.side_effect = lambda h: seq(by_handle[h], "energy")
-    n.nvmlDeviceGetPowerUsage.side_effect = lambda h: seq(by_handle[h], "power")
-    return n
 
 
 class Clock:
@@ -153,10 +111,8 @@ def test_mig_mode_reports_whole_gpu_and_says_so():
 
 
 def test_mig_handles_map_to_parent_once():
-    n = fake_nvml({"GPU-p": {"energy": [7], "power": [1], "mig": True}})
-    n.nvmlDeviceGetHandleByUUID.side_effect = lambda u: {"MIG-1": "m1", "MIG-2": "m2"}[u]
-    n.nvmlDeviceIsMigDeviceHandle.side_effect = lambda h: h.startswith("m")
-    n.nvmlDeviceGetDeviceHandleFromMigDeviceHandle.side_effect = lambda h: "h-GPU-p"
+    n = fake_nvml({"GPU-p": {"energy": [7], "power": [1], "mig": True,
+                             "mig_devices": ["MIG-1", "MIG-2"]}})
     src = NvmlSource(nvml=n, uuids=["MIG-1", "MIG-2"])
     src.open()
     assert src.device_ids == ["GPU-p"]  # counted once
