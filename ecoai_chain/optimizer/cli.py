@@ -77,12 +77,16 @@ def optimize(
         typer.echo(f"note: {reason}", err=True)
     typer.echo(f"energy meter: {en_meter.label}", err=True)
     alpha = StaticIntensityProvider().intensity_at(region, 0).mg_per_kwh
-    result = runner.optimize(wl, dims, en_meter, mode=search, weights=w,  # type: ignore[arg-type]
-                             quality_floor=quality_floor,
-                             prices=Prices(price_kwh, price_hour, price_kg_co2),
-                             intensity_mg_per_kwh=alpha, limiter=limiter, budget=budget,
-                             min_duration_s=min_duration_s,
-                             log=lambda s: typer.echo(s, err=True))
+    try:
+        result = runner.optimize(wl, dims, en_meter,  # type: ignore[arg-type]
+                                 mode=search, weights=w,
+                                 quality_floor=quality_floor,
+                                 prices=Prices(price_kwh, price_hour, price_kg_co2),
+                                 intensity_mg_per_kwh=alpha, limiter=limiter, budget=budget,
+                                 min_duration_s=min_duration_s,
+                                 log=lambda s: typer.echo(s, err=True))
+    finally:
+        en_meter.close()
     paths = output.write(result, out)
     rec = output.recommendation(result)
     typer.echo(rec["summary"])

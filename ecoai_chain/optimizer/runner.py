@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ecoai_chain.core.units import MJ_PER_KWH
+from ecoai_chain.energy.monitor import EnergyMonitor
 from ecoai_chain.errors import ConfigError, ValidationError
 from ecoai_chain.optimizer import search
-from ecoai_chain.optimizer.meters import EnergyMeter
 from ecoai_chain.optimizer.pareto import Point, Prices, pareto_front, weighted_pick
 
 
@@ -58,11 +58,12 @@ class Measurement:
         return cls(**{k: v for k, v in d.items() if k in keys})
 
 
-def measure(workload: Any, setting: dict, meter: EnergyMeter, index: int, *,
+def measure(workload: Any, setting: dict, meter: EnergyMonitor, index: int, *,
             min_duration_s: float = 0.3, max_repeats: int = 1000,
             clock: Callable[[], float] = time.perf_counter) -> Measurement:
     work, qualities, latencies, extra = 0, [], [], {}
-    token = meter.start()
+    key = f"setting-{index}"
+    meter.begin_window(key)
     t0 = clock()
     repeats = 0
     while True:
@@ -76,10 +77,12 @@ def measure(workload: Any, setting: dict, meter: EnergyMeter, index: int, *,
         if clock() - t0 >= min_duration_s or repeats >= max_repeats:
             break
     wall_ms = (clock() - t0) * 1000
-    reading = meter.stop(token)
+    reading = meter.end_window(key)
     latency = sum(latencies) / len(latencies) if latencies else wall_ms / work
+    label = reading.label + (f"; counter reset on {', '.join(reading.resets)}"
+                             if reading.resets else "")
     return Measurement(index, dict(setting), work, min(qualities), reading.energy_mj, wall_ms,
-                       latency, repeats, reading.label, reading.estimated, extra)
+                       latency, repeats, label, reading.estimated, extra)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def decide(measurements: Sequence[Measurement], weights: tuple[float, float, flo
                   quality_floor, prices, intensity_mg_per_kwh, search_name)
 
 
-def optimize(workload: Any, dims: search.Dims, meter: EnergyMeter, *, mode: str = "grid",
+def optimize(workload: Any, dims: search.Dims, meter: EnergyMonitor, *, mode: str = "grid",
              weights: tuple[float, float, float] = (1.0, 1.0, 1.0), quality_floor: float = 0.0,
              prices: Prices | None = None, intensity_mg_per_kwh: int = 0,
              limiter: Any = None, budget: int = 50, min_duration_s: float = 0.3,

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from ecoai_chain.cli import main
+from ecoai_chain.energy.cputime import CpuTimeSource
+from ecoai_chain.energy.monitor import EnergyMonitor
 from ecoai_chain.optimizer import runner, search
-from ecoai_chain.optimizer.meters import CpuTimeModelMeter
 from ecoai_chain.optimizer.pareto import Prices
 from ecoai_chain.optimizer.workload import CallableWorkload
 
@@ -44,7 +45,8 @@ def test_cli_grid_run_writes_consistent_outputs(tmp_path, capsys):
 def test_adaptive_measures_a_subset_and_moves_downhill():
     wl = CallableWorkload.from_spec(SPEC)
     dims = [("batch_size", [1, 4, 16, 64, 256]), ("precision", ["fp32", "bf16", "int8"])]
-    res = runner.optimize(wl, dims, CpuTimeModelMeter(), mode="adaptive", weights=(0, 1, 0),
+    meter = EnergyMonitor(CpuTimeSource()).open()
+    res = runner.optimize(wl, dims, meter, mode="adaptive", weights=(0, 1, 0),
                           min_duration_s=0.03, budget=12)
     assert 1 < len(res.measurements) <= 12 < len(search.grid(dims)) + 1
     measured = [m.setting for m in res.measurements]
