@@ -1,24 +1,31 @@
 """Where report windows come from: the attestor's store, or a recorded trace.
 
-* ``--db attestor.sqlite``: ``attestor.store.Store(path).windows_between(since_s, until_s)``.
-* ``--trace FILE``: an ecoai-trace (CSV/JSONL, parsed by the attestor's ``load_trace``) cut into
-  ``window_s`` windows; the trace is anchored so its first row is at ``anchor_s`` (default: so
-  that its last full window ends at ``until_s``). Energy and work per window are differences of
-  the cumulative counters at window edges (linear interpolation between rows, floored, as the
-  replay source does); max power is the largest sample inside the window. A trace's provenance
-  (e.g. SYNTHETIC) is carried into the window's ``source``.
+* ``--db attestor.sqlite``: the agent's window log, read directly from its SQLite file,
+  read-only (``mode=ro``; the report never writes to, or migrates, the agent's database and
+  the library does not import the agent). Only the documented columns of the
+  ``windowrecord`` table are read; windows fully inside [since_s, until_s), oldest first.
+* ``--trace FILE``: an ecoai-trace (CSV/JSONL, parsed by `ecoai_chain.energy.replay.load_trace`)
+  cut into ``window_s`` windows; the trace is anchored so its first row is at ``anchor_s``
+  (default: so that its last full window ends at ``until_s``). Energy and work per window are
+  differences of the cumulative counters at window edges (linear interpolation between rows,
+  floored, as the replay source does); max power is the largest sample inside the window. A
+  trace's provenance (e.g. SYNTHETIC) is carried into the window's ``source``.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecoai_chain.energy.replay import load_trace
 from ecoai_chain.errors import SourceError, ValidationError
 
 
 @dataclass(frozen=True)
-class TraceWindow:
+class ReportWindow:
+    """One window as a report reads it, from the agent's log or cut from a trace."""
+
     start_s: int
     end_s: int
     energy_mj: int
@@ -29,22 +36,32 @@ class TraceWindow:
     estimated: bool
 
 
-def windows_from_store(path: str | Path, since_s: int, until_s: int) -> list:
-    if not Path(path).exists():
-        raise SourceError(f"--db {path}: no such attestor database")
-    from attestor.store import Store  # adapter boundary: the attestor's own store
+_STORE_COLUMNS = ("start_s", "end_s", "energy_mj", "work", "mean_power_mw", "max_power_mw",
+                  "source", "estimated")
 
-    store = Store(path)
+
+def windows_from_store(path: str | Path, since_s: int, until_s: int) -> list[ReportWindow]:
+    p = Path(path)
+    if not p.exists():
+        raise SourceError(f"--db {path}: no such attestor database")
     try:
-        return store.windows_between(since_s, until_s)
+        con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise SourceError(f"--db {path}: cannot open read-only: {e}") from e
+    try:
+        rows = con.execute(
+            f"SELECT {', '.join(_STORE_COLUMNS)} FROM windowrecord "
+            "WHERE start_s >= ? AND end_s <= ? ORDER BY start_s", (since_s, until_s)).fetchall()
+    except sqlite3.Error as e:
+        raise SourceError(f"--db {path}: not an attestor window log ({e})") from e
     finally:
-        store.close()
+        con.close()
+    return [ReportWindow(int(a), int(b), int(e), int(w), int(mp), int(xp), str(src), bool(est))
+            for a, b, e, w, mp, xp, src, est in rows]
 
 
 def windows_from_trace(path: str | Path, window_s: int, until_s: int,
-                       anchor_s: int | None = None) -> list[TraceWindow]:
-    from attestor.sources.replay import load_trace
-
+                       anchor_s: int | None = None) -> list[ReportWindow]:
     if window_s <= 0:
         raise ValidationError("window_s", "must be > 0")
     trace = load_trace(path)
@@ -65,7 +82,7 @@ def windows_from_trace(path: str | Path, window_s: int, until_s: int,
         e1, w1, _ = trace.at(b)
         inside = [p for t, p in zip(trace.t_s, trace.power_mw, strict=True) if a <= t <= b]
         energy = e1 - e0
-        out.append(TraceWindow(anchor_s + i * window_s, anchor_s + (i + 1) * window_s, energy,
+        out.append(ReportWindow(anchor_s + i * window_s, anchor_s + (i + 1) * window_s, energy,
                                w1 - w0, energy // window_s, max(inside, default=0), source,
                                estimated))
     return out

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from attestor.sources.replay import load_trace
 from attestor.store import Store
 from attestor.window import ClosedWindow
 from ecoai_chain.carbon.intensity import StaticIntensityProvider
+from ecoai_chain.energy.replay import load_trace
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.reports import recommend
 from ecoai_chain.reports.model import build_report
