@@ -130,7 +130,7 @@ def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFi
     if s.metrics_port:
         metrics.serve(s.metrics_host, s.metrics_port)
     agent = Agent(store, key.account, runtime.energy_source(s), runtime.work_source(s),
-                  s.window_s, metrics)
+                  s.window_s, metrics, max_power_mw=s.max_power_mw)
     sealer = submitter = prover = None
     if not offline:
         client = runtime.chain_client(s, key.account)

@@ -23,6 +23,8 @@ class Metrics:
                                      "Unix time of the last confirmed submission", registry=r)
         self.source_errors = Counter("ecoai_source_errors", "Failed source reads", ["source"],
                                      registry=r)
+        self.clock_steps = Counter("ecoai_clock_steps", "Wall-clock steps detected against "
+                                   "the monotonic clock", ["direction"], registry=r)
         self.tick_seconds = Gauge("ecoai_sample_duration_seconds",
                                   "Wall time of the last sampling tick", registry=r)
 

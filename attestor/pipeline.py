@@ -30,11 +30,14 @@ log = logging.getLogger("ecoai.attestor")
 class Agent:
     def __init__(self, store: Store, signer: Any, energy: EnergySource,
                  work: WorkSource | None, window_s: int, metrics: Metrics | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 max_power_mw: int | None = None) -> None:
         self.store, self.signer, self.energy, self.work = store, signer, energy, work
         self.window_s = window_s
         self.metrics = metrics or Metrics()
-        self.clock = clock
+        self.clock, self.monotonic = clock, monotonic  # wall labels windows; monotonic times them
+        self.max_power_mw = max_power_mw  # the registered cap paces booking after a clock step
         self.acc: WindowAccumulator | None = None
         self._lock = threading.Lock()  # one tick at a time
         self.source_name = energy.name + (f"+{work.name}" if work is not None else "")
@@ -55,10 +58,11 @@ class Agent:
         last = self.store.last_window()
         if last is not None:
             self.acc = WindowAccumulator.resume(self.window_s, last.end_s,
-                                                json.loads(last.cursor_json))
+                                                json.loads(last.cursor_json),
+                                                max_power_mw=self.max_power_mw)
             event(log, "resumed", last_window_end_s=last.end_s, seq=last.seq)
         else:
-            self.acc = WindowAccumulator(self.window_s)
+            self.acc = WindowAccumulator(self.window_s, max_power_mw=self.max_power_mw)
             event(log, "starting a new window log", window_s=self.window_s)
 
     def stop(self) -> None:
@@ -74,7 +78,7 @@ class Agent:
         assert self.acc is not None, "start() first"
         with self._lock:
             t0 = time.perf_counter()
-            t = self.clock()
+            t, t_mono = self.clock(), self.monotonic()
             readings: dict[str, int] = {}
             power: dict[str, int] = {}
             estimated = reset = False
@@ -101,7 +105,12 @@ class Agent:
                     event(log, "work read failed", logging.WARNING, error=str(e))
             if not readings:
                 return []
-            closed = self.acc.add(t, readings, power, estimated=estimated, reset=reset)
+            closed = self.acc.add(t, readings, power, estimated=estimated, reset=reset,
+                                  mono_s=t_mono)
+            for step in self.acc.drain_clock_steps():
+                self.metrics.clock_steps.labels(step.direction).inc()
+                event(log, "wall clock stepped", logging.WARNING, direction=step.direction,
+                      offset_s=round(step.offset_s, 3))
             if power:
                 self.metrics.power_watts.set(sum(power.values()) / 1000)
             rows: list[WindowRecord] = []

@@ -18,11 +18,18 @@ because the circuit bounds each slot's energy by max_power x window; a lump woul
 
 The very first window of a fresh agent covers only the time since its first sample (the
 counter's value at the window start is unknown) and is marked ``estimated``.
+
+Clock steps: samples are placed on the window timeline by `attestor.timeline.Timeline`,
+which measures elapsed time with the monotonic clock and absorbs wall-clock steps (forward:
+spread as gap windows; back: the timeline slews back within the max power); the windows a
+step touches are marked ``estimated``. No tick is dropped and no energy is invented.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from attestor.timeline import ClockStep, Timeline
 
 WORK_KEY = "__work__"
 
@@ -55,36 +62,59 @@ class WindowAccumulator:
 
     ``readings`` maps device id -> raw cumulative counter (mJ; ``WORK_KEY`` for work).
     ``resume`` (from the store) restarts exactly where the last closed window ended.
+    ``max_power_mw`` (the registered cap) paces the timeline after the clock steps back;
+    ``step_hold_s`` (default: one window) is how long a forward step must hold.
     """
 
     window_s: int
     window_end_s: int | None = None
+    max_power_mw: int | None = None
+    step_hold_s: float | None = None
     _tracks: dict[str, _Track] = field(default_factory=dict)
     _count: int = 0
     _max_power_mw: int = 0
     _estimated: bool = False
+    timeline: Timeline = field(init=False)
+
+    def __post_init__(self) -> None:
+        hold = self.step_hold_s if self.step_hold_s is not None else float(self.window_s)
+        self.timeline = Timeline(hold_s=hold, max_power_mw=self.max_power_mw)
 
     @classmethod
-    def resume(cls, window_s: int, end_s: int, cursor: dict[str, int]) -> WindowAccumulator:
-        acc = cls(window_s, window_end_s=end_s + window_s)
+    def resume(cls, window_s: int, end_s: int, cursor: dict[str, int],
+               max_power_mw: int | None = None) -> WindowAccumulator:
+        acc = cls(window_s, window_end_s=end_s + window_s, max_power_mw=max_power_mw)
         acc._tracks = {k: _Track(float(end_s), int(v), 0, 0) for k, v in cursor.items()}
+        acc.timeline.last_s = float(end_s)
         return acc
+
+    def drain_clock_steps(self) -> list[ClockStep]:
+        return self.timeline.drain_steps()
 
     def mark_estimated(self) -> None:
         """A tick failed (e.g. a GPU did not answer): the open window is incomplete."""
         self._estimated = True
 
     def add(self, t_s: float, readings: dict[str, int], power_mw: dict[str, int] | None = None,
-            estimated: bool = False, reset: bool = False) -> list[ClosedWindow]:
+            estimated: bool = False, reset: bool = False, mono_s: float | None = None,
+            ) -> list[ClosedWindow]:
+        """``t_s`` is the wall time of the tick, ``mono_s`` its monotonic time (without it
+        the wall clock is trusted to be monotonic)."""
         if self.window_end_s is None:  # very first sample: baseline only
+            self.timeline.place(t_s, mono_s, 0)
             self.window_end_s = (int(t_s) // self.window_s + 1) * self.window_s
             self._tracks = {k: _Track(t_s, v, 0, 0) for k, v in readings.items()}
             self._estimated = True  # partial first window
             self._count = 1
             return []
-        last_t = max((tr.t_s for tr in self._tracks.values()), default=None)
-        if last_t is not None and t_s <= last_t:
-            return []  # clock stepped back or duplicate tick: ignore, counters stay exact
+        energy_inc = sum(raw - tr.raw if raw >= tr.raw else raw
+                         for k, raw in readings.items()
+                         if k != WORK_KEY and (tr := self._tracks.get(k)) is not None)
+        placed = self.timeline.place(t_s, mono_s, energy_inc)
+        if placed is None:
+            return []  # the timeline cannot advance yet: the counters carry the energy on
+        t_s, off_clock = placed
+        estimated = estimated or off_clock
         prev = {k: (tr.t_s, tr.v) for k, tr in self._tracks.items()}
         tick_power = 0
         for k, raw in readings.items():
