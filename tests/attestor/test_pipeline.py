@@ -34,7 +34,7 @@ def make_agent(tmp_path, clock, acct, metrics=None):
     store = Store(tmp_path / "a.db")
     agent = Agent(store, acct, ReplaySource(root / TRACE, anchor_s=T0, clock=clock),
                   ReplayWorkSource(root / TRACE, anchor_s=T0, clock=clock), window_s=5,
-                  metrics=metrics or Metrics(), clock=clock)
+                  metrics=metrics or Metrics(), clock=clock, monotonic=clock)
     agent.start()
     return agent, store
 
