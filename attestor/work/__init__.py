@@ -36,8 +36,9 @@ class SeriesAccumulator:
     """A monotonic total over several counters keyed by series, each possibly resetting.
 
     The first reading of a series is taken as-is (so an agent restart continues the
-    workload's own count); later readings add their increment. A series that disappears
-    and comes back is a reset.
+    workload's own count); later readings add their increment. A series missing from a
+    reading (normal behind a load balancer over replicas) is remembered with its last value:
+    when it comes back, only its increment counts, and a value lower than before is a reset.
     """
 
     def __init__(self) -> None:
@@ -54,6 +55,4 @@ class SeriesAccumulator:
                 self.total += inc
                 self.resets += int(reset)
             self._last[key] = value
-        for gone in set(self._last) - set(readings):
-            del self._last[gone]
         return self.total

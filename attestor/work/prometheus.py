@@ -8,6 +8,7 @@ The HTTP client is passed in (``http=httpx``) so tests can use a real local serv
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from attestor.work import SeriesAccumulator
@@ -29,6 +30,10 @@ def parse_counter(text: str, metric: str, labels: dict[str, str] | None = None,
                 if any(s.labels.get(k) != v for k, v in want.items()):
                     continue
                 key = tuple(sorted(s.labels.items()))
+                if not math.isfinite(s.value) or s.value < 0:
+                    series = ",".join(f'{k}="{v}"' for k, v in key)
+                    raise SourceError(f"prometheus: {metric}{{{series}}} reads {s.value}: not a "
+                                      "finite, non-negative counter (reading skipped)")
                 out[key] = out.get(key, 0) + int(s.value)
     except ValueError as e:
         raise SourceError(f"prometheus: cannot parse exposition text: {e}") from e

@@ -26,7 +26,12 @@ def metrics_server():
             pass
 
         def do_GET(self):
-            body = PAGE.replace("{GEN_A}", repr(state["a"])).replace("{GEN_B}", repr(state["b"]))
+            body = PAGE
+            if state["b"] is None:  # the series is missing from this scrape (another replica)
+                body = "\n".join(x for x in body.splitlines() if "{GEN_B}" not in x) + "\n"
+            for k, mark in (("a", "{GEN_A}"), ("b", "{GEN_B}")):
+                v = state[k]
+                body = body.replace(mark, v if isinstance(v, str) else repr(v))
             data = body.encode()
             self.send_response(state["status"])
             self.send_header("Content-Type", "text/plain; version=0.0.4")
@@ -117,3 +122,75 @@ def test_series_accumulator_first_reading_counts_as_is():
     acc = SeriesAccumulator()
     assert acc.update({"a": 10}) == 10
     assert acc.update({"a": 12, "b": 3}) == 15
+
+
+def test_series_missing_from_one_scrape_is_not_counted_again(metrics_server):
+    """Behind a load balancer a series can miss a scrape; its return is no reset."""
+    url, state = metrics_server
+    state["a"], state["b"] = 2_000_000.0, 0.0
+    src = PrometheusWorkSource(url, http=httpx)
+    src.open()
+    base = src.read()
+    state["b"] = None
+    assert src.read() == base
+    state["b"] = 25.0
+    assert src.read() == base + 25  # was base + 25 + its whole cumulative value again
+    assert src.resets == 0
+    state["b"] = None
+    src.read()
+    state["b"] = 5.0  # came back lower: the engine restarted meanwhile
+    assert src.read() == base + 25 + 5
+    assert src.resets == 1
+    src.close()
+
+
+def test_series_accumulator_remembers_vanished_series():
+    acc = SeriesAccumulator()
+    assert acc.update({"a": 10, "b": 2_000_000}) == 2_000_010
+    assert acc.update({"a": 11}) == 2_000_011
+    assert acc.update({"a": 11, "b": 2_000_025}) == 2_000_036
+    assert acc.resets == 0
+
+
+@pytest.mark.parametrize("bad", ["+Inf", "-Inf", "NaN", "-3.0"])
+def test_non_finite_or_negative_counter_is_a_source_error(metrics_server, bad):
+    url, state = metrics_server
+    src = PrometheusWorkSource(url, http=httpx)
+    src.open()
+    before = src.read()
+    state["a"] = bad
+    with pytest.raises(SourceError, match=r"generation_tokens_total.*engine.*0.*not a finite"):
+        src.read()
+    state["a"] = 1000.0
+    assert src.read() == before  # the bad reading left no trace
+    src.close()
+
+
+def test_agent_counts_a_non_finite_work_reading_and_keeps_sampling(metrics_server, tmp_path):
+    from eth_account import Account
+    from prometheus_client import generate_latest
+
+    from attestor.metrics import Metrics
+    from attestor.pipeline import Agent
+    from attestor.sources.replay import ReplaySource
+    from attestor.store import Store
+
+    url, state = metrics_server
+    trace = Path(__file__).resolve().parents[2] / "traces" / "synthetic_llm_gpu.csv"
+    now = {"t": 1_800_000_000.0}
+    metrics = Metrics()
+    store = Store(tmp_path / "a.db")
+    agent = Agent(store, Account.create(), ReplaySource(trace, anchor_s=now["t"],
+                                                        clock=lambda: now["t"]),
+                  PrometheusWorkSource(url, http=httpx), window_s=5, metrics=metrics,
+                  clock=lambda: now["t"], monotonic=lambda: now["t"])
+    agent.start()
+    state["a"] = "+Inf"
+    rows = []
+    for _ in range(30):
+        now["t"] += 0.5
+        rows += agent.tick()  # was OverflowError on every tick
+    assert len(rows) >= 2
+    text = generate_latest(metrics.registry).decode()
+    assert 'ecoai_source_errors_total{source="prometheus"} 30.0' in text
+    store.close()
