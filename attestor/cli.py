@@ -114,6 +114,7 @@ def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFi
         ) -> None:
     """Run the daemon until SIGTERM/SIGINT."""
     from attestor import runtime
+    from attestor.health import JobHealth
     from attestor.logs import setup_logging
     from attestor.metrics import Metrics
     from attestor.pipeline import Agent
@@ -138,7 +139,8 @@ def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFi
         sealer = runtime.build_sealer(s, store, key, client, prover)
         submitter = runtime.build_submitter(s, store, key, client, metrics)
     daemon = Daemon(agent, sealer, submitter, lambda: runtime.node_id(s, store),
-                    s.sample_interval_s, chain_interval_s=max(0.5, min(5.0, s.window_s / 2)))
+                    s.sample_interval_s, chain_interval_s=max(0.5, min(5.0, s.window_s / 2)),
+                    health=JobHealth(store, metrics))
     try:
         daemon.run()
     finally:
@@ -152,6 +154,7 @@ def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Recent windows, the outbox, and the chain's view of this node."""
     from attestor import runtime
+    from attestor.health import job_errors
     from attestor.store import Store
 
     s = load_settings(_config_path(config))
@@ -166,6 +169,7 @@ def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
     for e in store.epochs():
         by_state[e.state] = by_state.get(e.state, 0) + 1
     out["epochs"] = by_state
+    out["jobs"] = job_errors(store)  # daemon jobs whose last run failed (see attestor.health)
     out["recent_epochs"] = [{"epoch_start_s": e.epoch_start_s, "state": e.state,
                              "tx_hash": e.tx_hash, "certificate_id": e.certificate_id,
                              "flags": e.flags, "last_error": e.last_error}
@@ -187,6 +191,10 @@ def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
         flag = " gap" if w["gap"] else (" est" if w["estimated"] else "")
         typer.echo(f"  window {w['seq']:>7} [{w['start_s']}, {w['end_s']}) "
                    f"{w['energy_mj']:>14} mJ  work {w['work']:>10}{flag}")
+    for job, err in out["jobs"].items():
+        typer.echo(f"{job} job failing: {err['count']} times in a row since "
+                   f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(err['since_s']))}: "
+                   f"{err['error']}")
     typer.echo(f"epochs: {by_state or 'none'}")
     for e in out["recent_epochs"]:
         typer.echo(f"  epoch {e['epoch_start_s']} {e['state']} {e['tx_hash']} {e['last_error']}")

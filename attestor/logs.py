@@ -34,5 +34,6 @@ def setup_logging(level: str = "INFO", stream: object = None) -> logging.Logger:
     return log
 
 
-def event(log: logging.Logger, msg: str, level: int = logging.INFO, **fields: object) -> None:
-    log.log(level, msg, extra={"fields": fields})
+def event(log: logging.Logger, msg: str, level: int = logging.INFO, exc_info: bool = False,
+          **fields: object) -> None:
+    log.log(level, msg, exc_info=exc_info, extra={"fields": fields})

@@ -25,6 +25,11 @@ class Metrics:
                                      registry=r)
         self.clock_steps = Counter("ecoai_clock_steps", "Wall-clock steps detected against "
                                    "the monotonic clock", ["direction"], registry=r)
+        self.job_errors = Counter("ecoai_job_errors", "Failed runs of a daemon job", ["job"],
+                                  registry=r)
+        self.job_failures = Gauge("ecoai_job_consecutive_failures",
+                                  "Runs of a daemon job failed in a row (0: last run ok)",
+                                  ["job"], registry=r)
         self.tick_seconds = Gauge("ecoai_sample_duration_seconds",
                                   "Wall time of the last sampling tick", registry=r)
 

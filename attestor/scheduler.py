@@ -15,28 +15,47 @@ import signal
 import threading
 from typing import Any
 
+from attestor.health import JobHealth
 from attestor.logs import event
 from ecoai_chain.errors import EcoAIError
+from ecoai_chain.redact import redact
 
 log = logging.getLogger("ecoai.attestor")
 
 
 class Daemon:
     def __init__(self, agent: Any, sealer: Any | None, submitter: Any | None,
-                 node_id: Any, sample_interval_s: float, chain_interval_s: float) -> None:
+                 node_id: Any, sample_interval_s: float, chain_interval_s: float,
+                 health: JobHealth | None = None) -> None:
         self.agent, self.sealer, self.submitter = agent, sealer, submitter
+        self.health = health  # repeated job errors -> metric + store (status), not only a log
         self.node_id = node_id  # callable -> int | None (registration may land while running)
         self.sample_interval_s, self.chain_interval_s = sample_interval_s, chain_interval_s
         self.stop_event = threading.Event()
         self._warned_no_node = False
+        self.fatal: EcoAIError | None = None
+
+    def _failed(self, job: str, e: BaseException) -> int:
+        return self.health.failed(job, e) if self.health is not None else 0
+
+    def _ok(self, job: str) -> None:
+        if self.health is not None:
+            self.health.ok(job)
 
     def _sample(self) -> None:
         try:
             self.agent.tick()
         except EcoAIError as e:  # e.g. a store error: stop rather than run blind
-            event(log, "sampling stopped", logging.CRITICAL, error=str(e))
+            self._failed("sample", e)
+            event(log, "sampling stopped", logging.CRITICAL, error=redact(str(e)))
             self.fatal = e
             self.stop_event.set()
+        except Exception as e:  # boundary: a bug in one tick must not end sampling unseen
+            n = self._failed("sample", e)
+            event(log, "sampling tick failed (will retry)", logging.ERROR, exc_info=True,
+                  error=redact(f"{type(e).__name__}: {e}"), consecutive=n)
+        else:
+            self._ok("sample")
 
     def _chain(self) -> None:
         try:
@@ -50,15 +69,19 @@ class Daemon:
             if self.submitter is not None:
                 self.submitter.run_once()
         except EcoAIError as e:
-            event(log, "chain job error (will retry)", logging.ERROR, error=str(e))
-        except Exception as e:  # network stacks raise many types; keep the daemon alive
-            event(log, "chain job unexpected error (will retry)", logging.ERROR,
-                  error=f"{type(e).__name__}: {e}")
+            n = self._failed("chain", e)
+            event(log, "chain job error (will retry)", logging.ERROR, error=redact(str(e)),
+                  consecutive=n)
+        except Exception as e:  # boundary: keep the daemon alive, show the bug with its trace
+            n = self._failed("chain", e)
+            event(log, "chain job unexpected error (will retry)", logging.ERROR, exc_info=True,
+                  error=redact(f"{type(e).__name__}: {e}"), consecutive=n)
+        else:
+            self._ok("chain")
 
     def run(self, install_signals: bool = True) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        self.fatal: EcoAIError | None = None
         if install_signals:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop_event.set())

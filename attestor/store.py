@@ -35,6 +35,11 @@ class StoreError(EcoAIError):
     """The agent database is unreadable, corrupt, or would be made inconsistent."""
 
 
+_WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup (or rebuild it "
+               "with `sqlite3 <file> .recover`), then check the signed log with `ecoai attestor "
+               "export --verify`; the window log is never extended past a broken file")
+
+
 class WindowRecord(SQLModel, table=True):
     seq: int = Field(primary_key=True)
     start_s: int = Field(index=True, unique=True)
@@ -104,12 +109,25 @@ class Store:
         self.engine = create_engine(f"sqlite:///{self.path}")
         event.listen(self.engine, "connect", _on_connect)
         try:
-            SQLModel.metadata.create_all(self.engine)
             with self.engine.connect() as c:
-                c.exec_driver_sql("PRAGMA quick_check").fetchall()
+                problems = [r[0] for r in c.exec_driver_sql("PRAGMA quick_check").fetchall()]
+            SQLModel.metadata.create_all(self.engine)
         except (DatabaseError, sqlite3.DatabaseError) as e:
             why = e.orig if hasattr(e, "orig") else e
-            raise StoreError(f"{self.path}: not a usable SQLite database ({why})") from e
+            raise StoreError(f"{self.path}: not a usable SQLite database ({why}). {_WHAT_TO_DO}"
+                             ) from e
+        if problems != ["ok"]:
+            first = "; ".join(" ".join(p.split()) for p in problems[:3])[:400]
+            raise StoreError(f"{self.path}: SQLite quick_check found corruption ({first}). "
+                             f"Refusing to start. {_WHAT_TO_DO}")
+        event.listen(self.engine, "handle_error", self._translate_corruption)
+
+    def _translate_corruption(self, ctx: Any) -> None:
+        """Corruption found while running is a StoreError naming the file (sampling stops;
+        the chain job shows it in status), not an anonymous driver error retried forever."""
+        code = getattr(ctx.original_exception, "sqlite_errorcode", None)
+        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise StoreError(f"{self.path}: {ctx.original_exception}. {_WHAT_TO_DO}")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -18,6 +18,9 @@ def exported_names() -> set[str]:
     m = Metrics()
     m.windows.labels("measured").inc()
     m.source_errors.labels("nvml").inc()
+    m.job_errors.labels("chain").inc()
+    m.job_failures.labels("chain").set(1)
+    m.clock_steps.labels("back").inc()
     text = generate_latest(m.registry).decode()
     return {line.split("{")[0].split(" ")[0] for line in text.splitlines()
             if line and not line.startswith("#")}
@@ -27,7 +30,8 @@ def test_required_metric_names_exported():
     names = exported_names()
     for n in ("ecoai_energy_joules_total", "ecoai_power_watts", "ecoai_windows_total",
               "ecoai_epochs_pending", "ecoai_epochs_submitted_total", "ecoai_epochs_failed_total",
-              "ecoai_last_submission_timestamp_seconds"):
+              "ecoai_last_submission_timestamp_seconds", "ecoai_job_errors_total",
+              "ecoai_job_consecutive_failures", "ecoai_clock_steps_total"):
         assert n in names, n
 
 
@@ -39,6 +43,9 @@ def test_grafana_dashboard_queries_only_real_metrics():
         for t in p["targets"]:
             used |= set(re.findall(r"ecoai_[a-z_]+", t["expr"]))
     assert used and used <= names, used - names
+    # a job that keeps failing (corrupt store, a bug) is on the dashboard, not only in a log
+    assert {"ecoai_job_consecutive_failures", "ecoai_job_errors_total",
+            "ecoai_clock_steps_total"} <= used
 
 
 def test_k8s_daemonset_requests_gpu_runtime():
