@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from attestor.config import DEFAULT_HOME, load_settings, update_config, write_config
-from ecoai_chain.errors import ChainError, ConfigError
+from ecoai_chain.errors import ConfigError
 
 app = typer.Typer(help="The node attestor: meter, sign, prove and submit.", no_args_is_help=True)
 
@@ -181,8 +181,10 @@ def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
             out["chain"] = {"status": int(node.get("status", -1)),
                             "next_epoch_start_s": int(client.next_epoch_start(nid)),
                             "attestor": node.get("attestor")}
-        except (ChainError, OSError, Exception) as e:  # status must work with the chain down
-            out["chain"] = {"error": f"{type(e).__name__}: {e}"[:300]}
+        except Exception as e:  # boundary: status must work with the chain down
+            from ecoai_chain.redact import redact
+
+            out["chain"] = {"error": redact(f"{type(e).__name__}: {e}", [s.rpc_url])[:300]}
     if as_json:
         typer.echo(json.dumps(out, default=str))
         return

@@ -12,6 +12,7 @@ from attestor.store import Store
 from attestor.work import WorkSource
 from ecoai_chain.energy import EnergySource
 from ecoai_chain.errors import ChainError, ConfigError, KeystoreError
+from ecoai_chain.redact import redact
 
 
 def energy_source(s: AttestorSettings) -> EnergySource:
@@ -51,8 +52,6 @@ def work_source(s: AttestorSettings) -> WorkSource | None:
 
 
 def chain_client(s: AttestorSettings, account: Any) -> Any:
-    from web3 import HTTPProvider, Web3
-
     from ecoai_chain.chain.client import GreenProofClient
     from ecoai_chain.chain.deployment import load_manifest
 
@@ -62,8 +61,9 @@ def chain_client(s: AttestorSettings, account: Any) -> Any:
     if dep.epoch_length_s != s.epoch_length_s:
         raise ConfigError(f"window_s * slot_count = {s.epoch_length_s} s but the deployment's "
                           f"epoch_length_s is {dep.epoch_length_s} s")
-    w3 = Web3(HTTPProvider(s.rpc_url, request_kwargs={"timeout": 15}))
-    return GreenProofClient(w3, dep, account)
+    from ecoai_chain.chain.rpc import http_web3
+
+    return GreenProofClient(http_web3(s.rpc_url, timeout_s=15), dep, account)
 
 
 def node_id(s: AttestorSettings, store: Store) -> int | None:
@@ -100,7 +100,7 @@ def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: An
             raise
         except Exception as e:  # RPC unreachable, timeouts: one error type for the sealer
             raise ChainError(f"reading regionIntensityAt({s.region}, {t}) failed: "
-                             f"{type(e).__name__}: {e}") from e
+                             + redact(f"{type(e).__name__}: {e}", [s.rpc_url])) from e
 
     return Sealer(store, key.seed, s.window_s, s.slot_count, s.max_power_mw,
                   s.workload_class_bytes32(), prover, intensity_at=intensity_at, sign=sign,

@@ -27,6 +27,7 @@ from sqlmodel import Field, Session, SQLModel, create_engine, select
 from attestor.signing import GENESIS_HASH, RECORD_VERSION, seal_record, verify_chain
 from attestor.window import ClosedWindow
 from ecoai_chain.errors import EcoAIError
+from ecoai_chain.redact import redact
 
 EPOCH_STATES = ("sealed", "proving", "proved", "submitted", "confirmed", "failed")
 
@@ -263,6 +264,8 @@ class Store:
             rec = s.get(EpochRecord, epoch_start_s)
             if rec is None:
                 raise StoreError(f"epoch {epoch_start_s} is not in the outbox")
+            if "last_error" in fields:  # errors may quote an RPC URL: never store its secret
+                fields["last_error"] = redact(fields["last_error"])
             for k, v in fields.items():
                 setattr(rec, k, v)
             rec.updated_s = int(time.time())
