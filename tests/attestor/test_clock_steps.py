@@ -124,7 +124,7 @@ def test_agent_survives_a_step_back_and_every_epoch_still_proves(tmp_path):
     from attestor.metrics import Metrics
     from attestor.pipeline import Agent
     from attestor.sealer import Sealer, build_epoch_input
-    from attestor.sources.replay import ReplaySource
+    from ecoai_chain.energy.replay import ReplaySource
     from attestor.store import Store
 
     trace = tmp_path / "steady.csv"

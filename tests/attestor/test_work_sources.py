@@ -172,7 +172,7 @@ def test_agent_counts_a_non_finite_work_reading_and_keeps_sampling(metrics_serve
 
     from attestor.metrics import Metrics
     from attestor.pipeline import Agent
-    from attestor.sources.replay import ReplaySource
+    from ecoai_chain.energy.replay import ReplaySource
     from attestor.store import Store
 
     url, state = metrics_server
