@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from attestor.config import DEFAULT_HOME, load_settings, update_config, write_config
-from ecoai_chain.errors import ConfigError
+from ecoai_chain.errors import ConfigError, StoreError
 
 app = typer.Typer(help="The node attestor: meter, sign, prove and submit.", no_args_is_help=True)
 
@@ -209,7 +209,7 @@ def export(config: Path | None = ConfigOpt,
            out: Path | None = typer.Option(None, "--out", "-o", help="JSONL file (default stdout)"),
            verify: bool = typer.Option(True, help="check hashes, links and signatures")) -> None:
     """Export the signed window log as JSONL (for audits) and verify the chain."""
-    from attestor.store import Store, StoreError
+    from attestor.store import Store
 
     s = load_settings(_config_path(config))
     store = Store(s.db_path)

@@ -22,7 +22,7 @@ from attestor.store import Store, WindowRecord
 from attestor.window import WORK_KEY, WindowAccumulator
 from attestor.work import WorkSource
 from ecoai_chain.energy import EnergySource
-from ecoai_chain.errors import SourceError
+from ecoai_chain.errors import SourceError, StoreError
 
 log = logging.getLogger("ecoai.attestor")
 
@@ -46,8 +46,6 @@ class Agent:
         self.store.require_intact(self.signer.address)
         stored_window_s = self.store.get_meta("window_s")
         if stored_window_s is not None and int(stored_window_s) != self.window_s:
-            from attestor.store import StoreError
-
             raise StoreError(f"window_s is {self.window_s} but this log was written with "
                              f"window_s={stored_window_s}; use a new data_dir to change it")
         self.store.set_meta("window_s", str(self.window_s))

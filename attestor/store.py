@@ -26,14 +26,10 @@ from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from attestor.signing import GENESIS_HASH, RECORD_VERSION, seal_record, verify_chain
 from attestor.window import ClosedWindow
-from ecoai_chain.errors import EcoAIError
+from ecoai_chain.errors import StoreError
 from ecoai_chain.redact import redact
 
 EPOCH_STATES = ("sealed", "proving", "proved", "submitted", "confirmed", "failed")
-
-
-class StoreError(EcoAIError):
-    """The agent database is unreadable, corrupt, or would be made inconsistent."""
 
 
 _WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup (or rebuild it "

@@ -61,3 +61,27 @@ class ContractRevert(ChainError):
 
 class KeystoreError(EcoAIError):
     """A keystore is missing, unreadable, has unsafe permissions or a wrong password."""
+
+
+class StoreError(EcoAIError):
+    """The agent database is unreadable, corrupt, or would be made inconsistent."""
+
+
+class RpcError(ChainError):
+    """A JSON-RPC call returned an error object: ``method failed: code message``."""
+
+    def __init__(self, method: str, code: int, message: str) -> None:
+        self.method, self.code, self.message = method, code, message
+        super().__init__(f"{method} failed: {code} {message}")
+
+
+class ReorgTooDeep(ChainError):
+    """The chain replaced more blocks than the indexer keeps hashes for: reindex."""
+
+
+class ChildExited(EcoAIError):
+    """A supervised process exited while it should have been running."""
+
+
+class InvalidPoint(ProofError, ValueError):
+    """A proof or key coordinate is not a valid curve point (off-curve, out of range, ...)."""

@@ -14,17 +14,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ecoai_chain.errors import ChainError, ConfigError
+from ecoai_chain.errors import ChainError, ConfigError, ReorgTooDeep, RpcError
 from ecoai_chain.indexer.abi import CallDecoder, EventDecoder
-from ecoai_chain.indexer.rpc import JsonRpc, RpcError
+from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
 
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer")
-
-
-class ReorgTooDeep(ChainError):
-    """The chain replaced more blocks than the indexer keeps hashes for: reindex."""
 
 
 @dataclass

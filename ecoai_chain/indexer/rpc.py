@@ -12,13 +12,7 @@ from typing import Any
 
 import httpx
 
-from ecoai_chain.errors import ChainError
-
-
-class RpcError(ChainError):
-    def __init__(self, method: str, code: int, message: str) -> None:
-        self.method, self.code, self.message = method, code, message
-        super().__init__(f"{method} failed: {code} {message}")
+from ecoai_chain.errors import ChainError, RpcError
 
 
 class JsonRpc:

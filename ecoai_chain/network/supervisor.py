@@ -10,11 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecoai_chain.errors import EcoAIError
-
-
-class ChildExited(EcoAIError):
-    """A supervised process exited while it should have been running."""
+from ecoai_chain.errors import ChildExited
 
 
 @dataclass

@@ -10,10 +10,10 @@ from prometheus_client import generate_latest
 
 from attestor.metrics import Metrics
 from attestor.pipeline import Agent
-from attestor.store import Store, StoreError
+from attestor.store import Store
 from attestor.work.replay import ReplayWorkSource
 from ecoai_chain.energy.replay import ReplaySource, load_trace
-from ecoai_chain.errors import SourceError
+from ecoai_chain.errors import SourceError, StoreError
 
 TRACE = "traces/synthetic_llm_gpu.csv"
 T0 = 1_800_000_000  # any unix time; the replay anchor makes the counters start there

@@ -11,9 +11,9 @@ from eth_account import Account
 from attestor.config import load_settings, update_config, write_config
 from attestor.keystore import create_keystore, derive_seed, load_key, resolve_password
 from attestor.signing import recover_signer
-from attestor.store import EpochRecord, Store, StoreError
+from attestor.store import EpochRecord, Store
 from attestor.window import ClosedWindow
-from ecoai_chain.errors import ConfigError, KeystoreError
+from ecoai_chain.errors import ConfigError, KeystoreError, StoreError
 
 FAST_SCRYPT = 2**10  # tests only; `init` uses eth-account's default (2**18)
 

@@ -117,7 +117,7 @@ def test_reorg_removes_orphaned_rows_and_restores_balances(load, make_indexer, r
 
 
 def test_reorg_deeper_than_kept_hashes_is_refused(load, make_indexer, raw_w3):
-    from ecoai_chain.indexer.follower import ReorgTooDeep
+    from ecoai_chain.errors import ReorgTooDeep
 
     a = load.accounts[1]
     raw_w3.provider.make_request("anvil_mine", [3])
@@ -143,7 +143,7 @@ class _LimitedRpc:
         return getattr(self._rpc, name)
 
     def get_logs(self, addresses, topics0, from_block, to_block):
-        from ecoai_chain.indexer.rpc import RpcError
+        from ecoai_chain.errors import RpcError
 
         if to_block - from_block + 1 > self.max_blocks:
             self.refused += 1

@@ -113,7 +113,8 @@ def test_g2_point_outside_the_subgroup_is_rejected(vk, proof_bundle):
     from py_ecc.fields import optimized_bn128_FQ2 as FQ2
     from py_ecc.optimized_bn128 import b2, curve_order, is_inf, is_on_curve, multiply
 
-    from ecoai_chain.zk.verifier import InvalidPoint, g2_from_snarkjs
+    from ecoai_chain.errors import InvalidPoint
+    from ecoai_chain.zk.verifier import g2_from_snarkjs
 
     for x0 in range(1, 100):
         x = FQ2([x0, 1])
