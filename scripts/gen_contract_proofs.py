@@ -21,7 +21,8 @@ import time
 from ecoai_chain.chain.eip712 import bytes32_string
 from ecoai_chain.toolchain import project_root
 from ecoai_chain.zk.artifacts import zk_artifacts
-from ecoai_chain.zk.prover import ProofBundle, Prover
+from ecoai_chain.zk.bundle import ProofBundle
+from ecoai_chain.zk.prover import Prover
 from ecoai_chain.zk.witness import EpochInput
 
 TARGET = project_root() / "tests" / "vectors" / "contract_proofs.json"

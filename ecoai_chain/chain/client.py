@@ -44,7 +44,7 @@ def proof_struct(proof: Any) -> tuple:
     """(a, b, c) for the contract from: a zk ProofBundle (or its to_json() dict), a snarkjs
     proof.json dict ({"pi_a","pi_b","pi_c"}; b's G2 coordinates get swapped), {"a","b","c"}
     already in contract order, or an (a, b, c) sequence."""
-    if hasattr(proof, "solidity_calldata"):  # ecoai_chain.zk.prover.ProofBundle
+    if hasattr(proof, "solidity_calldata"):  # ecoai_chain.zk.bundle.ProofBundle
         a, b, c, _ = proof.solidity_calldata()
     elif isinstance(proof, dict) and isinstance(proof.get("proof"), dict):
         return proof_struct(proof["proof"])

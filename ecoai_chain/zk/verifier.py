@@ -30,7 +30,7 @@ from pathlib import Path
 from ecoai_chain.errors import InvalidPoint, ValidationError
 from ecoai_chain.zk import bn254 as bn
 from ecoai_chain.zk import bn254_groups as grp
-from ecoai_chain.zk.prover import ProofBundle
+from ecoai_chain.zk.bundle import ProofBundle
 
 ENGINES = ("fast", "py_ecc")
 _B2 = bn.f2_scale(bn.f2_inv((9, 1)), 3)  # twist coefficient 3 / (9 + u)

@@ -10,7 +10,8 @@ import pytest
 
 from ecoai_chain.errors import ProofError, ValidationError
 from ecoai_chain.zk.artifacts import zk_artifacts
-from ecoai_chain.zk.prover import ProofBundle, Prover, snarkjs_verify
+from ecoai_chain.zk.bundle import ProofBundle
+from ecoai_chain.zk.prover import Prover, snarkjs_verify
 from ecoai_chain.zk.verifier import load_vkey, verify_groth16
 from ecoai_chain.zk.witness import EpochInput
 

@@ -11,7 +11,8 @@ import pytest
 from ecoai_chain.core.units import SNARK_SCALAR_FIELD as R
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.zk.artifacts import zk_artifacts
-from ecoai_chain.zk.prover import ProofBundle, snarkjs_verify
+from ecoai_chain.zk.bundle import ProofBundle
+from ecoai_chain.zk.prover import snarkjs_verify
 from ecoai_chain.zk.verifier import load_vkey, verify_batch, verify_groth16
 
 pytestmark = pytest.mark.slow
