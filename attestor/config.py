@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from ecoai_chain.core.bytes32 import encode_bytes32
 from ecoai_chain.errors import ConfigError
 
 DEFAULT_HOME = Path("~/.ecoai/attestor").expanduser()
@@ -69,8 +70,9 @@ class AttestorSettings(BaseSettings):
     @field_validator("region", "workload_class")
     @classmethod
     def _ascii32(cls, v: str) -> str:
-        if not v or len(v.encode()) > 32 or not v.isascii():
-            raise ValueError("must be 1-32 ASCII characters")
+        if not v:
+            raise ValueError("must not be empty")
+        encode_bytes32(v)  # its ValueError says what is wrong (ASCII, NUL, 32 characters)
         return v
 
     @model_validator(mode="after")
@@ -101,12 +103,6 @@ class AttestorSettings(BaseSettings):
     @property
     def config_path(self) -> Path:
         return self.data_dir / "config.toml"
-
-    def region_bytes32(self) -> bytes:
-        return self.region.encode().ljust(32, b"\0")
-
-    def workload_class_bytes32(self) -> bytes:
-        return self.workload_class.encode().ljust(32, b"\0")
 
 
 def load_settings(config_path: Path | None = None, **flags: Any) -> AttestorSettings:

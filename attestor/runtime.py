@@ -10,6 +10,7 @@ from attestor.keystore import AttestorKey
 from attestor.metrics import Metrics
 from attestor.store import Store
 from attestor.work import WorkSource
+from ecoai_chain.core.bytes32 import encode_bytes32
 from ecoai_chain.energy import EnergySource
 from ecoai_chain.errors import ChainError, ConfigError, KeystoreError
 from ecoai_chain.redact import redact
@@ -103,8 +104,8 @@ def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: An
                              + redact(f"{type(e).__name__}: {e}", [s.rpc_url])) from e
 
     return Sealer(store, key.seed, s.window_s, s.slot_count, s.max_power_mw,
-                  s.workload_class_bytes32(), prover, intensity_at=intensity_at, sign=sign,
-                  seal_delay_s=s.seal_delay_s)
+                  encode_bytes32(s.workload_class, "workload_class"), prover,
+                  intensity_at=intensity_at, sign=sign, seal_delay_s=s.seal_delay_s)
 
 
 def build_submitter(s: AttestorSettings, store: Store, key: AttestorKey, client: Any,

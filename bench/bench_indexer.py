@@ -25,6 +25,7 @@ from web3 import HTTPProvider, Web3
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.devnet import Anvil, dev_private_key
 from ecoai_chain.chain.tx import deploy, send_tx
+from ecoai_chain.core.bytes32 import encode_bytes32
 from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.follower import EVENTS, Indexer, IndexerConfig
 from ecoai_chain.indexer.rpc import JsonRpc
@@ -47,7 +48,7 @@ def generate(w3: Web3, acct, events: int):
     per_region = NODES // len(REGIONS)
     for i, region in enumerate(REGIONS):
         tx(emitter.functions.registerNodes(1 + i * per_region, per_region,
-                                           region.encode().ljust(32, b"\0")))
+                                           encode_bytes32(region)))
     sent, k = 0, 0
     while sent < events:
         n = min(PER_TX, events - sent)

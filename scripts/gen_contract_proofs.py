@@ -18,7 +18,7 @@ import random
 import sys
 import time
 
-from ecoai_chain.chain.eip712 import bytes32_string
+from ecoai_chain.core.bytes32 import encode_bytes32
 from ecoai_chain.toolchain import project_root
 from ecoai_chain.zk.artifacts import zk_artifacts
 from ecoai_chain.zk.bundle import ProofBundle
@@ -110,7 +110,7 @@ def main() -> int:
                     "carbonMg": str(v["carbon_mg"]),
                     "intensityMgPerKwh": str(v["intensity_mg_per_kwh"]),
                     "maxPowerMw": str(v["max_power_mw"]),
-                    "workloadClass": "0x" + bytes32_string(WORKLOAD_CLASS).hex(),
+                    "workloadClass": "0x" + encode_bytes32(WORKLOAD_CLASS).hex(),
                 },
                 # snarkjs exportSolidityCallData order: G2 coordinates swapped.
                 "proof": {
@@ -128,7 +128,7 @@ def main() -> int:
         "zkey_sha256": hashlib.sha256(art.zkey.read_bytes()).hexdigest(),
         "epoch_length_s": EPOCH_LENGTH_S,
         "workload_class": WORKLOAD_CLASS,
-        "workload_class_bytes32": "0x" + bytes32_string(WORKLOAD_CLASS).hex(),
+        "workload_class_bytes32": "0x" + encode_bytes32(WORKLOAD_CLASS).hex(),
         "baseline_ng_per_work": str(BASELINE_NG_PER_WORK),
         "nodes": [{k: n[k] for k in ("node_id", "region", "max_power_mw")} for n in NODES],
         "intensities": [

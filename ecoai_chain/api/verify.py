@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ecoai_chain.api.queries import Queries
+from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.verify.checks import Check  # one Check type for the API and `ecoai verify`
 
 
@@ -71,7 +72,7 @@ class CertificateVerifier:
             "work": int(row.work), "carbonMg": row.carbon_mg,
             "intensityMgPerKwh": row.intensity_mg_per_kwh,
             "maxPowerMw": int(named["max_power_mw"]),
-            "workloadClass": row.workload_class.encode().ljust(32, b"\0"),
+            "workloadClass": to_bytes32(row.workload_class, "workload_class"),
         }
 
     def _signature(self, row: Any, proof: dict) -> Check:

@@ -196,14 +196,6 @@ class LayeredProvider:
         raise SourceError(f"no intensity for {region!r} at {ts_s}: " + "; ".join(reasons))
 
 
-def region_bytes32(region: str) -> bytes:
-    """The on-chain encoding of a region code: ASCII, right-padded with zeros to 32 bytes."""
-    raw = region.encode("ascii")
-    if len(raw) > 32:
-        raise ValidationError("region", f"longer than 32 bytes: {region!r}")
-    return raw.ljust(32, b"\0")
-
-
 class ChainIntensityProvider:
     """GreenProof's DAO table (``regionIntensityAt``) through the contracts helper's client.
 

@@ -20,9 +20,10 @@ from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import Deployment
-from ecoai_chain.chain.eip712 import bytes32_string, certificate_struct
+from ecoai_chain.chain.eip712 import certificate_struct
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
 from ecoai_chain.chain.tx import gas_limit
+from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.errors import ChainError, ContractRevert, ValidationError
 
 _CERT_ORDER = (
@@ -175,7 +176,7 @@ class GreenProofClient:
     ) -> int:
         fn = self.green_proof.functions.registerNode(
             to_checksum_address(attestor),
-            bytes32_string(region, "region"),
+            to_bytes32(region, "region"),
             max_power_mw,
             metadata_uri,
         )
@@ -208,14 +209,14 @@ class GreenProofClient:
     ) -> Any:
         return self._transact(
             self.green_proof.functions.setRegionIntensity(
-                bytes32_string(region, "region"), intensity_mg_per_kwh, effective_from_s
+                to_bytes32(region, "region"), intensity_mg_per_kwh, effective_from_s
             )
         )
 
     def set_baseline(self, workload_class: str | bytes, baseline_ng_per_work: int) -> Any:
         return self._transact(
             self.green_proof.functions.setBaseline(
-                bytes32_string(workload_class, "workload_class"), baseline_ng_per_work
+                to_bytes32(workload_class, "workload_class"), baseline_ng_per_work
             )
         )
 
@@ -296,13 +297,13 @@ class GreenProofClient:
     def region_intensity_at(self, region: str | bytes, timestamp_s: int) -> int:
         return self._call(
             self.green_proof.functions.regionIntensityAt(
-                bytes32_string(region, "region"), timestamp_s
+                to_bytes32(region, "region"), timestamp_s
             )
         )
 
     def baseline_of(self, workload_class: str | bytes) -> tuple[int, bool]:
         return tuple(
-            self._call(self.green_proof.functions.baselineOf(bytes32_string(workload_class)))
+            self._call(self.green_proof.functions.baselineOf(to_bytes32(workload_class)))
         )
 
     def epoch_length_s(self) -> int:

@@ -8,7 +8,7 @@ contract.
 A certificate dict may use the contract's field names (``nodeId``, ``energyMj``...) or the
 public-signal names of ``core/public_signals.json`` (``node_id``, ``total_energy_mj``...), plus
 ``workloadClass`` / ``workload_class`` (bytes32, ``0x``-hex, or an ASCII code such as
-``"llm-inference"``, right-padded with zeros like ethers' ``encodeBytes32String``).
+``"llm-inference"``, encoded by `ecoai_chain.core.bytes32`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
+from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.core.signals import signal_table
 from ecoai_chain.core.units import require_uint
 from ecoai_chain.errors import ValidationError
@@ -52,33 +53,6 @@ _EIP712_DOMAIN = [
 ]
 
 
-def bytes32_string(value: str | bytes, field: str = "value") -> bytes:
-    """``"KR"`` -> b"KR" + 30 zero bytes (ethers ``encodeBytes32String``); bytes32 passes through;
-    a ``0x`` + 64-hex string is decoded."""
-    if isinstance(value, str):
-        if value.startswith("0x") and len(value) == 66:
-            try:
-                return bytes.fromhex(value[2:])
-            except ValueError as e:
-                raise ValidationError(field, f"bad hex: {value!r}") from e
-        try:
-            raw = value.encode("ascii")
-        except UnicodeEncodeError as e:
-            raise ValidationError(field, f"must be ASCII, got {value!r}") from e
-    elif isinstance(value, bytes | bytearray):
-        raw = bytes(value)
-    else:
-        raise ValidationError(field, f"must be str or bytes, got {type(value).__name__}")
-    if len(raw) > 32:
-        raise ValidationError(field, f"must fit 32 bytes, got {len(raw)}")
-    return raw.ljust(32, b"\0")
-
-
-def bytes32_to_string(value: bytes) -> str:
-    """Inverse of `bytes32_string` for ASCII codes (trailing zeros stripped)."""
-    return bytes(value).rstrip(b"\0").decode("ascii", errors="replace")
-
-
 def certificate_struct(cert: dict[str, Any]) -> dict[str, Any]:
     """Normalise a certificate dict to the contract's field names (ints and a bytes32)."""
     aliases = {spec.solidity: spec.name for spec in signal_table()}
@@ -88,7 +62,7 @@ def certificate_struct(cert: dict[str, Any]) -> dict[str, Any]:
             raw = cert.get("workloadClass", cert.get("workload_class"))
             if raw is None:
                 raise ValidationError("workload_class", "missing")
-            out[name] = bytes32_string(raw, "workload_class")
+            out[name] = to_bytes32(raw, "workload_class")
             continue
         py = aliases[name]
         value = cert.get(name, cert.get(py))

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from ecoai_chain.core.bytes32 import decode_bytes32
 from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
+from ecoai_chain.errors import ValidationError
 from ecoai_chain.indexer.abi import DecodedLog
 from ecoai_chain.indexer.db import insert_ignore, upsert
 from ecoai_chain.indexer.models import (
@@ -40,10 +42,9 @@ T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, C
 
 def bytes32_text(hex32: str) -> str:
     """bytes32 of an ASCII code ("KR", "llm-inference") -> the text, NULs stripped."""
-    raw = bytes.fromhex(hex32[2:]).rstrip(b"\0")
     try:
-        return raw.decode("ascii")
-    except UnicodeDecodeError:
+        return decode_bytes32(hex32)
+    except ValidationError:
         return hex32
 
 

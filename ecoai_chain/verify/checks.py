@@ -7,12 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ecoai_chain.chain.eip712 import (
-    bytes32_to_string,
-    certificate_struct,
-    recover_certificate_signer,
-)
+from ecoai_chain.chain.eip712 import certificate_struct, recover_certificate_signer
 from ecoai_chain.core import units
+from ecoai_chain.core.bytes32 import decode_bytes32
 from ecoai_chain.core.signals import signal_table
 from ecoai_chain.verify.evidence import Evidence
 
@@ -82,7 +79,7 @@ def check_signature(ev: Evidence) -> Check:
 def check_intensity(ev: Evidence) -> Check:
     got = int(ev.submitted["intensityMgPerKwh"])
     want = ev.intensity_at_block
-    region = bytes32_to_string(ev.node_at_block["region"])
+    region = decode_bytes32(ev.node_at_block["region"], "region", errors="replace")
     ok = want != 0 and got == want
     return Check("intensity", ok, f"certificate {got} mg/kWh; on-chain table for {region} at "
                  f"epoch start {want} mg/kWh")

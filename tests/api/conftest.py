@@ -21,6 +21,7 @@ from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import deploy_all
 from ecoai_chain.chain.devnet import Anvil, dev_private_key
 from ecoai_chain.chain.tx import deploy, send_tx
+from ecoai_chain.core.bytes32 import encode_bytes32
 from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.follower import Indexer, IndexerConfig
 from ecoai_chain.indexer.rpc import JsonRpc
@@ -31,7 +32,7 @@ EPOCH0 = 1_700_006_400  # a multiple of 3600
 
 
 def b32(s: str) -> bytes:
-    return s.encode().ljust(32, b"\0")
+    return encode_bytes32(s)
 
 
 @dataclass

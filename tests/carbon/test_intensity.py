@@ -17,7 +17,6 @@ from ecoai_chain.carbon.intensity import (
     bundled_dataset,
     g_per_kwh_to_mg,
     parse_dataset,
-    region_bytes32,
 )
 from ecoai_chain.errors import SourceError, ValidationError
 
@@ -134,9 +133,3 @@ def test_layered_order_chain_then_live_then_bundled():
     assert p2.intensity_at("FR", 200) == static.intensity_at("FR", 200)  # falls to bundled
     with pytest.raises(SourceError, match="live provider down.*no bundled"):
         p2.intensity_at("XX", 200)
-
-
-def test_region_bytes32():
-    assert region_bytes32("KR") == b"KR" + b"\0" * 30
-    with pytest.raises(ValidationError, match="region"):
-        region_bytes32("x" * 33)

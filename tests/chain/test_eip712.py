@@ -89,9 +89,3 @@ def test_bad_certificates_name_the_field(bad, field):
     with pytest.raises(ValidationError) as err:
         eip712.certificate_struct(bad)
     assert err.value.field == field
-
-
-def test_bytes32_string_matches_ethers_encoding():
-    assert eip712.bytes32_string("KR") == b"KR" + b"\0" * 30
-    assert eip712.bytes32_to_string(eip712.bytes32_string("llm-inference")) == "llm-inference"
-    assert eip712.bytes32_string("0x" + "ab" * 32) == b"\xab" * 32
