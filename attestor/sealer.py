@@ -25,6 +25,7 @@ from typing import Any
 
 from attestor.logs import event
 from attestor.store import EpochRecord, Store, WindowRecord
+from ecoai_chain.core.backoff import Backoff
 from ecoai_chain.errors import ChainError, EcoAIError, ProofError, ValidationError
 
 log = logging.getLogger("ecoai.attestor")
@@ -79,7 +80,7 @@ class Sealer:
         self.max_power_mw, self.workload_class = max_power_mw, workload_class
         self.prover, self.intensity_at, self.sign = prover, intensity_at, sign
         self.clock, self.seal_delay_s = clock, seal_delay_s
-        self._deferrals = 0
+        self._retry = Backoff(base_s=0.5, max_s=DEFER_MAX_S)
         self._retry_at_s = 0.0
 
     # -- which epochs ---------------------------------------------------------------------
@@ -160,7 +161,8 @@ class Sealer:
             try:
                 self.prove(rec)
                 n += 1
-                self._deferrals, self._retry_at_s = 0, 0.0
+                self._retry.succeed()
+                self._retry_at_s = 0.0
             except ProofError as e:  # the prover rejected the witness: retry a few times
                 failed = rec.attempts + 1 >= MAX_PROOF_ATTEMPTS
                 extra = {"state": "failed"} if failed else {}
@@ -169,8 +171,7 @@ class Sealer:
                 event(log, "proof failed", logging.ERROR, epoch_start_s=rec.epoch_start_s,
                       error=str(e), final=failed)
             except EcoAIError as e:  # chain down for the intensity, worker died: retry later
-                self._deferrals += 1
-                delay = min(DEFER_MAX_S, 0.5 * 2 ** min(self._deferrals - 1, 10))
+                delay = self._retry.fail()
                 self._retry_at_s = self.clock() + delay
                 event(log, "proving deferred", logging.WARNING, epoch_start_s=rec.epoch_start_s,
                       error=str(e)[:300], retry_in_s=delay)

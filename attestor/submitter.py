@@ -29,6 +29,7 @@ from attestor.logs import event
 from attestor.metrics import Metrics
 from attestor.store import EpochRecord, Store
 from ecoai_chain.chain.tx import gas_limit
+from ecoai_chain.core.backoff import Backoff
 from ecoai_chain.errors import ChainError, ContractRevert
 
 log = logging.getLogger("ecoai.attestor")
@@ -47,24 +48,21 @@ class Submitter:
         self.store, self.client, self.account = store, client, account
         self.w3 = client.w3
         self.metrics = metrics or Metrics()
-        self.backoff_s, self.backoff_max_s = backoff_s, backoff_max_s
         self.receipt_timeout_s = receipt_timeout_s
         self.clock = clock
-        self.rng = rng or random.Random()
-        self._failures = 0
+        self._retry = Backoff(backoff_s, backoff_max_s, rng or random.Random())  # full jitter
         self._next_try_s = 0.0
 
     # -- backoff --------------------------------------------------------------------------
     def _backoff(self, why: str, epoch_start_s: int) -> None:
-        self._failures += 1
-        cap = min(self.backoff_max_s, self.backoff_s * 2 ** min(self._failures - 1, 20))
-        delay = self.rng.uniform(0, cap)  # full jitter
+        delay = self._retry.fail()
         self._next_try_s = self.clock() + delay
         event(log, "submission deferred", logging.WARNING, epoch_start_s=epoch_start_s,
-              reason=why, retry_in_s=round(delay, 2), failures=self._failures)
+              reason=why, retry_in_s=round(delay, 2), failures=self._retry.failures)
 
     def _ok(self) -> None:
-        self._failures, self._next_try_s = 0, 0.0
+        self._retry.succeed()
+        self._next_try_s = 0.0
 
     # -- one pass -------------------------------------------------------------------------
     def run_once(self) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from ecoai_chain.carbon.intensity import Intensity, g_per_kwh_to_mg
+from ecoai_chain.core.backoff import backoff_delay_s
 from ecoai_chain.errors import ConfigError, SourceError
 
 LB_G = Decimal("453.59237")
@@ -92,7 +93,7 @@ class HttpJson:
                 retry_after = resp.headers.get("retry-after")
             if attempt == self.retries:
                 break
-            delay = min(self.backoff_s * (2**attempt), self.max_backoff_s)
+            delay = backoff_delay_s(attempt + 1, self.backoff_s, self.max_backoff_s)
             if retry_after is not None and retry_after.strip().isdigit():
                 delay = min(max(delay, float(retry_after)), self.max_backoff_s)
             self.sleep(delay)

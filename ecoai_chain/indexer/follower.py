@@ -14,11 +14,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ecoai_chain.core.backoff import Backoff
 from ecoai_chain.errors import ChainError, ConfigError, ReorgTooDeep, RpcError
 from ecoai_chain.indexer.abi import CallDecoder, EventDecoder
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
 
+OUTAGE_BACKOFF_MAX_S = 60.0
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer")
 
@@ -154,17 +156,16 @@ class Indexer:
     def run(self, stop: threading.Event, poll_s: float = 2.0,
             on_progress: Callable[[StepResult], None] | None = None) -> None:
         """Follow the chain until ``stop`` is set; RPC outages are retried with backoff."""
-        backoff = poll_s
+        retry = Backoff(base_s=poll_s, max_s=max(poll_s, OUTAGE_BACKOFF_MAX_S))
         while not stop.is_set():
             try:
                 self.sync(on_progress)
-                backoff = poll_s
+                retry.succeed()
             except ReorgTooDeep:
                 raise
             except ChainError:  # RPC outage: retry with backoff
-                if stop.wait(backoff):
+                if stop.wait(retry.fail()):
                     return
-                backoff = min(backoff * 2, 60.0)
                 continue
             stop.wait(poll_s)
 
