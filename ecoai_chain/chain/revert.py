@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+from eth_utils import (
+    abi_to_signature,
+    collapse_if_tuple,
+    function_signature_to_4byte_selector,
+    to_checksum_address,
+)
 
 from ecoai_chain.errors import ContractRevert
 
@@ -18,14 +23,6 @@ _BUILTIN = [
     {"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
     {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]},
 ]
-
-
-def _abi_type(inp: dict[str, Any]) -> str:
-    typ = inp["type"]
-    if typ.startswith("tuple"):
-        inner = ",".join(_abi_type(c) for c in inp["components"])
-        return f"({inner}){typ[5:]}"
-    return typ
 
 
 class RevertDecoder:
@@ -37,10 +34,8 @@ class RevertDecoder:
             for item in abi:
                 if item.get("type") != "error":
                     continue
-                types = [_abi_type(i) for i in item["inputs"]]
-                selector = function_signature_to_4byte_selector(
-                    f"{item['name']}({','.join(types)})"
-                )
+                types = [collapse_if_tuple(i) for i in item["inputs"]]
+                selector = function_signature_to_4byte_selector(abi_to_signature(item))
                 names = [i.get("name", "") for i in item["inputs"]]
                 self._errors[selector] = (item["name"], types, names)
 

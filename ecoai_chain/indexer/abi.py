@@ -11,23 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import abi_to_signature, collapse_if_tuple, keccak, to_checksum_address
 
 from ecoai_chain.errors import ValidationError
 
 _DYNAMIC = ("string", "bytes")
-
-
-def _type_str(inp: dict) -> str:
-    t = inp["type"]
-    if t.startswith("tuple"):
-        inner = ",".join(_type_str(c) for c in inp["components"])
-        return f"({inner}){t[5:]}"
-    return t
-
-
-def event_signature(entry: dict) -> str:
-    return f"{entry['name']}({','.join(_type_str(i) for i in entry['inputs'])})"
 
 
 @dataclass(frozen=True)
@@ -83,14 +71,14 @@ class EventDecoder:
             for entry in abi:
                 if entry.get("type") != "event" or entry.get("anonymous"):
                     continue
-                topic0 = "0x" + keccak(text=event_signature(entry)).hex()
+                topic0 = "0x" + keccak(text=abi_to_signature(entry)).hex()
                 ins = entry["inputs"]
                 self._specs[topic0] = _EventSpec(
                     entry["name"],
-                    tuple((i["name"], _type_str(i)) for i in ins if i["indexed"]),
+                    tuple((i["name"], collapse_if_tuple(i)) for i in ins if i["indexed"]),
                     tuple(i["name"] for i in ins if not i["indexed"]),
-                    tuple(_type_str(i) for i in ins if not i["indexed"]),
-                    all(_is_word(_type_str(i)) for i in ins if not i["indexed"]),
+                    tuple(collapse_if_tuple(i) for i in ins if not i["indexed"]),
+                    all(_is_word(collapse_if_tuple(i)) for i in ins if not i["indexed"]),
                 )
 
     def topics(self, *names: str) -> list[str]:
@@ -140,9 +128,9 @@ class CallDecoder:
             if entry.get("type") == "function" and entry["name"] in (
                 "submitCertificate", "submitCertificates"
             ):
-                sig = event_signature(entry)
+                sig = abi_to_signature(entry)
                 self._fns[keccak(text=sig)[:4]] = (
-                    entry["name"], [_type_str(i) for i in entry["inputs"]],
+                    entry["name"], [collapse_if_tuple(i) for i in entry["inputs"]],
                     [i for i in entry["inputs"]],
                 )
 
