@@ -7,10 +7,11 @@ Secrets are never stored here: the key lives in the keystore, the push token in 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
+import tomlkit
+import tomlkit.exceptions
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
@@ -134,47 +135,36 @@ def load_settings(config_path: Path | None = None, **flags: Any) -> AttestorSett
         raise ConfigError(f"config file {toml}: {e}") from e
 
 
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return repr(v)
-    if isinstance(v, Path):
-        return json.dumps(str(v))
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+def _toml_item(v: Any) -> Any:
+    """Dicts stay inline (``work_labels = {...}``) so the file remains flat ``key = value``."""
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(x)}" for k, x in v.items()) + "}"
-    raise ConfigError(f"cannot write {type(v).__name__} to TOML")
+        table = tomlkit.inline_table()
+        table.update(v)
+        return table
+    return v
 
 
 def write_config(settings: AttestorSettings, path: Path | None = None) -> Path:
     path = Path(path or settings.config_path)
-    data = settings.model_dump(exclude_none=True)
-    lines = ["# EcoAI attestor configuration (written by `ecoai attestor init`).",
-             "# Precedence: command-line flag > ECOAI_* environment > this file > default.", ""]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in data.items()]
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("EcoAI attestor configuration (written by `ecoai attestor init`)."))
+    doc.add(tomlkit.comment(
+        "Precedence: command-line flag > ECOAI_* environment > this file > default."))
+    doc.add(tomlkit.nl())
+    for k, v in settings.model_dump(mode="json", exclude_none=True).items():
+        doc[k] = _toml_item(v)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(tomlkit.dumps(doc))
     return path
 
 
 def update_config(path: Path, **values: Any) -> None:
-    """Set top-level keys in an existing TOML file (used to record the node id)."""
-    import tomllib
-
-    text = path.read_text()
-    tomllib.loads(text)
-    out = []
-    seen = set()
-    for line in text.splitlines():
-        key = line.split("=", 1)[0].strip()
-        if key in values and "=" in line and not line.lstrip().startswith("#"):
-            out.append(f"{key} = {_toml_value(values[key])}")
-            seen.add(key)
-        else:
-            out.append(line)
-    out += [f"{k} = {_toml_value(v)}" for k, v in values.items() if k not in seen]
-    path.write_text("\n".join(out) + "\n")
+    """Set top-level keys in an existing TOML file (used to record the node id); the operator's
+    comments and layout are kept."""
+    try:
+        doc = tomlkit.parse(path.read_text())
+    except tomlkit.exceptions.ParseError as e:
+        raise ConfigError(f"config file {path}: {e}") from e
+    for k, v in values.items():
+        doc[k] = _toml_item(v)
+    path.write_text(tomlkit.dumps(doc))
