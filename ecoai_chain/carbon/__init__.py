@@ -1,1 +1,2 @@
-"""Carbon: grid-intensity data and providers (bundled, live, on-chain) and carbon accounting."""
+"""Carbon: grid-intensity data and providers (bundled, live, on-chain). The carbon arithmetic
+itself (the one floor rule, Eco Score, reward) is `ecoai_chain.core.units`."""

@@ -88,3 +88,10 @@ def reward_units(baseline_mg_: int, carbon_mg_: int) -> int:
 def mj_to_kwh(energy_mj: int) -> float:
     """For display only (reports, explorer); never for anything hashed or sent on-chain."""
     return energy_mj / MJ_PER_KWH
+
+
+def work_per_kwh(work: int, energy_mj: int) -> float:
+    """Energy efficiency index for display: work units per kWh (0 when no energy, never inf)."""
+    require_uint("work", work)
+    require_uint("energy_mj", energy_mj)
+    return 0.0 if energy_mj == 0 else work * MJ_PER_KWH / energy_mj

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ecoai_chain.carbon.accounting import work_per_kwh
 from ecoai_chain.core import units
 from ecoai_chain.errors import ValidationError
 
@@ -78,7 +77,7 @@ class Report:
 
     @property
     def work_per_kwh(self) -> float:
-        return work_per_kwh(self.work, self.energy_mj)
+        return units.work_per_kwh(self.work, self.energy_mj)
 
 
 def build_report(windows: Sequence[ReportWindow], region: str, since_s: int, until_s: int,

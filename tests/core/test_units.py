@@ -34,6 +34,25 @@ def test_eco_score_and_reward():
     assert units.reward_units(400, 1000) == 0
 
 
+@given(st.integers(0, 10**13), st.integers(0, 10**9), st.integers(0, 2 * 10**6),
+       st.integers(0, 10**9))
+def test_score_figures_against_direct_computation(energy, work, alpha, base_ng):
+    c = units.carbon_mg(energy, alpha)
+    b = units.baseline_mg(base_ng, work)
+    assert c == energy * alpha // 3_600_000_000 and b == base_ng * work // 1_000_000
+    assert units.eco_score(b, c, work) == (0 if work == 0 or b + c == 0 else 100 * b // (b + c))
+    assert units.reward_units(b, c) == max(0, b - c) * 10**12
+
+
+def test_paper_example_figures():
+    # 4.2 kWh at Korea's bundled intensity -> carbon in kg
+    energy = 42 * units.MJ_PER_KWH // 10
+    c = units.carbon_mg(energy, 430_567)
+    assert c == 1_808_381  # 4.2 * 430.567 g = 1808.3814 g
+    assert units.work_per_kwh(8_400, energy) == pytest.approx(2000.0)
+    assert units.work_per_kwh(5, 0) == 0.0
+
+
 def test_require_uint_names_the_field():
     with pytest.raises(ValidationError, match="energy_mj: must be >= 0"):
         units.carbon_mg(-1, 5)
