@@ -33,10 +33,6 @@ class NodeOut(BaseModel):
     avoided_mg: int
 
 
-class RankedNode(NodeOut):
-    rank: int
-
-
 class CertificateOut(BaseModel):
     certificate_id: int
     node_id: int
@@ -115,11 +111,6 @@ class TransferOut(BaseModel):
     block_time_s: int
     tx_hash: str
     log_index: int
-
-
-class Health(BaseModel):
-    status: str
-    indexed_block: int | None
 
 
 class Items(BaseModel):

@@ -60,12 +60,6 @@ class RevertDecoder:
             ),
         )
 
-    def arg_names(self, name: str) -> list[str]:
-        for n, _, names in self._errors.values():
-            if n == name:
-                return names
-        raise KeyError(name)
-
 
 def _to_bytes(data: bytes | str | dict | None) -> bytes | None:
     if data is None:

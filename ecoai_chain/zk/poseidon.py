@@ -121,6 +121,3 @@ def poseidon(inputs: Sequence[int]) -> int:
     state = [_pow5(a) for a in state]
     return sum(M[j][0] * state[j] for j in range(t)) % P
 
-
-def poseidon2(a: int, b: int) -> int:
-    return poseidon((a, b))
