@@ -15,8 +15,9 @@ from attestor.health import JobHealth, job_errors
 from attestor.metrics import Metrics
 from attestor.scheduler import Daemon
 from attestor.sealer import Sealer
-from attestor.store import Store, StoreError
+from attestor.store import Store
 from attestor.window import ClosedWindow
+from ecoai_chain.errors import StoreError
 
 
 def windows(n, start=1000, w=10):
