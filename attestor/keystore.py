@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecoai_chain.chain.keys import read_password
+from ecoai_chain.chain.keys import keystore_account, read_password
 from ecoai_chain.errors import KeystoreError
 
 KEYFILE = "attestor.json"
@@ -71,34 +70,14 @@ def create_keystore(directory: Path, password: str, private_key: str | bytes | N
     return acct.address
 
 
-def _check_mode(p: Path) -> None:
-    mode = stat.S_IMODE(p.stat().st_mode)
-    if mode & 0o077:
-        want = "0700" if p.is_dir() else "0600"
-        raise KeystoreError(
-            f"{p} has mode {mode:04o}: group/other may access it; refusing to use it "
-            f"(run: chmod {want} {p})")
-
-
 def load_key(directory: Path, password: str) -> AttestorKey:
-    from eth_account import Account
-
-    directory = Path(directory)
-    path = directory / KEYFILE
+    """The attestor key from ``<directory>/attestor.json`` through the library's one
+    keystore loader (owner-only file *and* directory)."""
+    path = Path(directory) / KEYFILE
     if not path.is_file():
         raise KeystoreError(f"no keystore at {path} (run `ecoai attestor init`)")
-    _check_mode(directory)
-    _check_mode(path)
-    try:
-        enc = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as e:
-        raise KeystoreError(f"{path} is not a readable keystore: {e}") from e
-    try:
-        key = Account.decrypt(enc, password)
-    except ValueError as e:
-        raise KeystoreError(f"{path}: wrong keystore password (or corrupted keystore)") from e
-    acct = Account.from_key(key)
-    return AttestorKey(address=acct.address, account=acct, seed=derive_seed(bytes(key)))
+    acct = keystore_account(path, password, private_dir=True)
+    return AttestorKey(address=acct.address, account=acct, seed=derive_seed(bytes(acct.key)))
 
 
 def keystore_address(directory: Path) -> str:

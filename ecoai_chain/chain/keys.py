@@ -1,7 +1,8 @@
 """Deployer / admin keys for the chain CLI: an encrypted V3 keystore file, or anvil's dev keys.
 
 Dev keys are public (anvil's mnemonic) and refused on any chain but a local one (31337, 1337).
-Keystore files readable by group or others are refused. Keys are never printed or logged.
+Keystore files readable by group or others, or in a directory they can write, are refused
+(one loader, `keystore_account`, also used by the attestor). Keys are never printed or logged.
 """
 
 from __future__ import annotations
@@ -56,16 +57,30 @@ def read_password(password_file: Path | None = None, prompt: bool = True,
     return password
 
 
-def keystore_account(path: Path, password: str) -> LocalAccount:
-    """Decrypt a V3 keystore JSON file (owner-only permissions required)."""
+def check_key_permissions(path: Path, private: bool = True) -> None:
+    """Refuse a key file, or its directory, that others could read or swap.
+
+    A file must have no group/other bits (0600). Its directory must not be writable by
+    group/other (they could replace the file); with ``private`` (a dedicated keystore
+    directory, as the attestor's) it must have no group/other bits at all (0700)."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    mask = 0o077 if private or not path.is_dir() else 0o022
+    if mode & mask:
+        want = "0700" if path.is_dir() else "0600"
+        raise KeystoreError(
+            f"{path} has mode {mode:04o}: group/other may access it; refusing to use it "
+            f"(run: chmod {want} {path})")
+
+
+def keystore_account(path: Path, password: str, private_dir: bool = False) -> LocalAccount:
+    """Decrypt a V3 keystore JSON file: the one keystore loader (the chain CLI, ``ecoai up``
+    and the attestor use it). The file must be owner-only and its directory safe, see
+    `check_key_permissions` (``private_dir``: the directory must be owner-only too)."""
     path = Path(path)
     if not path.is_file():
         raise KeystoreError(f"keystore {path} does not exist")
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise KeystoreError(
-            f"{path} has mode {mode:04o}: group/other may read it (chmod 0600 {path})"
-        )
+    check_key_permissions(path.parent, private=private_dir)
+    check_key_permissions(path)
     try:
         encrypted = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as e:
