@@ -17,6 +17,8 @@ app = typer.Typer(help="The node attestor: meter, sign, prove and submit.", no_a
 
 ConfigOpt = typer.Option(None, "--config", "-c", envvar="ECOAI_CONFIG",
                          help="config.toml (default: <data_dir>/config.toml)")
+# The one way every command that opens the keystore (init, register, run, status, open-slot)
+# reads its password: this option, else ECOAI_KEYSTORE_PASSWORD, else a prompt (not status).
 PasswordFileOpt = typer.Option(None, "--password-file",
                                help="file holding the keystore password (else "
                                     "ECOAI_KEYSTORE_PASSWORD, else a prompt)")
@@ -149,10 +151,28 @@ def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFi
         store.close()
 
 
+def _keystore_status(settings, store, password_file: Path | None) -> dict:
+    """The keystore's address (no password needed) and, when a password is given by the
+    same options as every other command (never prompted), whether it unlocks it."""
+    from attestor.keystore import keystore_address, load_key, resolve_password
+    from ecoai_chain.errors import KeystoreError
+
+    try:
+        out: dict = {"address": keystore_address(settings.keystore_dir), "unlocked": False}
+        if password_file is not None or os.environ.get("ECOAI_KEYSTORE_PASSWORD"):
+            key = load_key(settings.keystore_dir, resolve_password(password_file, prompt=False))
+            out.update(address=key.address, unlocked=True)
+    except KeystoreError as e:
+        return {"error": str(e)}
+    who = store.get_meta("attestor")
+    out["matches_log"] = None if who is None else who.lower() == out["address"].lower()
+    return out
+
+
 @app.command()
-def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
-           as_json: bool = typer.Option(False, "--json")) -> None:
-    """Recent windows, the outbox, and the chain's view of this node."""
+def status(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFileOpt,
+           windows: int = typer.Option(5), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Recent windows, the outbox, the keystore and the chain's view of this node."""
     from attestor import runtime
     from attestor.health import job_errors
     from attestor.store import Store
@@ -170,6 +190,7 @@ def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
         by_state[e.state] = by_state.get(e.state, 0) + 1
     out["epochs"] = by_state
     out["jobs"] = job_errors(store)  # daemon jobs whose last run failed (see attestor.health)
+    out["keystore"] = _keystore_status(s, store, password_file)
     out["recent_epochs"] = [{"epoch_start_s": e.epoch_start_s, "state": e.state,
                              "tx_hash": e.tx_hash, "certificate_id": e.certificate_id,
                              "flags": e.flags, "last_error": e.last_error}
@@ -189,6 +210,12 @@ def status(config: Path | None = ConfigOpt, windows: int = typer.Option(5),
         typer.echo(json.dumps(out, default=str))
         return
     typer.echo(f"node {nid}  attestor {out['attestor']}")
+    ks = out["keystore"]
+    typer.echo(f"keystore: {ks['error']}" if "error" in ks else
+               f"keystore: {ks['address']} ({'unlocked' if ks['unlocked'] else 'locked'}"
+               + ("" if ks["matches_log"] is None else
+                  ", matches the log" if ks["matches_log"] else ", DOES NOT match the log")
+               + ")")
     for w in out["windows"]:
         flag = " gap" if w["gap"] else (" est" if w["estimated"] else "")
         typer.echo(f"  window {w['seq']:>7} [{w['start_s']}, {w['end_s']}) "

@@ -92,3 +92,40 @@ def test_bad_config_value_names_the_field(tmp_path):
     p = ecoai("attestor", "init", "--data-dir", tmp_path / "n", "--slot-count", "65",
               "--password-file", tmp_path / "nope", check=False)
     assert p.returncode == 1 and "slot_count" in p.stderr
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("keystore-options")
+    cfg = init_node(tmp)
+    bad = tmp / "badpw"
+    bad.write_text("not the password\n")
+    bad.chmod(0o600)
+    return cfg, tmp / "pw", bad
+
+
+@pytest.mark.parametrize("cmd", [("register",), ("run", "--offline"), ("open-slot", "0", "0")])
+def test_every_keystore_command_reads_the_password_file(node, cmd):
+    cfg, _good, bad = node
+    p = ecoai("attestor", *cmd, "--config", cfg, "--password-file", bad, check=False)
+    assert p.returncode == 1 and "wrong keystore password" in p.stderr, p.stderr[-800:]
+
+
+def test_open_slot_with_the_right_password_file(node):
+    cfg, good, _bad = node
+    p = ecoai("attestor", "open-slot", "0", "0", "--config", cfg, "--password-file", good,
+              check=False)
+    assert p.returncode == 1 and "has not been proved" in p.stderr
+
+
+def test_status_takes_the_same_password_options(node):
+    """`status` refused --password-file; now it unlocks the keystore with it and says so."""
+    cfg, good, bad = node
+    out = json.loads(ecoai("attestor", "status", "--config", cfg, "--json", "--password-file",
+                           good).stdout)
+    assert out["keystore"]["unlocked"] is True and out["keystore"]["address"].startswith("0x")
+    out = json.loads(ecoai("attestor", "status", "--config", cfg, "--json", "--password-file",
+                           bad).stdout)
+    assert "wrong keystore password" in out["keystore"]["error"]
+    out = json.loads(ecoai("attestor", "status", "--config", cfg, "--json").stdout)
+    assert out["keystore"]["unlocked"] is False  # no password given: address only, no prompt
