@@ -13,6 +13,7 @@ signature; the daemon checks the tail at start and refuses to extend a broken ch
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import time
@@ -37,18 +38,17 @@ _WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup
                "export --verify`; the window log is never extended past a broken file")
 
 
+# A window's measured fields (end_s ... gap) are declared once, by `ClosedWindow`; the stored
+# record adds its place in the log (seq), the source, the cursor as JSON and the signature.
+MEASURED_FIELDS = {f.name: f.type for f in dataclasses.fields(ClosedWindow)
+                   if f.name not in ("start_s", "cursor")}
+
+
 class WindowRecord(SQLModel, table=True):
     seq: int = Field(primary_key=True)
     start_s: int = Field(index=True, unique=True)
-    end_s: int
-    energy_mj: int
-    work: int
-    sample_count: int
-    mean_power_mw: int
-    max_power_mw: int
+    __annotations__.update(MEASURED_FIELDS)  # noqa: F821 (the class body's own annotations)
     source: str
-    estimated: bool
-    gap: bool
     cursor_json: str
     attestor: str
     version: int = RECORD_VERSION
@@ -159,11 +159,9 @@ class Store:
             for w in windows:
                 if prev_end is not None and w.start_s != prev_end:
                     raise StoreError(f"window start_s={w.start_s} does not follow end_s={prev_end}")
+                measured = {f: getattr(w, f) for f in ("start_s", *MEASURED_FIELDS)}
                 body = {"version": RECORD_VERSION, "attestor": signer.address, "seq": seq,
-                        "start_s": w.start_s, "end_s": w.end_s, "energy_mj": w.energy_mj,
-                        "work": w.work, "sample_count": w.sample_count,
-                        "mean_power_mw": w.mean_power_mw, "max_power_mw": w.max_power_mw,
-                        "source": source, "estimated": w.estimated, "gap": w.gap,
+                        **measured, "source": source,
                         "cursor": dict(sorted(w.cursor.items())), "prev_hash": prev_hash}
                 rec = seal_record(body, signer)
                 row = WindowRecord(**{k: v for k, v in rec.items() if k != "cursor"},

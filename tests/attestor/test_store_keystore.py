@@ -140,3 +140,19 @@ def test_config_precedence_flag_env_toml_default(tmp_path, monkeypatch):
         load_settings(None, energy_source="replay")
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "missing.toml")
+
+
+def test_window_record_shape_comes_from_closed_window(tmp_path, acct):
+    """One window shape: the stored, signed record holds exactly ClosedWindow's fields (the
+    cursor as JSON) plus its place in the log, source and signature."""
+    import dataclasses
+
+    from attestor.store import WindowRecord
+
+    measured = [f.name for f in dataclasses.fields(ClosedWindow) if f.name != "cursor"]
+    cols = list(WindowRecord.__table__.columns.keys())
+    assert cols[1:1 + len(measured)] == measured and "cursor_json" in cols
+    rec = Store(tmp_path / "a.db").append_windows([win(100)], acct, "replay")[0].as_record()
+    assert set(rec) == {*measured, "cursor", "seq", "source", "attestor", "version",
+                        "prev_hash", "hash", "signature"}
+    assert {k: rec[k] for k in measured} == {k: getattr(win(100), k) for k in measured}
