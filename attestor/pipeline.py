@@ -68,8 +68,10 @@ class Agent:
             if s is not None:
                 try:
                     s.close()
-                except Exception as e:  # closing is best effort at shutdown
-                    event(log, "source close failed", logging.WARNING, source=s.name, error=str(e))
+                except Exception as e:  # boundary: shutdown closes every source regardless
+                    self.metrics.source_errors.labels(s.name).inc()
+                    event(log, "source close failed", logging.WARNING, exc_info=True,
+                          source=s.name, error=f"{type(e).__name__}: {e}")
 
     def tick(self) -> list[WindowRecord]:
         """One sample. Returns the windows that closed (already signed and committed)."""

@@ -95,11 +95,11 @@ def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: An
         return sign_certificate(key.account, dep.chain_id, dep.green_proof, cert)
 
     def intensity_at(t: int) -> int:
-        try:
+        from web3.exceptions import Web3Exception
+
+        try:  # transport failures arrive as ChainError already (ecoai_chain.chain.rpc)
             return int(client.region_intensity_at(s.region, t))
-        except ChainError:
-            raise
-        except Exception as e:  # RPC unreachable, timeouts: one error type for the sealer
+        except Web3Exception as e:  # a bad call or answer: one error type for the sealer
             raise ChainError(f"reading regionIntensityAt({s.region}, {t}) failed: "
                              + redact(f"{type(e).__name__}: {e}", [s.rpc_url])) from e
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from attestor.work import SeriesAccumulator
 from ecoai_chain.errors import SourceError
+from ecoai_chain.redact import redact
 
 
 def parse_counter(text: str, metric: str, labels: dict[str, str] | None = None,
@@ -63,11 +64,11 @@ class PrometheusWorkSource:
         try:
             r = self._client.get(self.url)
             r.raise_for_status()
-        except Exception as e:  # httpx.HTTPError and transport errors
-            raise SourceError(f"prometheus: GET {self.url} failed: {e}") from e
+        except self._http.HTTPError as e:  # transport errors and HTTP status errors
+            raise SourceError(redact(f"prometheus: GET {self.url} failed: {e}")) from e
         series = parse_counter(r.text, self.metric, self.labels)
         if not series:
-            raise SourceError(f"prometheus: {self.url} has no series named {self.metric}"
+            raise SourceError(f"prometheus: {redact(self.url)} has no series named {self.metric}"
                               + (f" with labels {self.labels}" if self.labels else ""))
         return self._acc.update(series)
 

@@ -124,8 +124,8 @@ def test_agent_survives_a_step_back_and_every_epoch_still_proves(tmp_path):
     from attestor.metrics import Metrics
     from attestor.pipeline import Agent
     from attestor.sealer import Sealer, build_epoch_input
-    from ecoai_chain.energy.replay import ReplaySource
     from attestor.store import Store
+    from ecoai_chain.energy.replay import ReplaySource
 
     trace = tmp_path / "steady.csv"
     trace.write_text("# ecoai-trace v1\n# provenance: synthetic test, constant 300 W\n"

@@ -130,3 +130,30 @@ def test_window_length_cannot_change_under_an_existing_log(tmp_path):
                   window_s=10, clock=clock)
     with pytest.raises(StoreError, match="window_s"):
         other.start()
+
+
+def test_stop_closes_every_source_and_shows_a_failing_close(tmp_path, caplog):
+    import logging
+
+    acct = Account.create()
+    clock = Clock(T0 + 0.2)
+    metrics = Metrics()
+    agent, store = make_agent(tmp_path, clock, acct, metrics)
+    closed = []
+
+    def broken_close():
+        raise RuntimeError("driver went away")
+
+    agent.energy.close = broken_close
+    agent.work.close = lambda: closed.append("work")
+    logging.getLogger("ecoai.attestor").addHandler(caplog.handler)
+    try:
+        agent.stop()
+    finally:
+        logging.getLogger("ecoai.attestor").removeHandler(caplog.handler)
+    assert closed == ["work"]  # the second source is closed although the first failed
+    rec = next(r for r in caplog.records if r.getMessage() == "source close failed")
+    assert rec.exc_info is not None and "driver went away" in rec.fields["error"]
+    assert 'ecoai_source_errors_total{source="replay"} 1.0' in \
+        generate_latest(metrics.registry).decode()
+    store.close()

@@ -172,8 +172,8 @@ def test_agent_counts_a_non_finite_work_reading_and_keeps_sampling(metrics_serve
 
     from attestor.metrics import Metrics
     from attestor.pipeline import Agent
-    from ecoai_chain.energy.replay import ReplaySource
     from attestor.store import Store
+    from ecoai_chain.energy.replay import ReplaySource
 
     url, state = metrics_server
     trace = Path(__file__).resolve().parents[2] / "traces" / "synthetic_llm_gpu.csv"
