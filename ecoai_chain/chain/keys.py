@@ -67,8 +67,10 @@ def check_key_permissions(path: Path, private: bool = True) -> None:
     mask = 0o077 if private or not path.is_dir() else 0o022
     if mode & mask:
         want = "0700" if path.is_dir() else "0600"
+        how = ("read it" if not path.is_dir() else "access it" if private
+               else "write it (and swap the key file)")
         raise KeystoreError(
-            f"{path} has mode {mode:04o}: group/other may access it; refusing to use it "
+            f"{path} has mode {mode:04o}: group/other may {how}; refusing to use it "
             f"(run: chmod {want} {path})")
 
 
