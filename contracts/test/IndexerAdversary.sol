@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IGreenProof} from "../interfaces/IGreenProof.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+/// @title CertificateRelay (tests only): a stranger's contract that submits GreenProof calls.
+/// @notice Anyone may relay a certificate (GreenProof pays the node's operator, whoever sends
+///         it), so a stranger can copy an attestor's pending certificate from the mempool and
+///         submit it from a contract. The relayed transaction's own calldata is the relay's,
+///         chosen freely: it may start with GreenProof's `submitCertificate` selector and
+///         still not be a GreenProof call (CertificateDecoyRelay: or decode as one carrying a
+///         decoy certificate).
+contract CertificateRelay {
+    /// @notice The relayed call reverted with `reason`.
+    error CertificateRelayFailed(bytes reason);
+
+    address private immutable _target;
+
+    constructor(address target) {
+        _target = target;
+    }
+
+    /// @notice msg.data = any 4-byte tag ++ the call forwarded to the target.
+    fallback() external {
+        _forward(_target, msg.data[4:]);
+    }
+
+    /// @notice Forward `call` to `to` (GreenProof, or another relay for nested calls).
+    function relayTo(address to, bytes calldata call) external {
+        _forward(to, call);
+    }
+
+    function _forward(address to, bytes memory call) private {
+        (bool ok, bytes memory reason) = to.call(call);
+        if (!ok) revert CertificateRelayFailed(reason);
+    }
+}
+
+/// @title CertificateDecoyRelay (tests only): its calldata is a well-formed GreenProof
+///        `submitCertificate` of a decoy; what it forwards is another, stashed call.
+contract CertificateDecoyRelay {
+    address private immutable _target;
+    bytes private _stashed;
+
+    constructor(address target) {
+        _target = target;
+    }
+
+    /// @notice Keep `call` for `submitCertificate`.
+    function stash(bytes calldata call) external {
+        _stashed = call;
+    }
+
+    /// @notice GreenProof's signature, but the arguments are a decoy: the stashed call is sent.
+    function submitCertificate(IGreenProof.Certificate calldata, IGreenProof.Proof calldata, bytes calldata)
+        external
+    {
+        (bool ok, bytes memory reason) = _target.call(_stashed);
+        if (!ok) revert CertificateRelay.CertificateRelayFailed(reason);
+    }
+}
+
+/// @title HostileEventEmitter (tests only): GreenProof's and EcoCredit's events with any
+///        arguments (raw bytes for every string, any integer), for the indexer's
+///        never-halt property test, which follows it beside the real contracts.
+contract HostileEventEmitter {
+    function nodeRegistered(
+        uint64 nodeId,
+        address operator,
+        address attestor,
+        bytes32 region,
+        uint256 maxPowerMw,
+        bytes calldata metadataURI
+    ) external {
+        emit IGreenProof.NodeRegistered(nodeId, operator, attestor, region, maxPowerMw, string(metadataURI));
+    }
+
+    function nodeStatusChanged(uint64 nodeId, uint8 status, bytes calldata reason) external {
+        emit IGreenProof.NodeStatusChanged(nodeId, status, string(reason));
+    }
+
+    function attestorRotated(uint64 nodeId, address previous, address next) external {
+        emit IGreenProof.AttestorRotated(nodeId, previous, next);
+    }
+
+    /// @param v root, energyMj, work, carbonMg, intensityMgPerKwh, ecoScore, rewardUnits
+    function certificateSubmitted(
+        uint256 certificateId,
+        uint64 nodeId,
+        uint64 epochStart,
+        uint256[7] calldata v,
+        bytes32 workloadClass
+    ) external {
+        emit IGreenProof.CertificateSubmitted(
+            certificateId, nodeId, epochStart, v[0], v[1], v[2], v[3], v[4], v[5], v[6], workloadClass
+        );
+    }
+
+    function certificateRevoked(uint256 certificateId, uint64 nodeId, bytes calldata reason, uint256 clawed, uint256 debt)
+        external
+    {
+        emit IGreenProof.CertificateRevoked(certificateId, nodeId, string(reason), clawed, debt);
+    }
+
+    function regionIntensitySet(bytes32 region, uint256 intensityMgPerKwh, uint64 effectiveFrom) external {
+        emit IGreenProof.RegionIntensitySet(region, intensityMgPerKwh, effectiveFrom);
+    }
+
+    function transfer(address from, address to, uint256 value) external {
+        emit IERC20.Transfer(from, to, value);
+    }
+}
