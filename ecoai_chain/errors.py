@@ -85,3 +85,8 @@ class ChildExited(EcoAIError):
 
 class InvalidPoint(ProofError, ValueError):
     """A proof or key coordinate is not a valid curve point (off-curve, out of range, ...)."""
+
+
+class UnindexableLog(EcoAIError):
+    """A log of a followed contract that cannot be decoded or stored; the indexer quarantines
+    it with this reason and goes on."""

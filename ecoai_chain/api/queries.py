@@ -19,6 +19,7 @@ from ecoai_chain.indexer.models import (
     Node,
     RegionIntensity,
 )
+from ecoai_chain.indexer.sqltypes import usum
 from ecoai_chain.indexer.store import T
 
 NODE_STATUS = {0: "pending", 1: "active", 2: "suspended"}
@@ -30,6 +31,7 @@ def node_json(r: Any) -> dict:
     return {
         "node_id": r.node_id, "operator": r.operator, "attestor": r.attestor, "region": r.region,
         "max_power_mw": r.max_power_mw, "metadata_uri": r.metadata_uri,
+        "metadata_uri_hex": "0x" + bytes(r.metadata_uri_raw or b"").hex(),
         "status": NODE_STATUS.get(r.status, str(r.status)), "status_reason": r.status_reason,
         "registered_block": r.registered_block, "registered_tx": r.registered_tx,
         "certificate_count": r.certificate_count, "avg_eco_score": r.avg_score,
@@ -144,6 +146,7 @@ class Queries:
         out: dict[str, Any] = {"certificate_id": cert_id, "tx_hash": r.tx_hash,
                                "available": r.proof_json is not None}
         if r.proof_json is None:
+            out["unavailable_reason"] = r.calldata_note or "calldata unavailable"
             return out
         p = json.loads(r.proof_json)
         node = self._one(select(N.c.max_power_mw).where(N.c.node_id == r.node_id))
@@ -241,8 +244,8 @@ class Queries:
             name, bucket = next(((n, b) for n, b in (("minute", 60), ("hour", 3600))
                                  if span <= b * max_points), ("day", 86_400))
             k = C.c.epoch_start_s - C.c.epoch_start_s % bucket  # integer bucket start
-            rows = c.execute(select(k.label("t"), func.sum(C.c.energy_mj), func.sum(C.c.carbon_mg),
-                                    func.sum(C.c.avoided_mg), func.count())
+            rows = c.execute(select(k.label("t"), usum(C.c.energy_mj), usum(C.c.carbon_mg),
+                                    usum(C.c.avoided_mg), func.count())
                              .where(C.c.revoked.is_(False)).group_by(k).order_by(k)).all()
         return name, [{"t_s": int(r[0]), "energy_mj": int(r[1]), "carbon_mg": int(r[2]),
                        "avoided_mg": int(r[3]), "certificates": int(r[4])} for r in rows]
@@ -250,9 +253,9 @@ class Queries:
     def totals(self) -> dict:
         with self.engine.connect() as c:
             n = c.execute(select(func.count()).select_from(N)).scalar()
-            cc = c.execute(select(func.count(), func.coalesce(func.sum(C.c.energy_mj), 0),
-                                  func.coalesce(func.sum(C.c.carbon_mg), 0),
-                                  func.coalesce(func.sum(C.c.avoided_mg), 0))
+            cc = c.execute(select(func.count(), func.coalesce(usum(C.c.energy_mj), 0),
+                                  func.coalesce(usum(C.c.carbon_mg), 0),
+                                  func.coalesce(usum(C.c.avoided_mg), 0))
                            .where(C.c.revoked.is_(False))).first()
             cp = c.execute(select(M.c.value).where(M.c.key == "checkpoint_block")).first()
         return {"nodes": n, "certificates": cc[0], "energy_mj": int(cc[1]),

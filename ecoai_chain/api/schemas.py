@@ -1,7 +1,8 @@
 """Response shapes for the OpenAPI document (documentation and schema-conformance tests).
 
 Routes return plain dicts/JSON built by `queries`; these models describe them. uint256 values
-that can exceed 2^53 (work, reward and credit units, Merkle roots) are decimal strings."""
+that can exceed 2^53 (work, reward and credit units, Merkle roots) are decimal strings; every
+other integer is an exact JSON integer (never a float), however large the chain made it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ class NodeOut(BaseModel):
     attestor: str
     region: str
     max_power_mw: int
-    metadata_uri: str
+    metadata_uri: str  # display text: invalid UTF-8 replaced, NUL shown as U+2400
+    metadata_uri_hex: str  # the exact bytes registered
     status: str
     status_reason: str
     registered_block: int
@@ -72,6 +74,7 @@ class ProofOut(BaseModel):
     certificate_id: int
     tx_hash: str
     available: bool
+    unavailable_reason: str | None = None  # e.g. relayed: not a direct call to GreenProof
     proof_solidity: dict | None = None
     proof_snarkjs: dict | None = None
     public_signals: list[str] | None = None

@@ -3,19 +3,43 @@
 Decoding with eth_abi directly (not web3's contract event machinery) keeps the indexer's hot
 path at tens of microseconds per log. Topic 0 selects the event; indexed arguments come from
 the remaining topics (dynamic indexed types stay as their 32-byte hash), the rest from data.
+
+Anyone can put bytes on chain that GreenProof's events carry (a metadataURI, a reason), so
+nothing here trusts them: a ``string`` is decoded as the bytes it is and returned as
+`AbiString` (text with invalid UTF-8 replaced and NUL escaped, the raw bytes kept beside), and
+a log that does not fit its ABI raises `UnindexableLog`, which the follower quarantines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
 from eth_utils import abi_to_signature, collapse_if_tuple, keccak, to_checksum_address
 
-from ecoai_chain.errors import ValidationError
+from ecoai_chain.errors import UnindexableLog, ValidationError
 
 _DYNAMIC = ("string", "bytes")
+NUL_SYMBOL = "\u2400"  # what a NUL byte shows as: PostgreSQL text cannot hold U+0000
+
+
+class AbiString(str):
+    """A Solidity ``string`` as display text (invalid UTF-8 replaced by U+FFFD, NUL shown as
+    U+2400) that keeps the exact bytes in ``raw``."""
+
+    raw: bytes
+
+    def __new__(cls, raw: bytes) -> AbiString:
+        self = super().__new__(cls, clean_text(raw))
+        self.raw = bytes(raw)
+        return self
+
+
+def clean_text(raw: bytes) -> str:
+    """Bytes a stranger chose, as text any database stores."""
+    return raw.decode("utf-8", errors="replace").replace("\0", NUL_SYMBOL)
 
 
 @dataclass(frozen=True)
@@ -27,9 +51,12 @@ class DecodedLog:
     block_hash: str
     tx_hash: str
     log_index: int
+    raw: dict | None = field(default=None, compare=False, repr=False)  # the eth_getLogs entry
 
 
 def _norm(t: str, v: Any) -> Any:
+    if t == "string":
+        return AbiString(v)  # decoded as bytes: see _decode_types
     if t == "address":
         return to_checksum_address(v)
     if t.startswith("bytes") and isinstance(v, bytes | bytearray):
@@ -51,6 +78,11 @@ def _word(t: str, w: bytes) -> Any:
     if t == "bool":
         return w[-1] == 1
     return "0x" + w[: int(t[5:])].hex()
+
+
+def _decode_types(types: tuple[str, ...] | list[str]) -> list[str]:
+    """``string`` decodes as ``bytes`` (same encoding) so invalid UTF-8 cannot raise."""
+    return [t.replace("string", "bytes") for t in types]
 
 
 @dataclass(frozen=True)
@@ -86,13 +118,17 @@ class EventDecoder:
         return [t for t, s in self._specs.items() if not names or s.name in names]
 
     def decode(self, log: dict) -> DecodedLog | None:
-        """Decode one raw ``eth_getLogs`` entry; None for an event not in the ABIs."""
+        """Decode one raw ``eth_getLogs`` entry; None for an event not in the ABIs; raises
+        `UnindexableLog` for one whose topic 0 is ours but whose topics or data do not fit."""
         topics = log["topics"]
         if not topics:
             return None
         spec = self._specs.get(topics[0].lower())
         if spec is None:
             return None
+        if len(topics) != 1 + len(spec.indexed):
+            raise UnindexableLog(f"{spec.name} has {len(topics) - 1} indexed topics, its ABI "
+                                 f"{len(spec.indexed)}")
         args: dict[str, Any] = {}
         for (name, t), topic in zip(spec.indexed, topics[1:], strict=True):
             raw = bytes.fromhex(topic[2:])
@@ -101,21 +137,29 @@ class EventDecoder:
             elif t in _DYNAMIC or t.endswith("]") or t.startswith("("):
                 args[name] = "0x" + raw.hex()
             else:
-                args[name] = _norm(t, abi_decode([t], raw)[0])
+                args[name] = _norm(t, self._abi_decode(spec, [t], raw)[0])
+        data = bytes.fromhex(log["data"][2:])
         if spec.words_only:
-            data = bytes.fromhex(log["data"][2:])
             if len(data) < 32 * len(spec.data_types):
-                return None  # malformed for this ABI: not one of ours
+                raise UnindexableLog(f"{spec.name} data is {len(data)} bytes, its ABI needs "
+                                     f"{32 * len(spec.data_types)}")
             for i, (name, t) in enumerate(zip(spec.data_names, spec.data_types, strict=True)):
                 args[name] = _word(t, data[32 * i: 32 * i + 32])
         elif spec.data_types:
-            values = abi_decode(list(spec.data_types), bytes.fromhex(log["data"][2:]))
+            values = self._abi_decode(spec, spec.data_types, data)
             for name, t, v in zip(spec.data_names, spec.data_types, values, strict=True):
                 args[name] = _norm(t, v)
         return DecodedLog(
             spec.name, args, to_checksum_address(log["address"]), int(log["blockNumber"], 16),
-            log["blockHash"], log["transactionHash"], int(log["logIndex"], 16),
+            log["blockHash"], log["transactionHash"], int(log["logIndex"], 16), log,
         )
+
+    @staticmethod
+    def _abi_decode(spec: _EventSpec, types, data: bytes) -> tuple:
+        try:
+            return abi_decode(_decode_types(types), data, strict=False)
+        except DecodingError as e:
+            raise UnindexableLog(f"{spec.name} data does not decode: {e}") from e
 
 
 class CallDecoder:
@@ -141,9 +185,9 @@ class CallDecoder:
         if fn is None:
             return []
         name, types, inputs = fn
-        try:
-            values = abi_decode(types, data[4:])
-        except Exception as e:  # malformed calldata cannot have passed the contract
+        try:  # strict=False: Solidity's calldata decoder ignores dirty padding, so must we
+            values = abi_decode(types, data[4:], strict=False)
+        except DecodingError as e:
             raise ValidationError("calldata", f"cannot decode {name}: {e}") from e
         cert_fields = [c["name"] for c in inputs[0]["components"]]
         proof_fields = [c["name"] for c in inputs[1]["components"]]

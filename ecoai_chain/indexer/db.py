@@ -8,16 +8,19 @@ from sqlalchemy import Table, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import SQLModel
 
 from ecoai_chain.errors import ConfigError
+from ecoai_chain.indexer.sqltypes import SqliteUSum
 
 DEFAULT_DB_URL = "sqlite:///.ecoai/indexer.db"
 
 
 def make_engine(url: str = DEFAULT_DB_URL, create: bool = True) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``); SQLite files
-    get WAL journaling so the API reads while the indexer writes. Creates missing tables."""
+    get WAL journaling so the API reads while the indexer writes, the exact ``ecoai_usum``
+    aggregate (`sqltypes.usum`), and SQLAlchemy's documented fix for pysqlite's transaction
+    handling, so SAVEPOINTs (the store's per-log fallback) nest inside a real BEGIN.
+    Creates missing tables (the index's own metadata only)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite:///"):
@@ -28,20 +31,26 @@ def make_engine(url: str = DEFAULT_DB_URL, create: bool = True) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # pysqlite emits no BEGIN of its own ...
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            dbapi_conn.create_aggregate("ecoai_usum", 1, SqliteUSum)
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            conn.exec_driver_sql("BEGIN")  # ... SQLAlchemy begins every transaction itself
     elif url.startswith("postgresql+psycopg://"):
         engine = create_engine(url, pool_pre_ping=True)
     else:
         raise ConfigError(f"db url: unsupported scheme in {url.split(':', 1)[0]!r} "
                           "(use sqlite:///PATH or postgresql://...)")
     if create:
-        from ecoai_chain.indexer import models  # noqa: F401  (registers the tables)
+        from ecoai_chain.indexer.models import IndexTable
 
-        SQLModel.metadata.create_all(engine)
+        IndexTable.metadata.create_all(engine)
     return engine
 
 

@@ -15,10 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ecoai_chain.core.backoff import Backoff
-from ecoai_chain.errors import ChainError, ConfigError, ReorgTooDeep, RpcError
-from ecoai_chain.indexer.abi import CallDecoder, EventDecoder
+from ecoai_chain.errors import (
+    ChainError,
+    ConfigError,
+    ReorgTooDeep,
+    RpcError,
+    UnindexableLog,
+    ValidationError,
+)
+from ecoai_chain.indexer import quarantine
+from ecoai_chain.indexer.abi import CallDecoder, DecodedLog, EventDecoder
 from ecoai_chain.indexer.rpc import JsonRpc
-from ecoai_chain.indexer.store import IndexStore
+from ecoai_chain.indexer.store import CallData, IndexStore
 
 OUTAGE_BACKOFF_MAX_S = 60.0
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
@@ -38,6 +46,7 @@ class IndexerConfig:
     keep_hashes: int = 256          # how deep a reorg can be handled
     chain_id: int | None = None
     submit_abi: list[dict] | None = None  # GreenProof ABI for calldata (proof, signature)
+    green_proof: str | None = None  # calldata is read only from direct calls to this address
     extra: dict = field(default_factory=dict)
 
 
@@ -48,6 +57,7 @@ class StepResult:
     logs: int
     safe_head: int
     rolled_back_to: int | None = None
+    quarantined: int = 0
 
 
 class Indexer:
@@ -57,7 +67,8 @@ class Indexer:
         self.rpc, self.store, self.cfg = rpc, store, config
         self.decoder = EventDecoder(*config.abis)
         self.topics = self.decoder.topics(*EVENTS)
-        self.calls = CallDecoder(config.submit_abi) if config.submit_abi else None
+        self.calls = (CallDecoder(config.submit_abi)
+                      if config.submit_abi and config.green_proof else None)
         self.range = config.initial_range
         self.ceiling = config.max_range  # lowered to just under any range the RPC refused
         self._bind()
@@ -124,25 +135,56 @@ class Indexer:
             elif len(raw) < self.cfg.target_logs // 4:
                 self.range = min(self.ceiling, self.range * 2)
             break
-        logs = [d for d in (self.decoder.decode(r) for r in raw if not r.get("removed")) if d]
-        blocks = sorted({log.block_number for log in logs} | {to})
-        headers = self.rpc.block_headers(blocks)
-        for log in logs:
-            if headers[log.block_number]["hash"] != log.block_hash:
-                # The chain moved under us between the two queries; retry this range next step.
-                return StepResult(cp + 1, cp, 0, safe, rolled)
+        raw = [r for r in raw if not r.get("removed")]
+        logs, rejected = self._decode(raw)
+        headers = self.rpc.block_headers(sorted({int(r["blockNumber"], 16) for r in raw} | {to}))
+        if any(headers[int(r["blockNumber"], 16)]["hash"] != r["blockHash"] for r in raw):
+            # The chain moved under us between the two queries; retry this range next step.
+            return StepResult(cp + 1, cp, 0, safe, rolled)
         calldata = self._calldata({log.tx_hash for log in logs
                                    if log.event == "CertificateSubmitted"})
-        self.store.apply_range(logs, headers, calldata, to, self.cfg.keep_hashes)
-        return StepResult(cp + 1, to, len(logs), safe, rolled)
+        held = self.store.apply_range(logs, headers, calldata, to, self.cfg.keep_hashes,
+                                      rejected)
+        return StepResult(cp + 1, to, len(logs) + len(rejected) - held, safe, rolled, held)
 
-    def _calldata(self, tx_hashes: set[str]) -> dict[str, list[dict]]:
-        if not self.calls or not tx_hashes:
+    def _decode(self, raw: list[dict]) -> tuple[list[DecodedLog], list[dict]]:
+        """Decoded logs, and quarantine rows for the logs of ours that do not fit the ABI."""
+        logs, rejected = [], []
+        for r in raw:
+            try:
+                d = self.decoder.decode(r)
+            except UnindexableLog as e:
+                rejected.append(quarantine.raw_row(r, str(e)))
+                continue
+            if d is not None:
+                logs.append(d)
+        return logs, rejected
+
+    def _calldata(self, tx_hashes: set[str]) -> CallData:
+        """The submit inputs of each transaction that called GreenProof directly; for any
+        other (a relay contract, a nested call) why they are unavailable: its calldata is the
+        caller's own, free to start with GreenProof's selector or to carry a decoy."""
+        if not tx_hashes:
             return {}
+        if not self.calls:
+            return dict.fromkeys(tx_hashes, "calldata unavailable: the indexer has no "
+                                            "GreenProof address and ABI to read it with")
         hashes = sorted(tx_hashes)
         txs = self.rpc.batch([("eth_getTransactionByHash", [h]) for h in hashes])
-        return {h: self.calls.decode(tx["input"]) for h, tx in zip(hashes, txs, strict=True)
-                if tx is not None}
+        out: CallData = {}
+        gp = self.cfg.green_proof.lower()
+        for h, tx in zip(hashes, txs, strict=True):
+            if tx is None:
+                out[h] = "calldata unavailable: the RPC node did not return the transaction"
+            elif (tx.get("to") or "").lower() != gp:
+                out[h] = (f"calldata unavailable: sent to {tx.get('to')}, not a direct call to "
+                          "GreenProof (relayed through a contract)")
+            else:
+                try:
+                    out[h] = self.calls.decode(tx["input"])
+                except ValidationError as e:
+                    out[h] = f"calldata unavailable: {e}"
+        return out
 
     def sync(self, on_progress: Callable[[StepResult], None] | None = None) -> int:
         """Index until caught up; returns the number of logs indexed."""

@@ -3,10 +3,8 @@ parser of the file `ecoai chain deploy` writes): contract addresses, deployment 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ecoai_chain.chain.artifacts import load_artifact
-from ecoai_chain.chain.deployment import Deployment, load_manifest
+from ecoai_chain.chain.deployment import Deployment
 from ecoai_chain.indexer.follower import IndexerConfig
 
 
@@ -16,8 +14,4 @@ def config_from_deployment(dep: Deployment, **overrides) -> IndexerConfig:
     return IndexerConfig(addresses=[r.address for r in refs],
                          abis=[gp_abi, load_artifact("EcoCredit").abi],
                          start_block=min(r.block for r in refs), chain_id=dep.chain_id,
-                         submit_abi=gp_abi, **overrides)
-
-
-def config_from_manifest(path: str | Path, **overrides) -> IndexerConfig:
-    return config_from_deployment(load_manifest(path), **overrides)
+                         submit_abi=gp_abi, green_proof=refs[0].address, **overrides)

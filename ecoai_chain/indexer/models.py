@@ -1,45 +1,70 @@
 """Tables the indexer writes and the API reads (sqlmodel; SQLite by default, PostgreSQL by URL).
 
-uint256 quantities that can exceed 63 bits (work, reward units, credit amounts, Merkle roots)
-are stored as decimal strings and summed in Python; quantities the circuit bounds below 2^63
-(energy, carbon, intensity, score, times) are BIGINT so SQL can filter and sort on them.
+The tables live on their own metadata (`IndexTable.metadata`), so an index database holds the
+index's tables only (the attestor's store keeps its own).
+
+Everything in an event is a stranger's choice as far as the index is concerned: every uint256
+quantity and every sum of them is `UInt` (exact beyond 64 bits on both databases), text from
+events is unbounded TEXT without NUL (`abi.clean_text`) with its raw bytes kept beside, and
+bytes32 codes (region, workload class) are TEXT. Ids and epoch starts are BIGINT (GreenProof's
+counters and block times); a log whose id does not fit is quarantined (`QuarantinedLog`).
 Every event-derived row carries (tx_hash, log_index, block_number): the unique key makes
 re-applying a block range idempotent, and the block number lets a reorg remove orphaned rows.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+from ecoai_chain.indexer.sqltypes import UInt
+
+_registry = registry()
+
+
+class IndexTable(SQLModel, registry=_registry):
+    """Base of the index's tables: their own registry and metadata, not SQLModel's global."""
+
+    metadata = _registry.metadata
 
 
 def _big(**kw) -> Column:
     return Column(BigInteger, **kw)
 
 
-class Node(SQLModel, table=True):
+def _uint(**kw) -> Column:
+    return Column(UInt, **kw)
+
+
+def _text(**kw) -> Column:
+    return Column(Text, **kw)
+
+
+class Node(IndexTable, table=True):
     __tablename__ = "nodes"
     node_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     operator: str = Field(max_length=42, index=True)
     attestor: str = Field(max_length=42)
     registered_attestor: str = Field(max_length=42)
-    region: str = Field(max_length=32, index=True)
-    max_power_mw: int = Field(sa_column=_big())
-    metadata_uri: str = Field(sa_column=Column(Text, nullable=False, default=""))
+    region: str = Field(sa_column=_text(nullable=False, index=True))
+    max_power_mw: int = Field(sa_column=_uint())
+    metadata_uri: str = Field(sa_column=_text(nullable=False, default=""))
+    metadata_uri_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
     status: int = 0  # 0 Pending, 1 Active, 2 Suspended
-    status_reason: str = Field(sa_column=Column(Text, nullable=False, default=""))
+    status_reason: str = Field(sa_column=_text(nullable=False, default=""))
     registered_block: int = Field(sa_column=_big())
     registered_tx: str = Field(max_length=66)
     registered_log_index: int = 0
     certificate_count: int = 0
-    score_sum: int = Field(default=0, sa_column=_big(default=0))
-    energy_mj: int = Field(default=0, sa_column=_big(default=0))
-    carbon_mg: int = Field(default=0, sa_column=_big(default=0))
-    avoided_mg: int = Field(default=0, sa_column=_big(default=0, index=True))
-    avg_score: int = Field(default=0, index=True)
+    score_sum: int = Field(default=0, sa_column=_uint(default=0))
+    energy_mj: int = Field(default=0, sa_column=_uint(default=0))
+    carbon_mg: int = Field(default=0, sa_column=_uint(default=0))
+    avoided_mg: int = Field(default=0, sa_column=_uint(default=0, index=True))
+    avg_score: int = Field(default=0, sa_column=_uint(default=0, index=True))
 
 
-class Certificate(SQLModel, table=True):
+class Certificate(IndexTable, table=True):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("tx_hash", "log_index", name="uq_certificates_log"),
@@ -48,46 +73,49 @@ class Certificate(SQLModel, table=True):
     )
     certificate_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     node_id: int = Field(sa_column=_big(nullable=False))
-    region: str = Field(max_length=32)
+    region: str = Field(sa_column=_text(nullable=False))
     epoch_start_s: int = Field(sa_column=_big(nullable=False, index=True))
-    root: str = Field(max_length=78)
-    energy_mj: int = Field(sa_column=_big(nullable=False))
-    work: str = Field(max_length=78)
-    carbon_mg: int = Field(sa_column=_big(nullable=False))
-    intensity_mg_per_kwh: int = Field(sa_column=_big(nullable=False))
-    eco_score: int = Field(index=True)
-    reward_units: str = Field(max_length=78)
-    avoided_mg: int = Field(sa_column=_big(nullable=False))
-    workload_class: str = Field(max_length=32)
-    # From the submitting transaction's calldata (None if the tx was not a GreenProof submit).
-    window_s: int | None = None
-    slot_count: int | None = None
-    max_power_mw: int | None = Field(default=None, sa_column=_big())
-    proof_json: str | None = Field(default=None, sa_column=Column(Text))
-    signature: str | None = Field(default=None, sa_column=Column(Text))
+    root: str = Field(sa_column=_text(nullable=False))  # uint256 as decimal text
+    energy_mj: int = Field(sa_column=_uint(nullable=False))
+    work: str = Field(sa_column=_text(nullable=False))  # decimal text
+    carbon_mg: int = Field(sa_column=_uint(nullable=False))
+    intensity_mg_per_kwh: int = Field(sa_column=_uint(nullable=False))
+    eco_score: int = Field(sa_column=_uint(nullable=False, index=True))
+    reward_units: str = Field(sa_column=_text(nullable=False))  # decimal text
+    avoided_mg: int = Field(sa_column=_uint(nullable=False))
+    workload_class: str = Field(sa_column=_text(nullable=False))
+    # From the submitting transaction's calldata, only when that transaction called GreenProof
+    # directly; otherwise None, and `calldata_note` says why ("calldata unavailable: ...").
+    window_s: int | None = Field(default=None, sa_column=_uint())
+    slot_count: int | None = Field(default=None, sa_column=_uint())
+    max_power_mw: int | None = Field(default=None, sa_column=_uint())
+    proof_json: str | None = Field(default=None, sa_column=_text())
+    signature: str | None = Field(default=None, sa_column=_text())
+    calldata_note: str | None = Field(default=None, sa_column=_text())
     revoked: bool = False
-    revoked_reason: str | None = Field(default=None, sa_column=Column(Text))
+    revoked_reason: str | None = Field(default=None, sa_column=_text())
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     block_time_s: int = Field(sa_column=_big(nullable=False))
     tx_hash: str = Field(sa_column=Column(String(66), nullable=False, index=True))
     log_index: int
 
 
-class Revocation(SQLModel, table=True):
+class Revocation(IndexTable, table=True):
     __tablename__ = "revocations"
     __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_revocations_log"),)
     id: int | None = Field(default=None, primary_key=True)
     certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
     node_id: int = Field(sa_column=_big(nullable=False))
-    reason: str = Field(sa_column=Column(Text, nullable=False))
-    clawed_back_units: str = Field(max_length=78)
-    debt_units: str = Field(max_length=78)
+    reason: str = Field(sa_column=_text(nullable=False))
+    reason_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
+    clawed_back_units: str = Field(sa_column=_text(nullable=False))  # decimal text
+    debt_units: str = Field(sa_column=_text(nullable=False))
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     tx_hash: str = Field(max_length=66)
     log_index: int
 
 
-class NodeEvent(SQLModel, table=True):
+class NodeEvent(IndexTable, table=True):
     """Status changes and attestor rotations, kept so a reorg can replay a node's state."""
 
     __tablename__ = "node_events"
@@ -95,27 +123,28 @@ class NodeEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(sa_column=_big(nullable=False, index=True))
     kind: str = Field(max_length=16)  # "status" | "attestor"
-    status: int | None = None
-    reason: str | None = Field(default=None, sa_column=Column(Text))
+    status: int | None = None  # a uint8
+    reason: str | None = Field(default=None, sa_column=_text())
+    reason_raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     attestor: str | None = Field(default=None, max_length=42)
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     tx_hash: str = Field(max_length=66)
     log_index: int
 
 
-class RegionIntensity(SQLModel, table=True):
+class RegionIntensity(IndexTable, table=True):
     __tablename__ = "region_intensities"
     __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_region_int_log"),)
     id: int | None = Field(default=None, primary_key=True)
-    region: str = Field(max_length=32, index=True)
-    intensity_mg_per_kwh: int = Field(sa_column=_big(nullable=False))
-    effective_from_s: int = Field(sa_column=_big(nullable=False))
+    region: str = Field(sa_column=_text(nullable=False, index=True))
+    intensity_mg_per_kwh: int = Field(sa_column=_uint(nullable=False))
+    effective_from_s: int = Field(sa_column=_uint(nullable=False))
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     tx_hash: str = Field(max_length=66)
     log_index: int
 
 
-class BaselineChange(SQLModel, table=True):
+class BaselineChange(IndexTable, table=True):
     """A BaselineSet event: the workload class's baseline from this block on (kept, not just the
     latest, so a certificate can be re-scored with the baseline in force at its block)."""
 
@@ -123,44 +152,44 @@ class BaselineChange(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_baselines_log"),)
     id: int | None = Field(default=None, primary_key=True)
     workload_class: str = Field(sa_column=Column(Text, nullable=False, index=True))
-    baseline_ng_per_work: str = Field(max_length=78)  # uint256 as decimal text
+    baseline_ng_per_work: str = Field(sa_column=_text(nullable=False))  # uint256, decimal text
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     tx_hash: str = Field(max_length=66)
     log_index: int
 
 
-class CreditTransfer(SQLModel, table=True):
+class CreditTransfer(IndexTable, table=True):
     __tablename__ = "credit_transfers"
     __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_transfers_log"),)
     id: int | None = Field(default=None, primary_key=True)
     from_address: str = Field(max_length=42, index=True)
     to_address: str = Field(max_length=42, index=True)
-    value_units: str = Field(max_length=78)
+    value_units: str = Field(sa_column=_text(nullable=False))  # decimal text
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     block_time_s: int = Field(sa_column=_big(nullable=False))
     tx_hash: str = Field(sa_column=Column(String(66), nullable=False, index=True))
     log_index: int
 
 
-class Balance(SQLModel, table=True):
+class Balance(IndexTable, table=True):
     __tablename__ = "balances"
     address: str = Field(primary_key=True, max_length=42)
-    balance_units: str = Field(max_length=78)
+    balance_units: str = Field(sa_column=_text(nullable=False))  # decimal text
 
 
-class DailyAggregate(SQLModel, table=True):
+class DailyAggregate(IndexTable, table=True):
     __tablename__ = "daily_aggregates"
-    region: str = Field(primary_key=True, max_length=32)
+    region: str = Field(sa_column=_text(primary_key=True))
     day: str = Field(primary_key=True, max_length=10)  # YYYY-MM-DD (UTC) of the epoch start
-    energy_mj: int = Field(default=0, sa_column=_big(default=0))
-    carbon_mg: int = Field(default=0, sa_column=_big(default=0))
-    avoided_mg: int = Field(default=0, sa_column=_big(default=0))
+    energy_mj: int = Field(default=0, sa_column=_uint(default=0))
+    carbon_mg: int = Field(default=0, sa_column=_uint(default=0))
+    avoided_mg: int = Field(default=0, sa_column=_uint(default=0))
     work: str = "0"
     credits_units: str = "0"
     certificate_count: int = 0
 
 
-class Meta(SQLModel, table=True):
+class Meta(IndexTable, table=True):
     """Key/value state: checkpoint block, total supply, contract addresses being followed."""
 
     __tablename__ = "indexer_meta"
@@ -168,7 +197,23 @@ class Meta(SQLModel, table=True):
     value: str = Field(sa_column=Column(Text, nullable=False))
 
 
-class BlockHash(SQLModel, table=True):
+class BlockHash(IndexTable, table=True):
     __tablename__ = "block_hashes"
     block_number: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     block_hash: str = Field(max_length=66)
+
+
+class QuarantinedLog(IndexTable, table=True):
+    """A log of a followed contract that could not be decoded or stored, kept with its reason
+    (and the raw log) instead of halting the indexer; shown by `ecoai indexer status`."""
+
+    __tablename__ = "quarantined_logs"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_quarantined_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=42)
+    topic0: str = Field(sa_column=_text(nullable=False))
+    reason: str = Field(sa_column=_text(nullable=False))
+    raw_json: str = Field(sa_column=_text(nullable=False))
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    tx_hash: str = Field(max_length=66)
+    log_index: int

@@ -5,21 +5,28 @@ are additionally keyed on (tx_hash, log_index) and inserted with ON CONFLICT DO 
 re-applying a range is harmless. Derived state (node totals, daily aggregates, revoked flags,
 node status) is recomputed from the event rows for the keys a batch or a rollback touched;
 balances and total supply move by exact Python-int deltas.
+
+Nothing a stranger puts on chain halts it: a log whose ids do not fit, or that the database
+refuses, is quarantined (`quarantine`) and the range goes on. The range is first written in
+one SAVEPOINT; only if the database refuses a value is it redone one log per SAVEPOINT, so
+the refused log(s) can be named and every other log still lands in the same transaction.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DataError, IntegrityError
 
-from ecoai_chain.core.bytes32 import decode_bytes32
 from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
-from ecoai_chain.errors import ValidationError
-from ecoai_chain.indexer.abi import DecodedLog
+from ecoai_chain.indexer import quarantine
+from ecoai_chain.indexer.abi import DecodedLog, clean_text
 from ecoai_chain.indexer.db import insert_ignore, upsert
 from ecoai_chain.indexer.models import (
     Balance,
@@ -31,21 +38,36 @@ from ecoai_chain.indexer.models import (
     Meta,
     Node,
     NodeEvent,
+    QuarantinedLog,
     RegionIntensity,
     Revocation,
 )
+from ecoai_chain.indexer.sqltypes import usum
+
+log_ = logging.getLogger(__name__)
+# What a database raises for a value it will not store (out of range, bad text, a duplicate
+# key a hostile log repeats); an outage (OperationalError) is not the log's fault and halts.
+REFUSED = (DataError, IntegrityError)
+# calldata: {tx_hash: decoded submit items, or the reason they are unavailable}
+CallData = dict[str, list[dict] | str]
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
-                              DailyAggregate, Meta, Node, NodeEvent, RegionIntensity, Revocation)}
+                              DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
+                              RegionIntensity, Revocation)}
+EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
+                CreditTransfer, QuarantinedLog)
+# Fields a certificate's calldata must share with its event to be taken as its inputs.
+_SAME = (("nodeId", "nodeId"), ("epochStart", "epochStart"), ("root", "root"),
+         ("energyMj", "energyMj"), ("work", "work"), ("carbonMg", "carbonMg"),
+         ("intensityMgPerKwh", "intensityMgPerKwh"), ("workloadClass", "workloadClass"))
 
 
 def bytes32_text(hex32: str) -> str:
-    """bytes32 of an ASCII code ("KR", "llm-inference") -> the text, NULs stripped."""
-    try:
-        return decode_bytes32(hex32)
-    except ValidationError:
-        return hex32
+    """bytes32 of a code ("KR", "llm-inference") -> its text: trailing NULs dropped, bytes that
+    are not UTF-8 replaced, inner NULs shown as U+2400. Not the strict ASCII codec
+    (core.bytes32): a stranger picks these bytes, and a UTF-8 region stays readable."""
+    return clean_text(bytes.fromhex(hex32[2:]).rstrip(b"\0"))
 
 
 def day_of(ts_s: int) -> str:
@@ -90,29 +112,62 @@ class IndexStore:
 
     # --- applying a range -----------------------------------------------------------------
     def apply_range(self, logs: list[DecodedLog], headers: dict[int, dict],
-                    calldata: dict[str, list[dict]], to_block: int, keep_hashes: int) -> None:
+                    calldata: CallData, to_block: int, keep_hashes: int,
+                    rejected: list[dict] | tuple = ()) -> int:
         """Apply decoded ``logs`` of one block range and advance the checkpoint to ``to_block``.
 
         ``headers``: {block: {hash, timestamp}} for every block with a log and for ``to_block``;
-        ``calldata``: {tx_hash: decoded submit inputs} for transactions carrying certificates.
+        ``calldata``: {tx_hash: decoded submit inputs, or why they are unavailable} for
+        transactions carrying certificates; ``rejected``: quarantine rows for logs that did
+        not decode. Returns how many logs of the range were quarantined.
         """
+        held = list(rejected)
         with self.engine.begin() as conn:
-            touched = _Touched()
-            rows: dict[Any, list[dict]] = defaultdict(list)
-            node_region = self._node_regions(conn, logs)
-            for log in logs:
-                self._row_for(log, headers, calldata, node_region, rows, touched)
-            for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
-                          Revocation, CreditTransfer):
-                if rows[model]:
-                    insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
-                                  if model is not Node else ["node_id"])
-            self._refresh(conn, touched)
+            try:
+                with conn.begin_nested():
+                    held += self._apply_logs(conn, logs, headers, calldata)
+            except REFUSED:  # find the log(s) the database refuses; keep every other one
+                for log in logs:
+                    try:
+                        with conn.begin_nested():
+                            held += self._apply_logs(conn, [log], headers, calldata)
+                    except REFUSED as e:
+                        held.append(quarantine.decoded_row(
+                            log, f"the database refused it: {getattr(e, 'orig', e)}"))
+            for row in held:
+                log_.warning("quarantined log %s/%s in block %s: %s", row["tx_hash"],
+                             row["log_index"], row["block_number"], row["reason"])
+            insert_ignore(conn, T[QuarantinedLog], held, ["tx_hash", "log_index"])
             hashes = [{"block_number": n, "block_hash": h["hash"]} for n, h in headers.items()]
             upsert(conn, T[BlockHash], hashes, ["block_number"], ["block_hash"])
             conn.execute(delete(T[BlockHash]).where(
                 T[BlockHash].c.block_number <= to_block - keep_hashes))
             self._set_meta(conn, "checkpoint_block", str(to_block))
+        return len(held)
+
+    def _apply_logs(self, conn: Connection, logs: list[DecodedLog], headers: dict[int, dict],
+                    calldata: CallData) -> list[dict]:
+        """Write ``logs`` and refresh what they touch; returns quarantine rows for the logs
+        whose ids do not fit (the database would refuse them)."""
+        held, good = [], []
+        for log in logs:
+            problem = quarantine.id_problem(log)
+            if problem:
+                held.append(quarantine.decoded_row(log, problem))
+            else:
+                good.append(log)
+        touched = _Touched()
+        rows: dict[Any, list[dict]] = defaultdict(list)
+        node_region = self._node_regions(conn, good)
+        for log in good:
+            self._row_for(log, headers, calldata, node_region, rows, touched)
+        for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
+                      Revocation, CreditTransfer):
+            if rows[model]:
+                insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
+                              if model is not Node else ["node_id"])
+        self._refresh(conn, touched)
+        return held
 
     def _node_regions(self, conn: Connection, logs: list[DecodedLog]) -> dict[int, str]:
         ids = {log.args["nodeId"] for log in logs if log.event == "CertificateSubmitted"}
@@ -122,7 +177,7 @@ class IndexStore:
         return dict(conn.execute(select(t.c.node_id, t.c.region)
                                  .where(t.c.node_id.in_(ids))).all())
 
-    def _row_for(self, log: DecodedLog, headers: dict[int, dict], calldata: dict[str, list[dict]],
+    def _row_for(self, log: DecodedLog, headers: dict[int, dict], calldata: CallData,
                  node_region: dict[int, str], rows: dict, touched: _Touched) -> None:
         a, ev = log.args, log.event
         where = {"block_number": log.block_number, "tx_hash": log.tx_hash,
@@ -133,7 +188,8 @@ class IndexStore:
             rows[Node].append({
                 "node_id": a["nodeId"], "operator": a["operator"], "attestor": a["attestor"],
                 "registered_attestor": a["attestor"], "region": region,
-                "max_power_mw": a["maxPowerMw"], "metadata_uri": a["metadataURI"], "status": 0,
+                "max_power_mw": a["maxPowerMw"], "metadata_uri": str(a["metadataURI"]),
+                "metadata_uri_raw": a["metadataURI"].raw, "status": 0,
                 "status_reason": "", "registered_block": log.block_number,
                 "registered_tx": log.tx_hash, "registered_log_index": log.log_index,
                 "certificate_count": 0, "score_sum": 0, "energy_mj": 0, "carbon_mg": 0,
@@ -141,12 +197,13 @@ class IndexStore:
             })
         elif ev == "NodeStatusChanged":
             rows[NodeEvent].append({"node_id": a["nodeId"], "kind": "status",
-                                    "status": a["status"], "reason": a["reason"],
-                                    "attestor": None, **where})
+                                    "status": a["status"], "reason": str(a["reason"]),
+                                    "reason_raw": a["reason"].raw, "attestor": None, **where})
             touched.node_state.add(a["nodeId"])
         elif ev == "AttestorRotated":
             rows[NodeEvent].append({"node_id": a["nodeId"], "kind": "attestor", "status": None,
-                                    "reason": None, "attestor": a["newAttestor"], **where})
+                                    "reason": None, "reason_raw": None,
+                                    "attestor": a["newAttestor"], **where})
             touched.node_state.add(a["nodeId"])
         elif ev == "RegionIntensitySet":
             rows[RegionIntensity].append({
@@ -164,7 +221,8 @@ class IndexStore:
         elif ev == "CertificateRevoked":
             rows[Revocation].append({
                 "certificate_id": a["certificateId"], "node_id": a["nodeId"],
-                "reason": a["reason"], "clawed_back_units": str(a["clawedBackUnits"]),
+                "reason": str(a["reason"]), "reason_raw": a["reason"].raw,
+                "clawed_back_units": str(a["clawedBackUnits"]),
                 "debt_units": str(a["debtUnits"]), **where})
             touched.revoked_certs.add(a["certificateId"])
         elif ev == "Transfer":
@@ -182,8 +240,8 @@ class IndexStore:
                 touched.balance_deltas[a["to"]] += value
 
     @staticmethod
-    def _certificate_row(log: DecodedLog, headers: dict[int, dict],
-                         calldata: dict[str, list[dict]], node_region: dict[int, str]) -> dict:
+    def _certificate_row(log: DecodedLog, headers: dict[int, dict], calldata: CallData,
+                         node_region: dict[int, str]) -> dict:
         a = log.args
         reward = a["rewardUnits"]
         row = {
@@ -195,20 +253,24 @@ class IndexStore:
             "avoided_mg": reward // CREDIT_UNITS_PER_MG,
             "workload_class": bytes32_text(a["workloadClass"]),
             "window_s": None, "slot_count": None, "max_power_mw": None, "proof_json": None,
-            "signature": None, "revoked": False, "revoked_reason": None,
+            "signature": None, "calldata_note": None, "revoked": False, "revoked_reason": None,
             "block_number": log.block_number,
             "block_time_s": headers[log.block_number]["timestamp"],
             "tx_hash": log.tx_hash, "log_index": log.log_index,
         }
-        import json
-
-        for item in calldata.get(log.tx_hash, []):
+        items = calldata.get(log.tx_hash, "calldata unavailable: not fetched")
+        if isinstance(items, str):
+            row["calldata_note"] = items
+            return row
+        for item in items:
             c = item["cert"]
-            if c.get("nodeId") == a["nodeId"] and c.get("epochStart") == a["epochStart"]:
+            if all(c.get(k) == a[e] for k, e in _SAME):
                 row.update(window_s=c.get("windowS"), slot_count=c.get("slotCount"),
                            max_power_mw=c.get("maxPowerMw"), signature=item["signature"],
                            proof_json=json.dumps(item["proof"]))
-                break
+                return row
+        row["calldata_note"] = ("calldata unavailable: the transaction's GreenProof call holds "
+                                "no certificate equal to this event's")
         return row
 
     # --- derived state --------------------------------------------------------------------
@@ -260,10 +322,10 @@ class IndexStore:
     def _refresh_node_totals(self, conn: Connection, node_ids: set[int]) -> None:
         c, n = T[Certificate], T[Node]
         live = c.c.revoked.is_(False)
-        q = (select(c.c.node_id, func.count(), func.coalesce(func.sum(c.c.eco_score), 0),
-                    func.coalesce(func.sum(c.c.energy_mj), 0),
-                    func.coalesce(func.sum(c.c.carbon_mg), 0),
-                    func.coalesce(func.sum(c.c.avoided_mg), 0))
+        q = (select(c.c.node_id, func.count(), func.coalesce(usum(c.c.eco_score), 0),
+                    func.coalesce(usum(c.c.energy_mj), 0),
+                    func.coalesce(usum(c.c.carbon_mg), 0),
+                    func.coalesce(usum(c.c.avoided_mg), 0))
              .where(c.c.node_id.in_(node_ids), live).group_by(c.c.node_id))
         found = {r[0]: r[1:] for r in conn.execute(q).all()}
         for node_id in node_ids:
@@ -329,8 +391,7 @@ class IndexStore:
                     t.supply_delta += v
                 else:
                     t.balance_deltas[to] -= v
-            for model in (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
-                          CreditTransfer):
+            for model in EVENT_TABLES:
                 removed += conn.execute(delete(T[model]).where(
                     T[model].c.block_number >= after)).rowcount
             removed += conn.execute(delete(T[Node]).where(

@@ -84,7 +84,7 @@ def world(tmp_path_factory):
         cfg = IndexerConfig(
             addresses=[dep.green_proof, dep.eco_credit, emitter.address],
             abis=[gp.abi, eco.abi], start_block=start, confirmations=0,
-            chain_id=w3.eth.chain_id, submit_abi=gp.abi)
+            chain_id=w3.eth.chain_id, submit_abi=gp.abi, green_proof=dep.green_proof)
         rpc = JsonRpc(node.rpc_url)
         world.indexer = Indexer(rpc, IndexStore(make_engine(db_url)), cfg)
         world.indexer.sync()

@@ -1,0 +1,67 @@
+"""Logs the index cannot hold, kept with their reason instead of halting the indexer.
+
+A log lands here when its topics or data do not fit its ABI (`UnindexableLog` from the
+decoder), when an id it carries does not fit the index's 63-bit ids, or when the database
+refuses a value. Indexing goes on; the rows are counted in the API's ``/metrics``
+(``ecoai_indexer_quarantined_logs``) and listed by ``ecoai indexer status``. A reorg removes
+them like any other event row.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ecoai_chain.indexer.abi import DecodedLog
+from ecoai_chain.indexer.models import QuarantinedLog
+
+BIGINT_MAX = 2**63 - 1
+TABLE = QuarantinedLog.__table__
+# Event arguments stored as BIGINT ids or times (GreenProof's counters and block times).
+ID_ARGS = {
+    "NodeRegistered": ("nodeId",), "NodeStatusChanged": ("nodeId",),
+    "AttestorRotated": ("nodeId",), "CertificateSubmitted": ("certificateId", "nodeId",
+                                                             "epochStart"),
+    "CertificateRevoked": ("certificateId", "nodeId"),
+}
+
+
+def raw_row(log: dict, reason: str) -> dict:
+    """A quarantine row for a raw ``eth_getLogs`` entry."""
+    topics = log.get("topics") or []
+    return {"address": log["address"], "topic0": topics[0] if topics else "",
+            "reason": reason[:2000], "raw_json": json.dumps(log, sort_keys=True),
+            "block_number": int(log["blockNumber"], 16), "tx_hash": log["transactionHash"],
+            "log_index": int(log["logIndex"], 16)}
+
+
+def decoded_row(log: DecodedLog, reason: str) -> dict:
+    raw = log.raw or {"address": log.address, "topics": [], "blockNumber": hex(log.block_number),
+                      "transactionHash": log.tx_hash, "logIndex": hex(log.log_index)}
+    return raw_row(raw, f"{log.event}: {reason}")
+
+
+def id_problem(log: DecodedLog) -> str | None:
+    """Why ``log`` cannot be stored under the index's BIGINT ids, or None."""
+    for name in ID_ARGS.get(log.event, ()):
+        v = log.args[name]
+        if not 0 <= v <= BIGINT_MAX:
+            return f"{name} {v} does not fit the index's 63-bit ids"
+    if log.event == "NodeStatusChanged" and log.args["status"] > 255:
+        return f"status {log.args['status']} is not a uint8"
+    return None
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(TABLE)).scalar() or 0
+
+
+def latest(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
+    rows = conn.execute(select(TABLE.c.block_number, TABLE.c.tx_hash, TABLE.c.log_index,
+                               TABLE.c.address, TABLE.c.reason)
+                        .order_by(TABLE.c.block_number.desc(), TABLE.c.log_index.desc())
+                        .limit(limit)).mappings().all()
+    return [dict(r) for r in rows]
