@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from attestor.signing import GENESIS_HASH, RECORD_VERSION, seal_record, verify_chain
@@ -36,6 +37,7 @@ EPOCH_STATES = ("sealed", "proving", "proved", "submitted", "confirmed", "failed
 _WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup (or rebuild it "
                "with `sqlite3 <file> .recover`), then check the signed log with `ecoai attestor "
                "export --verify`; the window log is never extended past a broken file")
+_registry = registry()
 
 
 # A window's measured fields (end_s ... gap) are declared once, by `ClosedWindow`; the stored
@@ -44,7 +46,13 @@ MEASURED_FIELDS = {f.name: f.type for f in dataclasses.fields(ClosedWindow)
                    if f.name not in ("start_s", "cursor")}
 
 
-class WindowRecord(SQLModel, table=True):
+class AgentTable(SQLModel, registry=_registry):
+    """Base of the agent's tables: their own metadata, so no other database gets them."""
+
+    metadata = _registry.metadata
+
+
+class WindowRecord(AgentTable, table=True):
     seq: int = Field(primary_key=True)
     start_s: int = Field(index=True, unique=True)
     __annotations__.update(MEASURED_FIELDS)  # noqa: F821 (the class body's own annotations)
@@ -66,7 +74,7 @@ class WindowRecord(SQLModel, table=True):
         return d
 
 
-class EpochRecord(SQLModel, table=True):
+class EpochRecord(AgentTable, table=True):
     epoch_start_s: int = Field(primary_key=True)
     state: str = Field(index=True)
     node_id: int
@@ -86,7 +94,7 @@ class EpochRecord(SQLModel, table=True):
     updated_s: int = 0
 
 
-class Meta(SQLModel, table=True):
+class Meta(AgentTable, table=True):
     key: str = Field(primary_key=True)
     value: str
 
@@ -108,7 +116,7 @@ class Store:
         try:
             with self.engine.connect() as c:
                 problems = [r[0] for r in c.exec_driver_sql("PRAGMA quick_check").fetchall()]
-            SQLModel.metadata.create_all(self.engine)
+            AgentTable.metadata.create_all(self.engine)
         except (DatabaseError, sqlite3.DatabaseError) as e:
             why = e.orig if hasattr(e, "orig") else e
             raise StoreError(f"{self.path}: not a usable SQLite database ({why}). {_WHAT_TO_DO}"

@@ -9,7 +9,7 @@ import {IGreenProof} from "../interfaces/IGreenProof.sol";
 /// 100k events without generating 100k Groth16 proofs, and so indexer tests can drive
 /// revocations and reorgs cheaply. No checks, no state besides a counter. The events are the
 /// interface's declarations (qualified `emit IGreenProof.X`), not copies, so their signatures
-/// and topics cannot drift from GreenProof's (tests/contracts/test_emitter_topics.py).
+/// and topics cannot drift from GreenProof's (tests/indexer/test_emitter_topics.py).
 contract CertificateEventEmitter {
     uint256 private _nextCertificateId = 1;
 

@@ -110,4 +110,26 @@ contract HostileEventEmitter {
     function transfer(address from, address to, uint256 value) external {
         emit IERC20.Transfer(from, to, value);
     }
+
+    /// @notice A log with any topics (at most four) and data: GreenProof's topic 0 over data
+    ///         that does not fit its ABI.
+    function rawLog(bytes32[] calldata topics, bytes calldata data) external {
+        uint256 n = topics.length;
+        require(n <= 4, "at most four topics");
+        bytes32 t0 = n > 0 ? topics[0] : bytes32(0);
+        bytes32 t1 = n > 1 ? topics[1] : bytes32(0);
+        bytes32 t2 = n > 2 ? topics[2] : bytes32(0);
+        bytes32 t3 = n > 3 ? topics[3] : bytes32(0);
+        bytes memory d = data;
+        assembly ("memory-safe") {
+            let p := add(d, 32)
+            let len := mload(d)
+            switch n
+            case 0 { log0(p, len) }
+            case 1 { log1(p, len, t0) }
+            case 2 { log2(p, len, t0, t1) }
+            case 3 { log3(p, len, t0, t1, t2) }
+            default { log4(p, len, t0, t1, t2, t3) }
+        }
+    }
 }

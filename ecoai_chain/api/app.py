@@ -20,6 +20,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecoai_chain import __version__
@@ -70,6 +71,23 @@ class _Metrics:
             self.latency.labels(route).observe(time.perf_counter() - start)
 
 
+class _IndexCollector:
+    """The index's own state, read from the database at each scrape: the indexed block and the
+    logs the indexer quarantined (non-zero means a stranger's log could not be indexed)."""
+
+    def __init__(self, queries: Queries) -> None:
+        self.queries = queries
+
+    def collect(self):
+        block = GaugeMetricFamily("ecoai_indexer_indexed_block", "last block indexed")
+        block.add_metric([], self.queries.checkpoint() or 0)
+        held = GaugeMetricFamily("ecoai_indexer_quarantined_logs",
+                                 "logs the indexer could not decode or store (see "
+                                 "`ecoai indexer status`)")
+        held.add_metric([], self.queries.quarantined())
+        return [block, held]
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
     engine = make_engine(settings.db_url)
@@ -83,6 +101,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.verify_bucket = TokenBucket(settings.verify_rate_per_min / 60.0,
                                           settings.verify_burst)
     registry = CollectorRegistry()
+    registry.register(_IndexCollector(queries))
 
     @app.exception_handler(ValidationError)
     async def _validation(_: Request, e: ValidationError) -> JSONResponse:

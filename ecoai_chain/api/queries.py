@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from ecoai_chain.api.params import decode_cursor, encode_cursor
 from ecoai_chain.core.signals import to_public_signals
+from ecoai_chain.indexer import quarantine
 from ecoai_chain.indexer.models import (
     Balance,
     Certificate,
@@ -80,6 +81,11 @@ class Queries:
     def checkpoint(self) -> int | None:
         r = self._first(self._meta, k="checkpoint_block")
         return int(r[0]) if r else None
+
+    def quarantined(self) -> int:
+        """How many logs the indexer could not decode or store (`ecoai indexer status`)."""
+        with self.engine.connect() as c:
+            return quarantine.count(c)
 
     def _all(self, q) -> list:
         with self.engine.connect() as c:

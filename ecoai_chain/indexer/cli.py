@@ -1,4 +1,5 @@
-"""`ecoai indexer run`: follow the chain into the database, with a backfill progress bar."""
+"""`ecoai indexer run`: follow the chain into the database, with a backfill progress bar;
+`ecoai indexer status`: where the index stands, and the logs it had to quarantine."""
 
 from __future__ import annotations
 
@@ -62,3 +63,29 @@ def run(
         except KeyboardInterrupt:
             stop.set()
     rpc_client.close()
+
+
+@app.command()
+def status(
+    db: str = typer.Option(DEFAULT_DB_URL, envvar="ECOAI_DB_URL",
+                           help="sqlite:///PATH or postgresql://USER@HOST/DB"),
+    limit: int = typer.Option(20, min=0, help="how many quarantined logs to list"),
+) -> None:
+    """Indexed block, deployment, and every log quarantined (not decodable or storable)."""
+    from ecoai_chain.indexer import quarantine
+    from ecoai_chain.indexer.db import make_engine
+    from ecoai_chain.indexer.store import IndexStore
+
+    store = IndexStore(make_engine(db))
+    with store.engine.connect() as conn:
+        held, rows = quarantine.count(conn), quarantine.latest(conn, limit)
+        checkpoint = store.get_meta("checkpoint_block", conn)
+        deployment = store.get_meta("deployment", conn)
+    typer.echo(f"indexed block: {checkpoint if checkpoint is not None else 'none yet'}")
+    typer.echo(f"deployment: {deployment or 'none yet'}")
+    typer.echo(f"quarantined logs: {held}")
+    for r in rows:
+        typer.echo(f"  block {r['block_number']} tx {r['tx_hash']} log {r['log_index']} "
+                   f"({r['address']}): {r['reason']}")
+    if held > len(rows):
+        typer.echo(f"  ... and {held - len(rows)} more")

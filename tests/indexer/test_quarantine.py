@@ -1,0 +1,72 @@
+"""A log that cannot be decoded or stored is quarantined with its reason, counted in the API's
+/metrics, listed by `ecoai indexer status`, removed by a reorg -- and indexing goes on."""
+
+from __future__ import annotations
+
+import pytest
+from adversary import Adversary
+from eth_utils import keccak
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from ecoai_chain.api.app import create_app
+from ecoai_chain.api.settings import ApiSettings
+from ecoai_chain.cli import main as ecoai
+from ecoai_chain.indexer.models import Certificate, Node, QuarantinedLog
+from ecoai_chain.indexer.store import T
+
+pytestmark = pytest.mark.chain
+KR = b"KR".ljust(32, b"\0")
+CERT_TOPIC = keccak(text="CertificateSubmitted(uint256,uint64,uint64,uint256,uint256,uint256,"
+                         "uint256,uint256,uint256,uint256,bytes32)")
+NODE_TOPIC = keccak(text="NodeRegistered(uint64,address,address,bytes32,uint256,string)")
+
+
+def _quarantined(ix) -> list[str]:
+    with ix.store.engine.connect() as c:
+        return list(c.execute(select(T[QuarantinedLog].c.reason)
+                              .order_by(T[QuarantinedLog].c.block_number)).scalars())
+
+
+def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_indexer, db_url,
+                                                              raw_w3, capsys):
+    adv = Adversary(anvil.rpc_url)
+    e, me = adv.emitter.functions, adv.stranger.address
+    snap = raw_w3.provider.make_request("evm_snapshot", [])["result"]
+    adv.tx(e.nodeRegistered(2**64 - 1, me, me, KR, 1, b"too big an id"))
+    adv.tx(e.rawLog([CERT_TOPIC, b"\0" * 32, b"\0" * 32, b"\0" * 32], b"\x01\x02"))
+    adv.tx(e.rawLog([NODE_TOPIC, (5).to_bytes(32, "big")], b""))
+    epoch = 1_700_006_400
+    adv.tx(e.certificateSubmitted(7, 1, epoch, [1, 2, 3, 4, 5, 6, 7 * 10**12], KR))
+    adv.tx(e.certificateSubmitted(7, 1, epoch + 3600, [1] * 7, KR))  # the same id again
+    adv.tx(e.nodeRegistered(9, me, me, KR, 2**256 - 1, b"\xff after the bad ones"))
+    ix = make_indexer(adv.config(hostile=True))
+    ix.sync()
+    assert ix.step() is None  # caught up: nothing stops it at a bad block
+    reasons = _quarantined(ix)
+    assert len(reasons) == 4, reasons
+    assert "NodeRegistered: nodeId 18446744073709551615 does not fit" in reasons[0]
+    assert "CertificateSubmitted data is 2 bytes, its ABI needs 256" in reasons[1]
+    assert "NodeRegistered has 1 indexed topics, its ABI 3" in reasons[2]
+    assert reasons[3].startswith("CertificateSubmitted: the database refused it")
+    with ix.store.engine.connect() as c:
+        node9 = c.execute(select(T[Node]).where(T[Node].c.node_id == 9)).mappings().one()
+        certs = c.execute(select(T[Certificate].c.certificate_id,
+                                 T[Certificate].c.epoch_start_s)).all()
+    assert node9["max_power_mw"] == 2**256 - 1 and node9["metadata_uri"].startswith("\ufffd")
+    assert certs == [(7, epoch)]  # the first of the two with id 7; the second is quarantined
+
+    assert ecoai(["indexer", "status", "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "quarantined logs: 4" in out and "does not fit the index's 63-bit ids" in out
+    assert f"indexed block: {adv.w3.eth.block_number}" in out
+    api = TestClient(create_app(ApiSettings(db_url=db_url)))
+    metrics = api.get("/metrics").text
+    assert "ecoai_indexer_quarantined_logs 4.0" in metrics
+    assert api.get("/api/v1/nodes/9").json()["max_power_mw"] == 2**256 - 1
+
+    raw_w3.provider.make_request("evm_revert", [snap])  # a reorg takes the bad logs away
+    raw_w3.provider.make_request("anvil_mine", [8])
+    ix.sync()
+    assert _quarantined(ix) == []
+    assert "ecoai_indexer_quarantined_logs 0.0" in api.get("/metrics").text
