@@ -12,6 +12,7 @@ from ecoai_chain.errors import ValidationError
 
 _ADDR = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _TX = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_ID = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit and int() also take "²", "١", "1_0"
 MAX_ID = 2**63 - 1
 
 
@@ -28,10 +29,10 @@ def tx_hash(field: str, value: str) -> str:
 
 
 def positive_id(field: str, value: str | int) -> int:
-    try:
-        n = int(str(value), 10)
-    except ValueError:
-        raise ValidationError(field, "must be a positive integer") from None
+    """An id written in ASCII decimal digits, 1 .. 2^63-1."""
+    if not _ID.fullmatch(str(value)):
+        raise ValidationError(field, "must be a positive integer (decimal digits 0-9)")
+    n = int(str(value))
     if not 1 <= n <= MAX_ID:
         raise ValidationError(field, f"must be between 1 and {MAX_ID}")
     return n

@@ -87,13 +87,13 @@ def resolve(qs: Queries, q: str) -> dict:
     if re.fullmatch(r"0x[0-9a-fA-F]{40}", s):
         a = address("q", s)
         return {"kind": "address", "id": a, "url": f"/address/{a}"}
-    m = re.fullmatch(r"(?:#|cert(?:ificate)?\s*)?(\d{1,19})", s, re.IGNORECASE)
+    m = re.fullmatch(r"(?:#|cert(?:ificate)?\s*)?(\d{1,19})", s, re.IGNORECASE | re.ASCII)
     if m:
         cid = positive_id("q", m.group(1))
         if qs.certificate(cid) is None:
             return {"kind": "none", "query": s}
         return {"kind": "certificate", "id": cid, "url": f"/certificates/{cid}"}
-    m = re.fullmatch(r"node\s*#?(\d{1,19})", s, re.IGNORECASE)
+    m = re.fullmatch(r"node\s*#?(\d{1,19})", s, re.IGNORECASE | re.ASCII)
     if m:
         nid = positive_id("q", m.group(1))
         if qs.node(nid) is None:

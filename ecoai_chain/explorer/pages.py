@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ecoai_chain.api.params import MAX_ID, address
+from ecoai_chain.api.params import address, positive_id
 from ecoai_chain.api.queries import Queries
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.explorer.svg import line_chart
@@ -36,6 +36,14 @@ def _kwh(mj: int) -> str:
 
 def _kg(mg: int) -> str:
     return f"{mg / 1e6:,.3f}"
+
+
+def _id(raw: str) -> int | None:
+    """A path id as the API accepts it (ASCII digits, 1 .. 2^63-1), else None (-> 404)."""
+    try:
+        return positive_id("id", raw)
+    except ValidationError:
+        return None
 
 
 def register(app: FastAPI, queries: Queries) -> None:
@@ -69,22 +77,24 @@ def register(app: FastAPI, queries: Queries) -> None:
 
     @app.get("/certificates/{cert_id}", response_class=HTMLResponse, include_in_schema=False)
     def certificate(cert_id: str) -> HTMLResponse:
-        if not cert_id.isdigit() or not 1 <= int(cert_id) <= MAX_ID:
+        cid = _id(cert_id)
+        if cid is None:
             return missing(f"certificate {cert_id!r}")
-        cert = queries.certificate(int(cert_id))
+        cert = queries.certificate(cid)
         if cert is None:
-            return missing(f"certificate {cert_id}")
-        return render("certificate.html", title=f"Certificate {cert_id}", c=cert,
-                      proof=queries.proof(int(cert_id)), node=queries.node(cert["node_id"]))
+            return missing(f"certificate {cid}")
+        return render("certificate.html", title=f"Certificate {cid}", c=cert,
+                      proof=queries.proof(cid), node=queries.node(cert["node_id"]))
 
     @app.get("/nodes/{node_id}", response_class=HTMLResponse, include_in_schema=False)
     def node(node_id: str) -> HTMLResponse:
-        if not node_id.isdigit() or not 1 <= int(node_id) <= MAX_ID:
+        nid = _id(node_id)
+        if nid is None:
             return missing(f"node {node_id!r}")
-        n = queries.node(int(node_id))
+        n = queries.node(nid)
         if n is None:
-            return missing(f"node {node_id}")
-        certs = queries.certificates(200, None, node=int(node_id))["items"][::-1]
+            return missing(f"node {nid}")
+        certs = queries.certificates(200, None, node=nid)["items"][::-1]
         pts = [(_utc(c["epoch_start_s"])[:13], c) for c in certs]
         charts = [
             Markup(line_chart([(k, c["energy_mj"] / 3.6e9) for k, c in pts], "Energy per epoch",
@@ -92,7 +102,7 @@ def register(app: FastAPI, queries: Queries) -> None:
             Markup(line_chart([(k, c["eco_score"]) for k, c in pts], "Eco Score trend", "0-100",
                               color="#1565c0")),
         ]
-        return render("node.html", title=f"Node {node_id}", n=n, charts=charts,
+        return render("node.html", title=f"Node {nid}", n=n, charts=charts,
                       certs=certs[::-1][:50])
 
     @app.get("/address/{addr}", response_class=HTMLResponse, include_in_schema=False)

@@ -57,3 +57,61 @@ def test_no_server_errors(api_schema, mode):
             assert mode is GenerationMode.NEGATIVE
     assert failures == []
     assert exercised >= 10
+
+
+# --- the explorer's HTML routes are not in the OpenAPI document: fuzz their paths directly ---
+EXPLORER = ["/certificates/{}", "/nodes/{}", "/address/{}", "/search?q={}", "/api/v1/search?q={}",
+            "/api/v1/certificates/{}", "/api/v1/nodes/{}", "/api/v1/nodes/{}/certificates",
+            "/api/v1/credits/balances/{}", "/api/v1/certificates?region={}",
+            "/api/v1/certificates?cursor={}", "/api/v1/stats/daily?from={}"]
+# Characters str.isdigit or int() accept that are not ASCII digits, and other odd ones.
+ODD = ["²", "①", "١", "٣٤", "1_0", " 7", "7\n", "0x", "\x00", "%", "#²", "node ²", "node ١",
+       "cert ①", "9" * 40, "-1", "+1", "1e3", "Ⅻ", "𝟗", "\ud7ff", "../", "//"]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def explorer_client(request, world):
+    from fastapi.testclient import TestClient
+
+    from ecoai_chain.api.app import create_app
+    from ecoai_chain.api.settings import ApiSettings
+
+    url = world.db_url if request.param == "sqlite" else request.getfixturevalue("pg_world_url")
+    with TestClient(create_app(ApiSettings(db_url=url)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _get(client, template: str, value: str):
+    from urllib.parse import quote
+
+    return client.get(template.format(quote(value, safe="")))
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_odd_ids_and_queries_are_never_a_server_error(explorer_client, value):
+    for template in EXPLORER:
+        r = _get(explorer_client, template, value)
+        assert r.status_code < 500, (template, value, r.status_code, r.text[:200])
+
+
+def test_explorer_and_api_paths_never_5xx_on_any_text(explorer_client):
+    from hypothesis import strategies as st
+
+    @given(template=st.sampled_from(EXPLORER), value=st.text(max_size=40))
+    @settings(max_examples=150, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(template, value):
+        r = _get(explorer_client, template, value)
+        assert r.status_code < 500, (template, value, r.status_code, r.text[:200])
+
+    run()
+
+
+def test_only_ascii_digits_name_an_id(explorer_client):
+    """'١' (Arabic-Indic one) and '1_0' are ints to Python, not ids to the API or explorer."""
+    for v in ("١", "٣٤", "𝟗", "1_0"):
+        assert _get(explorer_client, "/certificates/{}", v).status_code == 404, v
+        assert _get(explorer_client, "/nodes/{}", v).status_code == 404, v
+        assert _get(explorer_client, "/api/v1/search?q={}", "#" + v).status_code == 422, v
+    assert _get(explorer_client, "/certificates/{}", "1").status_code == 200
+    assert _get(explorer_client, "/api/v1/search?q={}", "#1").json()["id"] == 1
