@@ -46,8 +46,11 @@ def real(tmp_path_factory):
     from ecoai_chain.zk.prover import Prover
     from ecoai_chain.zk.witness import EpochInput
 
+    from ecoai_chain.chain.eip712 import rotate_attestor_typed_data, sign_typed_data
+
     tmp = tmp_path_factory.mktemp("real")
-    admin, operator, attestor = (Account.from_key(dev_private_key(i)) for i in (0, 1, 2))
+    admin, operator, attestor, rotated = (Account.from_key(dev_private_key(i))
+                                          for i in (0, 1, 2, 3))
     with Anvil() as node:
         w3 = Web3(HTTPProvider(node.rpc_url, request_kwargs={"timeout": 60}))
         dep = deploy_all(w3, admin, EPOCH_S, vkey_path=arts.vkey, zkey_path=arts.zkey)
@@ -61,8 +64,16 @@ def real(tmp_path_factory):
         now = w3.eth.get_block("latest")["timestamp"]
         first = (now // EPOCH_S - 4) * EPOCH_S
         ids, certs = [], []
+        signers = []
         with Prover(arts) as prover:
             for k in range(2):  # one stays valid, one gets revoked
+                if k == 1:  # the operator rotates the attestor key between the two epochs
+                    typed = rotate_attestor_typed_data(
+                        w3.eth.chain_id, dep.green_proof, node_id, rotated.address,
+                        client.get_node(node_id)["attestorNonce"])
+                    client.with_account(operator).rotate_attestor(
+                        node_id, rotated.address, sign_typed_data(attestor, typed))
+                    attestor = rotated
                 epoch = EpochInput(
                     node_id=node_id, epoch_start_s=first + k * EPOCH_S, window_s=WINDOW_S,
                     slot_energy_mj=[20_000_000 + 1000 * i + k for i in range(SLOTS)],
@@ -73,6 +84,7 @@ def real(tmp_path_factory):
                         "workload_class": "llm-inference"}
                 sig = sign_certificate(attestor, w3.eth.chain_id, dep.green_proof, cert)
                 ids.append(client.submit_certificate(cert, bundle, sig))
+                signers.append(attestor.address)
                 certs.append((cert, bundle))
         client.revoke(ids[-1], "meter tampering found in audit")
         db_url = f"sqlite:///{tmp}/index.db"
@@ -85,7 +97,7 @@ def real(tmp_path_factory):
         with TestClient(app) as api:
             yield {"api": api, "ids": ids, "certs": certs, "w3": w3, "client": client,
                    "index_s": time.perf_counter() - t0, "operator": operator,
-                   "settings": settings}
+                   "settings": settings, "signers": signers}
 
 
 def test_certificate_fields_match_the_chain(real):
@@ -119,6 +131,23 @@ def test_verify_passes_every_check_on_a_real_certificate(real):
     assert {c["name"]: c["ok"] for c in body["checks"]} == {
         "signature": True, "proof": True, "intensity": True, "not_revoked": True}, body
     assert body["valid"] is True
+
+
+def test_verify_resolves_the_attestor_at_the_certificate_block(real):
+    """Certificate 1 was signed by the first attestor, which the operator then rotated away:
+    the API (like `ecoai verify`) must check it against the attestor at its block, not the
+    node's current one -- and certificate 2 against the rotated key."""
+    api, first, later = real["api"], real["ids"][0], real["ids"][-1]
+    node = api.get("/api/v1/nodes/1").json()
+    assert node["attestor"] == real["signers"][-1] != real["signers"][0]
+    older = {c["name"]: c for c in api.post(f"/api/v1/certificates/{first}/verify")
+             .json()["checks"]}
+    assert older["signature"]["ok"] is True, older["signature"]
+    assert real["signers"][0] in older["signature"]["detail"]
+    newer = {c["name"]: c for c in api.post(f"/api/v1/certificates/{later}/verify")
+             .json()["checks"]}
+    assert newer["signature"]["ok"] is True and real["signers"][-1] in \
+        newer["signature"]["detail"]
 
 
 def test_verify_flags_the_revoked_certificate(real):
