@@ -49,13 +49,11 @@ def epoch_slots(windows: list[WindowRecord], epoch_start_s: int, window_s: int,
 
 
 def certificate_fields(public: dict[str, int], workload_class: bytes) -> dict[str, Any]:
-    """The EIP-712 ``Certificate`` struct from the public values (pinned field order)."""
-    return {"nodeId": public["node_id"], "epochStart": public["epoch_start_s"],
-            "windowS": public["window_s"], "slotCount": public["slot_count"],
-            "root": public["root"], "energyMj": public["total_energy_mj"],
-            "work": public["total_work"], "carbonMg": public["carbon_mg"],
-            "intensityMgPerKwh": public["intensity_mg_per_kwh"],
-            "maxPowerMw": public["max_power_mw"], "workloadClass": workload_class}
+    """The EIP-712 ``Certificate`` struct (contract names, struct order) from the public values
+    and the workload class (`ecoai_chain.core.certificate.Certificate`)."""
+    from ecoai_chain.core.certificate import Certificate
+
+    return Certificate.from_public(public, workload_class=workload_class).struct()
 
 
 def build_epoch_input(rec: EpochRecord, seed: bytes) -> Any:

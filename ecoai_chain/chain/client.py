@@ -20,25 +20,11 @@ from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import Deployment
-from ecoai_chain.chain.eip712 import certificate_struct
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
 from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.core.bytes32 import to_bytes32
+from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.errors import ChainError, ContractRevert, ValidationError
-
-_CERT_ORDER = (
-    "nodeId",
-    "epochStart",
-    "windowS",
-    "slotCount",
-    "root",
-    "energyMj",
-    "work",
-    "carbonMg",
-    "intensityMgPerKwh",
-    "maxPowerMw",
-    "workloadClass",
-)
 
 
 def proof_struct(proof: Any) -> tuple:
@@ -67,13 +53,10 @@ def proof_struct(proof: Any) -> tuple:
         raise ValidationError("proof", f"coordinates must be integers: {e}") from e
 
 
-def certificate_tuple(cert: dict[str, Any]) -> tuple:
-    """The Certificate struct tuple, in ABI order, from a certificate dict (see eip712)."""
-    s = certificate_struct(cert)
-    return tuple(s[k] for k in _CERT_ORDER)
-
-
-_cert_tuple = certificate_tuple  # older name, used by attestor/submitter.py
+def certificate_tuple(cert: Any) -> tuple:
+    """The Certificate struct tuple, in ABI order, from a `Certificate` or a certificate dict in
+    either naming (see eip712)."""
+    return Certificate.from_mapping(cert).as_tuple()
 
 
 def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:

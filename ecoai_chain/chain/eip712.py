@@ -1,14 +1,16 @@
 """EIP-712 typed data for GreenProof: the signed `Certificate` and `RotateAttestor`.
 
-Domain: {name: "GreenProof", version: "1", chainId, verifyingContract: GreenProof}. The struct
-layout is pinned (notes/common.md) and equal to ``IGreenProof.Certificate``; the contract
-recomputes the digest and recovers the attestor, so a signature is bound to one chain and one
-contract.
+Domain: {name: "GreenProof", version: "1", chainId, verifyingContract: GreenProof}. The
+``Certificate`` type is the `ecoai_chain.core.certificate.Certificate` model, whose members and
+order come from ``core/public_signals.json``; tests/chain/test_certificate_model.py rebuilds
+GreenProof's ``CERTIFICATE_TYPEHASH`` and ``IGreenProof.Certificate`` from that table. The
+contract recomputes the digest and recovers the attestor, so a signature is bound to one chain
+and one contract.
 
-A certificate dict may use the contract's field names (``nodeId``, ``energyMj``...) or the
-public-signal names of ``core/public_signals.json`` (``node_id``, ``total_energy_mj``...), plus
-``workloadClass`` / ``workload_class`` (bytes32, ``0x``-hex, or an ASCII code such as
-``"llm-inference"``, encoded by `ecoai_chain.core.bytes32`).
+A certificate may be a `Certificate` or a dict using the contract's field names (``nodeId``,
+``energyMj``...) or the Python names (``node_id``, ``total_energy_mj``...), with
+``workloadClass`` / ``workload_class`` as bytes32, ``0x``-hex, or an ASCII code such as
+``"llm-inference"`` (encoded by `ecoai_chain.core.bytes32`).
 """
 
 from __future__ import annotations
@@ -17,29 +19,18 @@ from typing import Any
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from eth_keys.exceptions import BadSignature
+from eth_keys.exceptions import ValidationError as KeysValidationError
 from eth_utils import to_checksum_address
 
-from ecoai_chain.core.bytes32 import to_bytes32
-from ecoai_chain.core.signals import signal_table
+from ecoai_chain.core.certificate import Certificate, eip712_fields
 from ecoai_chain.core.units import require_uint
 from ecoai_chain.errors import ValidationError
 
 DOMAIN_NAME = "GreenProof"
 DOMAIN_VERSION = "1"
 
-CERTIFICATE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("nodeId", "uint256"),
-    ("epochStart", "uint256"),
-    ("windowS", "uint256"),
-    ("slotCount", "uint256"),
-    ("root", "uint256"),
-    ("energyMj", "uint256"),
-    ("work", "uint256"),
-    ("carbonMg", "uint256"),
-    ("intensityMgPerKwh", "uint256"),
-    ("maxPowerMw", "uint256"),
-    ("workloadClass", "bytes32"),
-)
+CERTIFICATE_FIELDS: tuple[tuple[str, str], ...] = eip712_fields()
 ROTATE_FIELDS: tuple[tuple[str, str], ...] = (
     ("nodeId", "uint256"),
     ("newAttestor", "address"),
@@ -53,23 +44,10 @@ _EIP712_DOMAIN = [
 ]
 
 
-def certificate_struct(cert: dict[str, Any]) -> dict[str, Any]:
-    """Normalise a certificate dict to the contract's field names (ints and a bytes32)."""
-    aliases = {spec.solidity: spec.name for spec in signal_table()}
-    out: dict[str, Any] = {}
-    for name, typ in CERTIFICATE_FIELDS:
-        if typ == "bytes32":
-            raw = cert.get("workloadClass", cert.get("workload_class"))
-            if raw is None:
-                raise ValidationError("workload_class", "missing")
-            out[name] = to_bytes32(raw, "workload_class")
-            continue
-        py = aliases[name]
-        value = cert.get(name, cert.get(py))
-        if value is None:
-            raise ValidationError(py, "missing certificate field")
-        out[name] = require_uint(py, value)
-    return out
+def certificate_struct(cert: Any) -> dict[str, Any]:
+    """Normalise a certificate (dict in either naming, or a `Certificate`) to the contract's
+    field names (ints and a bytes32)."""
+    return Certificate.from_mapping(cert).struct()
 
 
 def _domain(chain_id: int, verifying_contract: str) -> dict[str, Any]:
@@ -81,7 +59,7 @@ def _domain(chain_id: int, verifying_contract: str) -> dict[str, Any]:
     }
 
 
-def certificate_typed_data(chain_id: int, verifying_contract: str, cert: dict[str, Any]) -> dict:
+def certificate_typed_data(chain_id: int, verifying_contract: str, cert: Any) -> dict:
     """The full EIP-712 message (domain, types, primaryType, message) for ``cert``."""
     return {
         "types": {
@@ -137,13 +115,17 @@ def sign_certificate(
 
 
 def recover_certificate_signer(
-    chain_id: int, verifying_contract: str, cert: dict[str, Any], signature: bytes
+    chain_id: int, verifying_contract: str, cert: Any, signature: bytes
 ) -> str:
-    """The checksummed address that signed ``cert`` under this domain."""
+    """The checksummed address that signed ``cert`` under this domain. A signature that is not
+    a recoverable 65-byte secp256k1 signature raises `ValidationError` ("signature")."""
     message = encode_typed_data(
         full_message=certificate_typed_data(chain_id, verifying_contract, cert)
     )
-    return Account.recover_message(message, signature=bytes(signature))
+    try:
+        return Account.recover_message(message, signature=bytes(signature))
+    except (ValueError, TypeError, IndexError, BadSignature, KeysValidationError) as e:
+        raise ValidationError("signature", f"not a recoverable signature: {e}") from e
 
 
 def certificate_digest(chain_id: int, verifying_contract: str, cert: dict[str, Any]) -> bytes:
