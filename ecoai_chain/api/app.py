@@ -1,8 +1,8 @@
 """The FastAPI application: ``create_app(settings)`` builds everything; nothing happens at import.
 
 Client mistakes become 4xx with a body naming the field ({"error", "field"}); CORS origins are
-configurable; /verify is rate-limited per client; /healthz and /metrics (Prometheus) are served
-beside /api/v1 and the explorer.
+configurable; /verify is cached per certificate and rate-limited per client and globally;
+/healthz and /metrics (Prometheus) are served beside /api/v1 and the explorer.
 """
 
 from __future__ import annotations
@@ -96,12 +96,18 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                   description="Certificates, nodes and Eco Credits indexed from GreenProof.")
     app.state.settings = settings
     app.state.queries = queries
-    app.state.verifier = CertificateVerifier.from_files(queries, settings.manifest,
-                                                        settings.vkey_path)
+    app.state.verifier = CertificateVerifier.from_files(
+        queries, settings.manifest, settings.vkey_path, settings.verify_engine,
+        settings.verify_cache_size)
     app.state.verify_bucket = TokenBucket(settings.verify_rate_per_min / 60.0,
                                           settings.verify_burst)
+    app.state.verify_global_bucket = TokenBucket(settings.verify_global_rate_per_min / 60.0,
+                                                 settings.verify_global_burst)
     registry = CollectorRegistry()
     registry.register(_IndexCollector(queries))
+    app.state.verify_results = Counter(
+        "ecoai_api_verify_results", "POST /verify outcomes: computed, served from the cache, "
+        "or refused by the per-client or the global rate limit", ["outcome"], registry=registry)
 
     @app.exception_handler(ValidationError)
     async def _validation(_: Request, e: ValidationError) -> JSONResponse:

@@ -9,15 +9,17 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Engine
 
 from ecoai_chain.api.params import decode_cursor, encode_cursor
-from ecoai_chain.core.signals import to_public_signals
+from ecoai_chain.core.signals import signal_table, to_public_signals
 from ecoai_chain.indexer import quarantine
 from ecoai_chain.indexer.models import (
     Balance,
+    BaselineChange,
     Certificate,
     CreditTransfer,
     DailyAggregate,
     Meta,
     Node,
+    NodeEvent,
     RegionIntensity,
 )
 from ecoai_chain.indexer.sqltypes import usum
@@ -26,6 +28,7 @@ from ecoai_chain.indexer.store import T
 NODE_STATUS = {0: "pending", 1: "active", 2: "suspended"}
 C, N, X, B, D, M, R = (T[Certificate], T[Node], T[CreditTransfer], T[Balance],
                        T[DailyAggregate], T[Meta], T[RegionIntensity])
+E, BL = T[NodeEvent], T[BaselineChange]
 
 
 def node_json(r: Any) -> dict:
@@ -155,14 +158,11 @@ class Queries:
             out["unavailable_reason"] = r.calldata_note or "calldata unavailable"
             return out
         p = json.loads(r.proof_json)
-        node = self._one(select(N.c.max_power_mw).where(N.c.node_id == r.node_id))
-        named = {
-            "root": int(r.root), "node_id": r.node_id, "epoch_start_s": r.epoch_start_s,
-            "window_s": r.window_s, "slot_count": r.slot_count, "total_energy_mj": r.energy_mj,
-            "total_work": int(r.work), "carbon_mg": r.carbon_mg,
-            "intensity_mg_per_kwh": r.intensity_mg_per_kwh,
-            "max_power_mw": r.max_power_mw if r.max_power_mw is not None else node[0],
-        }
+        named = {s.name: getattr(r, s.api) for s in signal_table()}  # index columns by signal
+        if named["max_power_mw"] is None:
+            named["max_power_mw"] = self._one(select(N.c.max_power_mw)
+                                              .where(N.c.node_id == r.node_id))[0]
+        named = {k: int(v) for k, v in named.items()}
         b = p["b"]
         out.update({
             "proof_solidity": p,
@@ -269,13 +269,43 @@ class Queries:
                 "total_supply_units": self.total_supply(),
                 "indexed_block": int(cp[0]) if cp else None}
 
-    def intensity_at(self, region: str, ts_s: int) -> int | None:
+    # --- the chain's state at a log, rebuilt from indexed events (for /verify) ---------------
+    # ``before=(block, log_index)``: only events strictly before that log count, as the
+    # contract saw its tables when it executed the transaction that emitted it.
+    @staticmethod
+    def _before(t, before: tuple[int, int] | None):
+        if before is None:
+            return True
+        block, log_index = before
+        return or_(t.c.block_number < block,
+                   and_(t.c.block_number == block, t.c.log_index < log_index))
+
+    def intensity_at(self, region: str, ts_s: int,
+                     before: tuple[int, int] | None = None) -> int | None:
+        """regionIntensityAt(region, ts): the newest entry effective at ``ts_s`` (a later set
+        for the same effective time replaces the earlier, as in the contract)."""
         r = self._one(select(R.c.intensity_mg_per_kwh)
-                      .where(R.c.region == region, R.c.effective_from_s <= ts_s)
+                      .where(R.c.region == region, R.c.effective_from_s <= ts_s,
+                             self._before(R, before))
                       .order_by(R.c.effective_from_s.desc(), R.c.block_number.desc(),
                                 R.c.log_index.desc()).limit(1))
         return r[0] if r else None
 
-    def node_attestor(self, node_id: int) -> str | None:
-        r = self._one(select(N.c.attestor).where(N.c.node_id == node_id))
-        return r[0] if r else None
+    def attestor_at(self, node_id: int, before: tuple[int, int] | None = None) -> str | None:
+        """The node's attestor: registered, then each AttestorRotated before ``before``."""
+        rot = self._one(select(E.c.attestor)
+                        .where(E.c.node_id == node_id, E.c.kind == "attestor",
+                               self._before(E, before))
+                        .order_by(E.c.block_number.desc(), E.c.log_index.desc()).limit(1))
+        if rot is not None:
+            return rot[0]
+        reg = self._one(select(N.c.registered_attestor).where(N.c.node_id == node_id))
+        return reg[0] if reg else None
+
+    def baseline_at(self, workload_class: str,
+                    before: tuple[int, int] | None = None) -> tuple[int, bool]:
+        """baselineOf(workloadClass) as it was: (ng CO2e per work unit, is set)."""
+        r = self._one(select(BL.c.baseline_ng_per_work)
+                      .where(BL.c.workload_class == workload_class, self._before(BL, before))
+                      .order_by(BL.c.block_number.desc(), BL.c.log_index.desc()).limit(1))
+        return (int(r[0]), True) if r else (0, False)

@@ -1,4 +1,4 @@
-"""A small in-process token bucket per client key (used on /verify, which costs ~1 s of CPU)."""
+"""A small in-process token bucket per key (used on /verify: per client, and one global key)."""
 
 from __future__ import annotations
 

@@ -53,16 +53,36 @@ async def get_proof(request: Request, certificate_id: CertId):
     return cached_json(request, proof, "public, max-age=31536000, immutable")
 
 
+def _too_many(what: str, wait_s: float) -> JSONResponse:
+    return JSONResponse({"error": f"{what} on /verify exceeded; retry later"}, 429,
+                        headers={"Retry-After": str(max(1, int(wait_s + 0.999)))})
+
+
 @router.post("/certificates/{certificate_id}/verify", tags=["certificates"],
              responses=doc(VerifyOut, 404, 429))
 async def verify_certificate(request: Request, certificate_id: CertId):
-    """Re-check signature, Groth16 proof and intensity; rate-limited per client."""
+    """Run the checks of `ecoai verify` on the indexed evidence: record, field range, Groth16
+    proof (engine named), EIP-712 signature against the attestor at the certificate's block,
+    intensity and baseline then, scoring, revocation; those that need a chain RPC are listed
+    as not run. Cached per certificate until its row changes (a revocation); rate-limited per
+    client, and globally for results that are not cached."""
+    state = request.app.state
     client = request.client.host if request.client else "unknown"
-    allowed, wait_s = request.app.state.verify_bucket.allow(client)
+    allowed, wait_s = state.verify_bucket.allow(client)
     if not allowed:
-        return JSONResponse({"error": "rate limit on /verify exceeded; retry later"}, 429,
-                            headers={"Retry-After": str(max(1, int(wait_s + 0.999)))})
-    result = await run_in_threadpool(request.app.state.verifier.verify, certificate_id)
-    if result is None:
+        state.verify_results.labels("limited_client").inc()
+        return _too_many("rate limit per client", wait_s)
+    row = queries(request).certificate_row(certificate_id)
+    if row is None:
         return not_found(f"certificate {certificate_id}")
-    return result
+    body = state.verifier.cached(row)
+    if body is not None:
+        state.verify_results.labels("cached").inc()
+        return JSONResponse(body, headers={"X-Verify-Cache": "hit"})
+    allowed, wait_s = state.verify_global_bucket.allow("*")
+    if not allowed:
+        state.verify_results.labels("limited_global").inc()
+        return _too_many("global rate limit", wait_s)
+    body = await run_in_threadpool(state.verifier.verify_row, row)
+    state.verify_results.labels("computed").inc()
+    return JSONResponse(body, headers={"X-Verify-Cache": "miss"})

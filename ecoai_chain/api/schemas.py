@@ -88,10 +88,23 @@ class CheckOut(BaseModel):
     detail: str
 
 
+class NotRunOut(BaseModel):
+    name: str
+    detail: str
+
+
 class VerifyOut(BaseModel):
+    """The checks of `ecoai verify` on the indexed evidence; ``valid``: every check that ran
+    passed (``not_run``: what needs a chain RPC, with the command that runs it)."""
     certificate_id: int
+    tx_hash: str
     valid: bool
+    engine: str
+    evidence: str
     checks: list[CheckOut]
+    not_run: list[NotRunOut]
+    global_checks: list[CheckOut]
+    global_not_run: list[NotRunOut]
 
 
 class BalanceOut(BaseModel):

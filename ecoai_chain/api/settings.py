@@ -14,6 +14,12 @@ class ApiSettings(BaseSettings):
     cors_origins: list[str] = []
     verify_rate_per_min: float = 30.0   # token bucket refill, per client address
     verify_burst: int = 5
+    # One bucket for all clients together, spent only by results not in the cache (each costs
+    # ~0.07 s of CPU with the fast engine): bounds the CPU /verify can take from the API.
+    verify_global_rate_per_min: float = 300.0
+    verify_global_burst: int = 30
+    verify_cache_size: int = 4096       # results kept (one per certificate)
+    verify_engine: str = "fast"         # Groth16 pairing engine: "fast" or "py-ecc"
     manifest: str | None = None         # deployment manifest: chain id + GreenProof for /verify
     vkey_path: str | None = None        # Groth16 verification key JSON for /verify
     page_limit_max: int = 200

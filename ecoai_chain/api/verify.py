@@ -1,113 +1,174 @@
-"""Independent re-verification of an indexed certificate: EIP-712 signature against the node's
-attestor, Groth16 proof against the committed verification key, intensity against the on-chain
-region table (as indexed from RegionIntensitySet events). Each check reports its own outcome."""
+"""``POST /certificates/{id}/verify``: the checks of `ecoai_chain.verify.checks` -- the same
+ones `ecoai verify` runs -- on an `Evidence` built from the index instead of a chain RPC.
+
+The index holds everything the checks need at the certificate's own log: its event fields and
+decoded calldata (proof, signature), the attestor then (NodeRegistered + AttestorRotated), the
+region intensity then (RegionIntensitySet) and the baseline then (BaselineSet). What it cannot
+hold is reported as not run, with the `ecoai verify` command that runs it (`INDEX_NOT_RUN`).
+
+A result cannot change while the certificate's row does not (its events are final once
+indexed; only a revocation, or a reorg replacing its log, changes it), so results are cached
+per certificate keyed by that row state (`row_state`).
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ecoai_chain.api.queries import Queries
-from ecoai_chain.core.bytes32 import to_bytes32
-from ecoai_chain.verify.checks import Check  # one Check type for the API and `ecoai verify`
+from ecoai_chain.core.certificate import Certificate
+from ecoai_chain.core.signals import certificate_table
+from ecoai_chain.errors import ValidationError
+from ecoai_chain.verify.checks import Check, not_run, run_checks
+from ecoai_chain.verify.evidence import Evidence
+
+_CHAIN_CMD = "run `ecoai verify {id} --rpc URL --manifest PATH`"
+INDEX_NOT_RUN = {
+    "record": "needs chain RPC: the index keeps one copy of the certificate (its event's fields "
+              "and its calldata's), not the contract's stored record (getCertificate) to compare "
+              "with the signed calldata; " + _CHAIN_CMD,
+}
+GLOBAL_NOT_RUN = {
+    "verifier_code": "needs chain RPC: the deployed Groth16Verifier's code (eth_getCode) against "
+                     "the locally compiled one; " + _CHAIN_CMD,
+}
 
 
-def _default_recover() -> Callable[..., str]:
-    from ecoai_chain.chain.eip712 import recover_certificate_signer
+def _recorded(row: Any) -> dict[str, Any]:
+    """The certificate's fields the index row holds, by contract name (None ones left out)."""
+    out: dict[str, Any] = {}
+    for f in certificate_table():
+        v = getattr(row, f.api, None)
+        if v is not None:
+            out[f.solidity] = v if f.abi_type == "bytes32" else int(v)
+    return out
 
-    return recover_certificate_signer
+
+def index_evidence(q: Queries, row: Any, chain_id: int | None,
+                   green_proof: str | None) -> Evidence:
+    """`Evidence` for the certificate in index ``row``, the chain's tables taken just before
+    its log (as the contract saw them when it accepted the certificate)."""
+    before = (row.block_number, row.log_index)
+    proof = json.loads(row.proof_json) if row.proof_json else None
+    submitted = None
+    if proof is not None and row.signature:
+        try:
+            submitted = Certificate.from_api(row).struct()
+        except ValidationError:  # e.g. a workload class the index could not keep exactly
+            submitted = None
+    stored = {**_recorded(row), "ecoScore": row.eco_score, "rewardUnits": int(row.reward_units),
+              "revoked": bool(row.revoked), "revokedReason": row.revoked_reason}
+    sig = None
+    if submitted is not None:
+        try:
+            sig = bytes.fromhex(str(row.signature).removeprefix("0x"))
+        except ValueError:
+            sig = None
+    return Evidence(
+        certificate_id=row.certificate_id, stored=stored, submitted=submitted,
+        proof_solidity=proof if submitted is not None else None, signature=sig,
+        tx_hash=row.tx_hash, block_number=row.block_number, block_timestamp_s=row.block_time_s,
+        node_at_block={"attestor": q.attestor_at(row.node_id, before), "region": row.region},
+        intensity_at_block=q.intensity_at(row.region, row.epoch_start_s, before) or 0,
+        baseline_at_block=q.baseline_at(row.workload_class, before),
+        chain_id=chain_id, green_proof=green_proof, source="index",
+        not_run={k: v.format(id=row.certificate_id) for k, v in INDEX_NOT_RUN.items()},
+    )
 
 
-def _default_groth16() -> Callable[..., bool]:
-    from ecoai_chain.zk.verifier import verify_groth16
-
-    return verify_groth16
+def row_state(row: Any) -> tuple:
+    """What a verification result depends on that can change after indexing."""
+    return (row.tx_hash, row.log_index, row.block_number, bool(row.revoked), row.revoked_reason)
 
 
 class CertificateVerifier:
-    """``CertificateVerifier(queries, chain_id, green_proof, vkey)`` with ``vkey`` a
-    `zk.verifier.VerifyingKey`; the signature recoverer and the Groth16 verifier are injectable
-    (production defaults: chain.eip712.recover_certificate_signer, zk.verifier.verify_groth16,
-    called as ``verify_groth16(vkey, snarkjs_proof, public_signals)``)."""
+    """``CertificateVerifier(queries, chain_id, green_proof, vkey)``; ``vkey`` a
+    `zk.verifier.VerifyingKey` (None: the proof check fails, saying so). ``engine`` picks the
+    Groth16 pairing engine ("fast" or "py-ecc"), named in every result; ``groth16`` replaces
+    the verifier function (``(vkey, snarkjs_proof, signals) -> bool``)."""
 
     def __init__(self, queries: Queries, chain_id: int | None, green_proof: str | None,
-                 vkey: Any | None, recover: Callable[..., str] | None = None,
-                 groth16: Callable[..., bool] | None = None) -> None:
+                 vkey: Any | None, vkey_sha256: str | None = None,
+                 manifest_vkey_sha256: str | None = None, engine: str = "fast",
+                 cache_size: int = 4096, groth16: Callable[..., bool] | None = None) -> None:
+        from ecoai_chain.zk.verifier import engine_of
+
         self.q, self.chain_id, self.green_proof, self.vkey = queries, chain_id, green_proof, vkey
-        self._recover, self._groth16 = recover, groth16
+        self.engine = engine_of(engine)
+        self._groth16 = groth16
+        self._global = _global_checks(manifest_vkey_sha256, vkey_sha256)
+        self._cache: OrderedDict[int, tuple[tuple, dict]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     @classmethod
-    def from_files(cls, queries: Queries, manifest: str | None, vkey_path: str | None
-                   ) -> CertificateVerifier:
-        chain_id = green_proof = vkey = None
+    def from_files(cls, queries: Queries, manifest: str | None, vkey_path: str | None,
+                   engine: str = "fast", cache_size: int = 4096) -> CertificateVerifier:
+        chain_id = green_proof = vkey = vkey_sha = manifest_sha = None
         if manifest:
-            m = json.loads(Path(manifest).read_text())
-            chain_id, green_proof = int(m["chain_id"]), m["contracts"]["GreenProof"]["address"]
-        if vkey_path:
-            from ecoai_chain.zk.verifier import load_vkey
+            from ecoai_chain.chain.deployment import load_manifest
 
-            vkey = load_vkey(vkey_path)
-        return cls(queries, chain_id, green_proof, vkey)
+            dep = load_manifest(manifest)
+            chain_id, green_proof, manifest_sha = dep.chain_id, dep.green_proof, dep.vkey_sha256
+        if vkey_path:
+            from ecoai_chain.verify.onchain import load_vkey_file
+
+            vkey, vkey_sha = load_vkey_file(vkey_path)
+        return cls(queries, chain_id, green_proof, vkey, vkey_sha, manifest_sha, engine,
+                   cache_size)
+
+    # -- the cache ---------------------------------------------------------------------------
+    def cached(self, row: Any) -> dict | None:
+        with self._lock:
+            hit = self._cache.get(row.certificate_id)
+            if hit is None or hit[0] != row_state(row):
+                return None
+            self._cache.move_to_end(row.certificate_id)
+            return hit[1]
+
+    def _remember(self, row: Any, body: dict) -> None:
+        with self._lock:
+            self._cache[row.certificate_id] = (row_state(row), body)
+            self._cache.move_to_end(row.certificate_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    # -- verification ------------------------------------------------------------------------
+    def verify_row(self, row: Any) -> dict:
+        """Run every check on the indexed certificate (and cache the result)."""
+        ev = index_evidence(self.q, row, self.chain_id, self.green_proof)
+        proof_check = None
+        if self._groth16 is not None:
+            from ecoai_chain.verify.checks import check_proof
+
+            proof_check = check_proof(ev, self.vkey, verify=self._groth16, engine=self.engine)
+        checks = run_checks(ev, self.vkey, proof_check=proof_check, engine=self.engine)
+        body = {
+            "certificate_id": row.certificate_id, "tx_hash": row.tx_hash,
+            "valid": all(c.ok for c in checks) and all(c.ok for c in self._global),
+            "engine": self.engine, "evidence": f"index (certificate log in block "
+                                               f"{row.block_number})",
+            "checks": [c.as_json() for c in checks], "not_run": not_run(ev),
+            "global_checks": [c.as_json() for c in self._global],
+            "global_not_run": [{"name": k, "detail": "not run: " + v.format(
+                id=row.certificate_id)} for k, v in GLOBAL_NOT_RUN.items()],
+        }
+        self._remember(row, body)
+        return body
 
     def verify(self, cert_id: int) -> dict | None:
+        """The result for ``cert_id`` (cached if still current); None if not indexed."""
         row = self.q.certificate_row(cert_id)
         if row is None:
             return None
-        proof = self.q.proof(cert_id)
-        checks = [self._signature(row, proof), self._proof(proof), self._intensity(row)]
-        if row.revoked:
-            checks.append(Check("not_revoked", False, f"revoked: {row.revoked_reason}"))
-        else:
-            checks.append(Check("not_revoked", True, "not revoked"))
-        return {"certificate_id": cert_id, "valid": all(c.ok for c in checks),
-                "checks": [c.as_json() for c in checks]}
+        return self.cached(row) or self.verify_row(row)
 
-    def _cert_struct(self, row: Any, proof: dict) -> dict:
-        named = proof["public_signals_named"]
-        return {
-            "nodeId": row.node_id, "epochStart": row.epoch_start_s, "windowS": row.window_s,
-            "slotCount": row.slot_count, "root": int(row.root), "energyMj": row.energy_mj,
-            "work": int(row.work), "carbonMg": row.carbon_mg,
-            "intensityMgPerKwh": row.intensity_mg_per_kwh,
-            "maxPowerMw": int(named["max_power_mw"]),
-            "workloadClass": to_bytes32(row.workload_class, "workload_class"),
-        }
 
-    def _signature(self, row: Any, proof: dict) -> Check:
-        if not proof.get("available"):
-            return Check("signature", False, "submitting transaction not decoded: no signature")
-        if self.chain_id is None or self.green_proof is None:
-            return Check("signature", False, "API started without a deployment manifest")
-        try:
-            recover = self._recover or _default_recover()
-            signer = recover(self.chain_id, self.green_proof, self._cert_struct(row, proof),
-                             bytes.fromhex(proof["signature"][2:]))
-        except Exception as e:  # a malformed signature is a failed check, not a server error
-            return Check("signature", False, f"cannot recover signer: {e}")
-        attestor = self.q.node_attestor(row.node_id)
-        ok = attestor is not None and signer.lower() == attestor.lower()
-        return Check("signature", ok, f"signed by {signer}; node attestor {attestor}")
+def _global_checks(manifest_sha: str | None, vkey_sha: str | None) -> list[Check]:
+    from ecoai_chain.verify.onchain import vkey_hash_check
 
-    def _proof(self, proof: dict) -> Check:
-        if not proof.get("available"):
-            return Check("proof", False, "submitting transaction not decoded: no proof")
-        if self.vkey is None:
-            return Check("proof", False, "API started without a verification key")
-        try:
-            groth16 = self._groth16 or _default_groth16()
-            ok = bool(groth16(self.vkey, proof["proof_snarkjs"],
-                              [int(s) for s in proof["public_signals"]]))
-        except Exception as e:
-            return Check("proof", False, f"verifier error: {e}")
-        return Check("proof", ok, "Groth16 proof verifies against the verification key" if ok
-                     else "Groth16 proof does NOT verify")
-
-    def _intensity(self, row: Any) -> Check:
-        expected = self.q.intensity_at(row.region, row.epoch_start_s)
-        if expected is None:
-            return Check("intensity", False, f"no on-chain intensity for region {row.region}")
-        ok = expected == row.intensity_mg_per_kwh
-        return Check("intensity", ok, f"certificate {row.intensity_mg_per_kwh} mg/kWh; "
-                     f"on-chain table {expected} mg/kWh for {row.region}")
+    return vkey_hash_check(manifest_sha, vkey_sha) if vkey_sha else []

@@ -1,17 +1,26 @@
-"""The checks a DAO member runs on a certificate. Each returns a `Check`; none raises on bad
-data (bad data is a failed check). The certificate is valid only if every check passes."""
+"""The checks a DAO member runs on a certificate: the one verification path of `ecoai verify`,
+``POST /api/v1/certificates/{id}/verify`` and the explorer's verify button.
+
+Each check takes an `Evidence` (fetched from a chain RPC by `verify.evidence`, or built from the
+index by `api.verify`) and returns a `Check`; none raises on bad data (bad data is a failed
+check). A check the evidence cannot support -- the API has no chain RPC, say -- is listed in
+``Evidence.not_run`` with the reason and reported as not run, never as passed. The certificate
+is valid only if every check that ran passed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ecoai_chain.chain.eip712 import certificate_struct, recover_certificate_signer
+from ecoai_chain.chain.eip712 import recover_certificate_signer
 from ecoai_chain.core import units
 from ecoai_chain.core.bytes32 import decode_bytes32
-from ecoai_chain.core.signals import signal_table
+from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.verify.evidence import Evidence
+
+NO_CALLDATA = ("the submitting transaction was not decoded (not a direct GreenProof call?): "
+               "no {what}")
 
 
 @dataclass(frozen=True)
@@ -24,69 +33,103 @@ class Check:
         return {"name": self.name, "ok": self.ok, "detail": self.detail}
 
 
-# Certificate struct field (Solidity name) -> public-signal name, from the one shared table.
-def public_signals_of(cert: dict[str, Any]) -> list[int]:
-    return [int(cert[s.solidity]) for s in signal_table()]
+def public_signals_of(cert: Any) -> list[int]:
+    """The public signals (circuit order) of a certificate in either naming."""
+    return Certificate.from_mapping(cert).public_signals()
 
 
-_STORED_FIELDS = ("nodeId", "epochStart", "windowS", "slotCount", "root", "energyMj", "work",
-                  "carbonMg", "intensityMgPerKwh", "maxPowerMw", "workloadClass")
+def _fields(ev: Evidence) -> dict[str, Any]:
+    """The certificate's values by contract name: as signed, else as recorded."""
+    return ev.submitted if ev.submitted is not None else ev.stored or {}
 
 
 def check_stored_matches_calldata(ev: Evidence) -> Check:
+    if ev.submitted is None:
+        return Check("record", False, NO_CALLDATA.format(what="signed calldata"))
     try:
-        stored, sent = certificate_struct(ev.stored), certificate_struct(ev.submitted)
-    except Exception as e:
+        stored = Certificate.from_mapping(ev.stored)
+        sent = Certificate.from_mapping(ev.submitted)
+    except (ValueError, TypeError) as e:
         return Check("record", False, f"malformed certificate data: {e}")
-    diffs = [f for f in _STORED_FIELDS if stored[f] != sent[f]]
+    diffs = stored.differences(sent)
     if diffs:
         return Check("record", False, f"stored record differs from the signed calldata in {diffs}")
     return Check("record", True, f"stored record equals the signed submission in tx {ev.tx_hash}")
 
 
 def check_field_range(ev: Evidence) -> Check:
-    sig = public_signals_of(ev.submitted)
+    if ev.submitted is None:
+        return Check("field_range", False, NO_CALLDATA.format(what="public inputs"))
+    try:
+        sig = public_signals_of(ev.submitted)
+    except (ValueError, TypeError) as e:
+        return Check("field_range", False, f"malformed certificate data: {e}")
     bad = [i for i, v in enumerate(sig) if not 0 <= v < units.SNARK_SCALAR_FIELD]
     if bad:
         return Check("field_range", False, f"public inputs {bad} are not below the field modulus")
     return Check("field_range", True, f"all {len(sig)} public inputs are below the field modulus")
 
 
-def check_proof(ev: Evidence, vkey: Any, verify: Any = None) -> Check:
-    from ecoai_chain.zk.verifier import verify_groth16
+def check_proof(ev: Evidence, vkey: Any, verify: Callable[..., bool] | None = None,
+                engine: str = "fast") -> Check:
+    from ecoai_chain.zk.verifier import ENGINE_LABELS, engine_of, verify_groth16
 
-    fn = verify or verify_groth16
+    engine = engine_of(engine)
+    if ev.submitted is None or ev.proof_solidity is None:
+        return Check("proof", False, NO_CALLDATA.format(what="proof"))
+    if vkey is None:
+        return Check("proof", False, "no verification key to check the proof against")
     try:
-        ok = bool(fn(vkey, ev.proof_snarkjs(), public_signals_of(ev.submitted)))
-    except Exception as e:  # a malformed proof is a failed check, never a crash
+        signals = public_signals_of(ev.submitted)
+        if verify is not None:
+            ok = bool(verify(vkey, ev.proof_snarkjs(), signals))
+        else:
+            ok = verify_groth16(vkey, ev.proof_snarkjs(), signals, engine=engine)
+    except (ValueError, TypeError, KeyError, IndexError) as e:  # malformed: a failed check
         return Check("proof", False, f"verifier error: {e}")
-    return Check("proof", ok, "Groth16 proof verifies (py-ecc/BN254, local verification key)"
-                 if ok else "Groth16 proof does NOT verify against the local verification key")
+    label = ENGINE_LABELS[engine]
+    return Check("proof", ok, f"Groth16 proof verifies (engine {label}; local verification key)"
+                 if ok else f"Groth16 proof does NOT verify against the local verification key "
+                 f"(engine {label})")
 
 
 def check_signature(ev: Evidence) -> Check:
+    if ev.submitted is None or ev.signature is None:
+        return Check("signature", False, NO_CALLDATA.format(what="signature"))
+    if ev.chain_id is None or ev.green_proof is None:
+        return Check("signature", False, "no deployment manifest: the signature's domain (chain "
+                     "id, GreenProof address) is unknown")
     try:
         signer = recover_certificate_signer(ev.chain_id, ev.green_proof, ev.submitted,
                                             ev.signature)
-    except Exception as e:
+    except ValueError as e:  # eip712 translates every unrecoverable signature
         return Check("signature", False, f"cannot recover an EIP-712 signer: {e}")
-    attestor = ev.node_at_block["attestor"]
-    ok = signer.lower() == str(attestor).lower()
+    attestor = ev.node_at_block.get("attestor")
+    ok = attestor is not None and signer.lower() == str(attestor).lower()
     return Check("signature", ok, f"EIP-712 signer {signer}; node attestor at block "
                  f"{ev.block_number} {attestor} (domain chain {ev.chain_id}, {ev.green_proof})")
 
 
+def _region(value: Any) -> str:
+    if isinstance(value, str) and not value.startswith("0x"):
+        return value  # the index keeps the decoded text
+    try:
+        return decode_bytes32(value, "region", errors="replace")
+    except ValueError:
+        return str(value)
+
+
 def check_intensity(ev: Evidence) -> Check:
-    got = int(ev.submitted["intensityMgPerKwh"])
+    got = int(_fields(ev)["intensityMgPerKwh"])
     want = ev.intensity_at_block
-    region = decode_bytes32(ev.node_at_block["region"], "region", errors="replace")
+    region = _region(ev.node_at_block.get("region"))
     ok = want != 0 and got == want
     return Check("intensity", ok, f"certificate {got} mg/kWh; on-chain table for {region} at "
                  f"epoch start {want} mg/kWh")
 
 
 def check_carbon_and_reward(ev: Evidence) -> Check:
-    s = ev.submitted
+    s = _fields(ev)
     carbon = units.carbon_mg(int(s["energyMj"]), int(s["intensityMgPerKwh"]))
     baseline_ng, is_set = ev.baseline_at_block
     base_mg = units.baseline_mg(baseline_ng, int(s["work"])) if is_set else 0
@@ -120,7 +163,9 @@ def check_not_revoked(ev: Evidence) -> Check:
     if ev.stored is None:
         return check_epoch_fresh(ev)
     if ev.stored["revoked"]:
-        return Check("not_revoked", False, "revoked by the DAO")
+        reason = ev.stored.get("revokedReason")
+        return Check("not_revoked", False, f"revoked by the DAO: {reason}" if reason
+                     else "revoked by the DAO")
     return Check("not_revoked", True, "not revoked")
 
 
@@ -137,16 +182,32 @@ def check_openings(ev: Evidence, openings: Sequence[Any]) -> Check:
 
 
 def run_checks(ev: Evidence, vkey: Any, openings: Sequence[Any] = (),
-               proof_check: Check | None = None) -> list[Check]:
-    checks = [
-        *([check_stored_matches_calldata(ev)] if ev.stored is not None else []),
-        check_field_range(ev),
-        proof_check or check_proof(ev, vkey),
-        check_signature(ev),
-        check_intensity(ev),
-        check_carbon_and_reward(ev),
-        check_not_revoked(ev),
+               proof_check: Check | None = None, engine: str = "fast") -> list[Check]:
+    """Every check this evidence supports, in report order (``ev.not_run`` ones are skipped:
+    `not_run` reports them)."""
+    steps: list[tuple[str, Callable[[], Check]]] = [
+        *([("record", lambda: check_stored_matches_calldata(ev))] if ev.stored is not None
+          else []),
+        ("field_range", lambda: check_field_range(ev)),
+        ("proof", lambda: proof_check or check_proof(ev, vkey, engine=engine)),
+        ("signature", lambda: check_signature(ev)),
+        ("intensity", lambda: check_intensity(ev)),
+        ("scoring", lambda: check_carbon_and_reward(ev)),
+        ("not_revoked" if ev.stored is not None else "epoch_fresh",
+         lambda: check_not_revoked(ev)),
     ]
     if openings:
-        checks.append(check_openings(ev, openings))
-    return checks
+        steps.append(("openings", lambda: check_openings(ev, openings)))
+    return [run() for name, run in steps if name not in ev.not_run]
+
+
+def not_run(ev: Evidence) -> list[dict[str, str]]:
+    return [{"name": name, "detail": f"not run: {why}"} for name, why in ev.not_run.items()]
+
+
+def certificate_report(ev: Evidence, checks: Sequence[Check],
+                       global_checks: Sequence[Check] = ()) -> dict[str, Any]:
+    """One certificate's entry in a report: valid iff every check that ran passed."""
+    return {"certificate_id": ev.certificate_id, "tx_hash": ev.tx_hash,
+            "valid": all(c.ok for c in checks) and all(c.ok for c in global_checks),
+            "checks": [c.as_json() for c in checks], "not_run": not_run(ev)}

@@ -58,11 +58,18 @@ def register(app: typer.Typer) -> None:
         bundle: list[Path] = typer.Option(None, "--bundle", exists=True, dir_okay=False,
                                           help="certificate bundle JSON not on chain "
                                           "({certificate, proof, signature}; repeatable)"),
+        engine: str = typer.Option("fast", "--engine", help="pairing engine for the Groth16 "
+                                   "check: fast (this project's BN254 code) or py-ecc (the "
+                                   "reference library, several times slower)"),
         as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
     ) -> None:
-        """Re-verify certificates: Groth16 proof (py-ecc), EIP-712 signature, intensity vs the
-        on-chain table, scoring, revocation, the verifier's code, and optional slot openings."""
+        """Re-verify certificates: Groth16 proof (engine named in the report; --engine py-ecc
+        re-checks with the reference library), EIP-712 signature, intensity vs the on-chain
+        table, scoring, revocation, the verifier's code, and optional slot openings."""
         from ecoai_chain.verify.onchain import verify_bundles, verify_certificates
+        from ecoai_chain.zk.verifier import engine_of
+
+        engine = engine_of(engine)  # a bad name is a usage error before any RPC call
 
         modes = sum([all_, certificate_id is not None, bool(bundle)])
         if modes != 1:
@@ -78,10 +85,10 @@ def register(app: typer.Typer) -> None:
                     bundles.append(json.loads(p.read_text()))
                 except ValueError as e:
                     raise ValidationError("bundle", f"{p} is not JSON: {e}") from e
-            report = verify_bundles(client, bundles, vkey)
+            report = verify_bundles(client, bundles, vkey, engine=engine)
         else:
             report = verify_certificates(client, None if all_ else [certificate_id], vkey,
-                                         openings=opening or [])
+                                         openings=opening or [], engine=engine)
         if as_json:
             typer.echo(json.dumps(report, indent=2))
         else:
@@ -90,7 +97,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _print(report: dict) -> None:
+    from ecoai_chain.zk.verifier import ENGINE_LABELS
+
     console = Console()
+    console.print(f"Groth16 engine: {ENGINE_LABELS[report['engine']]}")
     g = Table(title="Deployment checks", show_lines=False)
     for col in ("check", "ok", "detail"):
         g.add_column(col)
@@ -104,6 +114,8 @@ def _print(report: dict) -> None:
             t.add_column(col)
         for c in cert["checks"]:
             t.add_row(c["name"], "[green]PASS[/]" if c["ok"] else "[red]FAIL[/]", c["detail"])
+        for c in cert.get("not_run", []):
+            t.add_row(c["name"], "[yellow]NOT RUN[/]", c["detail"])
         console.print(t)
     n = len(report["certificates"])
     bad = sum(1 for c in report["certificates"] if not c["valid"])

@@ -1,13 +1,15 @@
-"""Fetch everything needed to re-verify a certificate straight from an Ethereum node.
+"""`Evidence`: everything the checks of `verify.checks` look at, and how `ecoai verify` fetches
+it straight from an Ethereum node.
 
 For certificate ``id``: the stored record (``getCertificate``), its ``CertificateSubmitted``
 log, the submitting transaction's calldata decoded into (certificate, proof, signature), and
-the chain's view at that block (node attestor, region intensity, workload baseline).
+the chain's view at that block (node attestor, region intensity, workload baseline). The API
+builds the same `Evidence` from the index instead (`ecoai_chain.api.verify`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ecoai_chain.chain.client import GreenProofClient
@@ -19,17 +21,20 @@ from ecoai_chain.indexer.abi import CallDecoder
 class Evidence:
     certificate_id: int | None          # None for a bundle not (yet) on chain
     stored: dict[str, Any] | None       # getCertificate(id), ABI names; None for a bundle
-    submitted: dict[str, Any]           # the signed Certificate struct from calldata
-    proof_solidity: dict[str, Any]      # {a, b, c} as sent to the contract
-    signature: bytes
+    submitted: dict[str, Any] | None    # the signed Certificate struct from calldata (None:
+                                        # the transaction was not decoded)
+    proof_solidity: dict[str, Any] | None  # {a, b, c} as sent to the contract
+    signature: bytes | None
     tx_hash: str
     block_number: int
     block_timestamp_s: int
     node_at_block: dict[str, Any]       # getNode(nodeId) at the submission block
     intensity_at_block: int             # regionIntensityAt(region, epochStart) at that block
     baseline_at_block: tuple[int, bool] # baselineOf(workloadClass) at that block
-    chain_id: int
-    green_proof: str
+    chain_id: int | None                # None: no manifest, the signature domain is unknown
+    green_proof: str | None
+    source: str = "chain RPC"           # where the evidence came from ("chain RPC", "index")
+    not_run: dict[str, str] = field(default_factory=dict)  # check -> why it cannot run here
 
     def proof_snarkjs(self) -> dict[str, Any]:
         """The proof in snarkjs form (undo the contract's G2 coordinate order)."""

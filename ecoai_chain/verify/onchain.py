@@ -9,7 +9,13 @@ from typing import Any
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import ContractRef, Deployment
 from ecoai_chain.errors import ChainError
-from ecoai_chain.verify.checks import Check, check_proof, public_signals_of, run_checks
+from ecoai_chain.verify.checks import (
+    Check,
+    certificate_report,
+    check_proof,
+    public_signals_of,
+    run_checks,
+)
 from ecoai_chain.verify.evidence import Evidence, fetch_evidence
 
 
@@ -31,12 +37,21 @@ def deployment_from_address(w3: Any, green_proof: str, from_block: int = 0) -> D
                       contracts=refs, epoch_length_s=int(gp.functions.epochLengthS().call()))
 
 
-def _vkey(path: Path | None):
+def load_vkey_file(path: Path | str | None):
+    """(verification key, sha256 of its file); the committed key when ``path`` is None."""
     from ecoai_chain.zk.artifacts import zk_artifacts
     from ecoai_chain.zk.verifier import load_vkey
 
     p = Path(path) if path else zk_artifacts().vkey
     return load_vkey(p), hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def vkey_hash_check(manifest_sha256: str | None, vkey_sha256: str) -> list[Check]:
+    """The manifest records the sha256 of the key the verifier was generated from."""
+    if not manifest_sha256:
+        return []
+    return [Check("vkey_hash", manifest_sha256 == vkey_sha256,
+                  f"manifest vkey sha256 {manifest_sha256[:16]}…, local {vkey_sha256[:16]}…")]
 
 
 def global_checks(client: GreenProofClient, vkey_sha256: str) -> list[Check]:
@@ -53,29 +68,32 @@ def global_checks(client: GreenProofClient, vkey_sha256: str) -> list[Check]:
         f"on-chain Groth16Verifier {onchain_verifier} "
         + ("is byte-identical to the one compiled from contracts/generated/Groth16Verifier.sol"
            if code == local else "differs from the locally compiled generated verifier")))
-    want = client.deployment.vkey_sha256
-    if want:
-        checks.append(Check("vkey_hash", want == vkey_sha256,
-                            f"manifest vkey sha256 {want[:16]}…, local {vkey_sha256[:16]}…"))
-    return checks
+    return checks + vkey_hash_check(client.deployment.vkey_sha256, vkey_sha256)
 
 
-def _batch_proof_checks(evs: list[Evidence], vk: Any) -> dict[int, Check]:
-    """One batch verification; if it fails, fall back to single proofs to find the bad ones."""
-    from ecoai_chain.zk.verifier import verify_batch
+def _batch_proof_checks(evs: list[Evidence], vk: Any, engine: str) -> dict[int, Check]:
+    """One batch verification (fast engine); if it fails, or the reference engine was asked
+    for, single proofs (which also finds the bad ones)."""
+    from ecoai_chain.zk.verifier import ENGINE_LABELS, verify_batch
 
-    items = [(ev.proof_snarkjs(), public_signals_of(ev.submitted)) for ev in evs]
-    if len(evs) > 1 and verify_batch(vk, items):
-        return {ev.certificate_id: Check("proof", True, f"Groth16 proof verifies (batch of "
-                                         f"{len(evs)}, random linear combination)") for ev in evs}
-    return {ev.certificate_id: check_proof(ev, vk) for ev in evs}
+    if len(evs) > 1 and engine == "fast":
+        items = [(ev.proof_snarkjs(), public_signals_of(ev.submitted)) for ev in evs]
+        if verify_batch(vk, items):
+            return {ev.certificate_id: Check(
+                "proof", True, f"Groth16 proof verifies (batch of {len(evs)}, random linear "
+                f"combination; engine {ENGINE_LABELS[engine]}; local verification key)")
+                for ev in evs}
+    return {ev.certificate_id: check_proof(ev, vk, engine=engine) for ev in evs}
 
 
 def verify_certificates(client: GreenProofClient, ids: list[int] | None,
-                        vkey_path: Path | None = None, openings: list[Path] = ()) -> dict:
+                        vkey_path: Path | None = None, openings: list[Path] = (),
+                        engine: str = "fast") -> dict:
+    from ecoai_chain.zk.verifier import engine_of
     from ecoai_chain.zk.witness import SlotOpening
 
-    vk, vk_sha = _vkey(vkey_path)
+    engine = engine_of(engine)
+    vk, vk_sha = load_vkey_file(vkey_path)
     if ids is None:
         ids = list(range(1, client.certificate_count() + 1))
     gchecks = global_checks(client, vk_sha)
@@ -85,7 +103,7 @@ def verify_certificates(client: GreenProofClient, ids: list[int] | None,
             evs.append(fetch_evidence(client, i))
         except ChainError as e:  # reported as an invalid certificate; bad ids raise
             errors[i] = str(e)
-    proof_checks = _batch_proof_checks(evs, vk) if evs else {}
+    proof_checks = _batch_proof_checks(evs, vk, engine) if evs else {}
     ops = []
     for p in openings:
         import json
@@ -94,30 +112,31 @@ def verify_certificates(client: GreenProofClient, ids: list[int] | None,
     out = []
     for ev in evs:
         checks = run_checks(ev, vk, ops, proof_check=proof_checks[ev.certificate_id])
-        out.append({"certificate_id": ev.certificate_id, "tx_hash": ev.tx_hash,
-                    "valid": all(c.ok for c in checks) and all(c.ok for c in gchecks),
-                    "checks": [c.as_json() for c in checks]})
+        out.append(certificate_report(ev, checks, gchecks))
     for i, msg in errors.items():
         out.append({"certificate_id": i, "valid": False,
-                    "checks": [Check("fetch", False, msg).as_json()]})
+                    "checks": [Check("fetch", False, msg).as_json()], "not_run": []})
     out.sort(key=lambda c: c["certificate_id"])
     return {"valid": all(c["valid"] for c in out) and all(c.ok for c in gchecks),
+            "engine": engine, "evidence": "chain RPC",
             "global_checks": [c.as_json() for c in gchecks], "certificates": out}
 
 
-def verify_bundles(client: GreenProofClient, bundles: list[dict], vkey_path: Path | None = None
-                   ) -> dict:
+def verify_bundles(client: GreenProofClient, bundles: list[dict], vkey_path: Path | None = None,
+                   engine: str = "fast") -> dict:
     """Check certificate bundles that are not on chain against the chain's tables."""
     from ecoai_chain.verify.evidence import bundle_evidence
+    from ecoai_chain.zk.verifier import engine_of
 
-    vk, vk_sha = _vkey(vkey_path)
+    engine = engine_of(engine)
+    vk, vk_sha = load_vkey_file(vkey_path)
     gchecks = global_checks(client, vk_sha)
     out = []
     for n, b in enumerate(bundles):
         ev = bundle_evidence(client, b)
-        checks = run_checks(ev, vk)
-        out.append({"certificate_id": f"bundle#{n + 1}", "tx_hash": None,
-                    "valid": all(c.ok for c in checks) and all(c.ok for c in gchecks),
-                    "checks": [c.as_json() for c in checks]})
+        checks = run_checks(ev, vk, engine=engine)
+        out.append({**certificate_report(ev, checks, gchecks), "certificate_id": f"bundle#{n + 1}",
+                    "tx_hash": None})
     return {"valid": all(c["valid"] for c in out) and all(c.ok for c in gchecks),
+            "engine": engine, "evidence": "chain RPC",
             "global_checks": [c.as_json() for c in gchecks], "certificates": out}

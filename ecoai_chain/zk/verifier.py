@@ -33,6 +33,19 @@ from ecoai_chain.zk import bn254_groups as grp
 from ecoai_chain.zk.bundle import ProofBundle
 
 ENGINES = ("fast", "py_ecc")
+# What a verification report says checked the proof (every report names its engine).
+ENGINE_LABELS = {
+    "fast": "fast: this project's pure-Python BN254 pairing (ecoai_chain/zk/bn254.py)",
+    "py_ecc": "py-ecc: the reference library's optimized_bn128 pairing",
+}
+
+
+def engine_of(name: str) -> str:
+    """The engine key for a user-facing name: ``fast``, ``py-ecc`` or ``py_ecc``."""
+    key = str(name).strip().lower().replace("-", "_")
+    if key not in ENGINES:
+        raise ValidationError("engine", f"must be one of fast, py-ecc; got {name!r}")
+    return key
 _B2 = bn.f2_scale(bn.f2_inv((9, 1)), 3)  # twist coefficient 3 / (9 + u)
 
 
@@ -165,8 +178,7 @@ def verify_groth16(
 ) -> bool:
     """True iff ``proof`` (snarkjs proof.json dict or `ProofBundle`) is valid for the inputs.
     Malformed or out-of-range data is an invalid proof (False), never an exception."""
-    if engine not in ENGINES:
-        raise ValidationError("engine", f"must be one of {ENGINES}, got {engine!r}")
+    engine = engine_of(engine)
     inputs = _check_inputs(vk, public_signals)
     pts = _proof_points(proof)
     if inputs is None or pts is None:

@@ -117,7 +117,13 @@ def test_leaderboard_and_stats(client):
 def test_verify_reports_each_check(client):
     body = client.post("/api/v1/certificates/5/verify").json()
     checks = {c["name"]: c for c in body["checks"]}
-    assert set(checks) == {"signature", "proof", "intensity", "not_revoked"}
+    # the checks of `ecoai verify` that the index supports ("record" needs a chain RPC)
+    assert set(checks) == {"field_range", "proof", "signature", "intensity", "scoring",
+                           "not_revoked"}
+    assert [c["name"] for c in body["not_run"]] == ["record"]
+    # bench-emitter events carry no GreenProof calldata: nothing signed or proved to check
+    assert all(not checks[n]["ok"] and "not decoded" in checks[n]["detail"]
+               for n in ("field_range", "proof", "signature"))
     # These certificate events carry 400000 mg/kWh; GreenProof's table says 415000 for KR.
     assert checks["intensity"]["ok"] is False and "415000" in checks["intensity"]["detail"]
     assert checks["signature"]["ok"] is False and checks["not_revoked"]["ok"] is True

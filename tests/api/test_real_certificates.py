@@ -40,13 +40,15 @@ def real(tmp_path_factory):
     from ecoai_chain.api.settings import ApiSettings
     from ecoai_chain.chain.client import GreenProofClient
     from ecoai_chain.chain.deployment import deploy_all
-    from ecoai_chain.chain.eip712 import sign_certificate
+    from ecoai_chain.chain.eip712 import (
+        rotate_attestor_typed_data,
+        sign_certificate,
+        sign_typed_data,
+    )
     from ecoai_chain.cli import main as ecoai
     from ecoai_chain.core.signals import from_public_signals
     from ecoai_chain.zk.prover import Prover
     from ecoai_chain.zk.witness import EpochInput
-
-    from ecoai_chain.chain.eip712 import rotate_attestor_typed_data, sign_typed_data
 
     tmp = tmp_path_factory.mktemp("real")
     admin, operator, attestor, rotated = (Account.from_key(dev_private_key(i))
@@ -128,8 +130,17 @@ def test_proof_and_public_signals_come_from_calldata(real):
 
 def test_verify_passes_every_check_on_a_real_certificate(real):
     body = real["api"].post(f"/api/v1/certificates/{real['ids'][0]}/verify").json()
+    # The checks of `ecoai verify` (verify.checks): every one the index supports runs and passes;
+    # the two that need a chain RPC are reported as not run, never as passed.
     assert {c["name"]: c["ok"] for c in body["checks"]} == {
-        "signature": True, "proof": True, "intensity": True, "not_revoked": True}, body
+        "field_range": True, "proof": True, "signature": True, "intensity": True,
+        "scoring": True, "not_revoked": True}, body
+    assert [c["name"] for c in body["not_run"]] == ["record"]
+    assert [c["name"] for c in body["global_not_run"]] == ["verifier_code"]
+    assert all("needs chain RPC" in c["detail"] for c in body["not_run"] + body["global_not_run"])
+    assert {c["name"]: c["ok"] for c in body["global_checks"]} == {"vkey_hash": True}
+    assert body["engine"] == "fast" and "engine fast" in \
+        next(c for c in body["checks"] if c["name"] == "proof")["detail"]
     assert body["valid"] is True
 
 

@@ -57,7 +57,10 @@ def test_certificate_verify_button_shows_each_check(browser, server, shot):
     WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "verify-overall")))
     checks = {li.get_attribute("data-check"): li for li in
               browser.find_elements(By.CSS_SELECTOR, "#verify-result li.check")}
-    assert set(checks) == {"signature", "proof", "intensity", "not_revoked"}
+    assert set(checks) == {"field_range", "proof", "signature", "intensity", "scoring",
+                           "not_revoked"}
+    assert [li.get_attribute("data-check") for li in browser.find_elements(
+        By.CSS_SELECTOR, "#verify-result li.not-run")] == ["record", "verifier_code"]
     assert "415000" in checks["intensity"].text and "bad" in checks["intensity"].get_attribute(
         "class")
     assert "ok" in checks["not_revoked"].get_attribute("class")
@@ -83,7 +86,8 @@ def test_real_certificate_verifies_in_the_browser(browser, real_server, real, sh
     WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "verify-overall")))
     checks = browser.find_elements(By.CSS_SELECTOR, "#verify-result li.check")
     assert [c.get_attribute("data-check") for c in checks] == \
-        ["signature", "proof", "intensity", "not_revoked"]
+        ["field_range", "proof", "signature", "intensity", "scoring", "not_revoked", "vkey_hash"]
     assert all("ok" in c.get_attribute("class").split() for c in checks)
+    assert "engine fast" in browser.find_element(By.ID, "verify-engine").text
     assert browser.find_element(By.ID, "verify-overall").text == "certificate verified"
     shot("real-certificate-verified")

@@ -121,3 +121,28 @@ def test_bad_input_is_one_clear_error(world, capsys):
     assert "certificate_id: no certificate 7" in capsys.readouterr().err
     assert world["verify"]("1", "--all") == 1
     assert "exactly one of" in capsys.readouterr().err
+
+
+def test_both_engines_give_the_same_verdict_and_say_which_ran(world, capsys):
+    """`--engine py-ecc` re-checks with the reference library: same verdict as the default
+    engine on a real certificate and on a forged bundle, and each report names its engine."""
+    cert, proof, sig = world["signed"](0)
+    cid = world["client"].submit_certificate(cert, proof, sig)
+    energy = cert["energyMj"] * 9 // 10
+    forged = world["bundle"](*world["signed"](0, energyMj=energy, carbonMg=units.carbon_mg(
+        energy, cert["intensityMgPerKwh"])))
+    verdicts = {}
+    for engine, label in (("fast", "engine fast"), ("py-ecc", "engine py-ecc")):
+        extra = () if engine == "fast" else ("--engine", engine)
+        assert world["verify"](str(cid), *extra) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["engine"] == engine.replace("-", "_")
+        proof_check = next(c for c in report["certificates"][0]["checks"]
+                           if c["name"] == "proof")
+        assert label in proof_check["detail"]
+        assert world["verify"]("--bundle", str(forged), *extra) == 1
+        verdicts[engine] = (_checks(json.dumps(report)), _checks(capsys.readouterr().out))
+    assert verdicts["fast"] == verdicts["py-ecc"]
+    assert all(verdicts["fast"][0].values()) and verdicts["fast"][1]["proof"] is False
+    assert world["verify"](str(cid), "--engine", "snarkjs") == 1
+    assert "engine" in capsys.readouterr().err

@@ -14,13 +14,26 @@
       const body = await r.json();
       out.textContent = "";
       if (!r.ok) { throw new Error(body.error || ("HTTP " + r.status)); }
-      for (const c of body.checks) {
+      // The checks of `ecoai verify` (the same code) on the indexed evidence; those that need
+      // a chain RPC are listed as not run, never shown as passed.
+      for (const c of body.checks.concat(body.global_checks || [])) {
         const li = document.createElement("li");
         li.className = "check " + (c.ok ? "ok" : "bad");
         li.dataset.check = c.name;
         li.textContent = (c.ok ? "\u2713 " : "\u2717 ") + c.name + ": " + c.detail;
         out.appendChild(li);
       }
+      for (const c of (body.not_run || []).concat(body.global_not_run || [])) {
+        const li = document.createElement("li");
+        li.className = "not-run";
+        li.dataset.check = c.name;
+        li.textContent = "\u2013 " + c.name + ": " + c.detail;
+        out.appendChild(li);
+      }
+      const engine = document.createElement("li");
+      engine.id = "verify-engine";
+      engine.textContent = "Groth16 proof checked by engine " + body.engine;
+      out.appendChild(engine);
       const all = document.createElement("li");
       all.id = "verify-overall";
       all.className = body.valid ? "ok" : "bad";
