@@ -54,12 +54,12 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
     its log (as the contract saw them when it accepted the certificate)."""
     before = (row.block_number, row.log_index)
     proof = json.loads(row.proof_json) if row.proof_json else None
-    submitted = None
+    submitted, note = None, getattr(row, "calldata_note", None)
     if proof is not None and row.signature:
         try:
             submitted = Certificate.from_api(row).struct()
-        except ValidationError:  # e.g. a workload class the index could not keep exactly
-            submitted = None
+        except ValidationError as e:  # e.g. a workload class the index keeps only as text
+            note = f"the index cannot rebuild the signed certificate ({e})"
     stored = {**_recorded(row), "ecoScore": row.eco_score, "rewardUnits": int(row.reward_units),
               "revoked": bool(row.revoked), "revokedReason": row.revoked_reason}
     sig = None
@@ -77,6 +77,7 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
         baseline_at_block=q.baseline_at(row.workload_class, before),
         chain_id=chain_id, green_proof=green_proof, source="index",
         not_run={k: v.format(id=row.certificate_id) for k, v in INDEX_NOT_RUN.items()},
+        calldata_note=note if submitted is None else None,
     )
 
 

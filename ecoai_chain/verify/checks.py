@@ -19,8 +19,11 @@ from ecoai_chain.core.bytes32 import decode_bytes32
 from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.verify.evidence import Evidence
 
-NO_CALLDATA = ("the submitting transaction was not decoded (not a direct GreenProof call?): "
-               "no {what}")
+NO_CALLDATA = "calldata unavailable: the submitting transaction was not decoded"
+
+
+def _no_calldata(ev: Evidence, what: str) -> str:
+    return f"{ev.calldata_note or NO_CALLDATA}: no {what}"
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def _fields(ev: Evidence) -> dict[str, Any]:
 
 def check_stored_matches_calldata(ev: Evidence) -> Check:
     if ev.submitted is None:
-        return Check("record", False, NO_CALLDATA.format(what="signed calldata"))
+        return Check("record", False, _no_calldata(ev, "signed calldata"))
     try:
         stored = Certificate.from_mapping(ev.stored)
         sent = Certificate.from_mapping(ev.submitted)
@@ -59,7 +62,7 @@ def check_stored_matches_calldata(ev: Evidence) -> Check:
 
 def check_field_range(ev: Evidence) -> Check:
     if ev.submitted is None:
-        return Check("field_range", False, NO_CALLDATA.format(what="public inputs"))
+        return Check("field_range", False, _no_calldata(ev, "public inputs"))
     try:
         sig = public_signals_of(ev.submitted)
     except (ValueError, TypeError) as e:
@@ -76,7 +79,7 @@ def check_proof(ev: Evidence, vkey: Any, verify: Callable[..., bool] | None = No
 
     engine = engine_of(engine)
     if ev.submitted is None or ev.proof_solidity is None:
-        return Check("proof", False, NO_CALLDATA.format(what="proof"))
+        return Check("proof", False, _no_calldata(ev, "proof"))
     if vkey is None:
         return Check("proof", False, "no verification key to check the proof against")
     try:
@@ -95,7 +98,7 @@ def check_proof(ev: Evidence, vkey: Any, verify: Callable[..., bool] | None = No
 
 def check_signature(ev: Evidence) -> Check:
     if ev.submitted is None or ev.signature is None:
-        return Check("signature", False, NO_CALLDATA.format(what="signature"))
+        return Check("signature", False, _no_calldata(ev, "signature"))
     if ev.chain_id is None or ev.green_proof is None:
         return Check("signature", False, "no deployment manifest: the signature's domain (chain "
                      "id, GreenProof address) is unknown")

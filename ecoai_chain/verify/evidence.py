@@ -35,6 +35,7 @@ class Evidence:
     green_proof: str | None
     source: str = "chain RPC"           # where the evidence came from ("chain RPC", "index")
     not_run: dict[str, str] = field(default_factory=dict)  # check -> why it cannot run here
+    calldata_note: str | None = None    # why ``submitted`` is None, when it is
 
     def proof_snarkjs(self) -> dict[str, Any]:
         """The proof in snarkjs form (undo the contract's G2 coordinate order)."""

@@ -122,7 +122,7 @@ def test_verify_reports_each_check(client):
                            "not_revoked"}
     assert [c["name"] for c in body["not_run"]] == ["record"]
     # bench-emitter events carry no GreenProof calldata: nothing signed or proved to check
-    assert all(not checks[n]["ok"] and "not decoded" in checks[n]["detail"]
+    assert all(not checks[n]["ok"] and "calldata unavailable" in checks[n]["detail"]
                for n in ("field_range", "proof", "signature"))
     # These certificate events carry 400000 mg/kWh; GreenProof's table says 415000 for KR.
     assert checks["intensity"]["ok"] is False and "415000" in checks["intensity"]["detail"]
