@@ -5,11 +5,16 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
 
 /// @title EcoCredit
 /// @notice ERC-20 with permit (EIP-2612) and votes (DAO voting power). 18 decimals.
+/// @dev Vote checkpoints use the block timestamp (ERC-6372 `mode=timestamp`), not block numbers:
+///      the EcoGovernor's delays are then seconds on every chain, whatever its block rhythm
+///      (anvil mines on demand or every second, L2s irregularly), and a proposal's snapshot and
+///      deadline can be shown as times.
 contract EcoCredit is ERC20, ERC20Permit, ERC20Votes, AccessControl, IEcoCredit {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant CLAWBACK_ROLE = keccak256("CLAWBACK_ROLE");
@@ -35,6 +40,17 @@ contract EcoCredit is ERC20, ERC20Permit, ERC20Votes, AccessControl, IEcoCredit 
 
     function _requireRole(bytes32 role) private view {
         if (!hasRole(role, msg.sender)) revert EcoCreditUnauthorized(msg.sender, role);
+    }
+
+    /// @notice ERC-6372 clock: the block timestamp (seconds).
+    function clock() public view override returns (uint48) {
+        return Time.timestamp();
+    }
+
+    /// @notice ERC-6372 clock mode.
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure override returns (string memory) {
+        return "mode=timestamp";
     }
 
     // --- required overrides (ERC20 + ERC20Votes, Nonces shared by Permit and Votes) ---
