@@ -90,3 +90,15 @@ class InvalidPoint(ProofError, ValueError):
 class UnindexableLog(EcoAIError):
     """A log of a followed contract that cannot be decoded or stored; the indexer quarantines
     it with this reason and goes on."""
+
+
+class GovernanceError(ContractRevert):
+    """A Governor or timelock revert explained for a DAO member: the state the proposal is in
+    and what can be done now. ``name`` / ``args_`` keep the decoded custom error."""
+
+    def __init__(self, name: str, args: tuple, explanation: str) -> None:
+        super().__init__(name, args)
+        self.explanation = explanation
+
+    def __str__(self) -> str:
+        return f"{self.explanation} [{self.name}]"

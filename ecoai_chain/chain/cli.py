@@ -25,6 +25,62 @@ def _web3(rpc: str):
     return w3
 
 
+KeyFileOpt = typer.Option("--key-file", help="deployer V3 keystore")
+PasswordFileOpt = typer.Option(
+    "--password-file", help="keystore password (else $ECOAI_KEYSTORE_PASSWORD or prompt)"
+)
+DevAccountOpt = typer.Option(
+    "--dev-account", help="anvil dev account N (local chains 31337/1337 only)"
+)
+
+
+def _account(w3, key_file: Path | None, password_file: Path | None, dev_account: int | None):
+    from ecoai_chain.chain.keys import dev_account as dev_acct
+    from ecoai_chain.chain.keys import keystore_account, read_password
+
+    if (key_file is None) == (dev_account is None):
+        raise ConfigError("give exactly one of --key-file KEYSTORE or --dev-account N")
+    if dev_account is not None:
+        return dev_acct(dev_account, w3.eth.chain_id)
+    return keystore_account(key_file, read_password(password_file))
+
+
+def _governance(guardian: str | None, voting_delay_s: int, voting_period_s: int,
+                timelock_delay_s: int, quorum_percent: int, threshold: int):
+    from ecoai_chain.chain.deployment import GovernanceConfig
+
+    if guardian is None:
+        raise ConfigError("--guardian ADDRESS is needed (a multisig that may pause and cancel "
+                          "queued proposals), or --no-governor for plain roles")
+    return GovernanceConfig(guardian, voting_delay_s, voting_period_s, timelock_delay_s,
+                            quorum_percent, threshold)
+
+
+def _genesis(w3, account, deployment, intensities: list[str], baselines: list[str]) -> None:
+    """Set the --intensity / --baseline values with the deployer's plain roles, printing each
+    call first (the same typed actions as ``ecoai dao send``)."""
+    from ecoai_chain.dao.client import DaoClient
+
+    words: list[str] = []
+    for item in intensities:
+        region, _, value = item.partition("=")
+        if not value:
+            raise ConfigError(f"--intensity wants REGION=MG_PER_KWH, got {item!r}")
+        words += ["+", "set-intensity", region, value, "--from", "0"]
+    for item in baselines:
+        cls, _, value = item.partition("=")
+        if not value:
+            raise ConfigError(f"--baseline wants CLASS=NG_PER_WORK, got {item!r}")
+        words += ["+", "set-baseline", cls, value]
+    if not words:
+        return
+    dao = DaoClient(w3, deployment, account)
+    calls = dao.plan(words[1:])
+    for call in calls:
+        typer.echo(f"genesis: {call.describe()}")
+    dao.send(calls)
+
+
 @app.command()
 def deploy(
     rpc: Annotated[str, typer.Option("--rpc", help="JSON-RPC URL, e.g. http://127.0.0.1:8545")],
@@ -34,44 +90,103 @@ def deploy(
     out: Annotated[Path, typer.Option("--out", help="manifest JSON to write")] = Path(
         "deployment.json"
     ),
-    key_file: Annotated[
-        Path | None, typer.Option("--key-file", help="deployer V3 keystore")
-    ] = None,
-    password_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--password-file", help="keystore password (else $ECOAI_KEYSTORE_PASSWORD or prompt)"
-        ),
-    ] = None,
-    dev_account: Annotated[
-        int | None,
-        typer.Option("--dev-account", help="anvil dev account N (local chains 31337/1337 only)"),
-    ] = None,
+    key_file: Annotated[Path | None, KeyFileOpt] = None,
+    password_file: Annotated[Path | None, PasswordFileOpt] = None,
+    dev_account: Annotated[int | None, DevAccountOpt] = None,
     verifier: Annotated[
         str | None, typer.Option("--verifier", help="reuse a Groth16Verifier")
     ] = None,
-    admin: Annotated[str | None, typer.Option("--admin", help="admin of all roles")] = None,
+    no_governor: Annotated[bool, typer.Option(
+        "--no-governor", help="keep plain roles (private deployments): the --admin account "
+        "holds them and sends actions with `ecoai dao send`")] = False,
+    admin: Annotated[str | None, typer.Option(
+        "--admin", help="with --no-governor: the holder of every role (default the deployer)")
+    ] = None,
+    guardian: Annotated[str | None, typer.Option(
+        "--guardian", help="may pause and cancel queued proposals (e.g. a multisig)")] = None,
+    voting_delay_s: Annotated[int, typer.Option(help="seconds before a vote opens")] = 86_400,
+    voting_period_s: Annotated[int, typer.Option(help="seconds a vote is open")] = 604_800,
+    timelock_delay_s: Annotated[int, typer.Option(help="seconds from queue to execute")] = 172_800,
+    quorum_percent: Annotated[int, typer.Option(help="quorum, % of the supply")] = 4,
+    proposal_threshold_units: Annotated[int, typer.Option(
+        help="EcoCredit units needed to propose")] = 0,
+    intensity: Annotated[list[str] | None, typer.Option(
+        "--intensity", help="genesis REGION=MG_PER_KWH, set before the hand-over (repeat)")
+    ] = None,
+    baseline: Annotated[list[str] | None, typer.Option(
+        "--baseline", help="genesis CLASS=NG_PER_WORK, set before the hand-over (repeat)")
+    ] = None,
 ) -> None:
-    """Deploy Groth16Verifier, EcoCredit and GreenProof, wire roles, write the manifest."""
+    """Deploy Groth16Verifier, EcoCredit and GreenProof, set any genesis parameters, then hand
+    every role to an EcoTimelock driven by an EcoGovernor (unless --no-governor); write the
+    manifest."""
     from ecoai_chain.chain.deployment import deploy_all
-    from ecoai_chain.chain.keys import dev_account as dev_acct
-    from ecoai_chain.chain.keys import keystore_account, read_password
+    from ecoai_chain.chain.governance import hand_over_to_dao
 
-    if (key_file is None) == (dev_account is None):
-        raise ConfigError("give exactly one of --key-file KEYSTORE or --dev-account N")
     if epoch_length_s <= 0:
         raise ConfigError(f"--epoch-length-s must be positive, got {epoch_length_s}")
+    if no_governor and guardian:
+        raise ConfigError("--guardian is for a governed deployment; drop it or --no-governor")
+    if admin and not no_governor:
+        raise ConfigError("--admin is for --no-governor: a governed deployment's roles are the "
+                          "timelock's")
+    if (key_file is None) == (dev_account is None):
+        raise ConfigError("give exactly one of --key-file KEYSTORE or --dev-account N")
     w3 = _web3(rpc)
-    chain_id = w3.eth.chain_id
-    if dev_account is not None:
-        account = dev_acct(dev_account, chain_id)
-    else:
-        account = keystore_account(key_file, read_password(password_file))
+    account = _account(w3, key_file, password_file, dev_account)
+    governance = None if no_governor else _governance(
+        guardian, voting_delay_s, voting_period_s, timelock_delay_s, quorum_percent,
+        proposal_threshold_units)
     deployment = deploy_all(w3, account, epoch_length_s, verifier, admin=admin, rpc_url=rpc)
+    _genesis(w3, account, deployment, intensity or [], baseline or [])
+    if governance is not None:
+        deployment = hand_over_to_dao(w3, account, deployment, governance)
     deployment.save(out)
+    _print_deployment(deployment)
+    typer.echo(f"chain {deployment.chain_id}, epoch {deployment.epoch_length_s} s -> {out}")
+
+
+@app.command("hand-over")
+def hand_over(
+    manifest: Annotated[Path, typer.Option("--manifest", help="manifest")] = Path(
+        "deployment.json"),
+    rpc: Annotated[str | None, typer.Option("--rpc", help="override the manifest's RPC")] = None,
+    key_file: Annotated[Path | None, KeyFileOpt] = None,
+    password_file: Annotated[Path | None, PasswordFileOpt] = None,
+    dev_account: Annotated[int | None, DevAccountOpt] = None,
+    guardian: Annotated[str | None, typer.Option("--guardian")] = None,
+    voting_delay_s: Annotated[int, typer.Option()] = 86_400,
+    voting_period_s: Annotated[int, typer.Option()] = 604_800,
+    timelock_delay_s: Annotated[int, typer.Option()] = 172_800,
+    quorum_percent: Annotated[int, typer.Option()] = 4,
+    proposal_threshold_units: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Hand an ungoverned deployment (genesis nodes and parameters set) to a new EcoGovernor
+    + EcoTimelock; the admin renounces every role. Updates the manifest."""
+    from ecoai_chain.chain.deployment import load_manifest
+    from ecoai_chain.chain.governance import hand_over_to_dao
+
+    deployment = load_manifest(manifest)
+    w3 = _web3(rpc or deployment.rpc_url)
+    account = _account(w3, key_file, password_file, dev_account)
+    governance = _governance(guardian, voting_delay_s, voting_period_s, timelock_delay_s,
+                             quorum_percent, proposal_threshold_units)
+    deployment = hand_over_to_dao(w3, account, deployment, governance)
+    deployment.save(manifest)
+    _print_deployment(deployment)
+
+
+def _print_deployment(deployment) -> None:
     for name, ref in deployment.contracts.items():
         typer.echo(f"{name:16} {ref.address}  (block {ref.block})")
-    typer.echo(f"chain {deployment.chain_id}, epoch {deployment.epoch_length_s} s -> {out}")
+    g = deployment.governance
+    if g is None:
+        typer.echo(f"roles            plain: held by {deployment.role_admin} (--no-governor)")
+    else:
+        typer.echo(f"guardian         {g.guardian} (pause, cancel queued proposals)")
+        typer.echo(f"governance       vote opens after {g.voting_delay_s} s, lasts "
+                   f"{g.voting_period_s} s, timelock {g.timelock_delay_s} s, quorum "
+                   f"{g.quorum_percent}%")
 
 
 @app.command()
@@ -100,3 +215,9 @@ def status(
     typer.echo(f"epoch length   {client.epoch_length_s()} s")
     typer.echo(f"nodes          {client.node_count()}")
     typer.echo(f"certificates   {client.certificate_count()}")
+    if deployment.governance is None:
+        typer.echo(f"roles          plain, held by {deployment.role_admin}")
+    else:
+        typer.echo(f"governor       {deployment.address('EcoGovernor')}")
+        typer.echo(f"timelock       {deployment.address('EcoTimelock')}")
+        typer.echo(f"guardian       {deployment.governance.guardian}")

@@ -19,7 +19,7 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
-from ecoai_chain.chain.deployment import Deployment
+from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
 from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.core.bytes32 import to_bytes32
@@ -78,7 +78,9 @@ class GreenProofClient:
         eco_abi = load_artifact("EcoCredit").abi
         self.green_proof = w3.eth.contract(address=deployment.green_proof, abi=gp_abi)
         self.eco_credit = w3.eth.contract(address=deployment.eco_credit, abi=eco_abi)
-        self.decoder = RevertDecoder(gp_abi, eco_abi)
+        # A governed deployment's calls can also fail in the Governor or the timelock.
+        extra = [load_artifact(n).abi for n in GOVERNANCE_CONTRACTS if n in deployment.contracts]
+        self.decoder = RevertDecoder(gp_abi, eco_abi, *extra)
         self.last_receipt: Any = None
 
     def with_account(self, account: LocalAccount | None) -> GreenProofClient:
@@ -96,6 +98,15 @@ class GreenProofClient:
     def _revert(self, exc: BaseException) -> ChainError:
         decoded = self.decoder.decode(revert_data_from_exception(exc))
         return decoded if decoded is not None else ChainError(f"call reverted: {exc}")
+
+    def send(self, fn: Any, gas: int | None = None) -> Any:
+        """Sign and send any bound contract function (of any contract) with this client's
+        account; reverts become `ContractRevert` as for GreenProof's own calls."""
+        return self._transact(fn, gas)
+
+    def call(self, fn: Any) -> Any:
+        """Call any bound contract function; reverts become `ContractRevert`."""
+        return self._call(fn)
 
     def _call(self, fn: Any) -> Any:
         try:

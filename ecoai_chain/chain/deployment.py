@@ -4,8 +4,11 @@ Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
 
     {"chain_id", "rpc_url", "deployer", "block_number",
      "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...},
-                   "Groth16Verifier": {...}},
-     "epoch_length_s", "vkey_sha256", "zkey_sha256"}
+                   "Groth16Verifier": {...}, "EcoTimelock": {...}, "EcoGovernor": {...}},
+     "epoch_length_s", "vkey_sha256", "zkey_sha256",
+     "admin",        # who was given the roles by deploy_all (--admin, default the deployer)
+     "governance"}   # null (plain roles: --no-governor) or the DAO's settings, see
+                     # GovernanceConfig; then the roles are the timelock's (contracts/roles.json)
 """
 
 from __future__ import annotations
@@ -26,6 +29,42 @@ from ecoai_chain.errors import ConfigError, ToolchainError
 from ecoai_chain.toolchain import project_root
 
 CONTRACT_NAMES = ("Groth16Verifier", "EcoCredit", "GreenProof")
+GOVERNANCE_CONTRACTS = ("EcoTimelock", "EcoGovernor")
+
+
+@dataclass(frozen=True)
+class GovernanceConfig:
+    """The DAO's settings (recorded in the manifest). Seconds everywhere: EcoCredit votes on a
+    timestamp clock. Defaults are for a public deployment (a day before a vote opens, a week
+    of voting, a two-day timelock, 4% quorum); ``ecoai up`` uses seconds on its local chain."""
+
+    guardian: str
+    voting_delay_s: int = 86_400
+    voting_period_s: int = 7 * 86_400
+    timelock_delay_s: int = 2 * 86_400
+    quorum_percent: int = 4
+    proposal_threshold_units: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.guardian, str) or not is_address(self.guardian):
+            raise ConfigError(f"guardian must be an address, got {self.guardian!r}")
+        object.__setattr__(self, "guardian", to_checksum_address(self.guardian))
+        for name, lo, hi in (("voting_delay_s", 0, 2**48 - 1), ("voting_period_s", 1, 2**32 - 1),
+                             ("timelock_delay_s", 0, 2**64), ("quorum_percent", 1, 100),
+                             ("proposal_threshold_units", 0, 2**256 - 1)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+                raise ConfigError(f"{name} must be an integer in [{lo}, {hi}], got {v!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GovernanceConfig:
+        try:
+            return cls(**data)
+        except TypeError as e:
+            raise ConfigError(f"manifest governance is malformed: {e}") from e
 
 
 @dataclass(frozen=True)
@@ -44,7 +83,19 @@ class Deployment:
     epoch_length_s: int
     vkey_sha256: str | None = None
     zkey_sha256: str | None = None
+    admin: str | None = None
+    governance: GovernanceConfig | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def governed(self) -> bool:
+        """True when the EcoGovernor + EcoTimelock hold the roles (else the admin does)."""
+        return self.governance is not None
+
+    @property
+    def role_admin(self) -> str:
+        """The account that holds the plain roles of an ungoverned deployment."""
+        return self.admin or self.deployer
 
     def address(self, name: str) -> str:
         try:
@@ -68,6 +119,7 @@ class Deployment:
         data = asdict(self)
         data.pop("extra")
         data["contracts"] = {k: asdict(v) for k, v in self.contracts.items()}
+        data["governance"] = None if self.governance is None else self.governance.to_json()
         return data
 
     def save(self, path: str | Path) -> Path:
@@ -86,7 +138,8 @@ class Deployment:
                 contracts[name] = ContractRef(
                     to_checksum_address(ref["address"]), int(ref["block"])
                 )
-            for name in CONTRACT_NAMES:
+            required = CONTRACT_NAMES + (GOVERNANCE_CONTRACTS if data.get("governance") else ())
+            for name in required:
                 if name not in contracts:
                     raise ConfigError(f"manifest contracts.{name} is missing")
             return cls(
@@ -98,6 +151,9 @@ class Deployment:
                 epoch_length_s=int(data["epoch_length_s"]),
                 vkey_sha256=data.get("vkey_sha256"),
                 zkey_sha256=data.get("zkey_sha256"),
+                admin=data.get("admin"),
+                governance=(None if data.get("governance") is None
+                            else GovernanceConfig.from_json(data["governance"])),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ConfigError(f"deployment manifest is malformed: {e!r}") from e
@@ -166,14 +222,16 @@ def deploy_all(
                 "contracts/generated/Groth16Verifier.sol "
                 "(ZK setup) and run `make build`"
             ) from e
-        _, refs["Groth16Verifier"] = _deploy(w3, account, artifact)
+        _, refs["Groth16Verifier"] = deploy_contract(w3, account, artifact)
     else:
         if not is_address(verifier):
             raise ConfigError(f"verifier must be an address, got {verifier!r}")
         refs["Groth16Verifier"] = ContractRef(to_checksum_address(verifier), 0)
 
-    eco, refs["EcoCredit"] = _deploy(w3, account, load_artifact("EcoCredit"), account.address)
-    gp, refs["GreenProof"] = _deploy(
+    eco, refs["EcoCredit"] = deploy_contract(
+        w3, account, load_artifact("EcoCredit"), account.address
+    )
+    gp, refs["GreenProof"] = deploy_contract(
         w3,
         account,
         load_artifact("GreenProof"),
@@ -217,10 +275,11 @@ def deploy_all(
         epoch_length_s=epoch_length_s,
         vkey_sha256=sha256_file(vkey_path or found_vkey),
         zkey_sha256=sha256_file(zkey_path or found_zkey),
+        admin=admin,
     )
 
 
-def _deploy(w3: Web3, account: LocalAccount, artifact: Artifact, *args: Any):
+def deploy_contract(w3: Web3, account: LocalAccount, artifact: Artifact, *args: Any):
     """Like `tx.deploy`, but also returns where (address, block) the contract was created."""
     factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     receipt = send_tx(

@@ -48,7 +48,10 @@ def test_deploy_all_wires_roles_and_round_trips_the_manifest(w3, dev_accounts, t
         "epoch_length_s",
         "vkey_sha256",
         "zkey_sha256",
+        "admin",
+        "governance",
     }
+    assert raw["governance"] is None and raw["admin"] == admin.address
     assert set(raw["contracts"]["GreenProof"]) == {"address", "block"}
     assert load_manifest(path) == d
 
@@ -74,6 +77,7 @@ def test_load_manifest_names_what_is_wrong(tmp_path):
 
 def test_cli_deploy_with_a_dev_account_writes_the_manifest(anvil, tmp_path, capsys):
     out = tmp_path / "m.json"
+    guardian = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
     rc = ecoai(
         [
             "chain",
@@ -84,6 +88,8 @@ def test_cli_deploy_with_a_dev_account_writes_the_manifest(anvil, tmp_path, caps
             "0",
             "--epoch-length-s",
             "600",
+            "--guardian",
+            guardian,
             "--out",
             str(out),
         ]
@@ -91,6 +97,8 @@ def test_cli_deploy_with_a_dev_account_writes_the_manifest(anvil, tmp_path, caps
     assert rc == 0, capsys.readouterr().err
     d = load_manifest(out)
     assert d.epoch_length_s == 600 and d.rpc_url == anvil.rpc_url
+    assert d.governed and d.governance.guardian == guardian
+    assert {"EcoTimelock", "EcoGovernor"} <= set(d.contracts)
     assert ecoai(["chain", "status", "--manifest", str(out)]) == 0
     assert "epoch length   600 s" in capsys.readouterr().out
 
@@ -134,6 +142,7 @@ def test_cli_deploys_with_an_encrypted_keystore(anvil, dev_accounts, tmp_path, c
             str(ks),
             "--password-file",
             str(pw),
+            "--no-governor",
             "--out",
             str(out),
         ]

@@ -1,0 +1,1 @@
+"""The DAO from Python and the command line: typed actions, proposals, votes (issue 14)."""

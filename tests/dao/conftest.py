@@ -1,0 +1,86 @@
+"""A governed deployment on a real anvil, shared by a module and reset per test (evm_snapshot):
+GreenProof + EcoCredit deployed, genesis nodes and parameters set with plain roles, real
+certificates (tests/vectors) accepted so the two operators hold Eco Credits and delegate them,
+then every role handed to the EcoTimelock / EcoGovernor (ecoai_chain.chain.governance)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+
+from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.chain.deployment import GovernanceConfig, deploy_all
+from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.eip712 import sign_certificate
+from ecoai_chain.chain.governance import hand_over_to_dao
+from ecoai_chain.dao.client import DaoClient
+
+VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" /
+                      "contract_proofs.json").read_text())
+DAO_SETTINGS = dict(voting_delay_s=10, voting_period_s=100, timelock_delay_s=60, quorum_percent=4)
+
+
+def accounts(n: int = 8) -> list:
+    return [Account.from_key(dev_private_key(i)) for i in range(n)]
+
+
+def advance(w3, seconds: int) -> None:
+    """Move the chain's clock (anvil): the Governor and timelock read block.timestamp."""
+    w3.provider.make_request("evm_increaseTime", [seconds])
+    w3.provider.make_request("evm_mine", [])
+
+
+def genesis(w3, certificates: int = 3):
+    """Deployed with plain roles, nodes 1 and 2 of the vectors active, parameters set, and
+    ``certificates`` of node 1's plus two of node 2's accepted. Returns (deployment, accounts)."""
+    acc = accounts()
+    admin = acc[0]
+    dep = deploy_all(w3, admin, VECTORS["epoch_length_s"])
+    client = GreenProofClient(w3, dep, admin)
+    pairs = [(acc[1], acc[2]), (acc[3], acc[4])]
+    for node, (operator, attestor) in zip(VECTORS["nodes"], pairs, strict=True):
+        client.with_account(operator).register_node(attestor.address, node["region"],
+                                                    node["max_power_mw"], "")
+        client.activate_node(node["node_id"])
+    for e in VECTORS["intensities"]:
+        client.set_region_intensity(e["region"], e["intensity_mg_per_kwh"], e["effective_from"])
+    client.set_baseline(VECTORS["workload_class"], int(VECTORS["baseline_ng_per_work"]))
+    per_node = {1: certificates, 2: 2}
+    for item in VECTORS["certificates"]:
+        cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
+        if per_node[cert["nodeId"]] == 0:
+            continue
+        per_node[cert["nodeId"]] -= 1
+        attestor = pairs[cert["nodeId"] - 1][1]
+        sig = sign_certificate(attestor, w3.eth.chain_id, dep.green_proof, cert)
+        client.submit_certificate(cert, item["proof"], sig)
+    return dep, acc
+
+
+@pytest.fixture(scope="module")
+def dao_chain():
+    from web3 import HTTPProvider, Web3
+
+    with Anvil() as node:
+        w3 = Web3(HTTPProvider(node.rpc_url, request_kwargs={"timeout": 30}))
+        dep, acc = genesis(w3)
+        for voter in (acc[1], acc[3]):
+            DaoClient(w3, dep, voter).delegate()
+        guardian = acc[5]
+        governed = hand_over_to_dao(w3, acc[0], dep, GovernanceConfig(guardian.address,
+                                                                      **DAO_SETTINGS))
+        yield {"w3": w3, "plain": dep, "deployment": governed, "accounts": acc,
+               "deployer": acc[0], "voters": (acc[1], acc[3]), "guardian": guardian,
+               "stranger": acc[6]}
+
+
+@pytest.fixture
+def dao(dao_chain):
+    """The shared governed chain, reverted to its post-hand-over state after the test."""
+    w3 = dao_chain["w3"]
+    snap = w3.provider.make_request("evm_snapshot", [])["result"]
+    yield dao_chain
+    w3.provider.make_request("evm_revert", [snap])
