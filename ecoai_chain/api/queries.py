@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Engine
 
 from ecoai_chain.api.params import decode_cursor, encode_cursor
-from ecoai_chain.core.signals import signal_table, to_public_signals
+from ecoai_chain.core.signals import certificate_table, signal_table, to_public_signals
 from ecoai_chain.indexer import quarantine
 from ecoai_chain.indexer.models import (
     Balance,
@@ -44,15 +44,15 @@ def node_json(r: Any) -> dict:
 
 
 def cert_json(r: Any) -> dict:
+    """A certificate in the REST shape: its signed fields by their api names (from the one
+    table, core/public_signals.json), then what the chain and the index add."""
     return {
-        "certificate_id": r.certificate_id, "node_id": r.node_id, "region": r.region,
-        "epoch_start_s": r.epoch_start_s, "window_s": r.window_s, "slot_count": r.slot_count,
-        "root": r.root, "energy_mj": r.energy_mj, "work": r.work, "carbon_mg": r.carbon_mg,
-        "intensity_mg_per_kwh": r.intensity_mg_per_kwh, "max_power_mw": r.max_power_mw,
+        "certificate_id": r.certificate_id, "region": r.region,
+        **{f.api: getattr(r, f.api) for f in certificate_table()},
         "eco_score": r.eco_score, "reward_units": r.reward_units, "avoided_mg": r.avoided_mg,
-        "workload_class": r.workload_class, "revoked": bool(r.revoked),
-        "revoked_reason": r.revoked_reason, "block_number": r.block_number,
-        "block_time_s": r.block_time_s, "tx_hash": r.tx_hash, "log_index": r.log_index,
+        "revoked": bool(r.revoked), "revoked_reason": r.revoked_reason,
+        "block_number": r.block_number, "block_time_s": r.block_time_s, "tx_hash": r.tx_hash,
+        "log_index": r.log_index,
     }
 
 

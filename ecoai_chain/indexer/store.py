@@ -20,10 +20,11 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
+from ecoai_chain.core.signals import FieldSpec, certificate_table
 from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
 from ecoai_chain.indexer import quarantine
 from ecoai_chain.indexer.abi import DecodedLog, clean_text
@@ -57,10 +58,6 @@ T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, C
                               RegionIntensity, Revocation)}
 EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
                 CreditTransfer, QuarantinedLog)
-# Fields a certificate's calldata must share with its event to be taken as its inputs.
-_SAME = (("nodeId", "nodeId"), ("epochStart", "epochStart"), ("root", "root"),
-         ("energyMj", "energyMj"), ("work", "work"), ("carbonMg", "carbonMg"),
-         ("intensityMgPerKwh", "intensityMgPerKwh"), ("workloadClass", "workloadClass"))
 
 
 def bytes32_text(hex32: str) -> str:
@@ -68,6 +65,16 @@ def bytes32_text(hex32: str) -> str:
     are not UTF-8 replaced, inner NULs shown as U+2400. Not the strict ASCII codec
     (core.bytes32): a stranger picks these bytes, and a UTF-8 region stays readable."""
     return clean_text(bytes.fromhex(hex32[2:]).rstrip(b"\0"))
+
+
+def _column_value(f: FieldSpec, value: Any) -> Any:
+    """A certificate member as its index column keeps it: bytes32 codes as text, uint256 as an
+    int, or as decimal text where the column is text (root, work)."""
+    if f.abi_type == "bytes32":
+        return bytes32_text(value)
+    if value is not None and isinstance(T[Certificate].c[f.api].type, Text):
+        return str(value)
+    return value
 
 
 def day_of(ts_s: int) -> str:
@@ -244,17 +251,18 @@ class IndexStore:
                          node_region: dict[int, str]) -> dict:
         a = log.args
         reward = a["rewardUnits"]
+        # The certificate's members (core/public_signals.json): those the event carries come
+        # from it and must equal the calldata's; the others come from the calldata alone.
+        in_event = [f for f in certificate_table() if f.solidity in a]
+        in_calldata = [f for f in certificate_table() if f.solidity not in a]
         row = {
-            "certificate_id": a["certificateId"], "node_id": a["nodeId"],
-            "region": node_region.get(a["nodeId"], ""), "epoch_start_s": a["epochStart"],
-            "root": str(a["root"]), "energy_mj": a["energyMj"], "work": str(a["work"]),
-            "carbon_mg": a["carbonMg"], "intensity_mg_per_kwh": a["intensityMgPerKwh"],
+            "certificate_id": a["certificateId"], "region": node_region.get(a["nodeId"], ""),
+            **{f.api: _column_value(f, a[f.solidity]) for f in in_event},
+            **dict.fromkeys((f.api for f in in_calldata), None),
             "eco_score": a["ecoScore"], "reward_units": str(reward),
             "avoided_mg": reward // CREDIT_UNITS_PER_MG,
-            "workload_class": bytes32_text(a["workloadClass"]),
-            "window_s": None, "slot_count": None, "max_power_mw": None, "proof_json": None,
-            "signature": None, "calldata_note": None, "revoked": False, "revoked_reason": None,
-            "block_number": log.block_number,
+            "proof_json": None, "signature": None, "calldata_note": None, "revoked": False,
+            "revoked_reason": None, "block_number": log.block_number,
             "block_time_s": headers[log.block_number]["timestamp"],
             "tx_hash": log.tx_hash, "log_index": log.log_index,
         }
@@ -264,10 +272,9 @@ class IndexStore:
             return row
         for item in items:
             c = item["cert"]
-            if all(c.get(k) == a[e] for k, e in _SAME):
-                row.update(window_s=c.get("windowS"), slot_count=c.get("slotCount"),
-                           max_power_mw=c.get("maxPowerMw"), signature=item["signature"],
-                           proof_json=json.dumps(item["proof"]))
+            if all(c.get(f.solidity) == a[f.solidity] for f in in_event):
+                row.update({f.api: _column_value(f, c.get(f.solidity)) for f in in_calldata})
+                row.update(signature=item["signature"], proof_json=json.dumps(item["proof"]))
                 return row
         row["calldata_note"] = ("calldata unavailable: the transaction's GreenProof call holds "
                                 "no certificate equal to this event's")
