@@ -33,3 +33,15 @@ def test_sqlite_and_postgresql_answer_alike(world, pg_world_url, client):
         addr = world.accounts[1].address
         assert pg.get(f"/api/v1/credits/balances/{addr}").json() == \
             client.get(f"/api/v1/credits/balances/{addr}").json()
+
+
+def test_verify_answers_alike_on_sqlite_and_postgresql(world, pg_world_url):
+    """/verify's evidence queries (attestor, intensity and baseline as of a log) agree."""
+    with TestClient(create_app(ApiSettings(db_url=world.db_url))) as lite, \
+            TestClient(create_app(ApiSettings(db_url=pg_world_url))) as pg:
+        for cid in (5, 35):
+            a = lite.post(f"/api/v1/certificates/{cid}/verify")
+            b = pg.post(f"/api/v1/certificates/{cid}/verify")
+            assert a.status_code == b.status_code == 200
+            assert a.json() == b.json()
+            assert {c["name"] for c in a.json()["checks"]} >= {"intensity", "scoring"}
