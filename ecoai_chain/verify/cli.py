@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
                                           "({certificate, proof, signature}; repeatable)"),
         engine: str = typer.Option("fast", "--engine", help="pairing engine for the Groth16 "
                                    "check: fast (this project's BN254 code) or py-ecc (the "
-                                   "reference library, several times slower)"),
+                                   "reference library, about ten times slower)"),
         as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
     ) -> None:
         """Re-verify certificates: Groth16 proof (engine named in the report; --engine py-ecc
