@@ -1,8 +1,8 @@
 """Logs the index cannot hold, kept with their reason instead of halting the indexer.
 
 A log lands here when its topics or data do not fit its ABI (`UnindexableLog` from the
-decoder), when an id it carries does not fit the index's 63-bit ids, or when the database
-refuses a value. Indexing goes on; the rows are counted in the API's ``/metrics``
+decoder), when an id it carries does not fit the index's 63-bit ids (or an epoch start is
+past any calendar day), or when the database refuses a value. Indexing goes on; the rows are counted in the API's ``/metrics``
 (``ecoai_indexer_quarantined_logs``) and listed by ``ecoai indexer status``. A reorg removes
 them like any other event row.
 """
@@ -19,6 +19,7 @@ from ecoai_chain.indexer.abi import DecodedLog
 from ecoai_chain.indexer.models import QuarantinedLog
 
 BIGINT_MAX = 2**63 - 1
+MAX_TIME_S = 253_402_300_799  # 9999-12-31 23:59:59 UTC: the last second a calendar day names
 TABLE = QuarantinedLog.__table__
 # Event arguments stored as BIGINT ids or times (GreenProof's counters and block times).
 ID_ARGS = {
@@ -50,6 +51,8 @@ def id_problem(log: DecodedLog) -> str | None:
         v = log.args[name]
         if not 0 <= v <= BIGINT_MAX:
             return f"{name} {v} does not fit the index's 63-bit ids"
+    if log.event == "CertificateSubmitted" and log.args["epochStart"] > MAX_TIME_S:
+        return f"epochStart {log.args['epochStart']} is after the year 9999 (no daily total)"
     if log.event == "NodeStatusChanged" and log.args["status"] > 255:
         return f"status {log.args['status']} is not a uint8"
     return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from adversary import SUBMIT, Adversary
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ecoai_chain.api.app import create_app
@@ -185,6 +185,16 @@ CERTIFICATE = st.tuples(st.just("certificate"),
 
 
 @given(cert=st.one_of(st.none(), CERTIFICATE), actions=st.lists(ACTIONS, max_size=4))
+@example(cert=None, actions=[  # an epoch no calendar has, every other number at its maximum
+    ("certificateSubmitted", 21, 1, 2**53 + 1, [2**256 - 1] * 7, b"\xff" * 32, False)])
+@example(cert=("certificate", "tagged", b""), actions=[
+    ("nodeRegistered", 2**63 - 1, b"\0" * 32, 2**256 - 1, b"\0\xff", True),
+    ("certificateRevoked", 1, 1, b"\xc3(", 2**256 - 1, 2**256 - 1, True),
+    ("transfer", 0, 3, 2**256 - 1, False), ("rawLog", 3, [], b"")])
+@example(cert=("certificate", "decoy", b""), actions=[
+    ("register", "서울".encode(), b"ipfs://\0\xfe", True),
+    ("regionIntensitySet", "서울".encode().ljust(32, b"\0"), 2**256 - 1, 2**64 - 1, False),
+    ("nodeStatusChanged", 1, 255, b"\0" * 40, True)])
 @settings(max_examples=30, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_the_indexer_never_halts_and_the_api_never_fails(harness, cert, actions):

@@ -39,16 +39,18 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
     epoch = 1_700_006_400
     adv.tx(e.certificateSubmitted(7, 1, epoch, [1, 2, 3, 4, 5, 6, 7 * 10**12], KR))
     adv.tx(e.certificateSubmitted(7, 1, epoch + 3600, [1] * 7, KR))  # the same id again
+    adv.tx(e.certificateSubmitted(8, 1, 2**53 + 1, [1] * 7, KR))  # no calendar has that day
     adv.tx(e.nodeRegistered(9, me, me, KR, 2**256 - 1, b"\xff after the bad ones"))
     ix = make_indexer(adv.config(hostile=True))
     ix.sync()
     assert ix.step() is None  # caught up: nothing stops it at a bad block
     reasons = _quarantined(ix)
-    assert len(reasons) == 4, reasons
+    assert len(reasons) == 5, reasons
     assert "NodeRegistered: nodeId 18446744073709551615 does not fit" in reasons[0]
     assert "CertificateSubmitted data is 2 bytes, its ABI needs 256" in reasons[1]
     assert "NodeRegistered has 1 indexed topics, its ABI 3" in reasons[2]
     assert reasons[3].startswith("CertificateSubmitted: the database refused it")
+    assert "epochStart 9007199254740993 is after the year 9999" in reasons[4]
     with ix.store.engine.connect() as c:
         node9 = c.execute(select(T[Node]).where(T[Node].c.node_id == 9)).mappings().one()
         certs = c.execute(select(T[Certificate].c.certificate_id,
@@ -58,11 +60,11 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
 
     assert ecoai(["indexer", "status", "--db", db_url]) == 0
     out = capsys.readouterr().out
-    assert "quarantined logs: 4" in out and "does not fit the index's 63-bit ids" in out
+    assert "quarantined logs: 5" in out and "does not fit the index's 63-bit ids" in out
     assert f"indexed block: {adv.w3.eth.block_number}" in out
     api = TestClient(create_app(ApiSettings(db_url=db_url)))
     metrics = api.get("/metrics").text
-    assert "ecoai_indexer_quarantined_logs 4.0" in metrics
+    assert "ecoai_indexer_quarantined_logs 5.0" in metrics
     assert api.get("/api/v1/nodes/9").json()["max_power_mw"] == 2**256 - 1
 
     raw_w3.provider.make_request("evm_revert", [snap])  # a reorg takes the bad logs away
