@@ -49,6 +49,7 @@ def cert_json(r: Any) -> dict:
     return {
         "certificate_id": r.certificate_id, "region": r.region,
         **{f.api: getattr(r, f.api) for f in certificate_table()},
+        "workload_class_hex": r.workload_class_hex,
         "eco_score": r.eco_score, "reward_units": r.reward_units, "avoided_mg": r.avoided_mg,
         "revoked": bool(r.revoked), "revoked_reason": r.revoked_reason,
         "block_number": r.block_number, "block_time_s": r.block_time_s, "tx_hash": r.tx_hash,

@@ -51,7 +51,8 @@ class CertificateOut(BaseModel):
     eco_score: int
     reward_units: str
     avoided_mg: int
-    workload_class: str
+    workload_class: str  # display text (see NodeOut.metadata_uri)
+    workload_class_hex: str  # the bytes32 the attestor signed
     revoked: bool
     revoked_reason: str | None
     block_number: int

@@ -57,8 +57,9 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
     submitted, note = None, getattr(row, "calldata_note", None)
     if proof is not None and row.signature:
         try:
-            submitted = Certificate.from_api(row).struct()
-        except ValidationError as e:  # e.g. a workload class the index keeps only as text
+            # the workload class as the bytes32 that was signed, not its display text
+            submitted = Certificate.from_api(row, workload_class=row.workload_class_hex).struct()
+        except ValidationError as e:
             note = f"the index cannot rebuild the signed certificate ({e})"
     stored = {**_recorded(row), "ecoScore": row.eco_score, "rewardUnits": int(row.reward_units),
               "revoked": bool(row.revoked), "revokedReason": row.revoked_reason}

@@ -83,7 +83,8 @@ class Certificate(IndexTable, table=True):
     eco_score: int = Field(sa_column=_uint(nullable=False, index=True))
     reward_units: str = Field(sa_column=_text(nullable=False))  # decimal text
     avoided_mg: int = Field(sa_column=_uint(nullable=False))
-    workload_class: str = Field(sa_column=_text(nullable=False))
+    workload_class: str = Field(sa_column=_text(nullable=False))  # display text
+    workload_class_hex: str = Field(max_length=66)  # the exact bytes32 that was signed
     # From the submitting transaction's calldata, only when that transaction called GreenProof
     # directly; otherwise None, and `calldata_note` says why ("calldata unavailable: ...").
     window_s: int | None = Field(default=None, sa_column=_uint())

@@ -2,9 +2,9 @@
 
 A log lands here when its topics or data do not fit its ABI (`UnindexableLog` from the
 decoder), when an id it carries does not fit the index's 63-bit ids (or an epoch start is
-past any calendar day), or when the database refuses a value. Indexing goes on; the rows are counted in the API's ``/metrics``
-(``ecoai_indexer_quarantined_logs``) and listed by ``ecoai indexer status``. A reorg removes
-them like any other event row.
+past any calendar day), or when the database refuses a value. Indexing goes on; the rows are
+counted in the API's ``/metrics`` (``ecoai_indexer_quarantined_logs``) and listed by
+``ecoai indexer status``. A reorg removes them like any other event row.
 """
 
 from __future__ import annotations

@@ -261,6 +261,7 @@ class IndexStore:
             **dict.fromkeys((f.api for f in in_calldata), None),
             "eco_score": a["ecoScore"], "reward_units": str(reward),
             "avoided_mg": reward // CREDIT_UNITS_PER_MG,
+            "workload_class_hex": a["workloadClass"],  # the bytes signed; the column is display
             "proof_json": None, "signature": None, "calldata_note": None, "revoked": False,
             "revoked_reason": None, "block_number": log.block_number,
             "block_time_s": headers[log.block_number]["timestamp"],

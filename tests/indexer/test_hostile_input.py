@@ -118,3 +118,21 @@ def test_a_reward_of_more_than_2_63_mg_avoided(adv, make_indexer, db_url):
     daily = api.get("/api/v1/stats/daily").json()["items"]
     assert sum(d["avoided_mg"] for d in daily) == sum(avoided)
     assert api.get("/").status_code == 200 and api.get("/nodes/1").status_code == 200
+
+
+def test_a_workload_class_that_is_not_ascii_keeps_its_bytes(adv, make_indexer, db_url, tmp_path):
+    """The text shown for a bytes32 code is not its bytes when they are not ASCII: the API's
+    signature check must use the bytes that were signed."""
+    wc = "추론-inference".encode().ljust(32, b"\0")
+    adv.client.set_baseline(wc, 5_000_000)
+    cert, proof, sig = adv.signed(0, workloadClass="0x" + wc.hex())
+    cid = adv.client.submit_certificate(cert, proof, sig)
+    make_indexer(adv.config()).sync()
+    manifest = adv.dep.save(tmp_path / "deployment.json")
+    api = TestClient(create_app(ApiSettings(db_url=db_url, manifest=str(manifest))))
+    body = api.get(f"/api/v1/certificates/{cid}").json()
+    assert body["workload_class"] == "추론-inference"
+    assert body["workload_class_hex"] == "0x" + wc.hex()
+    checks = {c["name"]: c for c in api.post(f"/api/v1/certificates/{cid}/verify").json()[
+        "checks"]}
+    assert checks["signature"]["ok"], checks["signature"]
