@@ -72,10 +72,16 @@ def status(
     limit: int = typer.Option(20, min=0, help="how many quarantined logs to list"),
 ) -> None:
     """Indexed block, deployment, and every log quarantined (not decodable or storable)."""
+    from pathlib import Path
+
+    from ecoai_chain.errors import ConfigError
     from ecoai_chain.indexer import quarantine
     from ecoai_chain.indexer.db import make_engine
     from ecoai_chain.indexer.store import IndexStore
 
+    path = db.removeprefix("sqlite:///") if db.startswith("sqlite:///") else None
+    if path is not None and not Path(path).is_file():
+        raise ConfigError(f"db: no index database at {path} (run `ecoai indexer run` first)")
     store = IndexStore(make_engine(db))
     with store.engine.connect() as conn:
         held, rows = quarantine.count(conn), quarantine.latest(conn, limit)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from ecoai_chain.indexer.abi import DecodedLog
+from ecoai_chain.indexer.abi import NUL_SYMBOL, DecodedLog
 from ecoai_chain.indexer.models import QuarantinedLog
 
 BIGINT_MAX = 2**63 - 1
@@ -34,7 +34,8 @@ def raw_row(log: dict, reason: str) -> dict:
     """A quarantine row for a raw ``eth_getLogs`` entry."""
     topics = log.get("topics") or []
     return {"address": log["address"], "topic0": topics[0] if topics else "",
-            "reason": reason[:2000], "raw_json": json.dumps(log, sort_keys=True),
+            "reason": reason[:2000].replace("\0", NUL_SYMBOL),
+            "raw_json": json.dumps(log, sort_keys=True),
             "block_number": int(log["blockNumber"], 16), "tx_hash": log["transactionHash"],
             "log_index": int(log["logIndex"], 16)}
 

@@ -72,3 +72,10 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
     ix.sync()
     assert _quarantined(ix) == []
     assert "ecoai_indexer_quarantined_logs 0.0" in api.get("/metrics").text
+
+
+def test_status_of_a_missing_database_is_one_clear_line(tmp_path, capsys):
+    assert ecoai(["indexer", "status", "--db", f"sqlite:///{tmp_path}/none.db"]) == 1
+    err = capsys.readouterr().err
+    assert "no index database" in err and "Traceback" not in err
+    assert not (tmp_path / "none.db").exists()
