@@ -60,24 +60,20 @@ def version() -> None:
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        # With standalone_mode=False click *returns* the code of `raise typer.Exit(code)`.
-        rv = app(args=argv, standalone_mode=False)
+        # Standalone mode: typer's own click formats its usage errors (unknown option, missing
+        # parameter, unknown command: usage line + error, exit 2) and turns typer.Exit into
+        # SystemExit. Catching click's exception types here broke when typer began to vendor
+        # its own click (the installed `click` package is then a different class hierarchy).
+        app(args=argv, prog_name="ecoai")
     except EcoAIError as e:
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         return 1
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        return 130
-    except SystemExit as e:  # typer/click exit codes (usage errors are 2)
-        return int(e.code or 0)
-    except Exception as e:  # click usage errors in standalone_mode=False
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            return e.exit_code
-        raise
-    return rv if isinstance(rv, int) else 0
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            return e.code or 0
+        typer.echo(str(e.code), err=True)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
