@@ -4,7 +4,8 @@
 #   scripts/setup.sh [python] [node] [npm] [system]   (no argument: all of them)
 #
 # Each step records a stamp in .stamps/ keyed on the hash of what it installs from,
-# so a second run does nothing unless pyproject.toml / package.json changed.
+# so a second run does nothing unless pyproject.toml / constraints.txt / package.json changed.
+# Python packages install at the exact versions of constraints.txt (refresh: scripts/lock_deps.py).
 # Everything lands inside the checkout (.venv, .tools, node_modules) except Debian
 # packages (chromium for explorer tests), which need root or sudo.
 set -euo pipefail
@@ -24,17 +25,18 @@ fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
 stamp() { echo "$2" >"$STAMPS/$1"; }
 
 step_python() {
-  local h; h=$(hash_of pyproject.toml)
+  # Keyed on the ranges (pyproject.toml) AND the pins (constraints.txt): a refreshed lock reinstalls.
+  local h; h=$(hash_of pyproject.toml constraints.txt)
   if fresh python "$h" && [ -x .venv/bin/python ]; then return; fi
   local py=""
   for c in python3.11 python3.12 python3.13 python3; do
     if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then py=$c; break; fi
   done
   [ -n "$py" ] || die "Python >= 3.11 not found (install python3.11)"
-  log "python: creating .venv with $($py --version) and installing ecoai-chain[dev]"
+  log "python: creating .venv with $($py --version) and installing ecoai-chain[dev] at the versions in constraints.txt"
   [ -x .venv/bin/python ] || "$py" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[dev]'
   stamp python "$h"
 }
 
