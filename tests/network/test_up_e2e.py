@@ -20,7 +20,7 @@ from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import load_manifest
 from ecoai_chain.chain.devnet import free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.chain]
+pytestmark = [pytest.mark.soak, pytest.mark.slow, pytest.mark.chain]
 
 
 def _up(data_dir: Path, api_port: int, *extra: str) -> subprocess.Popen:
