@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from attestor.config import DEFAULT_HOME, load_settings, update_config, write_config
-from ecoai_chain.errors import ConfigError, StoreError
+from ecoai_chain.errors import ConfigError, EcoAIError, StoreError
 
 app = typer.Typer(help="The node attestor: meter, sign, prove and submit.", no_args_is_help=True)
 
@@ -196,13 +196,15 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
                              "flags": e.flags, "last_error": e.last_error}
                             for e in store.epochs()[-5:]]
     if nid is not None and s.deployment is not None:
+        from web3.exceptions import Web3Exception
+
         try:
             client = runtime.chain_client(s, None)
             node = client.get_node(nid)
             out["chain"] = {"status": int(node.get("status", -1)),
                             "next_epoch_start_s": int(client.next_epoch_start(nid)),
                             "attestor": node.get("attestor")}
-        except Exception as e:  # boundary: status must work with the chain down
+        except (EcoAIError, Web3Exception) as e:  # status must work with the chain down
             from ecoai_chain.redact import redact
 
             out["chain"] = {"error": redact(f"{type(e).__name__}: {e}", [s.rpc_url])[:300]}

@@ -37,14 +37,13 @@ def parse_when(text: str, now_s: int, flag: str) -> int:
 
 
 def _chain_layer(deployment: str):
-    from web3 import Web3
-
     from ecoai_chain.carbon.intensity import ChainIntensityProvider
     from ecoai_chain.chain.client import GreenProofClient
     from ecoai_chain.chain.deployment import load_manifest
+    from ecoai_chain.chain.rpc import http_web3
 
     dep = load_manifest(deployment)
-    return ChainIntensityProvider(GreenProofClient(Web3(Web3.HTTPProvider(dep.rpc_url)), dep))
+    return ChainIntensityProvider(GreenProofClient(http_web3(dep.rpc_url), dep))
 
 
 def _live_layer(name: str, environ: Mapping[str, str] | None = None) -> list:

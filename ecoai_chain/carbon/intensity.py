@@ -24,7 +24,7 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from importlib import resources
 from typing import Protocol, runtime_checkable
 
-from ecoai_chain.errors import ConfigError, SourceError, ValidationError
+from ecoai_chain.errors import ChainError, ConfigError, SourceError, ValidationError
 
 PPM = 1_000_000
 CSV_COLUMNS = ("code", "name", "kind", "country", "year", "intensity_g_per_kwh", "source",
@@ -210,11 +210,11 @@ class ChainIntensityProvider:
         self._client = client
 
     def intensity_at(self, region: str, ts_s: int) -> Intensity:
+        from web3.exceptions import Web3Exception  # only this layer talks to a chain
+
         try:
             value = self._client.region_intensity_at(region, ts_s)  # type: ignore[attr-defined]
-        except SourceError:
-            raise
-        except Exception as e:  # the client raises ChainError or web3 errors
+        except (ChainError, Web3Exception, OSError) as e:  # revert, RPC error, transport
             raise SourceError(f"on-chain intensity for {region!r} unavailable: {e}") from e
         if not isinstance(value, int) or value <= 0:
             raise SourceError(f"GreenProof has no intensity set for {region!r} at {ts_s}")

@@ -15,13 +15,16 @@ app = typer.Typer(
 
 
 def _web3(rpc: str):
-    from web3 import HTTPProvider, Web3
+    from web3.exceptions import Web3Exception
 
-    w3 = Web3(HTTPProvider(rpc, request_kwargs={"timeout": 30}))
+    from ecoai_chain.chain.rpc import http_web3
+    from ecoai_chain.redact import redact_url
+
+    w3 = http_web3(rpc, timeout_s=30)  # connection refused, timeouts: ChainError, URL redacted
     try:
         _ = w3.eth.chain_id
-    except Exception as e:  # connection refused, bad URL: one clear line
-        raise ChainError(f"cannot reach RPC {rpc}: {e}") from e
+    except Web3Exception as e:  # an answer that is not a chain id
+        raise ChainError(f"cannot read the chain id from RPC {redact_url(rpc)}: {e}") from e
     return w3
 
 

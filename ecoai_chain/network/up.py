@@ -65,14 +65,18 @@ def _gpu_count() -> int:
     """NVIDIA GPUs visible through NVML (0 when there is no driver)."""
     try:
         import pynvml
-
-        pynvml.nvmlInit()
-        try:
-            return int(pynvml.nvmlDeviceGetCount())
-        finally:
-            pynvml.nvmlShutdown()
-    except Exception:
+    except ImportError:
         return 0
+    try:
+        pynvml.nvmlInit()
+    except pynvml.NVMLError:  # no driver, no library
+        return 0
+    try:
+        return int(pynvml.nvmlDeviceGetCount())
+    except pynvml.NVMLError:
+        return 0
+    finally:
+        pynvml.nvmlShutdown()
 
 
 class Network:

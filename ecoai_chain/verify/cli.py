@@ -18,13 +18,12 @@ from ecoai_chain.errors import ConfigError, ValidationError
 
 
 def _client(rpc: str, manifest: Path | None, green_proof: str | None, from_block: int):
-    from web3 import HTTPProvider, Web3
-
     from ecoai_chain.chain.client import GreenProofClient
     from ecoai_chain.chain.deployment import load_manifest
+    from ecoai_chain.chain.rpc import http_web3
     from ecoai_chain.verify.onchain import deployment_from_address
 
-    w3 = Web3(HTTPProvider(rpc, request_kwargs={"timeout": 60}))
+    w3 = http_web3(rpc, timeout_s=60)  # transport failures: ChainError, URL redacted
     if manifest is not None:
         dep = load_manifest(manifest)
         if w3.eth.chain_id != dep.chain_id:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from web3.exceptions import Web3Exception
+
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.errors import ChainError, ValidationError
 from ecoai_chain.indexer.abi import CallDecoder
@@ -87,9 +89,7 @@ def _baseline_at(client: GreenProofClient, workload_class: Any, block: int) -> t
 def fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     try:
         return _fetch_evidence(client, certificate_id)
-    except (ValidationError, ChainError):
-        raise
-    except Exception as e:  # web3 / RPC failures become one clear error
+    except (Web3Exception, OSError) as e:  # RPC error answers, a plain provider's transport
         raise ChainError(f"certificate {certificate_id}: cannot read the chain: {e}") from e
 
 

@@ -209,7 +209,7 @@ class Prover:
         if self._g16_pk is None:
             try:
                 self._g16_pk, _ = g16.import_zkey(str(self.artifacts.zkey))
-            except Exception as e:  # the extension raises its own exception types
+            except g16.SetupError as e:  # unreadable or malformed zkey
                 raise ToolchainError(
                     f"groth16py could not import {self.artifacts.zkey}: {e}"
                 ) from e
@@ -220,7 +220,7 @@ class Prover:
             t1 = time.perf_counter()
             try:
                 blob = g16.prove_wtns(self._g16_pk, str(wtns))
-            except Exception as e:
+            except (g16.WitnessError, g16.EncodingError, g16.SetupError) as e:
                 raise ProofError(f"groth16py proving failed: {e}") from e
             t2 = time.perf_counter()
             public = _wtns_public_signals(wtns, self._n_public())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from web3.exceptions import Web3RPCError
 
 from ecoai_chain.carbon.intensity import (
     ChainIntensityProvider,
@@ -11,7 +12,7 @@ from ecoai_chain.carbon.intensity import (
 )
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import deploy_all
-from ecoai_chain.errors import SourceError
+from ecoai_chain.errors import ChainError, SourceError
 
 
 @pytest.mark.chain
@@ -33,3 +34,28 @@ def test_on_chain_table_overrides_bundled(w3, dev_accounts):
     assert layered.intensity_at("KR", 999) == StaticIntensityProvider().intensity_at("KR", 999)
     assert layered.intensity_at("KR", 6_000).mg_per_kwh == 390_000
     assert layered.intensity_at("FR", 6_000).source.startswith("bundled")
+
+
+class _Client:
+    """A stand-in backend (the provider takes any client with region_intensity_at)."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def region_intensity_at(self, region, ts_s):
+        raise self.exc
+
+
+@pytest.mark.parametrize("exc", [ChainError("RPC down"), ConnectionRefusedError("refused"),
+                                 Web3RPCError("header not found")])
+def test_chain_failures_become_a_source_error_so_the_next_layer_answers(exc):
+    bundled = StaticIntensityProvider()
+    layered = LayeredProvider([ChainIntensityProvider(_Client(exc)), bundled])
+    assert layered.intensity_at("KR", 0) == bundled.intensity_at("KR", 0)
+    with pytest.raises(SourceError, match="on-chain intensity for 'KR' unavailable"):
+        ChainIntensityProvider(_Client(exc)).intensity_at("KR", 0)
+
+
+def test_a_bug_in_the_client_is_not_disguised_as_an_outage():
+    with pytest.raises(AttributeError):
+        ChainIntensityProvider(_Client(AttributeError("typo"))).intensity_at("KR", 0)

@@ -89,3 +89,13 @@ def test_bad_certificates_name_the_field(bad, field):
     with pytest.raises(ValidationError) as err:
         eip712.certificate_struct(bad)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("signature", [b"", b"\x01" * 64, b"\x01" * 70, b"\xff" * 65,
+                                       b"\0" * 65, "not bytes"],
+                         ids=["empty", "64-bytes", "70-bytes", "s-too-high", "zero", "str"])
+def test_a_signature_no_signer_comes_from_is_a_validation_error_on_signature(signature):
+    """eth_keys/eth_utils raise their own types (IndexError for an empty one): translated here."""
+    with pytest.raises(ValidationError) as err:
+        eip712.recover_certificate_signer(31337, GP, CERT, signature)
+    assert err.value.field == "signature"

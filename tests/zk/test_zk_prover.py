@@ -125,3 +125,17 @@ def test_groth16py_mode_without_the_package_is_a_clear_error(monkeypatch):
     for setting, mode in (("default", "worker"), ("snarkjs", "worker")):
         with runtime.prover(AttestorSettings.model_construct(prover=setting)) as p:
             assert p.mode == mode
+
+
+def test_groth16py_mode_with_an_unreadable_zkey_names_it(tmp_path, hour_epoch):
+    """groth16py raises its own SetupError: it becomes a ToolchainError naming the file."""
+    import dataclasses
+
+    from ecoai_chain.errors import ToolchainError
+
+    pytest.importorskip("groth16py", reason="optional extra fast-prover (groth16py) not installed")
+    bad = tmp_path / "broken.zkey"
+    bad.write_bytes(b"not a zkey")
+    p = Prover(mode="groth16py", artifacts=dataclasses.replace(zk_artifacts(), zkey=bad))
+    with pytest.raises(ToolchainError, match="broken.zkey"):
+        p.prove(hour_epoch)
