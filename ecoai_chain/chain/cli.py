@@ -20,11 +20,11 @@ def _web3(rpc: str):
     from ecoai_chain.chain.rpc import http_web3
     from ecoai_chain.redact import redact_url
 
-    w3 = http_web3(rpc, timeout_s=30)  # connection refused, timeouts: ChainError, URL redacted
+    w3 = http_web3(rpc, timeout_s=30)  # transport failures are ChainError, URL redacted
     try:
         _ = w3.eth.chain_id
-    except Web3Exception as e:  # an answer that is not a chain id
-        raise ChainError(f"cannot read the chain id from RPC {redact_url(rpc)}: {e}") from e
+    except (ChainError, Web3Exception) as e:  # connection refused, an error answer
+        raise ChainError(f"cannot reach RPC {redact_url(rpc)}: {e}") from e
     return w3
 
 

@@ -132,41 +132,13 @@ def test_cli_deploys_with_an_encrypted_keystore(anvil, dev_accounts, tmp_path, c
     pw = tmp_path / "pw.txt"
     pw.write_text("pw\n")
     out = tmp_path / "m.json"
-    rc = ecoai(
-        [
-            "chain",
-            "deploy",
-            "--rpc",
-            anvil.rpc_url,
-            "--key-file",
-            str(ks),
-            "--password-file",
-            str(pw),
-            "--no-governor",
-            "--out",
-            str(out),
-        ]
-    )
+    deploy = ["chain", "deploy", "--rpc", anvil.rpc_url, "--key-file", str(ks),
+              "--password-file", str(pw), "--no-governor", "--out", str(out)]
+    rc = ecoai(deploy)
     assert rc == 0, capsys.readouterr().err
     assert load_manifest(out).deployer == dev_accounts[0].address
     os.chmod(ks, 0o644)
-    assert (
-        ecoai(
-            [
-                "chain",
-                "deploy",
-                "--rpc",
-                anvil.rpc_url,
-                "--key-file",
-                str(ks),
-                "--password-file",
-                str(pw),
-                "--out",
-                str(out),
-            ]
-        )
-        == 1
-    )
+    assert ecoai(deploy) == 1
     assert "group/other may read it" in capsys.readouterr().err
 
 

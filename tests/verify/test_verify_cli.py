@@ -52,6 +52,16 @@ def _checks(out: str, n: int = 0) -> dict[str, bool]:
     return {c["name"]: c["ok"] for c in report["certificates"][n]["checks"]}
 
 
+def _rejected_by_chain_and_verify(world, capsys, revert: str, cert, proof, sig) -> dict:
+    """The contract refuses the submission with ``revert``; `ecoai verify --bundle` exits 1.
+    Returns its checks."""
+    with pytest.raises(ContractRevert) as err:
+        world["client"].submit_certificate(cert, proof, sig)
+    assert err.value.name == revert
+    assert world["verify"]("--bundle", str(world["bundle"](cert, proof, sig))) == 1
+    return _checks(capsys.readouterr().out)
+
+
 def test_a_real_certificate_passes_every_check(world, capsys):
     cert, proof, sig = world["signed"](0)
     cid = world["client"].submit_certificate(cert, proof, sig)
@@ -85,11 +95,8 @@ def test_altered_energy_rejected_on_chain_and_by_verify(world, capsys):
     energy = cert["energyMj"] * 9 // 10
     carbon = units.carbon_mg(energy, cert["intensityMgPerKwh"])
     forged, proof, sig = world["signed"](0, energyMj=energy, carbonMg=carbon)
-    with pytest.raises(ContractRevert) as err:
-        world["client"].submit_certificate(forged, proof, sig)
-    assert err.value.name == "GreenProofInvalidProof"
-    assert world["verify"]("--bundle", str(world["bundle"](forged, proof, sig))) == 1
-    checks = _checks(capsys.readouterr().out)
+    checks = _rejected_by_chain_and_verify(world, capsys, "GreenProofInvalidProof",
+                                           forged, proof, sig)
     assert checks["proof"] is False
     assert checks["signature"] is True and checks["scoring"] is True  # only the proof catches it
 
@@ -97,22 +104,16 @@ def test_altered_energy_rejected_on_chain_and_by_verify(world, capsys):
 def test_wrong_signer_rejected_on_chain_and_by_verify(world, capsys):
     operator = world["ready"]["operators"][0]  # not the node's attestor
     cert, proof, sig = world["signed"](0, signer=operator)
-    with pytest.raises(ContractRevert) as err:
-        world["client"].submit_certificate(cert, proof, sig)
-    assert err.value.name == "GreenProofBadSignature"
-    assert world["verify"]("--bundle", str(world["bundle"](cert, proof, sig))) == 1
-    checks = _checks(capsys.readouterr().out)
+    checks = _rejected_by_chain_and_verify(world, capsys, "GreenProofBadSignature",
+                                           cert, proof, sig)
     assert checks["signature"] is False and checks["proof"] is True
 
 
 def test_reused_epoch_rejected_on_chain_and_by_verify(world, capsys):
     cert, proof, sig = world["signed"](0)
     world["client"].submit_certificate(cert, proof, sig)
-    with pytest.raises(ContractRevert) as err:
-        world["client"].submit_certificate(cert, proof, sig)
-    assert err.value.name == "GreenProofEpochNotAfterLast"
-    assert world["verify"]("--bundle", str(world["bundle"](cert, proof, sig))) == 1
-    checks = _checks(capsys.readouterr().out)
+    checks = _rejected_by_chain_and_verify(world, capsys, "GreenProofEpochNotAfterLast",
+                                           cert, proof, sig)
     assert checks["epoch_fresh"] is False and checks["proof"] is True
 
 
