@@ -11,6 +11,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+from generated_file import write_or_check  # scripts/ is sys.path[0]
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "ecoai_chain" / "core" / "public_signals.json"
 TARGET = ROOT / "contracts" / "generated" / "PublicSignals.sol"
@@ -51,18 +53,7 @@ def render(source_text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render(SOURCE.read_text())
-    if "--check" in argv:
-        if not TARGET.is_file() or TARGET.read_text() != text:
-            print(
-                f"{TARGET} is stale: run python scripts/gen_public_signals_sol.py", file=sys.stderr
-            )
-            return 1
-        return 0
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(text)
-    print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    return write_or_check(TARGET, render(SOURCE.read_text()), argv, Path(__file__).name)
 
 
 if __name__ == "__main__":

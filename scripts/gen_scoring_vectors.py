@@ -12,6 +12,8 @@ import random
 import sys
 from pathlib import Path
 
+from generated_file import write_or_check  # scripts/ is sys.path[0]
+
 from ecoai_chain.core import units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,16 +79,8 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if not TARGET.is_file() or TARGET.read_text() != text:
-            print(f"{TARGET} is stale: run python scripts/gen_scoring_vectors.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    TARGET.write_text(text)
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(build()['cases'])} cases)")
-    return 0
+    return write_or_check(TARGET, render(), argv, Path(__file__).name,
+                          f"{len(build()['cases'])} cases")
 
 
 if __name__ == "__main__":
