@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from ecoai_chain.core.bytes32 import encode_bytes32
+from ecoai_chain.core.paths import SubPath
 from ecoai_chain.errors import ConfigError
 
 DEFAULT_HOME = Path("~/.ecoai/attestor").expanduser()
@@ -28,7 +29,8 @@ MAX_SLOTS = 64
 
 
 class AttestorSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ECOAI_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ECOAI_", extra="ignore",
+                                      ignored_types=(SubPath,))
 
     data_dir: Path = DEFAULT_HOME
     region: str = "KR"
@@ -93,17 +95,9 @@ class AttestorSettings(BaseSettings):
     def epoch_length_s(self) -> int:
         return self.window_s * self.slot_count
 
-    @property
-    def keystore_dir(self) -> Path:
-        return self.data_dir / "keystore"
-
-    @property
-    def db_path(self) -> Path:
-        return self.data_dir / "attestor.db"
-
-    @property
-    def config_path(self) -> Path:
-        return self.data_dir / "config.toml"
+    keystore_dir = SubPath("data_dir", "keystore")
+    db_path = SubPath("data_dir", "attestor.db")
+    config_path = SubPath("data_dir", "config.toml")
 
 
 def load_settings(config_path: Path | None = None, **flags: Any) -> AttestorSettings:

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ecoai_chain.core.paths import SubPath
+
 # Nodes in different grids with different efficiencies (replay energy scale: >1 = less
 # efficient hardware/settings for the same work). Cycled when more nodes are asked for.
 NODE_PLAN: tuple[tuple[str, str], ...] = (
@@ -53,29 +55,12 @@ class UpState:
 class Layout:
     root: Path
 
-    @property
-    def state(self) -> Path:
-        return self.root / "up-state.json"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "deployment.json"
-
-    @property
-    def chain_state(self) -> Path:
-        return self.root / "chain" / "anvil-state.json"
-
-    @property
-    def indexer_db(self) -> Path:
-        return self.root / "indexer.sqlite"
-
-    @property
-    def logs(self) -> Path:
-        return self.root / "logs"
-
-    @property
-    def ready(self) -> Path:
-        return self.root / "up.json"
+    state = SubPath("root", "up-state.json")
+    manifest = SubPath("root", "deployment.json")
+    chain_state = SubPath("root", "chain", "anvil-state.json")
+    indexer_db = SubPath("root", "indexer.sqlite")
+    logs = SubPath("root", "logs")
+    ready = SubPath("root", "up.json")
 
     def node_dir(self, name: str) -> Path:
         return self.root / "nodes" / name

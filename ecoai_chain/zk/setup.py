@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecoai_chain.core.paths import SubPath
 from ecoai_chain.errors import ConfigError, ToolchainError
 from ecoai_chain.toolchain import project_root
 from ecoai_chain.zk.tools import circom_compile, snarkjs
@@ -50,45 +51,16 @@ KNOWN_PTAU_BLAKE2B = {
 class SetupPaths:
     root: Path
 
-    @property
-    def main(self) -> Path:
-        return self.root / "circuits" / f"{MAIN_NAME}.circom"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "circuits" / "build"
-
-    @property
-    def r1cs(self) -> Path:
-        return self.build / f"{MAIN_NAME}.r1cs"
-
-    @property
-    def built_wasm(self) -> Path:
-        return self.build / f"{MAIN_NAME}_js" / f"{MAIN_NAME}.wasm"
-
-    @property
-    def setup(self) -> Path:
-        return self.root / "circuits" / "setup"
-
-    @property
-    def zkey(self) -> Path:
-        return self.setup / f"{CIRCUIT_NAME}.zkey"
-
-    @property
-    def wasm(self) -> Path:
-        return self.setup / f"{CIRCUIT_NAME}.wasm"
-
-    @property
-    def vkey(self) -> Path:
-        return self.setup / "verification_key.json"
-
-    @property
-    def manifest(self) -> Path:
-        return self.setup / "manifest.json"
-
-    @property
-    def verifier(self) -> Path:
-        return self.root / "contracts" / "generated" / "Groth16Verifier.sol"
+    main = SubPath("root", "circuits", f"{MAIN_NAME}.circom")
+    build = SubPath("root", "circuits", "build")
+    r1cs = SubPath("build", f"{MAIN_NAME}.r1cs")
+    built_wasm = SubPath("build", f"{MAIN_NAME}_js", f"{MAIN_NAME}.wasm")
+    setup = SubPath("root", "circuits", "setup")
+    zkey = SubPath("setup", f"{CIRCUIT_NAME}.zkey")
+    wasm = SubPath("setup", f"{CIRCUIT_NAME}.wasm")
+    vkey = SubPath("setup", "verification_key.json")
+    manifest = SubPath("setup", "manifest.json")
+    verifier = SubPath("root", "contracts", "generated", "Groth16Verifier.sol")
 
     def dev_ptau(self, power: int) -> Path:
         return self.build / "ptau" / f"pot{power}_final.ptau"
