@@ -1,6 +1,8 @@
 # EcoAI Chain -- two commands for a newcomer:
 #   make demo   set up whatever is missing, then run the main job
-#   make test   set up whatever is missing, then run every test
+#   make test   set up whatever is missing, then run every test (what CI runs)
+# and one for the edit loop:
+#   make test-fast  the same minus the tests marked slow or soak (target: under 3 minutes)
 # Setup is idempotent: stamps in .stamps/ skip work already done (scripts/setup.sh).
 
 SHELL := /bin/bash
@@ -9,7 +11,7 @@ export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.venv/bin:$(PATH)
 PY := $(CURDIR)/.venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup build test test-contracts test-python demo bench lint clean
+.PHONY: setup build test test-fast test-contracts test-python demo bench lint clean
 
 setup:
 	@scripts/setup.sh
@@ -26,8 +28,14 @@ test-contracts: build
 test-python: build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Contract tests first, Python last (its closing line sums up the run).
+# Contract tests first, Python last (its closing line sums up the run). Everything runs,
+# the soak tests included (kill -9, chain outage, `ecoai up` end to end).
 test: test-contracts test-python
+
+# Deselects the markers `slow` (real proofs, the circuit compile, browsers, schema fuzzing,
+# PostgreSQL backends, long-running processes) and `soak`; see pyproject.toml.
+test-fast: test-contracts
+	$(PY) -m pytest -m "not slow and not soak" $(PYTEST_ARGS)
 
 demo: build
 	$(PY) -m ecoai_chain.cli up
