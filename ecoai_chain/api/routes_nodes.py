@@ -77,6 +77,10 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=80
     return resolve(queries(request), q)
 
 
+_CERT_QUERY = re.compile(r"(?:#|cert(?:ificate)?\s*)?(\d{1,19})", re.IGNORECASE | re.ASCII)
+_NODE_QUERY = re.compile(r"node\s*#?(\d{1,19})", re.IGNORECASE | re.ASCII)
+
+
 def resolve(qs: Queries, q: str) -> dict:
     s = q.strip()
     if re.fullmatch(r"0x[0-9a-fA-F]{64}", s):
@@ -87,16 +91,12 @@ def resolve(qs: Queries, q: str) -> dict:
     if re.fullmatch(r"0x[0-9a-fA-F]{40}", s):
         a = address("q", s)
         return {"kind": "address", "id": a, "url": f"/address/{a}"}
-    m = re.fullmatch(r"(?:#|cert(?:ificate)?\s*)?(\d{1,19})", s, re.IGNORECASE | re.ASCII)
-    if m:
-        cid = positive_id("q", m.group(1))
-        if qs.certificate(cid) is None:
-            return {"kind": "none", "query": s}
-        return {"kind": "certificate", "id": cid, "url": f"/certificates/{cid}"}
-    m = re.fullmatch(r"node\s*#?(\d{1,19})", s, re.IGNORECASE | re.ASCII)
-    if m:
-        nid = positive_id("q", m.group(1))
-        if qs.node(nid) is None:
-            return {"kind": "none", "query": s}
-        return {"kind": "node", "id": nid, "url": f"/nodes/{nid}"}
+    for pattern, kind, fetch in ((_CERT_QUERY, "certificate", qs.certificate),
+                                 (_NODE_QUERY, "node", qs.node)):
+        m = pattern.fullmatch(s)
+        if m:
+            n = positive_id("q", m.group(1))
+            if fetch(n) is None:
+                return {"kind": "none", "query": s}
+            return {"kind": kind, "id": n, "url": f"/{kind}s/{n}"}
     raise ValidationError("q", "expected an address, a certificate id, 'node N' or a tx hash")

@@ -4,8 +4,10 @@ address, search. Charts are server-side SVG; the only script is the verify butto
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -75,25 +77,29 @@ def register(app: FastAPI, queries: Queries) -> None:
                       charts=charts, latest=queries.certificates(10, None)["items"],
                       leaders=queries.leaderboard("score", 5), regions=queries.regions())
 
+    def found(kind: str, raw: str, fetch: Callable[[int], Any]) -> tuple[int, Any] | HTMLResponse:
+        """(id, row) for a page's path id, or the 404 page (malformed or unknown id)."""
+        n = _id(raw)
+        if n is None:
+            return missing(f"{kind} {raw!r}")
+        row = fetch(n)
+        return missing(f"{kind} {n}") if row is None else (n, row)
+
     @app.get("/certificates/{cert_id}", response_class=HTMLResponse, include_in_schema=False)
     def certificate(cert_id: str) -> HTMLResponse:
-        cid = _id(cert_id)
-        if cid is None:
-            return missing(f"certificate {cert_id!r}")
-        cert = queries.certificate(cid)
-        if cert is None:
-            return missing(f"certificate {cid}")
+        hit = found("certificate", cert_id, queries.certificate)
+        if isinstance(hit, HTMLResponse):
+            return hit
+        cid, cert = hit
         return render("certificate.html", title=f"Certificate {cid}", c=cert,
                       proof=queries.proof(cid), node=queries.node(cert["node_id"]))
 
     @app.get("/nodes/{node_id}", response_class=HTMLResponse, include_in_schema=False)
     def node(node_id: str) -> HTMLResponse:
-        nid = _id(node_id)
-        if nid is None:
-            return missing(f"node {node_id!r}")
-        n = queries.node(nid)
-        if n is None:
-            return missing(f"node {nid}")
+        hit = found("node", node_id, queries.node)
+        if isinstance(hit, HTMLResponse):
+            return hit
+        nid, n = hit
         certs = queries.certificates(200, None, node=nid)["items"][::-1]
         pts = [(_utc(c["epoch_start_s"])[:13], c) for c in certs]
         charts = [
