@@ -77,29 +77,26 @@ def register(app: FastAPI, queries: Queries) -> None:
                       charts=charts, latest=queries.certificates(10, None)["items"],
                       leaders=queries.leaderboard("score", 5), regions=queries.regions())
 
-    def found(kind: str, raw: str, fetch: Callable[[int], Any]) -> tuple[int, Any] | HTMLResponse:
-        """(id, row) for a page's path id, or the 404 page (malformed or unknown id)."""
+    def entity_page(kind: str, raw: str, fetch: Callable[[int], Any],
+                    show: Callable[[int, Any], HTMLResponse]) -> HTMLResponse:
+        """``show(id, row)`` for a page's path id, or the 404 page (malformed or unknown id)."""
         n = _id(raw)
         if n is None:
             return missing(f"{kind} {raw!r}")
         row = fetch(n)
-        return missing(f"{kind} {n}") if row is None else (n, row)
+        return missing(f"{kind} {n}") if row is None else show(n, row)
 
     @app.get("/certificates/{cert_id}", response_class=HTMLResponse, include_in_schema=False)
     def certificate(cert_id: str) -> HTMLResponse:
-        hit = found("certificate", cert_id, queries.certificate)
-        if isinstance(hit, HTMLResponse):
-            return hit
-        cid, cert = hit
-        return render("certificate.html", title=f"Certificate {cid}", c=cert,
-                      proof=queries.proof(cid), node=queries.node(cert["node_id"]))
+        return entity_page("certificate", cert_id, queries.certificate, lambda cid, cert: render(
+            "certificate.html", title=f"Certificate {cid}", c=cert, proof=queries.proof(cid),
+            node=queries.node(cert["node_id"])))
 
     @app.get("/nodes/{node_id}", response_class=HTMLResponse, include_in_schema=False)
     def node(node_id: str) -> HTMLResponse:
-        hit = found("node", node_id, queries.node)
-        if isinstance(hit, HTMLResponse):
-            return hit
-        nid, n = hit
+        return entity_page("node", node_id, queries.node, node_page)
+
+    def node_page(nid: int, n: Any) -> HTMLResponse:
         certs = queries.certificates(200, None, node=nid)["items"][::-1]
         pts = [(_utc(c["epoch_start_s"])[:13], c) for c in certs]
         charts = [
