@@ -18,15 +18,21 @@ def serve(
                                  help="deployment manifest (enables /verify signature check)"),
     vkey: str = typer.Option(None, envvar="ECOAI_VKEY_PATH",
                              help="verification key JSON (enables /verify proof check)"),
+    verify_engine: str = typer.Option("fast", envvar="ECOAI_VERIFY_ENGINE",
+                                      help="/verify's Groth16 engine: fast or py-ecc"),
     cors: list[str] = typer.Option([], help="allowed CORS origin (repeatable)"),  # noqa: B008
-    workers: int = typer.Option(1, min=1, help="uvicorn worker processes"),
+    workers: int = typer.Option(1, min=1, help="uvicorn worker processes (each keeps its own "
+                                "/verify cache and rate limits)"),
 ) -> None:
     """Serve until interrupted."""
     import os
 
     import uvicorn
 
-    env = {"ECOAI_DB_URL": db, "ECOAI_CORS_ORIGINS": __import__("json").dumps(cors)}
+    from ecoai_chain.zk.verifier import engine_of
+
+    env = {"ECOAI_DB_URL": db, "ECOAI_CORS_ORIGINS": __import__("json").dumps(cors),
+           "ECOAI_VERIFY_ENGINE": engine_of(verify_engine)}
     if manifest:
         env["ECOAI_MANIFEST"] = manifest
     if vkey:

@@ -15,7 +15,8 @@ class ApiSettings(BaseSettings):
     verify_rate_per_min: float = 30.0   # token bucket refill, per client address
     verify_burst: int = 5
     # One bucket for all clients together, spent only by results not in the cache (each costs
-    # ~0.07 s of CPU with the fast engine): bounds the CPU /verify can take from the API.
+    # ~0.05 s of CPU with the fast engine, ~0.5 s with py-ecc): bounds the CPU /verify can take
+    # from one API process (the cache and both limits are per process).
     verify_global_rate_per_min: float = 300.0
     verify_global_burst: int = 30
     verify_cache_size: int = 4096       # results kept (one per certificate)

@@ -18,7 +18,7 @@ def test_serve_answers_health_and_cors(world):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ecoai_chain.cli", "api", "serve", "--db", world.db_url,
-         "--port", str(port), "--cors", "https://dao.example"],
+         "--port", str(port), "--cors", "https://dao.example", "--verify-engine", "py-ecc"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
@@ -37,6 +37,8 @@ def test_serve_answers_health_and_cors(world):
         assert r.headers["access-control-allow-origin"] == "https://dao.example"
         assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["info"]["title"] == \
             "EcoAI Chain API"
+        r = httpx.post(f"http://127.0.0.1:{port}/api/v1/certificates/3/verify", timeout=30)
+        assert r.status_code == 200 and r.json()["engine"] == "py_ecc"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
