@@ -3,8 +3,8 @@
 Each domain contributes a Typer sub-app from its own module (``ecoai_chain/<domain>/cli.py``
 or ``attestor/cli.py``) exposing ``app`` (a group) or ``register(root_app)`` (top-level
 commands). Usage errors print the usage line and exit 2 (typer formats them); errors derived
-from `EcoAIError` become one clear line on stderr and exit code 1;
-anything else is a bug and keeps its traceback.
+from `EcoAIError` become one clear line on stderr and exit code 1; anything else is a bug and
+keeps its traceback.
 """
 
 from __future__ import annotations
