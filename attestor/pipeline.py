@@ -9,6 +9,7 @@ the missed windows, marked ``gap``/``estimated``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -22,6 +23,7 @@ from attestor.store import Store, WindowRecord
 from attestor.window import WORK_KEY, WindowAccumulator
 from attestor.work import WorkSource
 from ecoai_chain.energy import EnergySource
+from ecoai_chain.energy.quality import WindowQuality
 from ecoai_chain.errors import SourceError, StoreError
 
 log = logging.getLogger("ecoai.attestor")
@@ -39,6 +41,7 @@ class Agent:
         self.clock, self.monotonic = clock, monotonic  # wall labels windows; monotonic times them
         self.max_power_mw = max_power_mw  # the registered cap paces booking after a clock step
         self.acc: WindowAccumulator | None = None
+        self.quality = WindowQuality()  # how each window was measured (method, flags)
         self._lock = threading.Lock()  # one tick at a time
         self.source_name = energy.name + (f"+{work.name}" if work is not None else "")
 
@@ -83,7 +86,9 @@ class Agent:
             power: dict[str, int] = {}
             estimated = reset = False
             try:
-                for s in self.energy.read():
+                samples = self.energy.read()
+                self.quality.add(t, samples)
+                for s in samples:
                     readings[s.device_id] = s.energy_mj
                     if s.power_mw is not None:
                         power[s.device_id] = s.power_mw
@@ -115,6 +120,8 @@ class Agent:
                 self.metrics.power_watts.set(sum(power.values()) / 1000)
             rows: list[WindowRecord] = []
             if closed:
+                closed = [dataclasses.replace(w, **self.quality.close(
+                    w.start_s, w.end_s, w.energy_mj, w.gap).as_fields()) for w in closed]
                 rows = self.store.append_windows(closed, self.signer, self.source_name)
                 for w in rows:
                     self.metrics.windows.labels("gap" if w.gap else "measured").inc()

@@ -16,10 +16,15 @@ from typing import Any
 from ecoai_chain.errors import ValidationError
 
 GENESIS_HASH = "0" * 64
-RECORD_VERSION = 1
-BODY_FIELDS = ("version", "attestor", "seq", "start_s", "end_s", "energy_mj", "work",
-               "sample_count", "mean_power_mw", "max_power_mw", "source", "estimated", "gap",
-               "cursor", "prev_hash")
+RECORD_VERSION = 2
+BODY_FIELDS_V1 = ("version", "attestor", "seq", "start_s", "end_s", "energy_mj", "work",
+                  "sample_count", "mean_power_mw", "max_power_mw", "source", "estimated", "gap",
+                  "cursor", "prev_hash")
+# Version 2 adds how the window was measured (`ecoai_chain.energy.quality.WindowMeasurement`).
+MEASUREMENT_FIELDS = ("method", "power_energy_mj", "counter_power_diff_ppm",
+                      "counter_update_period_ms", "quality_flags")
+BODY_FIELDS = BODY_FIELDS_V1 + MEASUREMENT_FIELDS
+_FIELDS_BY_VERSION = {1: BODY_FIELDS_V1, 2: BODY_FIELDS}
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -38,10 +43,14 @@ def canonical_json(obj: Any) -> bytes:
 
 
 def record_body(rec: dict) -> dict:
-    missing = [f for f in BODY_FIELDS if f not in rec]
+    """The hashed fields of a record of its own ``version`` (1: before measurement methods)."""
+    fields = _FIELDS_BY_VERSION.get(rec.get("version"))  # type: ignore[arg-type]
+    if fields is None:
+        raise ValidationError("record.version", f"unknown record version {rec.get('version')!r}")
+    missing = [f for f in fields if f not in rec]
     if missing:
         raise ValidationError("record", f"missing fields {missing}")
-    return {f: rec[f] for f in BODY_FIELDS}
+    return {f: rec[f] for f in fields}
 
 
 def record_hash(rec: dict) -> str:

@@ -5,6 +5,11 @@
   sealed -> proving -> proved -> submitted(tx hash) -> confirmed | failed(reason).
 - ``meta``: small key/value facts (node id, attestor address, settings the log depends on).
 
+Schema changes are additive: a column added later (the measurement fields of window records,
+version 2; ``measurement_json`` of epochs) is added to an existing file by `_add_missing_columns`
+when the store opens, with a default that says "not recorded" (``method = 'unknown'``); rows
+written before keep their version and verify as they were signed.
+
 Durability: WAL journal, ``synchronous=FULL`` (every commit is fsynced: a window that was
 reported closed survives power loss), and each window close -- including the gap windows of
 a restart -- is one transaction. Integrity: `verify()` re-derives every hash, link and
@@ -26,8 +31,15 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from attestor.signing import GENESIS_HASH, RECORD_VERSION, seal_record, verify_chain
+from attestor.signing import (
+    GENESIS_HASH,
+    MEASUREMENT_FIELDS,
+    RECORD_VERSION,
+    seal_record,
+    verify_chain,
+)
 from attestor.window import ClosedWindow
+from ecoai_chain.energy.quality import UNKNOWN
 from ecoai_chain.errors import StoreError
 from ecoai_chain.redact import redact
 
@@ -71,6 +83,9 @@ class WindowRecord(AgentTable, table=True):
     def as_record(self) -> dict:
         d = self.model_dump()
         d["cursor"] = json.loads(d.pop("cursor_json"))
+        if d["version"] < 2:  # signed before measurement fields existed
+            for f in MEASUREMENT_FIELDS:
+                d.pop(f, None)
         return d
 
 
@@ -90,6 +105,7 @@ class EpochRecord(AgentTable, table=True):
     attempts: int = 0
     last_error: str = ""
     flags: str = ""              # e.g. "gap,estimated" -- honest notes about the epoch
+    measurement_json: str = ""   # ecoai_chain.energy.summary: energy by method, flagged windows
     created_s: int = 0
     updated_s: int = 0
 
@@ -97,6 +113,26 @@ class EpochRecord(AgentTable, table=True):
 class Meta(AgentTable, table=True):
     key: str = Field(primary_key=True)
     value: str
+
+
+# Columns added after the first release: (table, column, SQL type and default).
+_ADDED_COLUMNS = (
+    ("windowrecord", "method", f"VARCHAR NOT NULL DEFAULT '{UNKNOWN}'"),
+    ("windowrecord", "power_energy_mj", "INTEGER"),
+    ("windowrecord", "counter_power_diff_ppm", "INTEGER"),
+    ("windowrecord", "counter_update_period_ms", "INTEGER"),
+    ("windowrecord", "quality_flags", "VARCHAR NOT NULL DEFAULT ''"),
+    ("epochrecord", "measurement_json", "VARCHAR NOT NULL DEFAULT ''"),
+)
+
+
+def _add_missing_columns(engine: Any) -> None:
+    """Bring a store written by an older agent up to the current schema (additive only)."""
+    with engine.begin() as c:
+        for table, column, decl in _ADDED_COLUMNS:
+            have = {r[1] for r in c.exec_driver_sql(f"PRAGMA table_info({table})").fetchall()}
+            if column not in have:
+                c.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -117,6 +153,8 @@ class Store:
             with self.engine.connect() as c:
                 problems = [r[0] for r in c.exec_driver_sql("PRAGMA quick_check").fetchall()]
             AgentTable.metadata.create_all(self.engine)
+            if problems == ["ok"]:
+                _add_missing_columns(self.engine)
         except (DatabaseError, sqlite3.DatabaseError) as e:
             why = e.orig if hasattr(e, "orig") else e
             raise StoreError(f"{self.path}: not a usable SQLite database ({why}). {_WHAT_TO_DO}"

@@ -46,6 +46,13 @@ class ClosedWindow:
     estimated: bool
     gap: bool
     cursor: dict[str, int]  # raw counter per device (and WORK_KEY) at end_s
+    # How the window was measured (`ecoai_chain.energy.quality.WindowMeasurement`, filled in
+    # by the pipeline; record version 2 -- `attestor.signing.MEASUREMENT_FIELDS`).
+    method: str = "unknown"
+    power_energy_mj: int | None = None
+    counter_power_diff_ppm: int | None = None
+    counter_update_period_ms: int | None = None
+    quality_flags: str = ""
 
 
 @dataclass

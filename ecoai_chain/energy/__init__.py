@@ -22,6 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+# How a sample's energy was obtained (see `ecoai_chain.energy.quality` for what each means).
+COUNTER = "counter"
+INTEGRATED_POWER = "integrated_power"
+MODEL = "model"
+REPLAY = "replay"
+GAP = "gap"
+UNKNOWN = "unknown"
+
 
 @dataclass(frozen=True)
 class EnergySample:
@@ -29,7 +37,8 @@ class EnergySample:
 
     ``energy_mj`` is a cumulative counter (since driver load for NVML, since the zone's last
     wrap for RAPL after unwrapping, since trace start for replay). ``t_mono_s`` is a
-    monotonic timestamp (``time.monotonic`` or the injected clock).
+    monotonic timestamp (``time.monotonic`` or the injected clock). ``method`` says how the
+    energy was obtained (`COUNTER`, `INTEGRATED_POWER`, `MODEL`, `REPLAY`).
     """
 
     device_id: str
@@ -39,6 +48,7 @@ class EnergySample:
     estimated: bool = False
     reset: bool = False
     note: str = ""
+    method: str = UNKNOWN
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable
 
-from ecoai_chain.energy import EnergySample, SourceEvent
+from ecoai_chain.energy import MODEL, EnergySample, SourceEvent
 from ecoai_chain.errors import ConfigError
 
 
@@ -42,7 +42,7 @@ class CpuTimeSource:
         t = self._times()
         cpu_s = t.user + t.system + t.children_user + t.children_system
         return [EnergySample("cpu-time", self._clock(), int(cpu_s * self.watts_per_core * 1000),
-                             estimated=True, note="cpu-time model")]
+                             estimated=True, note="cpu-time model", method=MODEL)]
 
     def close(self) -> None:
         pass

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ecoai_chain.energy import EnergySample, SourceEvent
+from ecoai_chain.energy import COUNTER, INTEGRATED_POWER, EnergySample, SourceEvent
 from ecoai_chain.errors import NvmlError, SourceError
 
 MIG_NOTE = "mig: whole-GPU energy"
@@ -193,11 +193,12 @@ class NvmlSource:
                     self._events.append(SourceEvent(
                         "counter_reset", g.uuid, {"previous_mj": g.last_raw_mj, "now_mj": raw}))
                 g.last_raw_mj = raw
-                return EnergySample(g.uuid, t, raw, power_mw, False, reset, note)
+                return EnergySample(g.uuid, t, raw, power_mw, False, reset, note, COUNTER)
         # Power integration (trapezoid over monotonic time), estimated.
         assert power_mw is not None
         if g.last_t_s is not None and g.last_power_mw is not None:
             dt = max(0.0, t - g.last_t_s)
             g.integrated_mj += int((g.last_power_mw + power_mw) * dt / 2)
         g.last_t_s, g.last_power_mw = t, power_mw
-        return EnergySample(g.uuid, t, g.integrated_mj, power_mw, True, False, note)
+        return EnergySample(g.uuid, t, g.integrated_mj, power_mw, True, False, note,
+                            INTEGRATED_POWER)

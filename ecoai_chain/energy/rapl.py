@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecoai_chain.energy import EnergySample, SourceEvent
+from ecoai_chain.energy import COUNTER, EnergySample, SourceEvent
 from ecoai_chain.errors import SourceError
 
 _TOP_ZONE = re.compile(r"^intel-rapl:\d+$")
@@ -88,7 +88,7 @@ class RaplSource:
                     self._events.append(SourceEvent(
                         "counter_wrap", z.device_id, {"previous_uj": z.last_raw_uj, "now_uj": raw}))
             z.last_raw_uj = raw
-            out.append(EnergySample(z.device_id, t, z.total_uj // 1000))
+            out.append(EnergySample(z.device_id, t, z.total_uj // 1000, method=COUNTER))
         return out
 
     def close(self) -> None:

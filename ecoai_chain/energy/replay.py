@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from ecoai_chain.energy import EnergySample, SourceEvent
+from ecoai_chain.energy import REPLAY, EnergySample, SourceEvent
 from ecoai_chain.errors import SourceError
 
 _COLUMNS = ("t_s", "energy_mj", "power_mw", "work")
@@ -196,7 +196,7 @@ class ReplaySource:
         flag = str(self.trace.header.get("estimated", "false")).lower() in ("true", "1", "yes")
         return [EnergySample(self.trace.device_id, t, e * num // den, p * num // den,
                              estimated=flag,
-                             note="replay")]
+                             note="replay", method=REPLAY)]
 
     def close(self) -> None:
         self.trace = None
