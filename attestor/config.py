@@ -47,7 +47,9 @@ class AttestorSettings(BaseSettings):
     seal_delay_s: int = Field(default=0, ge=0)  # wait after an epoch ends before sealing
 
     energy_source: Literal["nvml", "rapl", "replay"] = "nvml"
-    nvml_uuids: list[str] = []
+    nvml_uuids: list[str] = []                # older name of nvml_devices (UUIDs only)
+    nvml_devices: list[str] = []              # GPU UUIDs / unique prefixes, indices, MIG UUIDs
+    nvml_devices_from_env: bool = False       # the workload's CUDA_/NVIDIA_VISIBLE_DEVICES
     rapl_root: Path = Path("/sys/class/powercap")
     replay_path: Path | None = None
     replay_energy_scale: str = "1"
@@ -86,6 +88,9 @@ class AttestorSettings(BaseSettings):
             raise ValueError("replay_path is required when work_source = 'replay'")
         if self.work_source == "push" and self.push_token_file is None:
             raise ValueError("push_token_file is required when work_source = 'push'")
+        if sum(map(bool, (self.nvml_uuids, self.nvml_devices, self.nvml_devices_from_env))) > 1:
+            raise ValueError("choose the GPUs one way: nvml_devices, nvml_uuids or "
+                             "nvml_devices_from_env")
         if self.sample_interval_s > self.window_s:
             raise ValueError("sample_interval_s must not exceed window_s")
         return self

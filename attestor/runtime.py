@@ -3,6 +3,7 @@ knows which backend each setting selects)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attestor.config import AttestorSettings
@@ -16,11 +17,19 @@ from ecoai_chain.errors import ChainError, ConfigError, KeystoreError
 from ecoai_chain.redact import redact
 
 
-def energy_source(s: AttestorSettings) -> EnergySource:
+def energy_source(s: AttestorSettings, env: Mapping[str, str] | None = None) -> EnergySource:
+    """``env``: the environment whose CUDA_/NVIDIA_VISIBLE_DEVICES select the GPUs when
+    ``nvml_devices_from_env`` is set (default: the agent's own, as its container was given)."""
     if s.energy_source == "nvml":
+        import os
+
+        from ecoai_chain.energy.gpu_select import from_environment, from_list
         from ecoai_chain.energy.nvml import NvmlSource
 
-        return NvmlSource(uuids=s.nvml_uuids or None)
+        if s.nvml_devices_from_env:
+            return NvmlSource(devices=from_environment(os.environ if env is None else env))
+        return NvmlSource(devices=from_list(s.nvml_devices or s.nvml_uuids,
+                                            "nvml_devices" if s.nvml_devices else "nvml_uuids"))
     if s.energy_source == "rapl":
         from ecoai_chain.energy.rapl import RaplSource
 

@@ -19,8 +19,13 @@ Outcomes, each explicit rather than a silent zero:
   energy exactly once the GPU answers again; an operator who removed the GPU for good
   restarts with the remaining UUIDs.
 - MIG: a MIG device handle (or a GPU with MIG mode enabled) is measured as its whole parent
-  GPU; the sample's ``note`` says ``mig: whole-GPU energy`` and a ``mig_whole_gpu`` event is
-  raised once. Several MIG UUIDs on one GPU are counted once.
+  GPU (NVML has no per-instance energy counter); the device id is the parent's GPU UUID, the
+  sample's ``note`` says ``mig: whole-GPU energy``, the label names the parent and the MIG
+  instances asked for (``GPU-… for MIG-…, MIG-…``) and a ``mig_whole_gpu`` event is raised
+  once. Several MIG UUIDs on one GPU are counted once.
+
+GPU selection (UUID, index, MIG UUID, or the workload's ``CUDA_VISIBLE_DEVICES`` /
+``NVIDIA_VISIBLE_DEVICES``) is parsed by `ecoai_chain.energy.gpu_select`.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecoai_chain.energy import COUNTER, INTEGRATED_POWER, EnergySample, SourceEvent
-from ecoai_chain.errors import NvmlError, SourceError
+from ecoai_chain.energy.gpu_select import GpuSelection, from_list, legacy_mig_parent
+from ecoai_chain.errors import ConfigError, NvmlError, SourceError
 
 MIG_NOTE = "mig: whole-GPU energy"
 
@@ -75,40 +81,79 @@ class _Gpu:
 
 
 class NvmlSource:
-    """All GPUs (``uuids=None``) or the given UUIDs (GPU-… or MIG-…)."""
+    """The GPUs ``devices`` selects (a `GpuSelection`, or a list of UUIDs / MIG UUIDs /
+    indices; default: every GPU). ``uuids`` is the older name of the list form."""
 
     name = "nvml"
 
     def __init__(self, nvml: Any = None, uuids: list[str] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 devices: GpuSelection | list[str] | None = None) -> None:
         if nvml is None:
             import pynvml  # production default; tests pass an autospec fake
 
             nvml = pynvml
         self._nvml = nvml
-        self._uuids = list(uuids) if uuids else None
+        if devices is not None and uuids:
+            raise ConfigError("give the GPUs as devices or as uuids, not both")
+        if isinstance(devices, GpuSelection):
+            self.selection = devices
+        else:
+            self.selection = from_list(list(devices or uuids or []),
+                                       "nvml_devices" if devices else "nvml_uuids")
         self._clock = clock
         self._gpus: list[_Gpu] = []
         self._events: list[SourceEvent] = []
+        self.mig_instances: dict[str, list[str]] = {}  # parent GPU UUID -> MIG names asked for
 
     def _call(self, call: str, device: str, fn: Callable, *args: Any) -> Any:
         return nvml_call(self._nvml, call, device, fn, *args)
 
     # -- lifecycle --------------------------------------------------------------------
+    def _all_handles(self) -> list[tuple[str, Any]]:
+        n = self._nvml
+        count = self._call("nvmlDeviceGetCount", "(all)", n.nvmlDeviceGetCount)
+        return [(f"index {i}", self._call("nvmlDeviceGetHandleByIndex", f"index {i}",
+                                          n.nvmlDeviceGetHandleByIndex, i))
+                for i in range(count)]
+
+    def _by_uuid_prefix(self, entry: str, err: NvmlError) -> Any:
+        """CUDA accepts a unique prefix of a GPU UUID; so do we (else the original error)."""
+        n = self._nvml
+        hits = [h for _label, h in self._all_handles()
+                if text(self._call("nvmlDeviceGetUUID", entry, n.nvmlDeviceGetUUID, h))
+                .startswith(entry)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise SourceError(f"GPU {entry}: the prefix matches {len(hits)} GPUs; give more of "
+                              "the UUID") from err
+        raise err
+
+    def _resolve(self, entry: str) -> tuple[str, Any]:
+        n = self._nvml
+        if entry.isdigit():
+            return f"index {entry}", self._call("nvmlDeviceGetHandleByIndex", f"index {entry}",
+                                                n.nvmlDeviceGetHandleByIndex, int(entry))
+        parent = legacy_mig_parent(entry)
+        uuid = parent or entry
+        try:
+            h = self._call("nvmlDeviceGetHandleByUUID", uuid, n.nvmlDeviceGetHandleByUUID, uuid)
+        except NvmlError as e:
+            if e.code != "NVML_ERROR_NOT_FOUND" or not uuid.startswith("GPU-"):
+                raise
+            h = self._by_uuid_prefix(uuid, e)
+        if parent:  # the legacy MIG name points at its parent GPU: remember what was asked
+            self.mig_instances.setdefault(parent, []).append(entry)
+        return entry, h
+
     def open(self) -> None:
         n = self._nvml
         self._call("nvmlInit", "(all)", n.nvmlInit)
-        handles: list[tuple[str, Any]] = []
-        if self._uuids is None:
-            count = self._call("nvmlDeviceGetCount", "(all)", n.nvmlDeviceGetCount)
-            for i in range(count):
-                h = self._call("nvmlDeviceGetHandleByIndex", f"index {i}",
-                               n.nvmlDeviceGetHandleByIndex, i)
-                handles.append((f"index {i}", h))
+        if self.selection.all_gpus:
+            handles = self._all_handles()
         else:
-            for u in self._uuids:
-                handles.append((u, self._call("nvmlDeviceGetHandleByUUID", u,
-                                              n.nvmlDeviceGetHandleByUUID, u)))
+            handles = [self._resolve(e) for e in self.selection.entries]
         seen: set[str] = set()
         for label, h in handles:
             mig = bool(self._call("nvmlDeviceIsMigDeviceHandle", label,
@@ -117,8 +162,10 @@ class NvmlSource:
                 h = self._call("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", label,
                                n.nvmlDeviceGetDeviceHandleFromMigDeviceHandle, h)
             uuid = text(self._call("nvmlDeviceGetUUID", label, n.nvmlDeviceGetUUID, h))
+            if mig:
+                self.mig_instances.setdefault(uuid, []).append(label)
             if not mig:
-                mig = self._mig_enabled(uuid, h)
+                mig = uuid in self.mig_instances or self._mig_enabled(uuid, h)
             if uuid in seen:
                 continue
             seen.add(uuid)
@@ -158,7 +205,11 @@ class NvmlSource:
     def label(self) -> str:
         how = ("NVML total energy" if all(g.counter_supported for g in self._gpus)
                else "NVML (estimated: integrated power where the counter is unsupported)")
-        mig = f", {MIG_NOTE}" if any(g.mig for g in self._gpus) else ""
+        mig = ""
+        if any(g.mig for g in self._gpus):
+            named = "; ".join(f"{g.uuid} for {', '.join(self.mig_instances[g.uuid])}"
+                              for g in self._gpus if self.mig_instances.get(g.uuid))
+            mig = f", {MIG_NOTE}" + (f": {named}" if named else "")
         return f"{how} ({len(self._gpus)} GPU(s){mig})"
 
     # -- reading ----------------------------------------------------------------------
