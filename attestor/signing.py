@@ -10,10 +10,13 @@ bytes by the attestor key, so anyone can check a log with an Ethereum library.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+from ecoai_chain.chain.eip191 import recover_signer, sign_hash
+from ecoai_chain.core.canonical import canonical_json
 from ecoai_chain.errors import ValidationError
+
+__all__ = ["canonical_json", "recover_signer", "sign_hash"]  # re-exported for the agent
 
 GENESIS_HASH = "0" * 64
 RECORD_VERSION = 2
@@ -25,21 +28,6 @@ MEASUREMENT_FIELDS = ("method", "power_energy_mj", "counter_power_diff_ppm",
                       "counter_update_period_ms", "quality_flags")
 BODY_FIELDS = BODY_FIELDS_V1 + MEASUREMENT_FIELDS
 _FIELDS_BY_VERSION = {1: BODY_FIELDS_V1, 2: BODY_FIELDS}
-
-
-def canonical_json(obj: Any) -> bytes:
-    def check(v: Any, path: str) -> None:
-        if isinstance(v, float):
-            raise ValidationError(path, "floats are not allowed in hashed records")
-        if isinstance(v, dict):
-            for k, x in v.items():
-                check(x, f"{path}.{k}")
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                check(x, f"{path}[{i}]")
-
-    check(obj, "record")
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def record_body(rec: dict) -> dict:
@@ -55,21 +43,6 @@ def record_body(rec: dict) -> dict:
 
 def record_hash(rec: dict) -> str:
     return hashlib.sha256(canonical_json(record_body(rec))).hexdigest()
-
-
-def sign_hash(hash_hex: str, signer: Any) -> str:
-    """EIP-191 signature (hex, 65 bytes) over the 32 hash bytes; ``signer`` is a LocalAccount."""
-    from eth_account.messages import encode_defunct
-
-    return signer.sign_message(encode_defunct(primitive=bytes.fromhex(hash_hex))).signature.hex()
-
-
-def recover_signer(hash_hex: str, signature_hex: str) -> str:
-    from eth_account import Account
-    from eth_account.messages import encode_defunct
-
-    return Account.recover_message(encode_defunct(primitive=bytes.fromhex(hash_hex)),
-                                   signature=bytes.fromhex(signature_hex.removeprefix("0x")))
 
 
 def seal_record(body: dict, signer: Any) -> dict:
