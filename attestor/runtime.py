@@ -112,9 +112,15 @@ def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: An
             raise ChainError(f"reading regionIntensityAt({s.region}, {t}) failed: "
                              + redact(f"{type(e).__name__}: {e}", [s.rpc_url])) from e
 
+    def sign_summary(doc: dict) -> dict:
+        from ecoai_chain.energy.summary import sign_document
+
+        return sign_document(doc, key.account)
+
     return Sealer(store, key.seed, s.window_s, s.slot_count, s.max_power_mw,
                   encode_bytes32(s.workload_class, "workload_class"), prover,
-                  intensity_at=intensity_at, sign=sign, seal_delay_s=s.seal_delay_s)
+                  intensity_at=intensity_at, sign=sign, seal_delay_s=s.seal_delay_s,
+                  sign_summary=sign_summary)
 
 
 def build_submitter(s: AttestorSettings, store: Store, key: AttestorKey, client: Any,

@@ -11,8 +11,14 @@ in order, none skipped. Windows missing inside an epoch cannot happen: the log i
 by construction (gap windows carry the counter difference across agent downtime). An epoch
 holding gap or estimated windows is sealed like any other and flagged in ``flags``.
 
+Measurement: at sealing the epoch's windows are summarised (`ecoai_chain.energy.summary`:
+energy and windows per method, counter-exact share, flagged windows) into ``measurement_json``;
+once proved (the root is known) the summary becomes a document bound to the certificate and
+signed by ``sign_summary`` (EIP-191, the attestor key), for the API and explorer.
+
 Backends are injected: ``prover`` (``.prove(EpochInput) -> ProofBundle``),
-``intensity_at(epoch_start_s) -> mg/kWh`` and ``sign(cert) -> bytes`` (EIP-712).
+``intensity_at(epoch_start_s) -> mg/kWh``, ``sign(cert) -> bytes`` (EIP-712) and
+``sign_summary(document) -> signed document``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 from attestor.logs import event
 from attestor.store import EpochRecord, Store, WindowRecord
 from ecoai_chain.core.backoff import Backoff
+from ecoai_chain.energy import summary as measurement
 from ecoai_chain.errors import ChainError, EcoAIError, ProofError, ValidationError
 
 log = logging.getLogger("ecoai.attestor")
@@ -35,7 +42,8 @@ DEFER_MAX_S = 30.0
 
 def epoch_slots(windows: list[WindowRecord], epoch_start_s: int, window_s: int,
                 slot_count: int) -> tuple[list[int], list[int], list[str]]:
-    """(slot energies, slot work, flags); raises if a slot is missing or misaligned."""
+    """(slot energies, slot work, flags); raises if a slot is missing or misaligned. Flags:
+    ``gap``, ``estimated`` and the windows' measurement flags (``counter_power_mismatch``...)."""
     if len(windows) != slot_count:
         raise ValidationError("windows", f"epoch {epoch_start_s} has {len(windows)} windows, "
                                          f"needs {slot_count}")
@@ -44,7 +52,7 @@ def epoch_slots(windows: list[WindowRecord], epoch_start_s: int, window_s: int,
             raise ValidationError("windows", f"slot {i} of epoch {epoch_start_s} is window "
                                              f"[{w.start_s}, {w.end_s})")
     flags = sorted({f for w in windows for f, on in (("gap", w.gap), ("estimated", w.estimated))
-                    if on})
+                    if on} | {f for w in windows for f in (w.quality_flags or "").split(",") if f})
     return [w.energy_mj for w in windows], [w.work for w in windows], flags
 
 
@@ -71,13 +79,15 @@ class Sealer:
     def __init__(self, store: Store, seed: bytes, window_s: int, slot_count: int,
                  max_power_mw: int, workload_class: bytes, prover: Any,
                  intensity_at: Callable[[int], int], sign: Callable[[dict], bytes],
-                 clock: Callable[[], float] = time.time, seal_delay_s: int = 0) -> None:
+                 clock: Callable[[], float] = time.time, seal_delay_s: int = 0,
+                 sign_summary: Callable[[dict], dict] | None = None) -> None:
         self.store, self._seed = store, seed
         self.window_s, self.slot_count = window_s, slot_count
         self.epoch_s = window_s * slot_count
         self.max_power_mw, self.workload_class = max_power_mw, workload_class
         self.prover, self.intensity_at, self.sign = prover, intensity_at, sign
         self.clock, self.seal_delay_s = clock, seal_delay_s
+        self.sign_summary = sign_summary
         self._retry = Backoff(base_s=0.5, max_s=DEFER_MAX_S)
         self._retry_at_s = 0.0
 
@@ -107,9 +117,11 @@ class Sealer:
         body = {"slot_energy_mj": energy, "slot_work": work, "max_power_mw": self.max_power_mw,
                 "workload_class_hex": self.workload_class.hex(),
                 "window_hashes": [w.hash for w in wins]}
+        summary = measurement.summarize(wins)
         rec = self.store.add_epoch(EpochRecord(
             epoch_start_s=epoch_start_s, state="sealed", node_id=node_id, window_s=self.window_s,
-            slot_count=self.slot_count, public_json=json.dumps(body), flags=",".join(flags)))
+            slot_count=self.slot_count, public_json=json.dumps(body), flags=",".join(flags),
+            measurement_json=json.dumps(summary.to_json())))
         event(log, "epoch sealed", epoch_start_s=epoch_start_s, energy_mj=sum(energy),
               work=sum(work), flags=rec.flags)
         return rec
@@ -143,7 +155,19 @@ class Sealer:
         return self.store.update_epoch(rec.epoch_start_s, state="proved",
                                        public_json=json.dumps(data),
                                        proof_json=json.dumps(bundle.to_json()),
-                                       signature=bytes(sig).hex())
+                                       signature=bytes(sig).hex(),
+                                       measurement_json=self.measurement_document(
+                                           rec, public["root"]))
+
+    def measurement_document(self, rec: EpochRecord, root: int | str) -> str:
+        """The epoch's measurement summary bound to its certificate (root, energy) and signed
+        (JSON text); empty when the epoch was sealed before summaries existed."""
+        if not rec.measurement_json:
+            return ""
+        summary = measurement.MeasurementSummary.from_json(json.loads(rec.measurement_json))
+        hashes = json.loads(rec.public_json).get("window_hashes", [])
+        doc = measurement.document(rec.node_id, rec.epoch_start_s, root, summary, hashes)
+        return json.dumps(self.sign_summary(doc) if self.sign_summary else doc)
 
     def run_once(self, node_id: int | None) -> int:
         """Seal what is due and prove the oldest sealed epoch (one proof per call, so the

@@ -91,3 +91,40 @@ def test_certificate_fields_follow_the_pinned_struct():
     cert = certificate_fields(public, b"llm-inference".ljust(32, b"\0"))
     assert list(cert) == [n for n, _t in CERTIFICATE_FIELDS]
     assert certificate_struct(cert)["energyMj"] == 6
+
+
+def test_epoch_summary_says_how_much_energy_was_counter_exact_and_is_signed(tmp_path):
+    import dataclasses
+
+    from ecoai_chain.energy.quality import FLAG_MISMATCH, WindowMeasurement
+    from ecoai_chain.energy.summary import check_document, sign_document
+
+    st = Store(tmp_path / "a.db")
+    acct = Account.create()
+    meas = [WindowMeasurement("counter"), WindowMeasurement("counter", 970, 30_000, 100,
+                                                            (FLAG_MISMATCH,)),
+            WindowMeasurement("integrated_power"), WindowMeasurement("gap")]
+    ws = [win(1000, 4000), win(1010, 1000), win(1020, 2000), win(1030, 3000, gap=True)]
+    st.append_windows([dataclasses.replace(w, **m.as_fields()) for w, m in zip(ws, meas,
+                                                                                strict=True)],
+                      acct, "nvml")
+    s = Sealer(st, b"\x07" * 32, W, N, 1_000_000, b"llm-inference".ljust(32, b"\0"),
+               prover=None, intensity_at=lambda t: 400_000, sign=lambda c: b"",
+               clock=lambda: 10_000, sign_summary=lambda d: sign_document(d, acct))
+    rec = s.seal(node_id=3, epoch_start_s=1000)
+    assert rec.flags == f"{FLAG_MISMATCH},estimated,gap"
+    got = json.loads(rec.measurement_json)
+    assert got["energy_mj_by_method"] == {"counter": 5000, "gap": 3000, "integrated_power": 2000}
+    assert got["counter_exact_energy_mj"] == 5000 and got["counter_exact_ppm"] == 500_000
+    assert got["flagged_windows"] == {FLAG_MISMATCH: 1}
+    assert got["max_abs_counter_power_diff_ppm"] == 30_000
+    doc = json.loads(s.measurement_document(rec, 12345))
+    assert (doc["node_id"], doc["epoch_start_s"], doc["root"], doc["energy_mj"]) == (
+        3, 1000, "12345", 10_000)
+    summary, signer = check_document(doc)
+    assert signer == acct.address and summary.counter_exact_ppm == 500_000
+    with pytest.raises(ValidationError, match="hash"):
+        check_document({**doc, "energy_mj": 9_999, "measurement": {
+            **doc["measurement"], "energy_mj": 9_999,
+            "energy_mj_by_method": {"counter": 4999, "gap": 3000, "integrated_power": 2000},
+            "counter_exact_energy_mj": 4999, "counter_exact_ppm": 499_949}})
