@@ -1,4 +1,4 @@
-"""``ecoai attestor ...``: init, register, run, status, export, open-slot."""
+"""``ecoai attestor ...``: init, register, run, status, export, open-slot, measurement."""
 
 from __future__ import annotations
 
@@ -277,3 +277,40 @@ def open_slot_cmd(epoch: int = typer.Argument(..., help="epoch start (unix s)"),
     s = load_settings(_config_path(config))
     key = _key(s, password_file)
     typer.echo(json.dumps(open_slot(Store(s.db_path), key.seed, epoch, slot)))
+
+
+@app.command("measurement")
+def measurement_cmd(epoch: int = typer.Argument(..., help="epoch start (unix s)"),
+                    config: Path | None = ConfigOpt,
+                    publish: str | None = typer.Option(
+                        None, "--publish", metavar="API_URL",
+                        help="PUT it to API_URL/api/v1/certificates/<id>/measurement")) -> None:
+    """How an epoch's energy was measured: its signed summary (energy by method, counter-exact
+    share, flagged windows), printed or published to an EcoAI API for the explorer."""
+    from attestor.store import Store
+    from ecoai_chain.errors import ValidationError
+
+    s = load_settings(_config_path(config))
+    rec = Store(s.db_path).get_epoch(epoch)
+    if rec is None:
+        raise ValidationError("epoch", f"{epoch} is not in this agent's outbox")
+    doc = json.loads(rec.measurement_json or "{}")
+    if "signature" not in doc:
+        raise ValidationError("epoch", f"{epoch} has no signed measurement summary yet (state "
+                                       f"{rec.state}; it is signed once the epoch is proved)")
+    if publish is None:
+        typer.echo(json.dumps(doc, sort_keys=True))
+        return
+    if rec.certificate_id is None:
+        raise ValidationError("epoch", f"{epoch} has no certificate id yet (state {rec.state})")
+    import httpx
+
+    url = f"{publish.rstrip('/')}/api/v1/certificates/{rec.certificate_id}/measurement"
+    try:
+        r = httpx.put(url, content=json.dumps(doc), timeout=15)
+    except httpx.HTTPError as e:
+        raise ConfigError(f"--publish: {url} could not be reached: {type(e).__name__}: {e}") from e
+    if r.status_code not in (200, 201):
+        raise ConfigError(f"{url} refused the summary: {r.status_code} {r.text[:300]}")
+    typer.echo(f"published: certificate {rec.certificate_id}, counter-exact "
+               f"{r.json()['counter_exact_share']} ({url})")

@@ -99,6 +99,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.verifier = CertificateVerifier.from_files(
         queries, settings.manifest, settings.vkey_path, settings.verify_engine,
         settings.verify_cache_size)
+    from ecoai_chain.api.measurement import Measurements
+
+    app.state.measurements = Measurements(engine)
     app.state.verify_bucket = TokenBucket(settings.verify_rate_per_min / 60.0,
                                           settings.verify_burst)
     app.state.verify_global_bucket = TokenBucket(settings.verify_global_rate_per_min / 60.0,
@@ -135,9 +138,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     from ecoai_chain.api.routes_certificates import router as certificates
     from ecoai_chain.api.routes_credits import router as credits
+    from ecoai_chain.api.routes_measurement import router as measurement
     from ecoai_chain.api.routes_nodes import router as nodes
 
-    for r in (certificates, credits, nodes):  # hottest lookups first: routes match in order
+    # hottest lookups first: routes match in order
+    for r in (certificates, credits, nodes, measurement):
         app.include_router(r, prefix=API_PREFIX)
 
     from ecoai_chain.explorer.pages import register as register_explorer
@@ -146,7 +151,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST"], allow_headers=["*"],
+                           allow_methods=["GET", "POST", "PUT"], allow_headers=["*"],
                            expose_headers=["ETag"])
     app.add_middleware(_Metrics, registry=registry)
     return app

@@ -108,6 +108,26 @@ class VerifyOut(BaseModel):
     global_not_run: list[NotRunOut]
 
 
+class MeasurementOut(BaseModel):
+    """How a certificate's energy was measured, as its attestor signed it (issue 18)."""
+
+    certificate_id: int
+    signed_by: str
+    covered_by_proof: bool
+    note: str
+    counter_exact_ppm: int
+    counter_exact_share: str
+    energy_mj: int
+    energy_mj_by_method: dict[str, int]
+    windows_by_method: dict[str, int]
+    flagged_windows: dict[str, int]
+    estimated_windows: int
+    max_abs_counter_power_diff_ppm: int | None
+    max_counter_update_period_ms: int | None
+    received_s: int
+    document: dict[str, Any]
+
+
 class BalanceOut(BaseModel):
     address: str
     balance_units: str

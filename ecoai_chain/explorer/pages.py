@@ -48,10 +48,15 @@ def _id(raw: str) -> int | None:
         return None
 
 
+def _pct(ppm: int | None) -> str:
+    """Parts per million as a percentage with one decimal, floored (99.95 % is not 100 %)."""
+    return "" if ppm is None else f"{ppm // 10_000}.{ppm % 10_000 // 1000} %"
+
+
 def register(app: FastAPI, queries: Queries) -> None:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(["html"]))
-    env.filters.update(utc=_utc, eco=_eco, kwh=_kwh, kg=_kg)
+    env.filters.update(utc=_utc, eco=_eco, kwh=_kwh, kg=_kg, pct=_pct)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def render(name: str, status: int = 200, **ctx) -> HTMLResponse:
@@ -88,9 +93,13 @@ def register(app: FastAPI, queries: Queries) -> None:
 
     @app.get("/certificates/{cert_id}", response_class=HTMLResponse, include_in_schema=False)
     def certificate(cert_id: str) -> HTMLResponse:
-        return entity_page("certificate", cert_id, queries.certificate, lambda cid, cert: render(
-            "certificate.html", title=f"Certificate {cid}", c=cert, proof=queries.proof(cid),
-            node=queries.node(cert["node_id"])))
+        return entity_page("certificate", cert_id, queries.certificate, certificate_page)
+
+    def certificate_page(cid: int, cert: Any) -> HTMLResponse:
+        row = queries.certificate_row(cid)
+        return render("certificate.html", title=f"Certificate {cid}", c=cert,
+                      proof=queries.proof(cid), node=queries.node(cert["node_id"]),
+                      measurement=app.state.measurements.get(row) if row is not None else None)
 
     @app.get("/nodes/{node_id}", response_class=HTMLResponse, include_in_schema=False)
     def node(node_id: str) -> HTMLResponse:

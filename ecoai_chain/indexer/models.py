@@ -218,3 +218,26 @@ class QuarantinedLog(IndexTable, table=True):
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     tx_hash: str = Field(max_length=66)
     log_index: int
+
+
+class MeasurementRecord(IndexTable, table=True):
+    """How a certificate's energy was measured, as its attestor signed it
+    (`ecoai_chain.energy.summary`). Not from an event: the certificate on chain carries no
+    method, so the attestor publishes the signed summary to the API (``PUT
+    /certificates/{id}/measurement``), which checks it against the indexed certificate (node,
+    epoch, root, energy) and the node's attestor at the certificate's block. Kept by the
+    certificate's (node, epoch, root) rather than its id, so it stays with the right certificate
+    across a reorg."""
+
+    __tablename__ = "measurement_summaries"
+    __table_args__ = (UniqueConstraint("node_id", "epoch_start_s", "root",
+                                       name="uq_measurement_certificate"),)
+    id: int | None = Field(default=None, primary_key=True)
+    node_id: int = Field(sa_column=_big(nullable=False))
+    epoch_start_s: int = Field(sa_column=_big(nullable=False))
+    root: str = Field(max_length=78)
+    signer: str = Field(max_length=42)
+    counter_exact_ppm: int
+    document_hash: str = Field(max_length=64)
+    document_json: str = Field(sa_column=_text(nullable=False))
+    received_s: int = Field(sa_column=_big(nullable=False))

@@ -91,3 +91,37 @@ def test_real_certificate_verifies_in_the_browser(browser, real_server, real, sh
     assert "engine fast" in browser.find_element(By.ID, "verify-engine").text
     assert browser.find_element(By.ID, "verify-overall").text == "certificate verified"
     shot("real-certificate-verified")
+
+
+def test_certificate_page_says_how_its_energy_was_measured(browser, server, world, shot):
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from ecoai_chain.api.app import create_app
+    from ecoai_chain.api.settings import ApiSettings
+    from ecoai_chain.energy.summary import MeasurementSummary, document, sign_document
+
+    browser.get(server + "/certificates/6")
+    note = browser.find_element(By.ID, "measurement-note").text
+    assert "Not published" in note  # nothing inferred before the attestor publishes
+    with TestClient(create_app(ApiSettings(db_url=world.db_url))) as api:
+        c = api.get("/api/v1/certificates/6").json()
+        e = c["energy_mj"]
+        s = MeasurementSummary(e, {"counter": e - 1_000_000, "integrated_power": 1_000_000},
+                               {"counter": 59, "integrated_power": 1}, e - 1_000_000,
+                               {"counter_power_mismatch": 2}, 1, 15_000, 100)
+        doc = sign_document(document(c["node_id"], c["epoch_start_s"], c["root"], s, []),
+                            world.accounts[3])
+        assert api.put("/api/v1/certificates/6/measurement",
+                       content=json.dumps(doc)).status_code == 201
+    browser.get(server + "/certificates/6")
+    exact = browser.find_element(By.ID, "counter-exact").text
+    assert exact.startswith("99.9 % of the energy")  # 99.95 %: floored, never shown as 100 %
+    methods = {m.get_attribute("data-method"): m.text for m in
+               browser.find_elements(By.CSS_SELECTOR, "#energy-by-method .method")}
+    assert set(methods) == {"counter", "integrated_power"}
+    assert "1000000 mJ (1 windows)" in methods["integrated_power"]
+    assert "counter_power_mismatch: 2" in browser.find_element(By.ID, "flagged-windows").text
+    assert "does not cover" in browser.find_element(By.ID, "measurement-note").text
+    shot("certificate-measurement")

@@ -1,0 +1,66 @@
+"""/api/v1/certificates/{id}/measurement: how a certificate's energy was measured (issue 18).
+
+GET serves the attestor's signed summary (energy by method, counter-exact share, flagged
+windows) when one was published, else 404 saying none was; PUT publishes one (see
+`ecoai_chain.api.measurement` for what is checked). ``ecoai attestor measurement EPOCH
+--publish URL`` does the PUT for an operator."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ecoai_chain.api.deps import not_found, queries
+from ecoai_chain.api.measurement import Conflict
+from ecoai_chain.api.params import MAX_ID
+from ecoai_chain.api.schemas import Error, MeasurementOut, doc
+from ecoai_chain.errors import ValidationError
+
+router = APIRouter()
+CertId = Annotated[int, Path(ge=1, le=MAX_ID, description="certificate id (from 1)")]
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _none(certificate_id: int) -> JSONResponse:
+    return JSONResponse({"error": f"no measurement summary has been published for certificate "
+                                  f"{certificate_id} (the chain does not record how energy was "
+                                  "measured; the node's attestor publishes it)"}, 404)
+
+
+@router.get("/certificates/{certificate_id}/measurement", tags=["certificates"],
+            responses=doc(MeasurementOut, 404))
+async def get_measurement(request: Request, certificate_id: CertId):
+    """Energy by measurement method, counter-exact share and flagged windows, as signed by the
+    node's attestor (not covered by the zero-knowledge proof)."""
+    cert = queries(request).certificate_row(certificate_id)
+    if cert is None:
+        return not_found(f"certificate {certificate_id}")
+    got = request.app.state.measurements.get(cert)
+    return got if got is not None else _none(certificate_id)
+
+
+@router.put("/certificates/{certificate_id}/measurement", tags=["certificates"],
+            responses={**doc(MeasurementOut, 404), 201: {"model": MeasurementOut},
+                       409: {"model": Error}, 413: {"model": Error}})
+async def put_measurement(request: Request, certificate_id: CertId):
+    """Publish the attestor's signed measurement summary for this certificate (idempotent)."""
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        return JSONResponse({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, 413)
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValidationError("body", f"not JSON ({e})") from e
+    cert = queries(request).certificate_row(certificate_id)
+    if cert is None:
+        return not_found(f"certificate {certificate_id}")
+    try:
+        out, created = await run_in_threadpool(request.app.state.measurements.put, cert,
+                                               document)
+    except Conflict as e:
+        return JSONResponse({"error": str(e)}, 409)
+    return JSONResponse(out, 201 if created else 200)
