@@ -102,3 +102,7 @@ class GovernanceError(ContractRevert):
 
     def __str__(self) -> str:
         return f"{self.explanation} [{self.name}]"
+
+
+class ConflictError(EcoAIError):
+    """A resource that may be written once already holds different content (HTTP 409)."""

@@ -20,17 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from ecoai_chain.energy.summary import PPM, check_document
-from ecoai_chain.errors import ValidationError
+from ecoai_chain.errors import ConflictError, ValidationError
 from ecoai_chain.indexer.db import insert_ignore
 from ecoai_chain.indexer.models import MeasurementRecord, Node, NodeEvent
 
 MR, N, E = (m.__table__ for m in (MeasurementRecord, Node, NodeEvent))  # type: ignore[union-attr]
 NOTE = ("Signed by the node's attestor from its window log; the zero-knowledge proof does not "
         "cover how the energy was measured.")
-
-
-class Conflict(Exception):
-    """A different summary is already stored for this certificate."""
 
 
 def share(ppm: int) -> str:
@@ -77,7 +73,7 @@ class Measurements:
         row = self._row(cert)
         if row is not None:
             if row.document_hash != doc["hash"]:
-                raise Conflict(f"certificate {cert.certificate_id} already has a different "
+                raise ConflictError(f"certificate {cert.certificate_id} already has a different "
                                f"measurement summary ({row.document_hash})")
             return self._json(cert, row), False
         with self.engine.begin() as c:
@@ -89,7 +85,7 @@ class Measurements:
                 "received_s": int(self.clock())}], ["node_id", "epoch_start_s", "root"])
         row = self._row(cert)
         if row.document_hash != doc["hash"]:  # another one won a concurrent insert
-            raise Conflict(f"certificate {cert.certificate_id} already has a different "
+            raise ConflictError(f"certificate {cert.certificate_id} already has a different "
                            f"measurement summary ({row.document_hash})")
         return self._json(cert, row), True
 

@@ -15,10 +15,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ecoai_chain.api.deps import not_found, queries
-from ecoai_chain.api.measurement import Conflict
 from ecoai_chain.api.params import MAX_ID
 from ecoai_chain.api.schemas import Error, MeasurementOut, doc
-from ecoai_chain.errors import ValidationError
+from ecoai_chain.errors import ConflictError, ValidationError
 
 router = APIRouter()
 CertId = Annotated[int, Path(ge=1, le=MAX_ID, description="certificate id (from 1)")]
@@ -61,6 +60,6 @@ async def put_measurement(request: Request, certificate_id: CertId):
     try:
         out, created = await run_in_threadpool(request.app.state.measurements.put, cert,
                                                document)
-    except Conflict as e:
+    except ConflictError as e:
         return JSONResponse({"error": str(e)}, 409)
     return JSONResponse(out, 201 if created else 200)
