@@ -25,12 +25,21 @@ def windows(n, start=1000, w=10):
                          {"gpu0": 1000 * i}) for i in range(n)]
 
 
-def corrupt(path, page=20):
-    """Overwrite part of one b-tree page of a real SQLite file (after a checkpoint)."""
+def corrupt(path, table="windowrecord"):
+    """Overwrite part of one b-tree leaf page of ``table`` in a real SQLite file (after a
+    checkpoint): the right-most child of the table's root page. The table's own page, not a
+    fixed page number -- which page holds what moves whenever the schema grows."""
     with sqlite3.connect(path) as c:
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = c.execute("PRAGMA page_size").fetchone()[0]
+        root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                         (table,)).fetchone()[0]
     with open(path, "r+b") as f:
-        f.seek(4096 * page + 100)
+        f.seek(size * (root - 1))
+        header = f.read(12)
+        assert header[0] == 0x05, "expected an interior table page (the table spans pages)"
+        leaf = int.from_bytes(header[8:12], "big")  # the right-most child pointer
+        f.seek(size * (leaf - 1) + 100)
         f.write(b"\xff" * 1500)
 
 
