@@ -101,7 +101,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         settings.verify_cache_size)
     from ecoai_chain.api.measurement import Measurements
 
-    app.state.measurements = Measurements(engine)
+    app.state.measurements = Measurements(queries)
     app.state.verify_bucket = TokenBucket(settings.verify_rate_per_min / 60.0,
                                           settings.verify_burst)
     app.state.verify_global_bucket = TokenBucket(settings.verify_global_rate_per_min / 60.0,

@@ -17,14 +17,14 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
+from ecoai_chain.api.queries import Queries
 from ecoai_chain.energy.summary import PPM, check_document
 from ecoai_chain.errors import ConflictError, ValidationError
 from ecoai_chain.indexer.db import insert_ignore
-from ecoai_chain.indexer.models import MeasurementRecord, Node, NodeEvent
+from ecoai_chain.indexer.models import MeasurementRecord
 
-MR, N, E = (m.__table__ for m in (MeasurementRecord, Node, NodeEvent))  # type: ignore[union-attr]
+MR = MeasurementRecord.__table__  # type: ignore[attr-defined]
 NOTE = ("Signed by the node's attestor from its window log; the zero-knowledge proof does not "
         "cover how the energy was measured.")
 
@@ -35,22 +35,10 @@ def share(ppm: int) -> str:
 
 
 class Measurements:
-    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
-        self.engine, self.clock = engine, clock
-
-    def attestor_at(self, node_id: int, block_number: int, log_index: int) -> str | None:
-        """The node's attestor when the certificate was submitted: the registered one, or the
-        last AttestorRotated before the certificate's log."""
-        with self.engine.connect() as c:
-            rot = c.execute(select(E.c.attestor, E.c.block_number, E.c.log_index)
-                            .where(E.c.node_id == node_id, E.c.kind == "attestor")
-                            .order_by(E.c.block_number.desc(), E.c.log_index.desc())).all()
-            for a, b, i in rot:
-                if (b, i) < (block_number, log_index):
-                    return a
-            reg = c.execute(select(N.c.registered_attestor)
-                            .where(N.c.node_id == node_id)).first()
-        return reg[0] if reg else None
+    def __init__(self, queries: Queries, clock: Callable[[], float] = time.time) -> None:
+        """``queries``: the index (its engine, and the attestor at a certificate's block, as
+        /verify resolves it)."""
+        self.queries, self.engine, self.clock = queries, queries.engine, clock
 
     def _row(self, cert: Any) -> Any:
         with self.engine.connect() as c:
@@ -66,7 +54,7 @@ class Measurements:
             if doc[k] != want:
                 raise ValidationError(k, f"is {doc[k]!r} but certificate "
                                          f"{cert.certificate_id} has {want!r}")
-        expected = self.attestor_at(cert.node_id, cert.block_number, cert.log_index)
+        expected = self.queries.attestor_at(cert.node_id, (cert.block_number, cert.log_index))
         if expected is None or signer.lower() != expected.lower():
             raise ValidationError("signature", f"signed by {signer}, but the node's attestor at "
                                                f"the certificate's block is {expected}")
