@@ -241,3 +241,9 @@ class MeasurementRecord(IndexTable, table=True):
     document_hash: str = Field(max_length=64)
     document_json: str = Field(sa_column=_text(nullable=False))
     received_s: int = Field(sa_column=_big(nullable=False))
+
+
+# Every table by model, for SQLAlchemy core statements (``T[Certificate].c.node_id``).
+T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
+                              DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
+                              RegionIntensity, Revocation)}

@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Text, delete, func, select, update
+from sqlalchemy import Text, delete, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -29,21 +28,21 @@ from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
 from ecoai_chain.indexer import quarantine
 from ecoai_chain.indexer.abi import DecodedLog, clean_text
 from ecoai_chain.indexer.db import insert_ignore, upsert
+from ecoai_chain.indexer.derived import Touched, day_of, get_meta, refresh, set_meta
 from ecoai_chain.indexer.models import (
-    Balance,
     BaselineChange,
     BlockHash,
     Certificate,
     CreditTransfer,
-    DailyAggregate,
-    Meta,
     Node,
     NodeEvent,
     QuarantinedLog,
     RegionIntensity,
     Revocation,
+    T,
 )
-from ecoai_chain.indexer.sqltypes import usum
+
+__all__ = ["T", "IndexStore", "bytes32_text", "day_of"]
 
 log_ = logging.getLogger(__name__)
 # What a database raises for a value it will not store (out of range, bad text, a duplicate
@@ -53,9 +52,6 @@ REFUSED = (DataError, IntegrityError)
 CallData = dict[str, list[dict] | str]
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
-                              DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
-                              RegionIntensity, Revocation)}
 EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
                 CreditTransfer, QuarantinedLog)
 
@@ -77,20 +73,6 @@ def _column_value(f: FieldSpec, value: Any) -> Any:
     return value
 
 
-def day_of(ts_s: int) -> str:
-    return datetime.fromtimestamp(ts_s, UTC).strftime("%Y-%m-%d")
-
-
-class _Touched:
-    def __init__(self) -> None:
-        self.nodes: set[int] = set()
-        self.days: set[tuple[str, str]] = set()
-        self.revoked_certs: set[int] = set()
-        self.node_state: set[int] = set()
-        self.balance_deltas: dict[str, int] = defaultdict(int)
-        self.supply_delta = 0
-
-
 class IndexStore:
     """SQL side of the indexer. ``IndexStore(engine)``; the engine decides SQLite or PostgreSQL."""
 
@@ -99,12 +81,10 @@ class IndexStore:
 
     # --- checkpoint and block hashes ----------------------------------------------------
     def get_meta(self, key: str, conn: Connection | None = None) -> str | None:
-        def q(c: Connection) -> str | None:
-            return c.execute(select(T[Meta].c.value).where(T[Meta].c.key == key)).scalar()
         if conn is not None:
-            return q(conn)
+            return get_meta(conn, key)
         with self.engine.connect() as c:
-            return q(c)
+            return get_meta(c, key)
 
     def checkpoint(self) -> int | None:
         v = self.get_meta("checkpoint_block")
@@ -155,15 +135,21 @@ class IndexStore:
     def _apply_logs(self, conn: Connection, logs: list[DecodedLog], headers: dict[int, dict],
                     calldata: CallData) -> list[dict]:
         """Write ``logs`` and refresh what they touch; returns quarantine rows for the logs
-        whose ids do not fit (the database would refuse them)."""
+        whose ids do not fit (the database would refuse them) and for second registrations
+        of a node id (kept, not silently dropped by the nodes table's key)."""
         held, good = [], []
+        registered = self._registrations(conn, logs)
         for log in logs:
             problem = quarantine.id_problem(log)
+            if problem is None and log.event == "NodeRegistered":
+                first = registered.setdefault(log.args["nodeId"], (log.tx_hash, log.log_index))
+                if first != (log.tx_hash, log.log_index):
+                    problem = f"node {log.args['nodeId']} is already registered (tx {first[0]})"
             if problem:
                 held.append(quarantine.decoded_row(log, problem))
             else:
                 good.append(log)
-        touched = _Touched()
+        touched = Touched()
         rows: dict[Any, list[dict]] = defaultdict(list)
         node_region = self._node_regions(conn, good)
         for log in good:
@@ -176,6 +162,18 @@ class IndexStore:
         self._refresh(conn, touched)
         return held
 
+    def _registrations(self, conn: Connection, logs: list[DecodedLog]
+                       ) -> dict[int, tuple[str, int]]:
+        """{node id: (tx, log index) of its indexed registration} for the ids ``logs`` register."""
+        ids = {log.args["nodeId"] for log in logs if log.event == "NodeRegistered"
+               and quarantine.id_problem(log) is None}
+        if not ids:
+            return {}
+        t = T[Node]
+        return {r[0]: (r[1], r[2]) for r in conn.execute(
+            select(t.c.node_id, t.c.registered_tx, t.c.registered_log_index)
+            .where(t.c.node_id.in_(ids))).all()}
+
     def _node_regions(self, conn: Connection, logs: list[DecodedLog]) -> dict[int, str]:
         ids = {log.args["nodeId"] for log in logs if log.event == "CertificateSubmitted"}
         if not ids:
@@ -185,7 +183,7 @@ class IndexStore:
                                  .where(t.c.node_id.in_(ids))).all())
 
     def _row_for(self, log: DecodedLog, headers: dict[int, dict], calldata: CallData,
-                 node_region: dict[int, str], rows: dict, touched: _Touched) -> None:
+                 node_region: dict[int, str], rows: dict, touched: Touched) -> None:
         a, ev = log.args, log.event
         where = {"block_number": log.block_number, "tx_hash": log.tx_hash,
                  "log_index": log.log_index}
@@ -281,94 +279,11 @@ class IndexStore:
                                 "no certificate equal to this event's")
         return row
 
-    # --- derived state --------------------------------------------------------------------
-    def _refresh(self, conn: Connection, t: _Touched) -> None:
-        if t.revoked_certs:
-            self._refresh_revoked(conn, t.revoked_certs, t)
-        for node_id in t.node_state:
-            self._refresh_node_state(conn, node_id)
-        if t.nodes:
-            self._refresh_node_totals(conn, t.nodes)
-        for region, day in t.days:
-            self._refresh_day(conn, region, day)
-        if t.balance_deltas:
-            self._apply_balances(conn, t.balance_deltas)
-        if t.supply_delta:
-            supply = int(self.get_meta("total_supply_units", conn) or 0) + t.supply_delta
-            self._set_meta(conn, "total_supply_units", str(supply))
-
-    def _refresh_revoked(self, conn: Connection, cert_ids: set[int], t: _Touched) -> None:
-        c, r = T[Certificate], T[Revocation]
-        for cid in cert_ids:
-            reason = conn.execute(select(r.c.reason).where(r.c.certificate_id == cid)
-                                  .order_by(r.c.block_number, r.c.log_index)).scalars().first()
-            conn.execute(update(c).where(c.c.certificate_id == cid)
-                         .values(revoked=reason is not None, revoked_reason=reason))
-            row = conn.execute(select(c.c.node_id, c.c.region, c.c.epoch_start_s)
-                               .where(c.c.certificate_id == cid)).first()
-            if row is not None:
-                t.nodes.add(row[0])
-                t.days.add((row[1], day_of(row[2])))
-
-    def _refresh_node_state(self, conn: Connection, node_id: int) -> None:
-        n, e = T[Node], T[NodeEvent]
-        events = conn.execute(select(e.c.kind, e.c.status, e.c.reason, e.c.attestor)
-                              .where(e.c.node_id == node_id)
-                              .order_by(e.c.block_number, e.c.log_index)).all()
-        reg = conn.execute(select(n.c.registered_attestor).where(n.c.node_id == node_id)).first()
-        if reg is None:
-            return
-        status, reason, attestor = 0, "", reg[0]
-        for kind, st, rs, att in events:
-            if kind == "status":
-                status, reason = st, rs or ""
-            else:
-                attestor = att
-        conn.execute(update(n).where(n.c.node_id == node_id)
-                     .values(status=status, status_reason=reason, attestor=attestor))
-
-    def _refresh_node_totals(self, conn: Connection, node_ids: set[int]) -> None:
-        c, n = T[Certificate], T[Node]
-        live = c.c.revoked.is_(False)
-        q = (select(c.c.node_id, func.count(), func.coalesce(usum(c.c.eco_score), 0),
-                    func.coalesce(usum(c.c.energy_mj), 0),
-                    func.coalesce(usum(c.c.carbon_mg), 0),
-                    func.coalesce(usum(c.c.avoided_mg), 0))
-             .where(c.c.node_id.in_(node_ids), live).group_by(c.c.node_id))
-        found = {r[0]: r[1:] for r in conn.execute(q).all()}
-        for node_id in node_ids:
-            cnt, ssum, e, cb, av = found.get(node_id, (0, 0, 0, 0, 0))
-            conn.execute(update(n).where(n.c.node_id == node_id).values(
-                certificate_count=cnt, score_sum=int(ssum), energy_mj=int(e), carbon_mg=int(cb),
-                avoided_mg=int(av), avg_score=int(ssum) // cnt if cnt else 0))
-
-    def _refresh_day(self, conn: Connection, region: str, day: str) -> None:
-        c, d = T[Certificate], T[DailyAggregate]
-        start = int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
-        rows = conn.execute(select(c.c.energy_mj, c.c.carbon_mg, c.c.avoided_mg, c.c.work,
-                                   c.c.reward_units)
-                            .where(c.c.region == region, c.c.epoch_start_s >= start,
-                                   c.c.epoch_start_s < start + 86_400,
-                                   c.c.revoked.is_(False))).all()
-        conn.execute(delete(d).where(d.c.region == region, d.c.day == day))
-        if rows:
-            conn.execute(d.insert().values(
-                region=region, day=day, energy_mj=sum(r[0] for r in rows),
-                carbon_mg=sum(r[1] for r in rows), avoided_mg=sum(r[2] for r in rows),
-                work=str(sum(int(r[3]) for r in rows)),
-                credits_units=str(sum(int(r[4]) for r in rows)), certificate_count=len(rows)))
-
-    def _apply_balances(self, conn: Connection, deltas: dict[str, int]) -> None:
-        b = T[Balance]
-        addrs = list(deltas)
-        current = dict(conn.execute(select(b.c.address, b.c.balance_units)
-                                    .where(b.c.address.in_(addrs))).all())
-        rows = [{"address": a, "balance_units": str(int(current.get(a, "0")) + d)}
-                for a, d in deltas.items()]
-        upsert(conn, b, rows, ["address"], ["balance_units"])
+    def _refresh(self, conn: Connection, t: Touched) -> None:
+        refresh(conn, t)
 
     def _set_meta(self, conn: Connection, key: str, value: str) -> None:
-        upsert(conn, T[Meta], [{"key": key, "value": value}], ["key"], ["value"])
+        set_meta(conn, key, value)
 
     # --- reorgs ---------------------------------------------------------------------------
     def rollback_to(self, block: int) -> int:
@@ -376,7 +291,7 @@ class IndexStore:
         to ``block``. Returns the number of event rows removed."""
         removed = 0
         with self.engine.begin() as conn:
-            t = _Touched()
+            t = Touched()
             c, r, e, x = T[Certificate], T[Revocation], T[NodeEvent], T[CreditTransfer]
             after = block + 1
             for nid, region, ep in conn.execute(select(c.c.node_id, c.c.region, c.c.epoch_start_s)

@@ -41,16 +41,18 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
     adv.tx(e.certificateSubmitted(7, 1, epoch + 3600, [1] * 7, KR))  # the same id again
     adv.tx(e.certificateSubmitted(8, 1, 2**53 + 1, [1] * 7, KR))  # no calendar has that day
     adv.tx(e.nodeRegistered(9, me, me, KR, 2**256 - 1, b"\xff after the bad ones"))
+    adv.tx(e.nodeRegistered(9, me, me, KR, 1, b"node 9 again"))  # never silently dropped
     ix = make_indexer(adv.config(hostile=True))
     ix.sync()
     assert ix.step() is None  # caught up: nothing stops it at a bad block
     reasons = _quarantined(ix)
-    assert len(reasons) == 5, reasons
+    assert len(reasons) == 6, reasons
     assert "NodeRegistered: nodeId 18446744073709551615 does not fit" in reasons[0]
     assert "CertificateSubmitted data is 2 bytes, its ABI needs 256" in reasons[1]
     assert "NodeRegistered has 1 indexed topics, its ABI 3" in reasons[2]
     assert reasons[3].startswith("CertificateSubmitted: the database refused it")
     assert "epochStart 9007199254740993 is after the year 9999" in reasons[4]
+    assert "NodeRegistered: node 9 is already registered (tx 0x" in reasons[5]
     with ix.store.engine.connect() as c:
         node9 = c.execute(select(T[Node]).where(T[Node].c.node_id == 9)).mappings().one()
         certs = c.execute(select(T[Certificate].c.certificate_id,
@@ -60,11 +62,11 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
 
     assert ecoai(["indexer", "status", "--db", db_url]) == 0
     out = capsys.readouterr().out
-    assert "quarantined logs: 5" in out and "does not fit the index's 63-bit ids" in out
+    assert "quarantined logs: 6" in out and "does not fit the index's 63-bit ids" in out
     assert f"indexed block: {adv.w3.eth.block_number}" in out
     api = TestClient(create_app(ApiSettings(db_url=db_url)))
     metrics = api.get("/metrics").text
-    assert "ecoai_indexer_quarantined_logs 5.0" in metrics
+    assert "ecoai_indexer_quarantined_logs 6.0" in metrics
     assert api.get("/api/v1/nodes/9").json()["max_power_mw"] == 2**256 - 1
 
     raw_w3.provider.make_request("evm_revert", [snap])  # a reorg takes the bad logs away
