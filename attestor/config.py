@@ -66,9 +66,18 @@ class AttestorSettings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(default=9464, ge=0, lt=65536)  # 0 = no metrics endpoint
     prover: Literal["snarkjs", "groth16py", "default"] = "default"
+    # Failed submission attempts of one epoch (mined reverts, node refusals, internal errors)
+    # before it is marked failed; waiting conditions (RPC down, node not yet active, paused,
+    # fee cap, unfunded account) are retried with backoff and do not count.
     submit_max_attempts: int = Field(default=8, gt=0)
     submit_backoff_s: float = Field(default=2.0, ge=0)
     submit_backoff_max_s: float = Field(default=300.0, ge=0)
+    # A stuck transaction is replaced at its nonce with fees raised by this much (pools need
+    # >= 10-12.5 %), never above submit_max_fee_gwei per gas.
+    submit_fee_bump_percent: int = Field(default=25, ge=13, le=1000)
+    submit_max_fee_gwei: int = Field(default=500, gt=0)
+    # Blocks on top of the certificate's block before the epoch counts as confirmed (as the
+    # indexer's --confirmations): 0 = as soon as the receipt exists.
     confirmations: int = Field(default=1, ge=0)
     log_level: str = "INFO"
 

@@ -19,6 +19,14 @@ class Metrics:
                                         "Epoch certificates confirmed on-chain", registry=r)
         self.epochs_failed = Counter("ecoai_epochs_failed", "Epochs that failed for good",
                                      registry=r)
+        self.submit_errors = Counter(
+            "ecoai_submit_errors", "Submission problems by kind: waiting (RPC down, node not "
+            "active, fee cap ...; retried), attempt (a failed attempt, bounded by "
+            "submit_max_attempts), bug (an internal error; see the log's traceback)", ["kind"],
+            registry=r)
+        self.tx_replacements = Counter("ecoai_tx_replacements",
+                                       "Stuck transactions replaced with a higher fee",
+                                       registry=r)
         self.last_submission = Gauge("ecoai_last_submission_timestamp_seconds",
                                      "Unix time of the last confirmed submission", registry=r)
         self.source_errors = Counter("ecoai_source_errors", "Failed source reads", ["source"],

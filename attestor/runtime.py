@@ -125,10 +125,14 @@ def build_sealer(s: AttestorSettings, store: Store, key: AttestorKey, client: An
 
 def build_submitter(s: AttestorSettings, store: Store, key: AttestorKey, client: Any,
                     metrics: Metrics) -> Any:
-    from attestor.submitter import Submitter
+    from attestor.submitter import GWEI, Submitter
+    from ecoai_chain.chain.fees import FeePolicy
 
+    fees = FeePolicy(max_fee_per_gas_wei=s.submit_max_fee_gwei * GWEI,
+                     bump_percent=s.submit_fee_bump_percent)
     return Submitter(store, client, key.account, metrics, backoff_s=s.submit_backoff_s,
-                     backoff_max_s=s.submit_backoff_max_s)
+                     backoff_max_s=s.submit_backoff_max_s, fee_policy=fees,
+                     max_attempts=s.submit_max_attempts, confirmations=s.confirmations)
 
 
 def check_key_matches_log(store: Store, key: AttestorKey) -> None:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from attestor.logs import event
+from attestor.states import EpochState
 from attestor.store import EpochRecord, Store, WindowRecord
 from ecoai_chain.core.backoff import Backoff
 from ecoai_chain.energy import summary as measurement
@@ -119,9 +120,9 @@ class Sealer:
                 "window_hashes": [w.hash for w in wins]}
         summary = measurement.summarize(wins)
         rec = self.store.add_epoch(EpochRecord(
-            epoch_start_s=epoch_start_s, state="sealed", node_id=node_id, window_s=self.window_s,
-            slot_count=self.slot_count, public_json=json.dumps(body), flags=",".join(flags),
-            measurement_json=json.dumps(summary.to_json())))
+            epoch_start_s=epoch_start_s, state=EpochState.SEALED, node_id=node_id,
+            window_s=self.window_s, slot_count=self.slot_count, public_json=json.dumps(body),
+            flags=",".join(flags), measurement_json=json.dumps(summary.to_json())))
         event(log, "epoch sealed", epoch_start_s=epoch_start_s, energy_mj=sum(energy),
               work=sum(work), flags=rec.flags)
         return rec
@@ -135,14 +136,14 @@ class Sealer:
                 raise ChainError(f"no on-chain intensity for the region at {rec.epoch_start_s}"
                                  " yet (the DAO sets it); will retry")
             data["intensity_mg_per_kwh"] = intensity
-            rec = self.store.update_epoch(rec.epoch_start_s, state="proving",
+            rec = self.store.update_epoch(rec.epoch_start_s, state=EpochState.PROVING,
                                           public_json=json.dumps(data))
         try:
             inp = build_epoch_input(rec, self._seed)
         except ValidationError as e:
             event(log, "epoch cannot be proved", logging.ERROR, epoch_start_s=rec.epoch_start_s,
                   error=str(e))
-            return self.store.update_epoch(rec.epoch_start_s, state="failed",
+            return self.store.update_epoch(rec.epoch_start_s, state=EpochState.FAILED,
                                            last_error=f"invalid epoch: {e}")
         t0 = time.perf_counter()
         bundle = self.prover.prove(inp)
@@ -152,7 +153,7 @@ class Sealer:
         data["public"] = {k: str(v) for k, v in public.items()}
         event(log, "epoch proved", epoch_start_s=rec.epoch_start_s,
               prove_s=round(time.perf_counter() - t0, 3), carbon_mg=public["carbon_mg"])
-        return self.store.update_epoch(rec.epoch_start_s, state="proved",
+        return self.store.update_epoch(rec.epoch_start_s, state=EpochState.PROVED,
                                        public_json=json.dumps(data),
                                        proof_json=json.dumps(bundle.to_json()),
                                        signature=bytes(sig).hex(),
@@ -179,7 +180,7 @@ class Sealer:
                 n += 1
         if self.clock() < self._retry_at_s:
             return n
-        for rec in self.store.epochs(states=("sealed", "proving")):
+        for rec in self.store.epochs(states=(EpochState.SEALED, EpochState.PROVING)):
             try:
                 self.prove(rec)
                 n += 1
@@ -187,7 +188,7 @@ class Sealer:
                 self._retry_at_s = 0.0
             except ProofError as e:  # the prover rejected the witness: retry a few times
                 failed = rec.attempts + 1 >= MAX_PROOF_ATTEMPTS
-                extra = {"state": "failed"} if failed else {}
+                extra = {"state": EpochState.FAILED} if failed else {}
                 self.store.update_epoch(rec.epoch_start_s, attempts=rec.attempts + 1,
                                         last_error=str(e), **extra)
                 event(log, "proof failed", logging.ERROR, epoch_start_s=rec.epoch_start_s,

@@ -3,6 +3,9 @@
 - ``windowrecord``: the signed, hash-chained window log (append-only).
 - ``epochrecord``: the submission outbox, one row per epoch, state machine
   sealed -> proving -> proved -> submitted(tx hash) -> confirmed | failed(reason).
+- ``submissiontx``: every transaction signed for an epoch (original and fee-bumped
+  replacements at the same nonce), committed before it is broadcast, so whichever of them
+  lands is recognised after any crash.
 - ``meta``: small key/value facts (node id, attestor address, settings the log depends on).
 
 Schema changes are additive: a column added later (the measurement fields of window records,
@@ -38,12 +41,11 @@ from attestor.signing import (
     seal_record,
     verify_chain,
 )
+from attestor.states import EpochState
 from attestor.window import ClosedWindow
 from ecoai_chain.energy.quality import UNKNOWN
 from ecoai_chain.errors import StoreError
 from ecoai_chain.redact import redact
-
-EPOCH_STATES = ("sealed", "proving", "proved", "submitted", "confirmed", "failed")
 
 
 _WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup (or rebuild it "
@@ -91,7 +93,7 @@ class WindowRecord(AgentTable, table=True):
 
 class EpochRecord(AgentTable, table=True):
     epoch_start_s: int = Field(primary_key=True)
-    state: str = Field(index=True)
+    state: str = Field(index=True)  # an EpochState value
     node_id: int
     window_s: int
     slot_count: int
@@ -103,11 +105,25 @@ class EpochRecord(AgentTable, table=True):
     nonce: int | None = None
     certificate_id: int | None = None
     attempts: int = 0
+    submit_failures: int = 0     # failed submission attempts (bounded by submit_max_attempts)
     last_error: str = ""
     flags: str = ""              # e.g. "gap,estimated" -- honest notes about the epoch
     measurement_json: str = ""   # ecoai_chain.energy.summary: energy by method, flagged windows
     created_s: int = 0
     updated_s: int = 0
+
+
+class SubmissionTx(AgentTable, table=True):
+    """One signed transaction of an epoch; several share a nonce when fees were bumped."""
+
+    id: int | None = Field(default=None, primary_key=True)  # signing order
+    tx_hash: str = Field(unique=True)
+    epoch_start_s: int = Field(index=True)
+    nonce: int
+    raw_tx: str                  # hex: rebroadcast as-is
+    max_fee_per_gas_wei: int
+    max_priority_fee_per_gas_wei: int
+    created_s: int = 0
 
 
 class Meta(AgentTable, table=True):
@@ -123,6 +139,7 @@ _ADDED_COLUMNS = (
     ("windowrecord", "counter_update_period_ms", "INTEGER"),
     ("windowrecord", "quality_flags", "VARCHAR NOT NULL DEFAULT ''"),
     ("epochrecord", "measurement_json", "VARCHAR NOT NULL DEFAULT ''"),
+    ("epochrecord", "submit_failures", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 
@@ -298,8 +315,12 @@ class Store:
             return rec
 
     def update_epoch(self, epoch_start_s: int, **fields: Any) -> EpochRecord:
-        if "state" in fields and fields["state"] not in EPOCH_STATES:
-            raise StoreError(f"epoch state {fields['state']!r} is not one of {EPOCH_STATES}")
+        if "state" in fields:
+            try:
+                fields["state"] = EpochState(fields["state"])
+            except ValueError as e:
+                raise StoreError(f"epoch state {fields['state']!r} is not one of "
+                                 f"{[s.value for s in EpochState]}") from e
         with Session(self.engine) as s:
             rec = s.get(EpochRecord, epoch_start_s)
             if rec is None:
@@ -326,3 +347,37 @@ class Store:
             q = select(EpochRecord).order_by(EpochRecord.epoch_start_s.desc()).limit(1)
             r = s.exec(q).first()
             return r.epoch_start_s if r else None
+
+    # -- submitted transactions ---------------------------------------------------------
+    def record_submission(self, epoch_start_s: int, tx_hash: str, raw_tx_hex: str, nonce: int,
+                          max_fee_per_gas_wei: int, max_priority_fee_per_gas_wei: int,
+                          **epoch_fields: Any) -> EpochRecord:
+        """Remember a signed transaction and make it the epoch's current one, in one commit
+        (before it is broadcast: after a crash it is known whether or not it was sent)."""
+        now = int(time.time())
+        with Session(self.engine) as s:
+            rec = s.get(EpochRecord, epoch_start_s)
+            if rec is None:
+                raise StoreError(f"epoch {epoch_start_s} is not in the outbox")
+            s.add(SubmissionTx(tx_hash=tx_hash, epoch_start_s=epoch_start_s, nonce=nonce,
+                               raw_tx=raw_tx_hex, max_fee_per_gas_wei=max_fee_per_gas_wei,
+                               max_priority_fee_per_gas_wei=max_priority_fee_per_gas_wei,
+                               created_s=now))
+            for k, v in {"state": EpochState.SUBMITTED, "tx_hash": tx_hash,
+                         "raw_tx": raw_tx_hex, "nonce": nonce, **epoch_fields}.items():
+                setattr(rec, k, v)
+            rec.updated_s = now
+            s.add(rec)
+            try:
+                s.commit()
+            except IntegrityError as e:
+                raise StoreError(f"transaction {tx_hash} already recorded") from e
+            s.refresh(rec)
+            return rec
+
+    def submissions(self, epoch_start_s: int) -> list[SubmissionTx]:
+        """Every transaction signed for the epoch, oldest first."""
+        with Session(self.engine) as s:
+            q = (select(SubmissionTx).where(SubmissionTx.epoch_start_s == epoch_start_s)
+                 .order_by(SubmissionTx.id))
+            return list(s.exec(q))

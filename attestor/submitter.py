@@ -1,19 +1,29 @@
-"""The outbox -> chain: ``proved`` -> ``submitted(tx hash)`` -> ``confirmed`` | ``failed``.
+"""The outbox -> chain: ``proved`` -> ``submitted(tx hashes)`` -> ``confirmed`` | ``failed``.
 
 Exactly-once, in epoch order:
 1. Reconcile first: ``nextEpochStart(nodeId)`` (the end of the node's last certified epoch)
    is read before every send; an epoch that starts before it already landed (e.g. sent just
-   before a crash) is marked ``confirmed`` and never sent again.
+   before a crash, or by someone else) is confirmed from its ``CertificateSubmitted`` event
+   and never sent again.
 2. The transaction is built (gas estimated: most reverts surface here, decoded), signed
-   locally, and its hash, nonce and raw bytes are committed to the outbox *before* it is
-   broadcast. After a crash the same raw transaction is re-broadcast (same nonce, same hash:
-   the network treats it as one transaction) until its receipt appears, or until the nonce
-   was consumed by something else, in which case step 1 decides.
-3. Failures: connection errors and transient reverts (node not yet active, epoch not yet
-   final on-chain, intensity or baseline not yet set, paused) are retried with capped
-   exponential backoff and full jitter, indefinitely -- an RPC outage drains as a backlog.
-   ``GreenProofIntensityMismatch`` re-proves with a freshly read intensity. Any other revert
-   (bad proof, bad signature, misaligned epoch ...) is permanent: ``failed(reason)``.
+   locally, and its hash, nonce, fees and raw bytes are committed (``submissiontx``) *before*
+   it is broadcast. Until a receipt appears the newest one is re-broadcast as it is (same
+   bytes, same hash) -- unless its max fee fell below the base fee, or the node refuses it as
+   under-priced: then it is *replaced* at the same nonce with both fees bumped by
+   ``fee_policy`` (never above its cap), committed first like the original. Every hash of
+   the epoch is checked for a receipt, so whichever of them lands is the one recorded.
+3. ``confirmed`` only once ``confirmations`` blocks are on top of the certificate's block.
+4. Failures, by type (`ecoai_chain.chain.node_errors` names the node's refusals):
+   - waiting -- the RPC is unreachable, the contract says "not yet" (node not active, epoch
+     not finished on-chain, intensity or baseline unset, paused), the account cannot pay,
+     the fee cap is below what the chain needs: retried with capped exponential backoff and
+     full jitter, without limit (an outage drains as a backlog), the reason in ``last_error``;
+   - ``GreenProofIntensityMismatch``: re-proved with a freshly read intensity;
+   - any other revert (bad proof, bad signature, misaligned epoch ...): ``failed(reason)``;
+   - a failed attempt -- the transaction was mined and reverted, the node refused it for
+     another reason, or an internal error (a bug: re-raised after it is recorded, so its
+     traceback reaches the log): counted in ``submit_failures``; after ``max_attempts`` the
+     epoch is ``failed`` with the last reason, and later epochs go on.
 """
 
 from __future__ import annotations
@@ -25,12 +35,25 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from attestor.config import AttestorSettings
 from attestor.logs import event
 from attestor.metrics import Metrics
-from attestor.store import EpochRecord, Store
-from ecoai_chain.chain.tx import gas_limit
+from attestor.states import OPEN_STATES, EpochState
+from attestor.store import EpochRecord, Store, SubmissionTx
+from ecoai_chain.chain.fees import FeePolicy, Fees
 from ecoai_chain.core.backoff import Backoff
-from ecoai_chain.errors import ChainError, ContractRevert
+from ecoai_chain.errors import (
+    ChainError,
+    StoreError,
+    ContractRevert,
+    FeeCapReached,
+    FeeTooLow,
+    InsufficientFunds,
+    NonceTooLow,
+    ReplacementUnderpriced,
+    RpcUnavailable,
+    TxAlreadyKnown,
+)
 
 log = logging.getLogger("ecoai.attestor")
 
@@ -38,19 +61,34 @@ TRANSIENT_REVERTS = {"GreenProofNodeNotActive", "GreenProofEpochNotFinished",
                      "GreenProofIntensityUnset", "GreenProofUnknownWorkloadClass",
                      "EnforcedPause"}
 REPROVE_REVERTS = {"GreenProofIntensityMismatch"}
+WAITING_ERRORS = (RpcUnavailable, FeeCapReached, InsufficientFunds)
+
+_DEFAULTS = AttestorSettings.model_fields  # one place for the defaults: the settings
+GWEI = 10**9
+
+
+def default_fee_policy() -> FeePolicy:
+    return FeePolicy(max_fee_per_gas_wei=_DEFAULTS["submit_max_fee_gwei"].default * GWEI,
+                     bump_percent=_DEFAULTS["submit_fee_bump_percent"].default)
 
 
 class Submitter:
     def __init__(self, store: Store, client: Any, account: Any, metrics: Metrics | None = None,
                  backoff_s: float = 2.0, backoff_max_s: float = 300.0,
                  receipt_timeout_s: float = 30.0, clock: Callable[[], float] = time.time,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, *, fee_policy: FeePolicy | None = None,
+                 max_attempts: int = _DEFAULTS["submit_max_attempts"].default,
+                 confirmations: int = _DEFAULTS["confirmations"].default,
+                 poll_s: float = 0.1, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.store, self.client, self.account = store, client, account
-        self.w3 = client.w3
         self.metrics = metrics or Metrics()
         self.receipt_timeout_s = receipt_timeout_s
         self.clock = clock
         self._retry = Backoff(backoff_s, backoff_max_s, rng or random.Random())  # full jitter
+        self.fee_policy = fee_policy or default_fee_policy()
+        self.max_attempts, self.confirmations = max_attempts, confirmations
+        self.poll_s, self.sleep, self.monotonic = poll_s, sleep, monotonic
         self._next_try_s = 0.0
 
     # -- backoff --------------------------------------------------------------------------
@@ -70,173 +108,225 @@ class Submitter:
         if self.clock() < self._next_try_s:
             return 0
         done = 0
-        for rec in self.store.epochs(states=("sealed", "proving", "proved", "submitted")):
-            if rec.state in ("sealed", "proving"):
+        for rec in self.store.epochs(states=OPEN_STATES):
+            if rec.state in (EpochState.SEALED, EpochState.PROVING):
                 break  # strictly in order: never let a later epoch overtake an unproved one
             try:
                 state = self._advance(rec)
             except ContractRevert as e:
                 if e.name in TRANSIENT_REVERTS:
-                    self._backoff(str(e), rec.epoch_start_s)
+                    self._waiting(rec, e)
                 elif e.name in REPROVE_REVERTS:
-                    data = json.loads(rec.public_json)
-                    data.pop("intensity_mg_per_kwh", None)
-                    data.pop("public", None)
-                    self.store.update_epoch(rec.epoch_start_s, state="sealed", tx_hash="",
-                                            raw_tx="", nonce=None, proof_json="", signature="",
-                                            public_json=json.dumps(data), last_error=str(e))
-                    event(log, "re-proving with fresh intensity", logging.WARNING,
-                          epoch_start_s=rec.epoch_start_s, error=str(e))
+                    self._reprove(rec, e)
                 else:
-                    self.store.update_epoch(rec.epoch_start_s, state="failed",
-                                            last_error=str(e), attempts=rec.attempts + 1)
-                    self.metrics.epochs_failed.inc()
-                    event(log, "epoch failed", logging.ERROR, epoch_start_s=rec.epoch_start_s,
-                          error=str(e))
+                    self._fail(rec, str(e))
                     continue  # later epochs may still land (contract needs start >= last end)
                 break
-            except Exception as e:  # RPC down, timeouts: transient, retried forever
-                self.store.update_epoch(rec.epoch_start_s, attempts=rec.attempts + 1,
-                                        last_error=f"{type(e).__name__}: {e}"[:500])
-                self._backoff(f"{type(e).__name__}: {e}"[:200], rec.epoch_start_s)
+            except WAITING_ERRORS as e:
+                self._waiting(rec, e)
                 break
-            if state == "failed":
+            except ChainError as e:  # the chain answered and this attempt failed
+                if self._attempt_failed(rec, str(e), "attempt"):
+                    continue
+                break
+            except StoreError:
+                raise  # the agent's own database: the daemon decides
+            except Exception as e:  # a bug: bounded and shown against the epoch, then raised
+                self._attempt_failed(rec, f"internal error (a bug; traceback in the log): "
+                                          f"{type(e).__name__}: {e}", "bug")
+                raise
+            if state == EpochState.FAILED:
                 continue
-            if state != "confirmed":
-                break  # waiting for a receipt: keep order, try again next pass
+            if state != EpochState.CONFIRMED:
+                break  # waiting for a receipt or confirmations: keep order, next pass
             done += 1
             self._ok()
-        self.metrics.epochs_pending.set(len(self.store.epochs(
-            states=("sealed", "proving", "proved", "submitted"))))
+        self.metrics.epochs_pending.set(len(self.store.epochs(states=OPEN_STATES)))
         return done
 
+    def _waiting(self, rec: EpochRecord, e: Exception) -> None:
+        self.store.update_epoch(rec.epoch_start_s, last_error=f"waiting: {e}"[:500])
+        self.metrics.submit_errors.labels("waiting").inc()
+        self._backoff(str(e)[:200], rec.epoch_start_s)
+
+    def _reprove(self, rec: EpochRecord, e: ContractRevert) -> None:
+        data = json.loads(rec.public_json)
+        data.pop("intensity_mg_per_kwh", None)
+        data.pop("public", None)
+        self.store.update_epoch(rec.epoch_start_s, state=EpochState.SEALED, tx_hash="",
+                                raw_tx="", nonce=None, proof_json="", signature="",
+                                public_json=json.dumps(data), last_error=str(e))
+        event(log, "re-proving with fresh intensity", logging.WARNING,
+              epoch_start_s=rec.epoch_start_s, error=str(e))
+
+    def _fail(self, rec: EpochRecord, why: str) -> None:
+        self.store.update_epoch(rec.epoch_start_s, state=EpochState.FAILED, last_error=why[:500])
+        self.metrics.epochs_failed.inc()
+        event(log, "epoch failed", logging.ERROR, epoch_start_s=rec.epoch_start_s, error=why)
+
+    def _attempt_failed(self, rec: EpochRecord, why: str, kind: str) -> bool:
+        """Count a failed attempt; True when it was the last one allowed (epoch failed)."""
+        n = rec.submit_failures + 1
+        self.metrics.submit_errors.labels(kind).inc()
+        self.store.update_epoch(rec.epoch_start_s, submit_failures=n, last_error=why[:500])
+        if n >= self.max_attempts:
+            self._fail(rec, f"gave up after {n} failed attempts (submit_max_attempts): {why}")
+            return True
+        self._backoff(why[:200], rec.epoch_start_s)
+        return False
+
+    # -- one epoch ------------------------------------------------------------------------
     def _advance(self, rec: EpochRecord) -> str:
-        landed_until = int(self.client.next_epoch_start(rec.node_id))
-        if rec.epoch_start_s < landed_until:
+        if rec.epoch_start_s < int(self.client.next_epoch_start(rec.node_id)):
             return self._reconcile(rec)
-        if rec.state == "submitted" and rec.raw_tx:
-            receipt = self._receipt(rec.tx_hash)
-            if receipt is not None:
-                return self._settle(rec, receipt)
-            used = self.w3.eth.get_transaction_count(self.account.address, "latest")
-            if rec.nonce is not None and used <= rec.nonce:
-                self._broadcast(rec.raw_tx)  # same bytes, same hash: idempotent
-                return self._wait(rec)
+        if rec.state == EpochState.SUBMITTED and rec.raw_tx:
+            state = self._landed(rec)
+            if state is not None:
+                return self._await(rec, lambda: self._landed(rec))
+            if rec.nonce is not None and self.client.account_nonce() <= rec.nonce:
+                self._push(rec)  # still ours to land: rebroadcast, or replace if stuck
+                return self._await(rec, lambda: self._landed(rec))
+            # The nonce was used meanwhile: by one of ours (look again), or by someone else.
+            state = self._landed(rec)
+            if state is not None:
+                return self._await(rec, lambda: self._landed(rec))
+            if rec.epoch_start_s < int(self.client.next_epoch_start(rec.node_id)):
+                return self._reconcile(rec)
             event(log, "nonce consumed elsewhere; sending again", logging.WARNING,
                   epoch_start_s=rec.epoch_start_s, nonce=rec.nonce)
-        return self._send(rec)
-
-    def _send(self, rec: EpochRecord) -> str:
         rec = self.prepare(rec)
-        self._broadcast(rec.raw_tx)
-        return self._wait(rec)
+        self._push(rec)
+        return self._await(rec, lambda: self._landed(rec))
 
-    def prepare(self, rec: EpochRecord) -> EpochRecord:
-        """Build (estimating gas), sign and commit the transaction; nothing is sent yet."""
-        from ecoai_chain.chain.client import certificate_tuple, proof_struct
+    def prepare(self, rec: EpochRecord, nonce: int | None = None,
+                fees: Fees | None = None) -> EpochRecord:
+        """Build (estimating gas), sign and commit the transaction; nothing is sent yet.
+        Without ``nonce`` / ``fees``: the account's next nonce and the policy's first offer."""
+        from attestor.sealer import certificate_fields
 
         data = json.loads(rec.public_json)
         public = {k: int(v) for k, v in data["public"].items()}
-        from attestor.sealer import certificate_fields
-
         cert = certificate_fields(public, bytes.fromhex(data["workload_class_hex"]))
         proof = json.loads(rec.proof_json)["proof"]
-        fn = self.client.green_proof.functions.submitCertificate(
-            certificate_tuple(cert), proof_struct(proof), bytes.fromhex(rec.signature))
-        nonce = self.w3.eth.get_transaction_count(self.account.address, "pending")
-        params: dict[str, Any] = {"from": self.account.address, "nonce": nonce,
-                                  "chainId": self.w3.eth.chain_id}
-        try:
-            tx = fn.build_transaction(params)  # eth_estimateGas: reverts are decoded here
-        except Exception as e:
-            raise self._decode(e) from e
-        tx["gas"] = gas_limit(tx["gas"])
-        signed = self.account.sign_transaction(tx)
-        tx_hash = "0x" + bytes(signed.hash).hex().removeprefix("0x")
-        self.store.update_epoch(rec.epoch_start_s, state="submitted", tx_hash=tx_hash,
-                                raw_tx=bytes(signed.raw_transaction).hex(), nonce=nonce,
-                                attempts=rec.attempts + 1)
-        event(log, "certificate sent", epoch_start_s=rec.epoch_start_s, tx_hash=tx_hash,
-              nonce=nonce, gas=tx["gas"])
-        return self.store.get_epoch(rec.epoch_start_s)
+        if nonce is None:
+            nonce = self.client.account_nonce(pending=True)
+        if fees is None:
+            fees = self.fee_policy.initial(*self.client.fee_quote())
+        tx = self.client.build_certificate_tx(cert, proof, bytes.fromhex(rec.signature),
+                                              nonce=nonce, fees=fees)
+        rec = self.store.record_submission(
+            rec.epoch_start_s, tx.tx_hash, tx.raw_tx.hex(), nonce, fees.max_fee_per_gas_wei,
+            fees.max_priority_fee_per_gas_wei, attempts=rec.attempts + 1)
+        event(log, "certificate signed", epoch_start_s=rec.epoch_start_s, tx_hash=tx.tx_hash,
+              nonce=nonce, gas=tx.gas, max_fee_per_gas_wei=fees.max_fee_per_gas_wei)
+        return rec
 
-    def _decode(self, e: Exception) -> Exception:
-        from web3.exceptions import ContractLogicError
+    def _txs(self, rec: EpochRecord) -> list[SubmissionTx]:
+        """Every transaction signed for the epoch, oldest first (a store written before
+        ``submissiontx`` existed has only the epoch's own raw transaction)."""
+        rows = self.store.submissions(rec.epoch_start_s)
+        if not rows and rec.raw_tx:
+            from ecoai_chain.chain.submission import SignedTx
 
-        if isinstance(e, ContractLogicError):
-            return self.client.decode_error(e)
-        return e
+            tx = SignedTx.from_raw(bytes.fromhex(rec.raw_tx))
+            rows = [SubmissionTx(tx_hash=tx.tx_hash, epoch_start_s=rec.epoch_start_s,
+                                 nonce=tx.nonce, raw_tx=rec.raw_tx,
+                                 max_fee_per_gas_wei=tx.fees.max_fee_per_gas_wei,
+                                 max_priority_fee_per_gas_wei=tx.fees.max_priority_fee_per_gas_wei)]
+        return rows
+
+    def _current(self, rec: EpochRecord) -> SubmissionTx:
+        txs = self._txs(rec)
+        return next((t for t in reversed(txs) if t.tx_hash == rec.tx_hash), txs[-1])
 
     def _broadcast(self, raw_hex: str) -> None:
+        """Send signed bytes; the node already holding them, or the nonce being used, is fine
+        (the next pass reconciles)."""
         try:
-            self.w3.eth.send_raw_transaction(bytes.fromhex(raw_hex))
-        except Exception as e:
-            msg = str(e).lower()
-            if "already known" in msg or "already imported" in msg:
-                return
-            if "nonce too low" in msg:
-                return  # mined or replaced: the next pass reconciles
-            raise self._decode(e) from e
+            self.client.send_raw(bytes.fromhex(raw_hex))
+        except (TxAlreadyKnown, NonceTooLow):
+            return
 
-    def _receipt(self, tx_hash: str) -> Any:
-        from web3.exceptions import TransactionNotFound
-
+    def _push(self, rec: EpochRecord) -> None:
+        """Broadcast the epoch's current transaction, or replace it if it cannot land."""
+        cur = self._current(rec)
+        base_fee_wei, tip_wei = self.client.fee_quote()
+        if cur.max_fee_per_gas_wei < base_fee_wei:
+            self._replace(rec, cur, base_fee_wei, tip_wei)
+            return
         try:
-            return self.w3.eth.get_transaction_receipt(tx_hash)
-        except TransactionNotFound:
-            return None
+            self._broadcast(cur.raw_tx)
+        except (FeeTooLow, ReplacementUnderpriced) as e:
+            self._replace(rec, cur, base_fee_wei, tip_wei, why=str(e))
 
-    def _wait(self, rec: EpochRecord) -> str:
-        from web3.exceptions import TimeExhausted
+    def _replace(self, rec: EpochRecord, cur: SubmissionTx, base_fee_wei: int, tip_wei: int,
+                 why: str = "max fee below the base fee") -> None:
+        prev = Fees(cur.max_fee_per_gas_wei, cur.max_priority_fee_per_gas_wei)
+        fees = self.fee_policy.replacement(prev, base_fee_wei, tip_wei)  # or FeeCapReached
+        rec = self.prepare(rec, nonce=cur.nonce, fees=fees)
+        self.metrics.tx_replacements.inc()
+        event(log, "stuck transaction replaced", logging.WARNING,
+              epoch_start_s=rec.epoch_start_s, nonce=cur.nonce, replaced=cur.tx_hash,
+              tx_hash=rec.tx_hash, base_fee_wei=base_fee_wei, reason=why,
+              max_fee_per_gas_wei=fees.max_fee_per_gas_wei)
+        self._broadcast(rec.raw_tx)
 
-        try:
-            receipt = self.w3.eth.wait_for_transaction_receipt(
-                rec.tx_hash, timeout=self.receipt_timeout_s, poll_latency=0.1)
-        except TimeExhausted:
-            return "submitted"
-        return self._settle(rec, receipt)
+    # -- landing ----------------------------------------------------------------------------
+    def _await(self, rec: EpochRecord, check: Callable[[], str | None]) -> str:
+        """Poll ``check`` until the epoch is confirmed or ``receipt_timeout_s`` passed."""
+        deadline = self.monotonic() + self.receipt_timeout_s
+        while True:
+            state = check()
+            if state in (EpochState.CONFIRMED, EpochState.FAILED):
+                return state
+            if self.monotonic() >= deadline:
+                return EpochState.SUBMITTED
+            self.sleep(self.poll_s)
 
-    def _settle(self, rec: EpochRecord, receipt: Any) -> str:
-        if receipt["status"] == 1:
-            return self._confirm(rec, receipt)
+    def _landed(self, rec: EpochRecord) -> str | None:
+        """The state after looking up every hash of the epoch; None if none has a receipt."""
+        for tx in reversed(self._txs(rec)):
+            receipt = self.client.receipt(tx.tx_hash)
+            if receipt is not None:
+                return self._settle(rec, receipt)
+        return None
+
+    def _deep_enough(self, block_number: int) -> bool:
+        return self.client.block_number() - block_number >= self.confirmations
+
+    def _settle(self, rec: EpochRecord, receipt: Any, note: str = "") -> str:
+        if receipt.succeeded:
+            if not self._deep_enough(receipt.block_number):
+                return EpochState.SUBMITTED  # landed; waiting for confirmations
+            return self._confirm(rec, receipt, note)
         if self.client.next_epoch_start(rec.node_id) > rec.epoch_start_s:
-            return self._confirm(rec, None, note="landed by another transaction")
+            return self._reconcile(rec)  # ours reverted because another one landed first
         # Mined but reverted: back to ``proved``; the next send re-estimates gas, which
         # decodes the revert and classifies it (transient / re-prove / permanent).
-        self.store.update_epoch(rec.epoch_start_s, state="proved", tx_hash="", raw_tx="",
-                                nonce=None, last_error=f"tx {rec.tx_hash} reverted")
-        raise ChainError(f"transaction {rec.tx_hash} for epoch {rec.epoch_start_s} reverted")
+        self.store.update_epoch(rec.epoch_start_s, state=EpochState.PROVED, tx_hash="",
+                                raw_tx="", nonce=None,
+                                last_error=f"tx {receipt.tx_hash} reverted")
+        raise ChainError(f"transaction {receipt.tx_hash} for epoch {rec.epoch_start_s} "
+                         f"reverted in block {receipt.block_number}")
 
     def _reconcile(self, rec: EpochRecord) -> str:
-        """The chain is past this epoch: find its certificate (both keys are indexed)."""
-        gp = self.client.green_proof
-        first_block = min((c.block for c in self.client.deployment.contracts.values()),
-                          default=0)
-        logs = gp.events.CertificateSubmitted().get_logs(
-            from_block=first_block,
-            argument_filters={"nodeId": rec.node_id, "epochStart": rec.epoch_start_s})
-        if logs:
-            receipt = self.w3.eth.get_transaction_receipt(logs[0].transactionHash)
-            return self._confirm(rec, receipt, note="already on-chain (reconciled)")
-        self.store.update_epoch(rec.epoch_start_s, state="failed",
-                                last_error="a later epoch is already certified on-chain; "
-                                           "this one can no longer be submitted")
-        self.metrics.epochs_failed.inc()
-        event(log, "epoch overtaken", logging.ERROR, epoch_start_s=rec.epoch_start_s)
-        return "failed"
+        """The chain is past this epoch: find its certificate, whoever sent it."""
+        landing = self.client.find_certificate(rec.node_id, rec.epoch_start_s)
+        if landing is not None:
+            ours = landing.tx_hash in {t.tx_hash for t in self._txs(rec)}
+            note = "" if ours else "already on-chain (reconciled)"
+            return self._await(rec, lambda: self._settle(rec, landing, note))
+        self._fail(rec, "a later epoch is already certified on-chain; this one can no longer "
+                        "be submitted")
+        return EpochState.FAILED
 
     def _confirm(self, rec: EpochRecord, receipt: Any, note: str = "") -> str:
-        cert_id = None
-        if receipt is not None:
-            from web3.logs import DISCARD
-
-            evs = self.client.green_proof.events.CertificateSubmitted().process_receipt(
-                receipt, errors=DISCARD)
-            cert_id = int(evs[0].args["certificateId"]) if evs else None
-        self.store.update_epoch(rec.epoch_start_s, state="confirmed", certificate_id=cert_id,
+        self.store.update_epoch(rec.epoch_start_s, state=EpochState.CONFIRMED,
+                                certificate_id=receipt.certificate_id, tx_hash=receipt.tx_hash,
                                 last_error=note)
         self.metrics.epochs_submitted.inc()
         self.metrics.last_submission.set(self.clock())
         event(log, "certificate confirmed", epoch_start_s=rec.epoch_start_s,
-              certificate_id=cert_id, tx_hash=rec.tx_hash, note=note)
-        return "confirmed"
+              certificate_id=receipt.certificate_id, tx_hash=receipt.tx_hash,
+              block=receipt.block_number, note=note)
+        return EpochState.CONFIRMED

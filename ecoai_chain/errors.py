@@ -106,3 +106,52 @@ class GovernanceError(ContractRevert):
 
 class ConflictError(EcoAIError):
     """A resource that may be written once already holds different content (HTTP 409)."""
+
+
+class RpcUnavailable(ChainError):
+    """The node could not be reached or did not answer in time (connection refused, timeout,
+    HTTP 5xx): nothing was decided, the same request may be retried as it is."""
+
+
+class TxRejected(RpcError):
+    """The node refused a transaction (JSON-RPC error ``code``, the node's ``message``).
+
+    Subclasses name the refusals the submitter acts on; `ecoai_chain.chain.node_errors` is the
+    one place that maps a node's answer onto them. ``tx_hash`` is the refused transaction's.
+    """
+
+    def __init__(self, message: str, code: int = 0, tx_hash: str = "",
+                 method: str = "eth_sendRawTransaction") -> None:
+        super().__init__(f"{method} {tx_hash}" if tx_hash else method, code, message)
+        self.node_message, self.tx_hash = message, tx_hash
+
+
+class TxAlreadyKnown(TxRejected):
+    """The very same transaction (same hash) is already in the node's pool: harmless."""
+
+
+class NonceTooLow(TxRejected):
+    """The sender's nonce was consumed already: by this transaction, a replacement, or another."""
+
+
+class ReplacementUnderpriced(TxRejected):
+    """Another transaction holds this nonce in the pool and this one does not outbid it by the
+    node's minimum replacement bump."""
+
+
+class FeeTooLow(TxRejected):
+    """The transaction's max fee per gas is below the block base fee (or the pool's minimum)."""
+
+
+class InsufficientFunds(TxRejected):
+    """The sender cannot pay gas x max fee + value: fund the account."""
+
+
+class FeeCapReached(ChainError):
+    """The fee the transaction needs exceeds the configured maximum fee per gas."""
+
+    def __init__(self, needed_wei: int, cap_wei: int) -> None:
+        self.needed_wei, self.cap_wei = needed_wei, cap_wei
+        super().__init__(f"the transaction needs a max fee of {needed_wei} wei/gas, above the "
+                         f"configured cap of {cap_wei} wei/gas (submit_max_fee_gwei): waiting "
+                         "for the base fee to fall")

@@ -20,7 +20,9 @@ from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
+from ecoai_chain.chain.node_errors import node_call
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
+from ecoai_chain.chain.submission import CertificateSubmission
 from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.core.certificate import Certificate
@@ -67,7 +69,10 @@ def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
     return value
 
 
-class GreenProofClient:
+class GreenProofClient(CertificateSubmission):
+    """Contract functions and views; the outbox's build/send/find methods come from
+    `CertificateSubmission`. Node errors arrive typed (`ecoai_chain.chain.node_errors`)."""
+
     def __init__(
         self, w3: Web3, deployment: Deployment, account: LocalAccount | None = None
     ) -> None:
@@ -110,7 +115,8 @@ class GreenProofClient:
 
     def _call(self, fn: Any) -> Any:
         try:
-            return fn.call()
+            with node_call(f"eth_call {fn.fn_name}"):
+                return fn.call()
         except ContractLogicError as e:
             raise self._revert(e) from e
 

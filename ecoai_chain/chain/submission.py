@@ -1,0 +1,171 @@
+"""What an outbox needs from the chain, as `GreenProofClient` methods (mixed in from here).
+
+The attestor's submitter signs a certificate transaction, commits it, broadcasts it, and later
+asks which of its transactions landed -- possibly after a crash, possibly replaced at the
+same nonce with a higher fee. These methods give it exactly that, in our types: `SignedTx`,
+`TxReceipt`, named errors (`ecoai_chain.chain.node_errors`), never a raw web3 object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ecoai_chain.chain.fees import Fees
+from ecoai_chain.chain.node_errors import node_call
+from ecoai_chain.chain.tx import gas_limit
+from ecoai_chain.errors import ChainError
+
+
+@dataclass(frozen=True)
+class SignedTx:
+    """A signed, not necessarily sent, transaction: broadcast ``raw_tx`` as it is."""
+
+    tx_hash: str  # 0x-prefixed hex
+    raw_tx: bytes
+    nonce: int
+    gas: int
+    fees: Fees
+
+    @classmethod
+    def from_raw(cls, raw_tx: bytes) -> SignedTx:
+        """Read hash, nonce, gas and fees back from signed bytes (type-2 or legacy)."""
+        from eth_account.typed_transactions import TypedTransaction
+        from eth_utils import keccak
+
+        raw = bytes(raw_tx)
+        if raw and raw[0] == 2:
+            d = TypedTransaction.from_bytes(raw).as_dict()
+            fees = Fees(int(d["maxFeePerGas"]), int(d["maxPriorityFeePerGas"]))
+        else:  # legacy: gasPrice is both the cap and the tip
+            import rlp
+
+            nonce_b, price_b, gas_b = rlp.decode(raw)[:3]
+            d = {"nonce": int.from_bytes(nonce_b, "big"), "gas": int.from_bytes(gas_b, "big")}
+            price = int.from_bytes(price_b, "big")
+            fees = Fees(price, price)
+        return cls(_hex(keccak(raw)), raw, int(d["nonce"]), int(d["gas"]), fees)
+
+
+@dataclass(frozen=True)
+class TxReceipt:
+    tx_hash: str
+    block_number: int
+    succeeded: bool
+    certificate_id: int | None  # from its CertificateSubmitted event, if it emitted one
+
+
+def _hex(b: Any) -> str:
+    return "0x" + bytes(b).hex().removeprefix("0x")
+
+
+class CertificateSubmission:
+    """Mixed into `GreenProofClient` (needs ``w3``, ``account``, ``green_proof``,
+    ``deployment`` and ``_revert``)."""
+
+    w3: Any
+    account: Any
+    green_proof: Any
+    deployment: Any
+
+    def _revert(self, exc: BaseException) -> ChainError:  # pragma: no cover - see client
+        raise NotImplementedError
+
+    def _sender(self) -> str:
+        if self.account is None:
+            raise ChainError("this client has no account: pass one to GreenProofClient(...)")
+        return self.account.address
+
+    # ------------------------------------------------------------------ chain state
+    def block_number(self) -> int:
+        with node_call("eth_blockNumber"):
+            return int(self.w3.eth.block_number)
+
+    def account_nonce(self, pending: bool = False) -> int:
+        """The account's next nonce counting mined transactions (or also pooled ones)."""
+        sender = self._sender()
+        with node_call("eth_getTransactionCount"):
+            return int(self.w3.eth.get_transaction_count(sender,
+                                                         "pending" if pending else "latest"))
+
+    def fee_quote(self) -> tuple[int, int]:
+        """(base fee of the next block, suggested priority fee), wei per gas."""
+        with node_call("eth_getBlockByNumber"):
+            block = self.w3.eth.get_block("pending")
+            base = block.get("baseFeePerGas")
+            if base is None:  # nodes without a pending block: the latest one's
+                base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
+        with node_call("eth_maxPriorityFeePerGas"):
+            tip = int(self.w3.eth.max_priority_fee)
+        return int(base), tip
+
+    # ------------------------------------------------------------------ build, send
+    def build_certificate_tx(self, cert: dict[str, Any], proof: Any, signature: bytes, *,
+                             nonce: int, fees: Fees) -> SignedTx:
+        """Estimate gas (a revert surfaces here as `ContractRevert`) and sign; sends nothing."""
+        from web3.exceptions import ContractLogicError
+
+        from ecoai_chain.chain.client import certificate_tuple, proof_struct
+
+        sender = self._sender()
+        fn = self.green_proof.functions.submitCertificate(
+            certificate_tuple(cert), proof_struct(proof), bytes(signature))
+        with node_call("eth_chainId"):
+            chain_id = self.w3.eth.chain_id
+        params = {"from": sender, "nonce": nonce, "chainId": chain_id, "type": 2,
+                  "maxFeePerGas": fees.max_fee_per_gas_wei,
+                  "maxPriorityFeePerGas": fees.max_priority_fee_per_gas_wei}
+        try:
+            with node_call("eth_estimateGas"):
+                tx = fn.build_transaction(params)
+        except ContractLogicError as e:
+            raise self._revert(e) from e
+        tx["gas"] = gas_limit(tx["gas"])
+        signed = self.account.sign_transaction(tx)
+        return SignedTx(_hex(signed.hash), bytes(signed.raw_transaction), nonce, tx["gas"], fees)
+
+    def send_raw(self, raw_tx: bytes, tx_hash: str = "") -> None:
+        """Broadcast; a refusal raises its named `TxRejected` subclass (e.g. `TxAlreadyKnown`)."""
+        from web3.exceptions import ContractLogicError
+
+        try:
+            with node_call("eth_sendRawTransaction", tx_hash):
+                self.w3.eth.send_raw_transaction(bytes(raw_tx))
+        except ContractLogicError as e:  # some nodes simulate on submission
+            raise self._revert(e) from e
+
+    # ------------------------------------------------------------------ find
+    def receipt(self, tx_hash: str) -> TxReceipt | None:
+        """The mined receipt of ``tx_hash``, or None while it is pending or unknown."""
+        from web3.exceptions import TransactionNotFound
+
+        with node_call("eth_getTransactionReceipt", tx_hash):
+            try:
+                r = self.w3.eth.get_transaction_receipt(tx_hash)
+            except TransactionNotFound:
+                return None
+        if r is None or r.get("blockNumber") is None:
+            return None
+        return self._receipt(r)
+
+    def _receipt(self, r: Any) -> TxReceipt:
+        from web3.logs import DISCARD
+
+        events = self.green_proof.events.CertificateSubmitted().process_receipt(
+            r, errors=DISCARD)
+        cert_id = int(events[0].args["certificateId"]) if events else None
+        return TxReceipt(_hex(r["transactionHash"]), int(r["blockNumber"]),
+                         int(r["status"]) == 1, cert_id)
+
+    def find_certificate(self, node_id: int, epoch_start_s: int) -> TxReceipt | None:
+        """The receipt of the transaction that certified ``(node_id, epoch_start_s)``, whoever
+        sent it (``CertificateSubmitted`` indexes both keys), or None."""
+        first_block = min((c.block for c in self.deployment.contracts.values()), default=0)
+        with node_call("eth_getLogs"):
+            logs = self.green_proof.events.CertificateSubmitted().get_logs(
+                from_block=first_block,
+                argument_filters={"nodeId": node_id, "epochStart": epoch_start_s})
+        if not logs:
+            return None
+        with node_call("eth_getTransactionReceipt"):
+            return self._receipt(self.w3.eth.get_transaction_receipt(logs[0].transactionHash))
