@@ -8,64 +8,19 @@ A fresh Submitter (a restarted agent) must confirm each without a second transac
 from __future__ import annotations
 
 import pytest
-from eth_account import Account
+from chain_world import E, WC, proved_world
 
-from attestor.keystore import derive_seed
 from attestor.metrics import Metrics
-from attestor.sealer import Sealer, certificate_fields
-from attestor.store import Store
+from attestor.sealer import certificate_fields
 from attestor.submitter import Submitter
-from attestor.window import ClosedWindow
-from ecoai_chain.chain.devnet import Anvil, dev_private_key
 
 pytestmark = [pytest.mark.slow, pytest.mark.chain]
-
-W, N = 1, 4
-E = W * N
-WC = b"llm-inference".ljust(32, b"\0")
 
 
 @pytest.fixture
 def setup(tmp_path):
-    from ecoai_chain.zk.artifacts import zk_artifacts
-
-    zk_artifacts()  # committed: missing or damaged is a failure, never a skip
-    from web3 import HTTPProvider, Web3
-
-    from ecoai_chain.chain.client import GreenProofClient
-    from ecoai_chain.chain.deployment import deploy_all
-    from ecoai_chain.chain.eip712 import sign_certificate
-    from ecoai_chain.zk.prover import Prover
-
-    with Anvil(block_time_s=1) as node:
-        w3 = Web3(HTTPProvider(node.rpc_url))
-        dao = Account.from_key(dev_private_key(0))
-        attestor = Account.create()
-        dep = deploy_all(w3, dao, epoch_length_s=E, rpc_url=node.rpc_url)
-        admin = GreenProofClient(w3, dep, dao)
-        now = w3.eth.get_block("latest")["timestamp"]
-        admin.set_region_intensity("KR", 415_000, now - 3600)
-        admin.set_baseline("llm-inference", 400)
-        w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction(
-            {"from": dao.address, "to": attestor.address, "value": 10**20}))
-        client = admin.with_account(attestor)
-        node_id = client.register_node(attestor.address, "KR", 1_000_000)
-        admin.activate_node(node_id)
-        store = Store(tmp_path / "a.db")
-        base = (now - 200) - (now - 200) % E
-        store.append_windows([ClosedWindow(t, t + W, 300_000 + t % 7, 1000 + t % 5, 4, 300_000,
-                                           310_000, False, False, {"d": t})
-                              for t in range(base, base + 3 * E, W)], attestor, "replay")
-        with Prover() as prover:
-            sealer = Sealer(store, derive_seed(bytes(attestor.key)), W, N, 1_000_000, WC,
-                            prover, intensity_at=lambda t: client.region_intensity_at("KR", t),
-                            sign=lambda c: sign_certificate(attestor, dep.chain_id,
-                                                            dep.green_proof, c),
-                            clock=lambda: now + 10**6)
-            for _ in range(3):
-                sealer.run_once(node_id)
-        yield {"w3": w3, "client": client, "admin": admin, "store": store, "base": base,
-               "attestor": attestor, "node_id": node_id}
+    with proved_world(tmp_path, epochs=3) as world:
+        yield world
 
 
 def fresh(s):  # a restarted agent: nothing in memory, only the database

@@ -1,0 +1,183 @@
+"""The submitter against a real anvil whose mining and base fee the test drives by hand
+(``evm_mine``, ``anvil_setNextBlockBaseFeePerGas``): stuck transactions are replaced at their
+nonce with bounded fees, confirmations are waited for, failed attempts are bounded, and a bug
+is neither swallowed nor retried forever. Each test starts from the same chain snapshot and a
+fresh copy of the proved store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from chain_world import proved_world
+
+from attestor.metrics import Metrics
+from attestor.states import EpochState
+from attestor.store import Store
+from attestor.submitter import Submitter
+from ecoai_chain.chain.fees import FeePolicy
+
+pytestmark = [pytest.mark.slow, pytest.mark.chain]
+
+GWEI = 10**9
+HIGH_BASE_FEE = 50 * GWEI
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    with proved_world(tmp_path_factory.mktemp("world"), epochs=2) as w:
+        yield w
+
+
+@pytest.fixture
+def s(world, tmp_path):
+    """The module's world, rewound: chain snapshot, a copy of the store, manual mining."""
+    rpc = world["rpc"]
+    snap = rpc("evm_snapshot")
+    rpc("evm_setIntervalMining", 0)
+    rpc("evm_setAutomine", False)
+    rpc("anvil_setNextBlockBaseFeePerGas", hex(GWEI))  # the fee market is not in a snapshot
+    rpc("evm_mine")
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(world["store"].path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    store = Store(copy)
+    yield {**world, "store": store}
+    store.close()
+    rpc("evm_revert", snap)
+    rpc("evm_setBlockGasLimit", hex(30_000_000))
+    rpc("evm_setIntervalMining", 1)
+
+
+def mine(s, base_fee_wei: int | None = None) -> None:
+    if base_fee_wei is not None:
+        s["rpc"]("anvil_setNextBlockBaseFeePerGas", hex(base_fee_wei))
+    s["rpc"]("evm_mine")
+
+
+def submitter(s, **kw) -> Submitter:  # a fresh one = a restarted agent: only the database
+    kw.setdefault("receipt_timeout_s", 0.2)
+    return Submitter(s["store"], s["client"], s["attestor"], kw.pop("metrics", Metrics()),
+                     backoff_s=0, backoff_max_s=0, **kw)
+
+
+def metric(m: Metrics, name: str, **labels: str) -> float:
+    return m.registry.get_sample_value(name, labels) or 0.0
+
+
+def test_stuck_transaction_is_replaced_at_its_nonce_with_a_higher_fee(s):
+    w3, store, base = s["w3"], s["store"], s["base"]
+    addr = s["attestor"].address
+    nonce0 = w3.eth.get_transaction_count(addr)
+    first = submitter(s).prepare(store.get_epoch(base))
+    submitter(s)._broadcast(first.raw_tx)
+    first_max_fee = w3.eth.get_transaction(first.tx_hash)["maxFeePerGas"]
+    assert first_max_fee < HIGH_BASE_FEE
+    mine(s, HIGH_BASE_FEE)  # the base fee jumps above the transaction's max fee, and stays
+    for _ in range(6):
+        if store.get_epoch(base).state == EpochState.CONFIRMED:
+            break
+        submitter(s).run_once()
+        mine(s, HIGH_BASE_FEE)
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.CONFIRMED, rec.last_error
+    landed = w3.eth.get_transaction(rec.tx_hash)
+    assert rec.tx_hash != first.tx_hash  # a replacement landed, not the stuck original
+    assert landed["nonce"] == nonce0 and landed["maxFeePerGas"] >= HIGH_BASE_FEE
+    # the replacement reused the stuck nonce; the next epoch took the next one
+    second = store.epochs()[1].epoch_start_s
+    assert {t.nonce for t in store.submissions(second)} <= {nonce0 + 1}
+    txs = store.submissions(base)  # every hash was remembered, in signing order
+    assert txs[0].tx_hash == first.tx_hash and rec.tx_hash in [t.tx_hash for t in txs]
+    assert {t.nonce for t in txs} == {nonce0}
+    policy = FeePolicy(500 * GWEI)  # the defaults: +25 %, capped at 500 gwei
+    for a, b in zip(txs, txs[1:], strict=False):
+        assert b.max_fee_per_gas_wei >= policy.bump(a.max_fee_per_gas_wei)
+        assert b.max_priority_fee_per_gas_wei >= policy.bump(a.max_priority_fee_per_gas_wei)
+    assert all(t.max_fee_per_gas_wei <= 500 * GWEI for t in txs)
+    certs = s["client"].green_proof.events.CertificateSubmitted().get_logs(
+        from_block=0, argument_filters={"nodeId": s["node_id"], "epochStart": base})
+    assert len(certs) == 1 and certs[0].transactionHash.hex().removeprefix("0x") == \
+        rec.tx_hash.removeprefix("0x")
+
+
+def test_replacement_fees_never_exceed_the_cap_and_the_epoch_waits(s):
+    store, base = s["store"], s["base"]
+    cap = 20 * GWEI
+    m = Metrics()
+    policy = FeePolicy(max_fee_per_gas_wei=cap, bump_percent=25)
+    submitter(s, fee_policy=policy, metrics=m, confirmations=0).run_once()  # sent at ~2 gwei
+    for _ in range(3):
+        mine(s, HIGH_BASE_FEE)  # above the cap: nothing may be offered that could land
+        submitter(s, fee_policy=policy, metrics=m, confirmations=0).run_once()
+        rec = store.get_epoch(base)
+        assert rec.state == EpochState.SUBMITTED, rec.last_error
+        assert "cap" in rec.last_error and rec.submit_failures == 0
+    assert all(t.max_fee_per_gas_wei <= cap for t in store.submissions(base))
+    assert metric(m, "ecoai_submit_errors_total", kind="waiting") >= 3
+    mine(s, GWEI)  # the base fee falls back under the cap
+    for _ in range(4):
+        if store.get_epoch(base).state == EpochState.CONFIRMED:
+            break
+        submitter(s, fee_policy=policy, metrics=m, confirmations=0).run_once()
+        mine(s, GWEI)
+    assert store.get_epoch(base).state == EpochState.CONFIRMED
+    assert all(t.max_fee_per_gas_wei <= cap for t in store.submissions(base))
+
+
+def test_confirmed_only_after_the_configured_blocks_on_top(s):
+    store, base, w3 = s["store"], s["base"], s["w3"]
+    submitter(s, confirmations=3).run_once()
+    assert store.get_epoch(base).state == EpochState.SUBMITTED
+    mine(s)  # included
+    block = w3.eth.get_transaction_receipt(store.get_epoch(base).tx_hash)["blockNumber"]
+    for on_top in range(3):
+        assert w3.eth.block_number - block == on_top
+        submitter(s, confirmations=3).run_once()
+        assert store.get_epoch(base).state == EpochState.SUBMITTED, on_top
+        mine(s)
+    assert submitter(s, confirmations=3).run_once() == 1
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.CONFIRMED and rec.certificate_id is not None
+
+
+def test_failed_attempts_are_bounded_and_later_epochs_go_on(s):
+    store, base = s["store"], s["base"]
+    second = store.epochs()[1].epoch_start_s
+    s["rpc"]("evm_setBlockGasLimit", hex(60_000))  # too small for a certificate: refused
+    mine(s)
+    m = Metrics()
+    for _ in range(3):
+        submitter(s, max_attempts=3, metrics=m, confirmations=0).run_once()
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.FAILED and rec.submit_failures == 3
+    assert "gave up after 3 failed attempts" in rec.last_error
+    assert "gas" in rec.last_error.lower()  # the node's reason is kept
+    assert metric(m, "ecoai_submit_errors_total", kind="attempt") == 4  # 3 + the next epoch's 1
+    assert metric(m, "ecoai_epochs_failed_total") == 1
+    assert store.submissions(base) == []  # nothing was ever signed for it
+    s["rpc"]("evm_setBlockGasLimit", hex(30_000_000))
+    mine(s)
+    for _ in range(3):
+        if store.get_epoch(second).state == EpochState.CONFIRMED:
+            break
+        submitter(s, max_attempts=3, metrics=m, confirmations=0).run_once()
+        mine(s)
+    assert store.get_epoch(second).state == EpochState.CONFIRMED
+    assert store.get_epoch(base).state == EpochState.FAILED  # never retried
+
+
+def test_a_bug_is_raised_recorded_against_the_epoch_and_bounded(s):
+    store, base = s["store"], s["base"]
+    store.update_epoch(base, proof_json="{}")  # a record the code cannot handle: KeyError
+    m = Metrics()
+    for n in (1, 2):
+        with pytest.raises(KeyError):
+            submitter(s, max_attempts=2, metrics=m).run_once()
+        rec = store.get_epoch(base)
+        assert rec.submit_failures == n and "internal error" in rec.last_error
+        assert "KeyError" in rec.last_error
+    assert rec.state == EpochState.FAILED
+    assert metric(m, "ecoai_submit_errors_total", kind="bug") == 2
+    submitter(s, max_attempts=2, metrics=m).run_once()  # the failed epoch is not retried
+    assert store.get_epoch(base).state == EpochState.FAILED
