@@ -32,10 +32,11 @@ class SignedTx:
         """Read hash, nonce, gas and fees back from signed bytes (type-2 or legacy)."""
         from eth_account.typed_transactions import TypedTransaction
         from eth_utils import keccak
+        from hexbytes import HexBytes
 
         raw = bytes(raw_tx)
         if raw and raw[0] == 2:
-            d = TypedTransaction.from_bytes(raw).as_dict()
+            d = TypedTransaction.from_bytes(HexBytes(raw)).as_dict()
             fees = Fees(int(d["maxFeePerGas"]), int(d["maxPriorityFeePerGas"]))
         else:  # legacy: gasPrice is both the cap and the tip
             import rlp

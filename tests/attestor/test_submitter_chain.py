@@ -8,7 +8,7 @@ A fresh Submitter (a restarted agent) must confirm each without a second transac
 from __future__ import annotations
 
 import pytest
-from chain_world import E, WC, proved_world
+from chain_world import WC, E, proved_world
 
 from attestor.metrics import Metrics
 from attestor.sealer import certificate_fields

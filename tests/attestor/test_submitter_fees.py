@@ -15,7 +15,7 @@ from attestor.metrics import Metrics
 from attestor.states import EpochState
 from attestor.store import Store
 from attestor.submitter import Submitter
-from ecoai_chain.chain.fees import FeePolicy
+from ecoai_chain.chain.fees import FeePolicy, Fees
 
 pytestmark = [pytest.mark.slow, pytest.mark.chain]
 
@@ -181,3 +181,40 @@ def test_a_bug_is_raised_recorded_against_the_epoch_and_bounded(s):
     assert metric(m, "ecoai_submit_errors_total", kind="bug") == 2
     submitter(s, max_attempts=2, metrics=m).run_once()  # the failed epoch is not retried
     assert store.get_epoch(base).state == EpochState.FAILED
+
+
+def test_replacement_committed_but_never_sent_is_the_one_sent_after_a_crash(s):
+    store, base, w3 = s["store"], s["base"], s["w3"]
+    first = submitter(s).prepare(store.get_epoch(base))
+    submitter(s)._broadcast(first.raw_tx)
+    mine(s, HIGH_BASE_FEE)  # stuck
+    old = store.submissions(base)[0]
+    policy = FeePolicy(500 * GWEI)
+    fees = policy.replacement(Fees(old.max_fee_per_gas_wei, old.max_priority_fee_per_gas_wei),
+                              HIGH_BASE_FEE, GWEI)
+    crashed = submitter(s).prepare(store.get_epoch(base), nonce=old.nonce, fees=fees)
+    # -- kill -9 here: signed and committed, never broadcast --
+    for _ in range(4):
+        if store.get_epoch(base).state == EpochState.CONFIRMED:
+            break
+        submitter(s, confirmations=0).run_once()
+        mine(s, HIGH_BASE_FEE)
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.CONFIRMED and rec.tx_hash == crashed.tx_hash
+    assert w3.eth.get_transaction(crashed.tx_hash)["nonce"] == old.nonce
+
+
+def test_a_store_without_transaction_rows_still_lands_its_transaction(s):
+    """Outboxes written before ``submissiontx`` hold only the epoch's raw transaction."""
+    store, base = s["store"], s["base"]
+    sent = submitter(s).prepare(store.get_epoch(base))
+    with sqlite3.connect(store.path) as c:
+        c.execute("DELETE FROM submissiontx")
+    assert store.submissions(base) == []
+    for _ in range(3):
+        if store.get_epoch(base).state == EpochState.CONFIRMED:
+            break
+        submitter(s, confirmations=0).run_once()
+        mine(s)
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.CONFIRMED and rec.tx_hash == sent.tx_hash
