@@ -175,6 +175,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
     """Recent windows, the outbox, the keystore and the chain's view of this node."""
     from attestor import runtime
     from attestor.health import job_errors
+    from attestor.states import EpochState
     from attestor.store import Store
 
     s = load_settings(_config_path(config))
@@ -191,10 +192,15 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
     out["epochs"] = by_state
     out["jobs"] = job_errors(store)  # daemon jobs whose last run failed (see attestor.health)
     out["keystore"] = _keystore_status(s, store, password_file)
-    out["recent_epochs"] = [{"epoch_start_s": e.epoch_start_s, "state": e.state,
-                             "tx_hash": e.tx_hash, "certificate_id": e.certificate_id,
-                             "flags": e.flags, "last_error": e.last_error}
-                            for e in store.epochs()[-5:]]
+
+    def outbox_row(e) -> dict:
+        return {"epoch_start_s": e.epoch_start_s, "state": str(e.state), "tx_hash": e.tx_hash,
+                "tx_hashes": [t.tx_hash for t in store.submissions(e.epoch_start_s)],
+                "certificate_id": e.certificate_id, "flags": e.flags,
+                "submit_failures": e.submit_failures, "last_error": e.last_error}
+
+    out["recent_epochs"] = [outbox_row(e) for e in store.epochs()[-5:]]
+    out["failed_epochs"] = [outbox_row(e) for e in store.epochs((EpochState.FAILED,))]
     if nid is not None and s.deployment is not None:
         from web3.exceptions import Web3Exception
 
@@ -229,6 +235,9 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
     typer.echo(f"epochs: {by_state or 'none'}")
     for e in out["recent_epochs"]:
         typer.echo(f"  epoch {e['epoch_start_s']} {e['state']} {e['tx_hash']} {e['last_error']}")
+    for e in out["failed_epochs"]:
+        tries = f" ({e['submit_failures']} failed attempts)" if e["submit_failures"] else ""
+        typer.echo(f"  FAILED epoch {e['epoch_start_s']}{tries}: {e['last_error']}")
     if "chain" in out:
         typer.echo(f"chain: {out['chain']}")
 

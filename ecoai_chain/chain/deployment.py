@@ -115,6 +115,13 @@ class Deployment:
     def verifier(self) -> str:
         return self.address("Groth16Verifier")
 
+    def is_live(self, w3: Web3) -> bool:
+        """True if ``w3`` serves this manifest's chain and GreenProof's code is deployed there."""
+        from ecoai_chain.chain.node_errors import node_call
+
+        with node_call("eth_getCode"):
+            return w3.eth.chain_id == self.chain_id and bool(w3.eth.get_code(self.green_proof))
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("extra")

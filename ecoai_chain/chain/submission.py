@@ -158,15 +158,25 @@ class CertificateSubmission:
         return TxReceipt(_hex(r["transactionHash"]), int(r["blockNumber"]),
                          int(r["status"]) == 1, cert_id)
 
+    def certificates_submitted(self, from_block: int | None = None,
+                               to_block: int | str = "latest",
+                               **filters: int) -> list[dict[str, Any]]:
+        """``CertificateSubmitted`` events in [from_block, to_block] (default: since the
+        deployment), each as its decoded arguments plus ``tx_hash`` and ``block_number``;
+        ``filters`` on the indexed keys (``nodeId``, ``epochStart``)."""
+        if from_block is None:
+            from_block = min((c.block for c in self.deployment.contracts.values()), default=0)
+        with node_call("eth_getLogs"):
+            logs = self.green_proof.events.CertificateSubmitted().get_logs(
+                from_block=from_block, to_block=to_block, argument_filters=filters or None)
+        return [{**dict(log.args), "tx_hash": _hex(log.transactionHash),
+                 "block_number": int(log.blockNumber)} for log in logs]
+
     def find_certificate(self, node_id: int, epoch_start_s: int) -> TxReceipt | None:
         """The receipt of the transaction that certified ``(node_id, epoch_start_s)``, whoever
         sent it (``CertificateSubmitted`` indexes both keys), or None."""
-        first_block = min((c.block for c in self.deployment.contracts.values()), default=0)
-        with node_call("eth_getLogs"):
-            logs = self.green_proof.events.CertificateSubmitted().get_logs(
-                from_block=first_block,
-                argument_filters={"nodeId": node_id, "epochStart": epoch_start_s})
-        if not logs:
+        found = self.certificates_submitted(nodeId=node_id, epochStart=epoch_start_s)
+        if not found:
             return None
         with node_call("eth_getTransactionReceipt"):
-            return self._receipt(self.w3.eth.get_transaction_receipt(logs[0].transactionHash))
+            return self._receipt(self.w3.eth.get_transaction_receipt(found[0]["tx_hash"]))

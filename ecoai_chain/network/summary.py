@@ -37,20 +37,17 @@ class Summary:
         self._by_id = {n.node_id: n for n in self.nodes}
 
     def poll(self) -> None:
-        w3 = self.client.w3
-        head = w3.eth.block_number
+        head = self.client.block_number()
         if head >= self._from_block:
-            logs = self.client.green_proof.events.CertificateSubmitted().get_logs(
-                from_block=self._from_block, to_block=head)
-            for log in logs:
-                n = self._by_id.get(int(log.args["nodeId"]))
+            for ev in self.client.certificates_submitted(self._from_block, head):
+                n = self._by_id.get(int(ev["nodeId"]))
                 if n is None:
                     continue
                 n.certificates += 1
-                n.last_score = int(log.args["ecoScore"])
-                n.energy_mj += int(log.args["energyMj"])
-                n.carbon_mg += int(log.args["carbonMg"])
-                n.avoided_mg += int(log.args["rewardUnits"]) // 10**12
+                n.last_score = int(ev["ecoScore"])
+                n.energy_mj += int(ev["energyMj"])
+                n.carbon_mg += int(ev["carbonMg"])
+                n.avoided_mg += int(ev["rewardUnits"]) // 10**12
             self._from_block = head + 1
         for n in self.nodes:
             n.balance_units = self.client.eco_balance(n.address)

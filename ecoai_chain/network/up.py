@@ -138,7 +138,7 @@ class Network:
         m = self.layout.manifest
         if m.exists():
             dep = load_manifest(m)
-            if (dep.chain_id == self.w3.eth.chain_id and self.w3.eth.get_code(dep.green_proof)):
+            if dep.is_live(self.w3):
                 if dep.epoch_length_s != epoch_len:
                     raise ConfigError(f"{m} uses {dep.epoch_length_s} s epochs but "
                                       f"--window-s x --slots = {epoch_len}: use --fresh")

@@ -6,9 +6,11 @@ fresh copy of the proved store."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
+from attestor_helpers import ecoai
 from chain_world import proved_world
 
 from attestor.metrics import Metrics
@@ -38,11 +40,11 @@ def s(world, tmp_path):
     rpc("evm_setAutomine", False)
     rpc("anvil_setNextBlockBaseFeePerGas", hex(GWEI))  # the fee market is not in a snapshot
     rpc("evm_mine")
-    copy = tmp_path / "copy.db"
+    copy = tmp_path / "attestor.db"  # where `ecoai attestor status` looks for it
     with sqlite3.connect(world["store"].path) as src, sqlite3.connect(copy) as dst:
         src.backup(dst)
     store = Store(copy)
-    yield {**world, "store": store}
+    yield {**world, "store": store, "dir": tmp_path}
     store.close()
     rpc("evm_revert", snap)
     rpc("evm_setBlockGasLimit", hex(30_000_000))
@@ -165,6 +167,13 @@ def test_failed_attempts_are_bounded_and_later_epochs_go_on(s):
         mine(s)
     assert store.get_epoch(second).state == EpochState.CONFIRMED
     assert store.get_epoch(base).state == EpochState.FAILED  # never retried
+    cfg = s["dir"] / "config.toml"
+    cfg.write_text(f"data_dir = {json.dumps(str(s['dir']))}\n")
+    status = json.loads(ecoai("attestor", "status", "--config", cfg, "--json").stdout)
+    (failed,) = status["failed_epochs"]
+    assert failed["epoch_start_s"] == base and failed["submit_failures"] == 3
+    assert "gave up after 3 failed attempts" in failed["last_error"]
+    assert status["epochs"] == {"failed": 1, "confirmed": 1}
 
 
 def test_a_bug_is_raised_recorded_against_the_epoch_and_bounded(s):

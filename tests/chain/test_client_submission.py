@@ -1,0 +1,67 @@
+"""`GreenProofClient`'s outbox methods on a real anvil with real certificates: build and sign
+without sending, send raw, find by receipt and by (node, epoch), read the events back."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecoai_chain.chain.eip712 import sign_certificate
+from ecoai_chain.chain.fees import FeePolicy
+from ecoai_chain.errors import ContractRevert, NonceTooLow
+
+pytestmark = pytest.mark.chain
+GWEI = 10**9
+
+
+def test_build_send_and_find_a_certificate(ready, vector_cert):
+    from ecoai_chain.network.summary import NodeView, Summary
+
+    admin = ready["client"]
+    attestor = ready["attestors"][0]
+    relayer = admin.with_account(ready["operators"][1])  # anyone may send a signed certificate
+    cert, proof = vector_cert(0)
+    sig = sign_certificate(attestor, 31337, admin.deployment.green_proof, cert)
+    assert relayer.find_certificate(cert["nodeId"], cert["epochStart"]) is None
+    nonce = relayer.account_nonce(pending=True)
+    fees = FeePolicy(500 * GWEI).initial(*relayer.fee_quote())
+    tx = relayer.build_certificate_tx(cert, proof, sig, nonce=nonce, fees=fees)
+    assert relayer.account_nonce(pending=True) == nonce  # built and signed, nothing sent
+    assert relayer.receipt(tx.tx_hash) is None
+    relayer.send_raw(tx.raw_tx, tx.tx_hash)  # automine: mined at once
+    with pytest.raises(NonceTooLow):  # the same bytes again, once mined: refused, typed
+        relayer.send_raw(tx.raw_tx, tx.tx_hash)
+    got = relayer.receipt(tx.tx_hash)
+    assert got.succeeded and got.tx_hash == tx.tx_hash and got.certificate_id == 1
+    assert relayer.find_certificate(cert["nodeId"], cert["epochStart"]) == got
+    assert relayer.block_number() >= got.block_number
+    (ev,) = relayer.certificates_submitted(nodeId=cert["nodeId"])
+    assert ev["certificateId"] == 1 and ev["tx_hash"] == tx.tx_hash
+    assert ev["block_number"] == got.block_number
+    view = NodeView("node1", cert["nodeId"], "KR", "replay", ready["operators"][0].address)
+    summary = Summary(relayer, [view])
+    summary.poll()
+    assert view.certificates == 1 and view.energy_mj == cert["energyMj"]
+    assert view.carbon_mg == cert["carbonMg"] and view.balance_units > 0
+
+
+def test_a_revert_while_building_is_a_named_error(ready, vector_cert):
+    admin = ready["client"]
+    cert, proof = vector_cert(0)
+    bad = sign_certificate(ready["attestors"][1], 31337, admin.deployment.green_proof, cert)
+    fees = FeePolicy(500 * GWEI).initial(*admin.fee_quote())
+    with pytest.raises(ContractRevert) as e:
+        admin.build_certificate_tx(cert, proof, bad, nonce=admin.account_nonce(True), fees=fees)
+    assert e.value.name == "GreenProofBadSignature"
+
+
+def test_a_manifest_is_live_only_on_its_chain_with_code(w3, deployment):
+    from dataclasses import replace
+
+    from ecoai_chain.chain.devnet import Anvil
+
+    assert deployment.is_live(w3)
+    assert not replace(deployment, chain_id=deployment.chain_id + 1).is_live(w3)
+    with Anvil() as other:  # same chain id, nothing deployed
+        from web3 import HTTPProvider, Web3
+
+        assert not deployment.is_live(Web3(HTTPProvider(other.rpc_url)))
