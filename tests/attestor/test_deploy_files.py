@@ -21,6 +21,7 @@ def exported_names() -> set[str]:
     m.job_errors.labels("chain").inc()
     m.job_failures.labels("chain").set(1)
     m.clock_steps.labels("back").inc()
+    m.submit_errors.labels("waiting").inc()
     text = generate_latest(m.registry).decode()
     return {line.split("{")[0].split(" ")[0] for line in text.splitlines()
             if line and not line.startswith("#")}
@@ -31,7 +32,8 @@ def test_required_metric_names_exported():
     for n in ("ecoai_energy_joules_total", "ecoai_power_watts", "ecoai_windows_total",
               "ecoai_epochs_pending", "ecoai_epochs_submitted_total", "ecoai_epochs_failed_total",
               "ecoai_last_submission_timestamp_seconds", "ecoai_job_errors_total",
-              "ecoai_job_consecutive_failures", "ecoai_clock_steps_total"):
+              "ecoai_job_consecutive_failures", "ecoai_clock_steps_total",
+              "ecoai_submit_errors_total", "ecoai_tx_replacements_total"):
         assert n in names, n
 
 
