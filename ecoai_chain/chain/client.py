@@ -124,29 +124,28 @@ class GreenProofClient(CertificateSubmission):
         if self.account is None:
             raise ChainError("this client has no account: pass one to GreenProofClient(...)")
         sender = self.account.address
-        params: dict[str, Any] = {
-            "from": sender,
-            "chainId": self.w3.eth.chain_id,
-            "nonce": self.w3.eth.get_transaction_count(sender, "pending"),
-        }
+        with node_call("eth_getTransactionCount"):
+            params: dict[str, Any] = {
+                "from": sender,
+                "chainId": self.w3.eth.chain_id,
+                "nonce": self.w3.eth.get_transaction_count(sender, "pending"),
+            }
         if gas is not None:
             params["gas"] = gas
         try:
-            tx = fn.build_transaction(params)  # estimates gas: most reverts surface here
+            with node_call("eth_estimateGas"):
+                tx = fn.build_transaction(params)  # estimates gas: most reverts surface here
         except ContractLogicError as e:
             raise self._revert(e) from e
         if gas is None:
             tx["gas"] = gas_limit(tx["gas"])
         signed = self.account.sign_transaction(tx)
-        try:
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
+        try:  # node refusals, connection errors, timeouts arrive typed (node_errors)
+            with node_call("eth_sendRawTransaction", "0x" + bytes(signed.hash).hex()):
+                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+                receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
         except ContractLogicError as e:
             raise self._revert(e) from e
-        except Exception as e:  # connection, timeout: the vendor error becomes ours
-            if isinstance(e, ChainError):
-                raise
-            raise ChainError(f"sending transaction failed: {e}") from e
         self.last_receipt = receipt
         if receipt["status"] != 1:
             raise self._replay_failure(tx, receipt)
