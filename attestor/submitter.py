@@ -177,18 +177,17 @@ class Submitter:
 
     # -- one epoch ------------------------------------------------------------------------
     def _advance(self, rec: EpochRecord) -> str:
+        sent = rec.state == EpochState.SUBMITTED and bool(rec.raw_tx)
+        if sent and self._landed(rec) is not None:  # one of ours: receipts are cheap to ask
+            return self._await(rec, lambda: self._landed(rec))
         if rec.epoch_start_s < int(self.client.next_epoch_start(rec.node_id)):
-            return self._reconcile(rec)
-        if rec.state == EpochState.SUBMITTED and rec.raw_tx:
-            state = self._landed(rec)
-            if state is not None:
-                return self._await(rec, lambda: self._landed(rec))
+            return self._reconcile(rec)  # landed by someone else (or just now): by its event
+        if sent:
             if rec.nonce is not None and self.client.account_nonce() <= rec.nonce:
                 self._push(rec)  # still ours to land: rebroadcast, or replace if stuck
                 return self._await(rec, lambda: self._landed(rec))
             # The nonce was used meanwhile: by one of ours (look again), or by someone else.
-            state = self._landed(rec)
-            if state is not None:
+            if self._landed(rec) is not None:
                 return self._await(rec, lambda: self._landed(rec))
             if rec.epoch_start_s < int(self.client.next_epoch_start(rec.node_id)):
                 return self._reconcile(rec)

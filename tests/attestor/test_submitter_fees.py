@@ -46,6 +46,7 @@ def s(world, tmp_path):
     store = Store(copy)
     yield {**world, "store": store, "dir": tmp_path}
     store.close()
+    rpc("anvil_dropAllTransactions")  # the pool is not part of a snapshot either
     rpc("evm_revert", snap)
     rpc("evm_setBlockGasLimit", hex(30_000_000))
     rpc("evm_setIntervalMining", 1)
