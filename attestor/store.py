@@ -47,7 +47,6 @@ from ecoai_chain.energy.quality import UNKNOWN
 from ecoai_chain.errors import StoreError
 from ecoai_chain.redact import redact
 
-
 _WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup (or rebuild it "
                "with `sqlite3 <file> .recover`), then check the signed log with `ecoai attestor "
                "export --verify`; the window log is never extended past a broken file")

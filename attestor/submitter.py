@@ -44,7 +44,6 @@ from ecoai_chain.chain.fees import FeePolicy, Fees
 from ecoai_chain.core.backoff import Backoff
 from ecoai_chain.errors import (
     ChainError,
-    StoreError,
     ContractRevert,
     FeeCapReached,
     FeeTooLow,
@@ -52,6 +51,7 @@ from ecoai_chain.errors import (
     NonceTooLow,
     ReplacementUnderpriced,
     RpcUnavailable,
+    StoreError,
     TxAlreadyKnown,
 )
 

@@ -2,8 +2,9 @@
 carry (userinfo, a project key in the path) -- not in its errors, its str() or its logs.
 
 Transport failures (connection refused, timeouts, HTTP errors, after web3's own retries)
-become a `ChainError` whose text went through `ecoai_chain.redact.redact`; the original
-exception is not chained (its text would quote the URL), its type name is kept.
+become an `RpcUnavailable` (a `ChainError`: nothing was decided, retry as is) whose text
+went through `ecoai_chain.redact.redact`; the original exception is not chained (its text
+would quote the URL), its type name is kept.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import requests
 from web3 import HTTPProvider, Web3
 
-from ecoai_chain.errors import ChainError
+from ecoai_chain.errors import RpcUnavailable
 from ecoai_chain.redact import redact, redact_url
 
 
@@ -55,7 +56,7 @@ class RedactingHTTPProvider(HTTPProvider):
             return super()._make_request(method, request_data)
         except (requests.RequestException, OSError) as e:
             why = redact(f"{type(e).__name__}: {e}", [str(self.endpoint_uri)])
-            raise ChainError(f"RPC {self.safe_uri} {method}: {why}") from None
+            raise RpcUnavailable(f"RPC {self.safe_uri} {method}: {why}") from None
 
 
 def http_web3(url: str, timeout_s: float = 15) -> Web3:

@@ -228,3 +228,26 @@ def test_a_store_without_transaction_rows_still_lands_its_transaction(s):
         mine(s)
     rec = store.get_epoch(base)
     assert rec.state == EpochState.CONFIRMED and rec.tx_hash == sent.tx_hash
+
+
+def test_an_rpc_outage_waits_and_uses_up_no_attempts(s):
+    """The agent's own transport (redacting HTTP) down: a backlog, not failed epochs."""
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.devnet import free_port
+    from ecoai_chain.chain.rpc import http_web3
+
+    store, base = s["store"], s["base"]
+    dead = GreenProofClient(http_web3(f"http://user:secret@127.0.0.1:{free_port()}",
+                                      timeout_s=2), s["client"].deployment, s["attestor"])
+    m = Metrics()
+    for _ in range(4):
+        Submitter(store, dead, s["attestor"], m, backoff_s=0, backoff_max_s=0,
+                  max_attempts=2).run_once()
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.PROVED and rec.submit_failures == 0
+    assert rec.last_error.startswith("waiting: ") and "secret" not in rec.last_error
+    assert metric(m, "ecoai_submit_errors_total", kind="waiting") == 4
+    assert metric(m, "ecoai_submit_errors_total", kind="attempt") == 0
+    submitter(s, confirmations=0).run_once()  # the chain is back: it drains
+    mine(s)
+    assert submitter(s, confirmations=0).run_once() == 1
