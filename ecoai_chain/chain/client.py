@@ -60,6 +60,7 @@ def certificate_tuple(cert: Any) -> tuple:
     either naming (see eip712)."""
     return Certificate.from_mapping(cert).as_tuple()
 
+
 def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
     """Turn a returned struct tuple into a dict keyed by the ABI component names."""
     if len(abi_outputs) == 1 and abi_outputs[0]["type"] == "tuple":
