@@ -21,6 +21,7 @@ from web3.logs import DISCARD
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
 from ecoai_chain.chain.node_errors import node_call
+from ecoai_chain.chain.reads import ChainReads
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
 from ecoai_chain.chain.submission import CertificateSubmission
 from ecoai_chain.chain.tx import gas_limit
@@ -69,9 +70,10 @@ def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
     return value
 
 
-class GreenProofClient(CertificateSubmission):
+class GreenProofClient(CertificateSubmission, ChainReads):
     """Contract functions and views; the outbox's build/send/find methods come from
-    `CertificateSubmission`. Node errors arrive typed (`ecoai_chain.chain.node_errors`)."""
+    `CertificateSubmission`, events/blocks/calldata from `ChainReads`. Node errors arrive
+    typed (`ecoai_chain.chain.node_errors`)."""
 
     def __init__(
         self, w3: Web3, deployment: Deployment, account: LocalAccount | None = None

@@ -25,7 +25,7 @@ from web3 import Web3
 
 from ecoai_chain.chain.artifacts import Artifact, load_artifact
 from ecoai_chain.chain.tx import send_tx
-from ecoai_chain.errors import ConfigError, ToolchainError
+from ecoai_chain.errors import ChainError, ConfigError, ToolchainError
 from ecoai_chain.toolchain import project_root
 
 CONTRACT_NAMES = ("Groth16Verifier", "EcoCredit", "GreenProof")
@@ -164,6 +164,29 @@ class Deployment:
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ConfigError(f"deployment manifest is malformed: {e!r}") from e
+
+
+def deployment_from_address(w3: Web3, green_proof: str, from_block: int = 0) -> Deployment:
+    """A read-only Deployment built from the GreenProof address alone (no manifest): the
+    EcoCredit and verifier addresses and the epoch length are read from GreenProof."""
+    from eth_utils import to_checksum_address
+
+    from ecoai_chain.chain.artifacts import load_artifact
+    from ecoai_chain.chain.node_errors import node_call
+
+    addr = to_checksum_address(green_proof)
+    with node_call("eth_getCode"):
+        chain_id = w3.eth.chain_id
+        if not w3.eth.get_code(addr):
+            raise ChainError(f"no contract at {addr} on chain {chain_id}")
+        gp = w3.eth.contract(address=addr, abi=load_artifact("GreenProof").abi)
+        eco = gp.functions.ecoCredit().call()
+        ver = gp.functions.verifier().call()
+        epoch_length_s = int(gp.functions.epochLengthS().call())
+    refs = {"GreenProof": ContractRef(addr, from_block), "EcoCredit": ContractRef(eco, from_block),
+            "Groth16Verifier": ContractRef(ver, from_block)}
+    return Deployment(chain_id=chain_id, rpc_url="", deployer="", block_number=from_block,
+                      contracts=refs, epoch_length_s=epoch_length_s)
 
 
 def load_manifest(path: str | Path) -> Deployment:

@@ -62,7 +62,7 @@ def _hex(b: Any) -> str:
 
 class CertificateSubmission:
     """Mixed into `GreenProofClient` (needs ``w3``, ``account``, ``green_proof``,
-    ``deployment`` and ``_revert``)."""
+    ``deployment``, ``_revert`` and `ChainReads.events`)."""
 
     w3: Any
     account: Any
@@ -161,16 +161,9 @@ class CertificateSubmission:
     def certificates_submitted(self, from_block: int | None = None,
                                to_block: int | str = "latest",
                                **filters: int) -> list[dict[str, Any]]:
-        """``CertificateSubmitted`` events in [from_block, to_block] (default: since the
-        deployment), each as its decoded arguments plus ``tx_hash`` and ``block_number``;
-        ``filters`` on the indexed keys (``nodeId``, ``epochStart``)."""
-        if from_block is None:
-            from_block = min((c.block for c in self.deployment.contracts.values()), default=0)
-        with node_call("eth_getLogs"):
-            logs = self.green_proof.events.CertificateSubmitted().get_logs(
-                from_block=from_block, to_block=to_block, argument_filters=filters or None)
-        return [{**dict(log.args), "tx_hash": _hex(log.transactionHash),
-                 "block_number": int(log.blockNumber)} for log in logs]
+        """``CertificateSubmitted`` events (see `ChainReads.events`); ``filters`` on the
+        indexed keys (``nodeId``, ``epochStart``, ``certificateId``)."""
+        return self.events("CertificateSubmitted", from_block, to_block, **filters)
 
     def find_certificate(self, node_id: int, epoch_start_s: int) -> TxReceipt | None:
         """The receipt of the transaction that certified ``(node_id, epoch_start_s)``, whoever

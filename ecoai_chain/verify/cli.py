@@ -19,22 +19,21 @@ from ecoai_chain.errors import ConfigError, ValidationError
 
 def _client(rpc: str, manifest: Path | None, green_proof: str | None, from_block: int):
     from ecoai_chain.chain.client import GreenProofClient
-    from ecoai_chain.chain.deployment import load_manifest
+    from ecoai_chain.chain.deployment import deployment_from_address, load_manifest
     from ecoai_chain.chain.rpc import http_web3
-    from ecoai_chain.verify.onchain import deployment_from_address
 
-    w3 = http_web3(rpc, timeout_s=60)  # transport failures: ChainError, URL redacted
+    w3 = http_web3(rpc, timeout_s=60)  # transport failures: RpcUnavailable, URL redacted
     if manifest is not None:
         dep = load_manifest(manifest)
-        if w3.eth.chain_id != dep.chain_id:
-            raise ConfigError(f"--rpc serves chain {w3.eth.chain_id} but {manifest} is for chain "
-                              f"{dep.chain_id}")
-    elif green_proof:
-        dep = deployment_from_address(w3, green_proof, from_block)
-    else:
-        raise ConfigError("give --manifest PATH (from `ecoai chain deploy` / `ecoai up`) or "
-                          "--green-proof ADDRESS")
-    return GreenProofClient(w3, dep)
+        client = GreenProofClient(w3, dep)
+        if client.chain_id() != dep.chain_id:
+            raise ConfigError(f"--rpc serves chain {client.chain_id()} but {manifest} is for "
+                              f"chain {dep.chain_id}")
+        return client
+    if green_proof:
+        return GreenProofClient(w3, deployment_from_address(w3, green_proof, from_block))
+    raise ConfigError("give --manifest PATH (from `ecoai chain deploy` / `ecoai up`) or "
+                      "--green-proof ADDRESS")
 
 
 def register(app: typer.Typer) -> None:

@@ -51,31 +51,25 @@ class Evidence:
         }
 
 
-def _submission_log(client: GreenProofClient, certificate_id: int) -> Any:
-    event = client.green_proof.events.CertificateSubmitted()
-    from_block = client.deployment.contracts["GreenProof"].block
-    logs = event.get_logs(from_block=from_block, to_block="latest",
-                          argument_filters={"certificateId": certificate_id})
+def _submission_log(client: GreenProofClient, certificate_id: int) -> dict[str, Any]:
+    logs = client.certificates_submitted(certificateId=certificate_id)
     if not logs:
         raise ChainError(f"no CertificateSubmitted event for certificate {certificate_id} "
-                         f"from block {from_block}")
+                         f"from block {client.deployment.contracts['GreenProof'].block}")
     return logs[0]
 
 
 def _events_until(client: GreenProofClient, name: str, block: int, **filters: Any) -> list:
-    ev = getattr(client.green_proof.events, name)()
-    from_block = client.deployment.contracts["GreenProof"].block
-    logs = ev.get_logs(from_block=from_block, to_block=block, argument_filters=filters or None)
-    return sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"]))
+    return client.events(name, to_block=block, **filters)
 
 
 def _attestor_at(client: GreenProofClient, node_id: int, block: int) -> str:
     regs = _events_until(client, "NodeRegistered", block, nodeId=node_id)
     if not regs:
         raise ChainError(f"node {node_id} has no NodeRegistered event up to block {block}")
-    attestor = regs[0].args["attestor"]
+    attestor = regs[0]["attestor"]
     for rot in _events_until(client, "AttestorRotated", block, nodeId=node_id):
-        attestor = rot.args["newAttestor"]
+        attestor = rot["newAttestor"]
     return attestor
 
 
@@ -83,7 +77,7 @@ def _baseline_at(client: GreenProofClient, workload_class: Any, block: int) -> t
     sets = _events_until(client, "BaselineSet", block, workloadClass=workload_class)
     if not sets:
         return (0, False)
-    return (int(sets[-1].args["baselineNgPerWork"]), True)
+    return (int(sets[-1]["baselineNgPerWork"]), True)
 
 
 def fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
@@ -100,24 +94,22 @@ def _fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     if certificate_id > count:
         raise ValidationError("certificate_id", f"no certificate {certificate_id}: the contract "
                               f"holds {count}")
-    w3 = client.w3
     stored = client.get_certificate(certificate_id)
     log = _submission_log(client, certificate_id)
-    tx = w3.eth.get_transaction(log["transactionHash"])
-    block = w3.eth.get_block(log["blockNumber"])
+    header = client.block_header(log["block_number"])
     decoder = CallDecoder(client.green_proof.abi)
-    items = decoder.decode(tx["input"])
+    items = decoder.decode(client.transaction_input(log["tx_hash"]))
     match = [it for it in items
              if int(it["cert"]["nodeId"]) == int(stored["nodeId"])
              and int(it["cert"]["epochStart"]) == int(stored["epochStart"])]
     if len(match) != 1:
-        raise ChainError(f"transaction {log['transactionHash'].hex()} carries no submission "
+        raise ChainError(f"transaction {log['tx_hash']} carries no submission "
                          f"matching certificate {certificate_id} (called through another "
                          "contract? only direct submitCertificate(s) calls are decoded)")
     item = match[0]
     cert = dict(item["cert"])
     proof = {k: _ints(v) for k, v in item["proof"].items()}
-    at = log["blockNumber"]
+    at = log["block_number"]
     node = client.get_node(int(stored["nodeId"]))
     # The chain's view at the submission block, rebuilt from events so that no archive node is
     # needed: the attestor then (registration + rotations) and the class baseline then.
@@ -125,15 +117,13 @@ def _fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     baseline = _baseline_at(client, stored["workloadClass"], at)
     # The intensity table is append-only by effective-from time: asking it now for the epoch
     # start gives the value the contract used, unless an entry for that exact time was replaced.
-    intensity = client.green_proof.functions.regionIntensityAt(
-        node["region"], int(stored["epochStart"])).call()
+    intensity = client.region_intensity_at(node["region"], int(stored["epochStart"]))
     return Evidence(
         certificate_id=certificate_id, stored=stored, submitted=cert, proof_solidity=proof,
-        signature=bytes.fromhex(item["signature"][2:]), tx_hash="0x" + bytes(
-            log["transactionHash"]).hex().removeprefix("0x"),
-        block_number=at, block_timestamp_s=int(block["timestamp"]), node_at_block=node,
+        signature=bytes.fromhex(item["signature"][2:]), tx_hash=log["tx_hash"],
+        block_number=at, block_timestamp_s=header.timestamp_s, node_at_block=node,
         intensity_at_block=int(intensity), baseline_at_block=(int(baseline[0]), bool(baseline[1])),
-        chain_id=w3.eth.chain_id, green_proof=client.green_proof.address,
+        chain_id=client.chain_id(), green_proof=client.green_proof.address,
     )
 
 
@@ -157,16 +147,14 @@ def bundle_evidence(client: GreenProofClient, bundle: dict[str, Any]) -> Evidenc
         raise ValidationError("bundle", f"missing key {e}") from e
     except ValueError as e:
         raise ValidationError("bundle", str(e)) from e
-    w3 = client.w3
-    block = w3.eth.get_block("latest")
+    header = client.block_header("latest")
     node = client.get_node(cert["nodeId"])
-    gp = client.green_proof.functions
-    intensity = gp.regionIntensityAt(node["region"], cert["epochStart"]).call()
-    baseline = tuple(gp.baselineOf(cert["workloadClass"]).call())
+    intensity = client.region_intensity_at(node["region"], cert["epochStart"])
+    baseline = client.baseline_of(cert["workloadClass"])
     return Evidence(
         certificate_id=None, stored=None, submitted=cert, proof_solidity={"a": a, "b": b, "c": c},
-        signature=sig, tx_hash="(not on chain)", block_number=int(block["number"]),
-        block_timestamp_s=int(block["timestamp"]), node_at_block=node,
+        signature=sig, tx_hash="(not on chain)", block_number=header.number,
+        block_timestamp_s=header.timestamp_s, node_at_block=node,
         intensity_at_block=int(intensity), baseline_at_block=(int(baseline[0]), bool(baseline[1])),
-        chain_id=w3.eth.chain_id, green_proof=client.green_proof.address,
+        chain_id=client.chain_id(), green_proof=client.green_proof.address,
     )

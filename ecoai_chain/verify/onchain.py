@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from ecoai_chain.chain.client import GreenProofClient
-from ecoai_chain.chain.deployment import ContractRef, Deployment
 from ecoai_chain.errors import ChainError
 from ecoai_chain.verify.checks import (
     Check,
@@ -17,24 +16,6 @@ from ecoai_chain.verify.checks import (
     run_checks,
 )
 from ecoai_chain.verify.evidence import Evidence, fetch_evidence
-
-
-def deployment_from_address(w3: Any, green_proof: str, from_block: int = 0) -> Deployment:
-    """A read-only Deployment built from the GreenProof address alone."""
-    from eth_utils import to_checksum_address
-
-    from ecoai_chain.chain.artifacts import load_artifact
-
-    addr = to_checksum_address(green_proof)
-    if not w3.eth.get_code(addr):
-        raise ChainError(f"no contract at {addr} on chain {w3.eth.chain_id}")
-    gp = w3.eth.contract(address=addr, abi=load_artifact("GreenProof").abi)
-    eco = gp.functions.ecoCredit().call()
-    ver = gp.functions.verifier().call()
-    refs = {"GreenProof": ContractRef(addr, from_block), "EcoCredit": ContractRef(eco, from_block),
-            "Groth16Verifier": ContractRef(ver, from_block)}
-    return Deployment(chain_id=w3.eth.chain_id, rpc_url="", deployer="", block_number=from_block,
-                      contracts=refs, epoch_length_s=int(gp.functions.epochLengthS().call()))
 
 
 def load_vkey_file(path: Path | str | None):
@@ -59,8 +40,8 @@ def global_checks(client: GreenProofClient, vkey_sha256: str) -> list[Check]:
     from ecoai_chain.chain.artifacts import load_artifact
 
     checks = []
-    onchain_verifier = client.green_proof.functions.verifier().call()
-    code = bytes(client.w3.eth.get_code(onchain_verifier))
+    onchain_verifier = client.verifier_address()
+    code = client.code_at(onchain_verifier)
     art = load_artifact("Groth16Verifier")
     local = bytes.fromhex(art.deployed_bytecode.removeprefix("0x"))
     checks.append(Check(

@@ -65,3 +65,31 @@ def test_a_manifest_is_live_only_on_its_chain_with_code(w3, deployment):
         from web3 import HTTPProvider, Web3
 
         assert not deployment.is_live(Web3(HTTPProvider(other.rpc_url)))
+
+
+def test_chain_reads_events_blocks_calldata_code(ready, vector_cert, w3):
+    from eth_utils import function_signature_to_4byte_selector
+
+    from ecoai_chain.chain.deployment import deployment_from_address
+    from ecoai_chain.errors import ChainError
+
+    admin = ready["client"]
+    regs = admin.events("NodeRegistered")
+    assert [e["nodeId"] for e in regs] == [1, 2]  # oldest first
+    assert [e["attestor"] for e in admin.events("NodeRegistered", nodeId=2)] == [
+        ready["attestors"][1].address]
+    first = regs[0]
+    assert admin.events("NodeRegistered", to_block=first["block_number"] - 1) == []
+    header = admin.block_header(first["block_number"])
+    assert header.number == first["block_number"] and header.timestamp_s > 0
+    calldata = admin.transaction_input(first["tx_hash"])
+    assert calldata[:4] == function_signature_to_4byte_selector(
+        "registerNode(address,bytes32,uint256,string)")
+    assert admin.chain_id() == 31337
+    assert admin.code_at(admin.verifier_address())  # deployed code
+    found = deployment_from_address(w3, admin.deployment.green_proof)
+    assert found.green_proof == admin.deployment.green_proof
+    assert found.verifier == admin.deployment.verifier
+    assert found.epoch_length_s == admin.deployment.epoch_length_s
+    with pytest.raises(ChainError, match="no contract"):
+        deployment_from_address(w3, ready["operators"][0].address)
