@@ -184,7 +184,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
     out: dict = {"node_id": nid, "attestor": store.get_meta("attestor"),
                  "windows": [{k: getattr(w, k) for k in ("seq", "start_s", "end_s", "energy_mj",
                                                          "work", "mean_power_mw", "estimated",
-                                                         "gap")}
+                                                         "gap", "method", "quality_flags")}
                              for w in store.recent_windows(windows)]}
     by_state: dict[str, int] = {}
     for e in store.epochs():
@@ -226,6 +226,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
                + ")")
     for w in out["windows"]:
         flag = " gap" if w["gap"] else (" est" if w["estimated"] else "")
+        flag += f" {w['method']}" + (f" [{w['quality_flags']}]" if w["quality_flags"] else "")
         typer.echo(f"  window {w['seq']:>7} [{w['start_s']}, {w['end_s']}) "
                    f"{w['energy_mj']:>14} mJ  work {w['work']:>10}{flag}")
     for job, err in out["jobs"].items():

@@ -50,6 +50,8 @@ class AttestorSettings(BaseSettings):
     nvml_uuids: list[str] = []                # older name of nvml_devices (UUIDs only)
     nvml_devices: list[str] = []              # GPU UUIDs / unique prefixes, indices, MIG UUIDs
     nvml_devices_from_env: bool = False       # the workload's CUDA_/NVIDIA_VISIBLE_DEVICES
+    nvml_attribution_pids: list[int] = []     # the workload's PIDs (host namespace): its share
+    nvml_attribution: Literal["auto", "process_utilization", "accounting"] = "auto"
     rapl_root: Path = Path("/sys/class/powercap")
     replay_path: Path | None = None
     replay_energy_scale: str = "1"

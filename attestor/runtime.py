@@ -23,12 +23,19 @@ def energy_source(s: AttestorSettings, env: Mapping[str, str] | None = None) -> 
     if s.energy_source == "nvml":
         import os
 
+        import pynvml
+
+        from ecoai_chain.energy.attribution import NvmlAttribution
         from ecoai_chain.energy.gpu_select import from_environment, from_list
         from ecoai_chain.energy.nvml import NvmlSource
 
+        share = (NvmlAttribution(pynvml, s.nvml_attribution_pids, s.nvml_attribution)
+                 if s.nvml_attribution_pids else None)
         if s.nvml_devices_from_env:
-            return NvmlSource(devices=from_environment(os.environ if env is None else env))
-        return NvmlSource(devices=from_list(s.nvml_devices or s.nvml_uuids,
+            return NvmlSource(nvml=pynvml, attribution=share,
+                              devices=from_environment(os.environ if env is None else env))
+        return NvmlSource(nvml=pynvml, attribution=share,
+                          devices=from_list(s.nvml_devices or s.nvml_uuids,
                                             "nvml_devices" if s.nvml_devices else "nvml_uuids"))
     if s.energy_source == "rapl":
         from ecoai_chain.energy.rapl import RaplSource

@@ -19,15 +19,19 @@ from ecoai_chain.errors import ValidationError
 __all__ = ["canonical_json", "recover_signer", "sign_hash"]  # re-exported for the agent
 
 GENESIS_HASH = "0" * 64
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 BODY_FIELDS_V1 = ("version", "attestor", "seq", "start_s", "end_s", "energy_mj", "work",
                   "sample_count", "mean_power_mw", "max_power_mw", "source", "estimated", "gap",
                   "cursor", "prev_hash")
 # Version 2 adds how the window was measured (`ecoai_chain.energy.quality.WindowMeasurement`).
 MEASUREMENT_FIELDS = ("method", "power_energy_mj", "counter_power_diff_ppm",
                       "counter_update_period_ms", "quality_flags")
-BODY_FIELDS = BODY_FIELDS_V1 + MEASUREMENT_FIELDS
-_FIELDS_BY_VERSION = {1: BODY_FIELDS_V1, 2: BODY_FIELDS}
+# Version 3 adds the workload's share of the energy (`ecoai_chain.energy.attribution`).
+ATTRIBUTION_FIELDS = ("attribution_method", "attributed_share_ppm")
+BODY_FIELDS_V2 = BODY_FIELDS_V1 + MEASUREMENT_FIELDS
+BODY_FIELDS = BODY_FIELDS_V2 + ATTRIBUTION_FIELDS
+_FIELDS_BY_VERSION = {1: BODY_FIELDS_V1, 2: BODY_FIELDS_V2, 3: BODY_FIELDS}
+ADDED_IN_VERSION = {2: MEASUREMENT_FIELDS, 3: ATTRIBUTION_FIELDS}
 
 
 def record_body(rec: dict) -> dict:

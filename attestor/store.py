@@ -35,8 +35,8 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from attestor.signing import (
+    ADDED_IN_VERSION,
     GENESIS_HASH,
-    MEASUREMENT_FIELDS,
     RECORD_VERSION,
     seal_record,
     verify_chain,
@@ -84,9 +84,10 @@ class WindowRecord(AgentTable, table=True):
     def as_record(self) -> dict:
         d = self.model_dump()
         d["cursor"] = json.loads(d.pop("cursor_json"))
-        if d["version"] < 2:  # signed before measurement fields existed
-            for f in MEASUREMENT_FIELDS:
-                d.pop(f, None)
+        for version, added in ADDED_IN_VERSION.items():  # fields a record predates
+            if d["version"] < version:
+                for f in added:
+                    d.pop(f, None)
         return d
 
 
@@ -137,6 +138,8 @@ _ADDED_COLUMNS = (
     ("windowrecord", "counter_power_diff_ppm", "INTEGER"),
     ("windowrecord", "counter_update_period_ms", "INTEGER"),
     ("windowrecord", "quality_flags", "VARCHAR NOT NULL DEFAULT ''"),
+    ("windowrecord", "attribution_method", "VARCHAR NOT NULL DEFAULT 'none'"),
+    ("windowrecord", "attributed_share_ppm", "INTEGER"),
     ("epochrecord", "measurement_json", "VARCHAR NOT NULL DEFAULT ''"),
     ("epochrecord", "submit_failures", "INTEGER NOT NULL DEFAULT 0"),
 )

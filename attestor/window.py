@@ -53,6 +53,10 @@ class ClosedWindow:
     counter_power_diff_ppm: int | None = None
     counter_update_period_ms: int | None = None
     quality_flags: str = ""
+    # The workload's share of it on a shared GPU (record version 3 --
+    # `attestor.signing.ATTRIBUTION_FIELDS`; `ecoai_chain.energy.attribution`).
+    attribution_method: str = "none"
+    attributed_share_ppm: int | None = None
 
 
 @dataclass

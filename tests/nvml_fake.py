@@ -13,7 +13,14 @@ root conftest).
 - ``mig``: MIG mode enabled; ``mig_devices``: the MIG UUIDs under this GPU;
 - ``limit_mw`` / ``limit_range_mw`` / ``set_limit_error``: power-limit state and an error code
   that ``nvmlDeviceSetPowerManagementLimit`` raises; successful sets are appended to
-  ``fake.set_limit_calls`` as (uuid, mW).
+  ``fake.set_limit_calls`` as (uuid, mW);
+- ``processes``: per-process utilization, a list of answers returned in turn (the last one
+  repeated), each a list of (pid, sm_util_percent, timestamp_us) -- real
+  ``c_nvmlProcessUtilizationSample_t`` structures are returned, filtered by the
+  lastSeenTimeStamp argument as NVML does (none left: NVML_ERROR_NOT_FOUND); an int is an error
+  code raised on every call;
+- ``accounting``: {pid: (gpu_util_percent, time_ms)} with accounting mode enabled, or an int
+  error code for ``nvmlDeviceGetAccountingMode``; ``accounting_off``: mode disabled.
 """
 
 from __future__ import annotations
@@ -96,4 +103,42 @@ def fake_nvml(gpus: dict[str, dict]):
         n.set_limit_calls.append((by_handle[h], mw))
 
     n.nvmlDeviceSetPowerManagementLimit.side_effect = set_limit
+
+    def process_utilization(h, last_seen_us):
+        g = gpus[by_handle[h]]
+        v = g.get("processes", pynvml.NVML_ERROR_NOT_SUPPORTED)
+        if isinstance(v, int):
+            raise pynvml.NVMLError(v)
+        answer = v.pop(0) if len(v) > 1 else v[0]
+        out = []
+        for pid, sm, ts in answer:
+            if ts > last_seen_us:
+                smp = pynvml.c_nvmlProcessUtilizationSample_t()
+                smp.pid, smp.smUtil, smp.timeStamp = pid, sm, ts
+                out.append(smp)
+        if not out:
+            raise pynvml.NVMLError(pynvml.NVML_ERROR_NOT_FOUND)
+        return out
+
+    n.nvmlDeviceGetProcessUtilization.side_effect = process_utilization
+
+    def accounting(h):
+        g = gpus[by_handle[h]]
+        v = g.get("accounting", pynvml.NVML_ERROR_NOT_SUPPORTED)
+        if isinstance(v, int):
+            raise pynvml.NVMLError(v)
+        return v
+
+    n.nvmlDeviceGetAccountingMode.side_effect = lambda h: (
+        pynvml.NVML_FEATURE_DISABLED if gpus[by_handle[h]].get("accounting_off") or accounting(h)
+        is None else pynvml.NVML_FEATURE_ENABLED)
+    n.nvmlDeviceGetAccountingPids.side_effect = lambda h: list(accounting(h))
+
+    def accounting_stats(h, pid):
+        util, time_ms = accounting(h)[pid]
+        st = pynvml.c_nvmlAccountingStats_t()
+        st.gpuUtilization, st.time = util, time_ms
+        return st
+
+    n.nvmlDeviceGetAccountingStats.side_effect = accounting_stats
     return n

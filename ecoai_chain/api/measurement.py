@@ -96,4 +96,6 @@ class Measurements:
                 "estimated_windows": m["estimated_windows"],
                 "max_abs_counter_power_diff_ppm": m["max_abs_counter_power_diff_ppm"],
                 "max_counter_update_period_ms": m["max_counter_update_period_ms"],
+                "windows_by_attribution": m["windows_by_attribution"],
+                "attributed_energy_mj": m["attributed_energy_mj"],
                 "received_s": row.received_s, "document": doc}

@@ -124,6 +124,8 @@ class MeasurementOut(BaseModel):
     estimated_windows: int
     max_abs_counter_power_diff_ppm: int | None
     max_counter_update_period_ms: int | None
+    windows_by_attribution: dict[str, int]
+    attributed_energy_mj: int | None
     received_s: int
     document: dict[str, Any]
 

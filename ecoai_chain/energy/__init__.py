@@ -49,6 +49,10 @@ class EnergySample:
     reset: bool = False
     note: str = ""
     method: str = UNKNOWN
+    # the workload's share of this device's energy since the last read (ppm) and how it was
+    # obtained (`ecoai_chain.energy.attribution`); "none" = not attributed, never 100 %
+    attributed_share_ppm: int | None = None
+    attribution: str = "none"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ GPU selection (UUID, index, MIG UUID, or the workload's ``CUDA_VISIBLE_DEVICES``
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ class NvmlSource:
 
     def __init__(self, nvml: Any = None, uuids: list[str] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 devices: GpuSelection | list[str] | None = None) -> None:
+                 devices: GpuSelection | list[str] | None = None,
+                 attribution: Any = None) -> None:
         if nvml is None:
             import pynvml  # production default; tests pass an autospec fake
 
@@ -105,6 +107,7 @@ class NvmlSource:
         self._gpus: list[_Gpu] = []
         self._events: list[SourceEvent] = []
         self.mig_instances: dict[str, list[str]] = {}  # parent GPU UUID -> MIG names asked for
+        self.attribution = attribution  # an `attribution.NvmlAttribution`, or None
 
     def _call(self, call: str, device: str, fn: Callable, *args: Any) -> Any:
         return nvml_call(self._nvml, call, device, fn, *args)
@@ -216,7 +219,16 @@ class NvmlSource:
     def read(self) -> list[EnergySample]:
         if not self._gpus:
             raise SourceError("NvmlSource.read() before open()")
-        return [self._read_one(g) for g in self._gpus]
+        samples = [self._read_one(g) for g in self._gpus]
+        if self.attribution is None:
+            return samples
+        out = []
+        for g, smp in zip(self._gpus, samples, strict=True):
+            share, how = self.attribution.share(g.uuid, g.handle)
+            out.append(dataclasses.replace(smp, attributed_share_ppm=share, attribution=how))
+        self._events.extend(self.attribution.events)
+        self.attribution.events.clear()
+        return out
 
     def _read_one(self, g: _Gpu) -> EnergySample:
         n = self._nvml

@@ -26,6 +26,7 @@ quantisation is then more than a tenth of the window).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass, field
 from statistics import median
@@ -63,12 +64,30 @@ class WindowMeasurement:
     counter_power_diff_ppm: int | None = None
     counter_update_period_ms: int | None = None
     flags: tuple[str, ...] = ()
+    attribution_method: str = "none"          # ecoai_chain.energy.attribution
+    attributed_share_ppm: int | None = None   # the workload's share of the window's energy
 
     def as_fields(self) -> dict:
         return {"method": self.method, "power_energy_mj": self.power_energy_mj,
                 "counter_power_diff_ppm": self.counter_power_diff_ppm,
                 "counter_update_period_ms": self.counter_update_period_ms,
-                "quality_flags": ",".join(self.flags)}
+                "quality_flags": ",".join(self.flags),
+                "attribution_method": self.attribution_method,
+                "attributed_share_ppm": self.attributed_share_ppm}
+
+
+def attribute(entries: list[tuple[int, int | None, str]]) -> tuple[str, int | None]:
+    """(method, share ppm) of a window from its ticks' (energy mJ, share ppm, method): the
+    energy-weighted share, or None as soon as one tick that spent energy has no share."""
+    methods = {m for _e, _s, m in entries}
+    if not methods or methods == {"none"}:
+        return "none", None
+    method = methods.pop() if len(methods) == 1 else "mixed"
+    spent = [(e, s) for e, s, _m in entries if e > 0]
+    known = [(e, s) for e, s in spent if s is not None]
+    if not spent or len(known) < len(spent):
+        return method, None
+    return method, sum(e * s for e, s in known) // sum(e for e, _s in known)
 
 
 def judge(method: str, window_s: float, counter_mj: int, power_mj: int | None,
@@ -107,6 +126,7 @@ class WindowQuality:
         self._devices: dict[str, _Device] = {}
         self._pieces: list[tuple[str, float, float, float]] = []  # (device, t0, t1, mJ)
         self._methods: list[tuple[float, str]] = []  # (tick time, method) not yet closed
+        self._attr: list[tuple[float, int, int | None, str]] = []  # (t, mJ, share, method)
         self._power_complete = True
 
     def add(self, t_s: float, samples: list[EnergySample]) -> None:
@@ -125,6 +145,8 @@ class WindowQuality:
             else:
                 mj = (d.last_power_mw + s.power_mw) * (t_s - d.last_t_s) / 2
                 self._pieces.append((s.device_id, d.last_t_s, t_s, mj))
+            spent = s.energy_mj - d.last_raw_mj if s.energy_mj >= d.last_raw_mj else s.energy_mj
+            self._attr.append((t_s, spent, s.attributed_share_ppm, s.attribution))
             if s.energy_mj != d.last_raw_mj:
                 if d.last_change_t_s is not None:
                     d.intervals.append(t_s - d.last_change_t_s)
@@ -160,6 +182,10 @@ class WindowQuality:
         have_power = self._power_complete and full and method == COUNTER
         out = judge(method, span, energy_mj, int(power) if have_power else None,
                     self.period_s())
+        how, share = attribute([(e, sh, m) for t, e, sh, m in self._attr
+                                if start_s <= t < end_s]) if not gap else ("none", None)
+        out = dataclasses.replace(out, attribution_method=how, attributed_share_ppm=share)
+        self._attr = [a for a in self._attr if a[0] >= end_s]
         self._pieces = rest
         self._methods = [(t, m) for t, m in self._methods if t >= end_s]
         self._power_complete = True

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ecoai_chain.core.canonical import sha256_hex
@@ -41,6 +41,11 @@ class MeasurementSummary:
     estimated_windows: int
     max_abs_counter_power_diff_ppm: int | None
     max_counter_update_period_ms: int | None
+    # the workload's share on a shared GPU (ecoai_chain.energy.attribution): windows per
+    # attribution method, and the attributed energy -- None unless every window that spent
+    # energy had a share (never completed by assuming 100 %)
+    windows_by_attribution: dict[str, int] = field(default_factory=dict)
+    attributed_energy_mj: int | None = None
 
     @property
     def counter_exact_ppm(self) -> int:
@@ -56,7 +61,9 @@ class MeasurementSummary:
                 "flagged_windows": dict(sorted(self.flagged_windows.items())),
                 "estimated_windows": self.estimated_windows,
                 "max_abs_counter_power_diff_ppm": self.max_abs_counter_power_diff_ppm,
-                "max_counter_update_period_ms": self.max_counter_update_period_ms}
+                "max_counter_update_period_ms": self.max_counter_update_period_ms,
+                "windows_by_attribution": dict(sorted(self.windows_by_attribution.items())),
+                "attributed_energy_mj": self.attributed_energy_mj}
 
     @classmethod
     def from_json(cls, d: Any, where: str = "measurement") -> MeasurementSummary:
@@ -86,12 +93,15 @@ class MeasurementSummary:
                 counts("windows_by_method", _KNOWN_METHODS), nat("counter_exact_energy_mj"),
                 counts("flagged_windows", None), nat("estimated_windows"),
                 nat("max_abs_counter_power_diff_ppm", True),
-                nat("max_counter_update_period_ms", True))
+                nat("max_counter_update_period_ms", True),
+                counts("windows_by_attribution", None), nat("attributed_energy_mj", True))
         if sum(s.energy_mj_by_method.values()) != s.energy_mj:
             raise ValidationError(f"{where}.energy_mj_by_method", "does not sum to energy_mj")
         if s.counter_exact_energy_mj > s.energy_mj_by_method.get(COUNTER, 0):
             raise ValidationError(f"{where}.counter_exact_energy_mj",
                                   "exceeds the energy measured by counter")
+        if s.attributed_energy_mj is not None and s.attributed_energy_mj > s.energy_mj:
+            raise ValidationError(f"{where}.attributed_energy_mj", "exceeds energy_mj")
         if d.get("counter_exact_ppm") != s.counter_exact_ppm:
             raise ValidationError(f"{where}.counter_exact_ppm",
                                   f"must be {s.counter_exact_ppm} for these energies")
@@ -108,7 +118,16 @@ def summarize(windows: Iterable[Any]) -> MeasurementSummary:
     diffs: list[int] = []
     periods: list[int] = []
     total = 0
+    by_attr: dict[str, int] = {}
+    attributed: int | None = 0
     for w in windows:
+        how = getattr(w, "attribution_method", "none") or "none"
+        by_attr[how] = by_attr.get(how, 0) + 1
+        share = getattr(w, "attributed_share_ppm", None)
+        if w.energy_mj and (share is None or attributed is None):
+            attributed = None
+        elif share is not None and attributed is not None:
+            attributed += w.energy_mj * share // PPM
         m = w.method or UNKNOWN
         energy[m] = energy.get(m, 0) + w.energy_mj
         count[m] = count.get(m, 0) + 1
@@ -123,7 +142,8 @@ def summarize(windows: Iterable[Any]) -> MeasurementSummary:
         if w.counter_update_period_ms is not None:
             periods.append(w.counter_update_period_ms)
     return MeasurementSummary(total, energy, count, exact, flagged, estimated,
-                              max(diffs, default=None), max(periods, default=None))
+                              max(diffs, default=None), max(periods, default=None), by_attr,
+                              attributed if by_attr.keys() - {"none"} else None)
 
 
 def window_log_digest(window_hashes: Iterable[str]) -> str:

@@ -44,6 +44,7 @@ def test_attestor_publishes_and_the_api_serves_the_counter_exact_share(client, w
     assert got["counter_exact_ppm"] == ppm and got["counter_exact_share"] == f"0.{ppm:06d}"
     assert got["energy_mj_by_method"] == {"counter": exact, "gap": energy - exact}
     assert got["flagged_windows"] == {"counter_power_mismatch": 1}
+    assert got["windows_by_attribution"] == {} and got["attributed_energy_mj"] is None
     assert got["signed_by"] == att1.address and got["covered_by_proof"] is False
     assert "does not cover" in got["note"] and got["document"]["hash"] == doc["hash"]
     again = client.put("/api/v1/certificates/3/measurement", content=json.dumps(doc))

@@ -64,7 +64,7 @@ def test_power_that_disagrees_by_more_than_one_percent_flags_the_window(tmp_path
     w = store.windows()[1]
     assert w.counter_power_diff_ppm == 50_000 and w.quality_flags == FLAG_MISMATCH
     rec = w.as_record()  # the method and flags are in the signed body
-    assert rec["version"] == 2 and rec["quality_flags"] == FLAG_MISMATCH
+    assert rec["version"] == 3 and rec["quality_flags"] == FLAG_MISMATCH
 
 
 def test_replay_windows_say_replay_and_gaps_say_gap(tmp_path):
@@ -103,7 +103,8 @@ def test_store_written_before_measurement_fields_is_migrated_and_still_verifies(
     Store(db).close()
     con = sqlite3.connect(db)  # make it the schema an older agent wrote
     for col in ("method", "power_energy_mj", "counter_power_diff_ppm",
-                "counter_update_period_ms", "quality_flags"):
+                "counter_update_period_ms", "quality_flags", "attribution_method",
+                "attributed_share_ppm"):
         con.execute(f"ALTER TABLE windowrecord DROP COLUMN {col}")
     con.execute("ALTER TABLE epochrecord DROP COLUMN measurement_json")
     rec = _v1_window(acct, 0, 100, "0" * 64)
@@ -122,22 +123,56 @@ def test_store_written_before_measurement_fields_is_migrated_and_still_verifies(
     m = WindowMeasurement("counter", 1990, 5000, 100)
     new = st.append_windows([ClosedWindow(110, 120, 2000, 5, 10, 200, 201, False, False,
                                           {"gpu0": 110}, **m.as_fields())], acct, "nvml")
-    assert new[0].version == 2 and new[0].method == "counter"
+    assert new[0].version == 3 and new[0].method == "counter"
     assert st.verify(acct.address) == (True, "ok", 2)
     cols = {r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(epochrecord)")}
     assert "measurement_json" in cols
 
 
-def test_one_window_shape_and_version_2_is_exactly_the_measurement_fields():
+def test_one_window_shape_and_each_version_adds_only_its_fields():
     """ClosedWindow declares the signed fields once; version 2 of the record is version 1 plus
-    the measurement fields, frozen: a new window field needs a new record version."""
+    the measurement fields, version 3 adds the attribution, each frozen: a new window field
+    needs a new record version."""
     import dataclasses
 
-    from attestor.signing import BODY_FIELDS, MEASUREMENT_FIELDS
+    from attestor.signing import ATTRIBUTION_FIELDS, BODY_FIELDS, MEASUREMENT_FIELDS
 
     window_fields = [f.name for f in dataclasses.fields(ClosedWindow) if f.name != "cursor"]
-    v1_measured = [f for f in window_fields if f not in MEASUREMENT_FIELDS]
+    added = list(MEASUREMENT_FIELDS + ATTRIBUTION_FIELDS)
+    v1_measured = [f for f in window_fields if f not in added]
     assert [f for f in BODY_FIELDS_V1 if f in window_fields] == v1_measured
-    assert window_fields[len(v1_measured):] == list(MEASUREMENT_FIELDS)
-    assert tuple(WindowMeasurement("counter").as_fields()) == MEASUREMENT_FIELDS
-    assert BODY_FIELDS == BODY_FIELDS_V1 + MEASUREMENT_FIELDS
+    assert window_fields[len(v1_measured):] == added
+    assert list(WindowMeasurement("counter").as_fields()) == added
+    assert BODY_FIELDS == BODY_FIELDS_V1 + MEASUREMENT_FIELDS + ATTRIBUTION_FIELDS
+
+
+def test_shared_gpu_windows_record_the_workloads_share_with_its_method(tmp_path):
+    from ecoai_chain.energy.attribution import NvmlAttribution
+
+    clock = Clock(T0 + 0.5)
+    n = fake_nvml({"GPU-a": {"energy": [0], "power": [100_000], "processes": [[(1, 0, 0)]]}})
+    n.nvmlDeviceGetTotalEnergyConsumption.side_effect = lambda h: int((clock.t - T0) * 100_000)
+    tick_us = iter(range(1, 10**6))
+
+    def busy(h, last_seen_us):  # every tick: the workload (pid 42) 30 % SM, another 10 %
+        import pynvml
+
+        ts = next(tick_us)
+        out = []
+        for pid, sm in ((42, 30), (7, 10)):
+            s = pynvml.c_nvmlProcessUtilizationSample_t()
+            s.pid, s.smUtil, s.timeStamp = pid, sm, ts
+            out.append(s)
+        return out
+
+    n.nvmlDeviceGetProcessUtilization.side_effect = busy
+    store = Store(tmp_path / "a.db")
+    agent = Agent(store, Account.create(), NvmlSource(nvml=n, clock=clock,
+                                                      attribution=NvmlAttribution(n, [42])),
+                  None, window_s=10, clock=clock, monotonic=clock)
+    agent.start()
+    run(agent, clock, T0 + 31)
+    ws = store.windows()
+    assert all(w.attribution_method == "process_utilization" for w in ws)
+    assert all(w.attributed_share_ppm == 750_000 for w in ws)
+    assert ws[-1].as_record()["attributed_share_ppm"] == 750_000 and store.verify()[0]

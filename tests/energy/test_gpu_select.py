@@ -111,3 +111,13 @@ def test_agent_settings_select_gpus_from_the_workload_environment(tmp_path):
                          env={}).selection.entries == ("1", "MIG-c1")
     with pytest.raises(ValueError, match="choose the GPUs one way"):
         AttestorSettings(data_dir=tmp_path, nvml_devices=["0"], nvml_devices_from_env=True)
+
+
+def test_agent_settings_turn_on_attribution_for_the_workloads_pids(tmp_path):
+    from attestor.config import AttestorSettings
+    from attestor.runtime import energy_source
+
+    src = energy_source(AttestorSettings(data_dir=tmp_path, nvml_attribution_pids=[4242],
+                                         nvml_attribution="accounting"), env={})
+    assert src.attribution.pids == {4242} and src.attribution.mode == "accounting"
+    assert energy_source(AttestorSettings(data_dir=tmp_path), env={}).attribution is None

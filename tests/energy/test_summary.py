@@ -74,3 +74,25 @@ def test_document_round_trip_and_tampering():
     with pytest.raises(ValidationError) as ei:
         check_document({**doc, "energy_mj": 14})
     assert ei.value.field == "measurement.energy_mj"
+
+
+@dataclass
+class A(W):
+    attribution_method: str = "none"
+    attributed_share_ppm: int | None = None
+
+
+def test_attributed_energy_only_when_every_spending_window_has_a_share():
+    pu = "process_utilization"
+    s = summarize([A(1000, "counter", attribution_method=pu, attributed_share_ppm=250_000),
+                   A(0, "counter", attribution_method=pu),  # idle: spent nothing
+                   A(3000, "counter", attribution_method=pu, attributed_share_ppm=500_000)])
+    assert s.attributed_energy_mj == 250 + 1500 and s.windows_by_attribution == {pu: 3}
+    partial = summarize([A(1000, "counter", attribution_method=pu, attributed_share_ppm=1),
+                         A(1000, "counter", attribution_method="unavailable")])
+    assert partial.attributed_energy_mj is None  # not completed by assuming 100 %
+    assert summarize([A(10, "counter")]).attributed_energy_mj is None  # not configured
+    assert MeasurementSummary.from_json(s.to_json()) == s
+    with pytest.raises(ValidationError) as ei:
+        MeasurementSummary.from_json({**s.to_json(), "attributed_energy_mj": 10**9})
+    assert ei.value.field == "measurement.attributed_energy_mj"

@@ -110,7 +110,8 @@ def test_certificate_page_says_how_its_energy_was_measured(browser, server, worl
         e = c["energy_mj"]
         s = MeasurementSummary(e, {"counter": e - 1_000_000, "integrated_power": 1_000_000},
                                {"counter": 59, "integrated_power": 1}, e - 1_000_000,
-                               {"counter_power_mismatch": 2}, 1, 15_000, 100)
+                               {"counter_power_mismatch": 2}, 1, 15_000, 100,
+                               {"process_utilization": 60}, e // 4)
         doc = sign_document(document(c["node_id"], c["epoch_start_s"], c["root"], s, []),
                             world.accounts[3])
         assert api.put("/api/v1/certificates/6/measurement",
@@ -124,4 +125,7 @@ def test_certificate_page_says_how_its_energy_was_measured(browser, server, worl
     assert "1000000 mJ (1 windows)" in methods["integrated_power"]
     assert "counter_power_mismatch: 2" in browser.find_element(By.ID, "flagged-windows").text
     assert "does not cover" in browser.find_element(By.ID, "measurement-note").text
+    share = browser.find_element(By.ID, "workload-share").text
+    assert share == (f"{e // 4} mJ of {e} mJ by the workload's processes "
+                     "(process_utilization: 60 windows)")
     shot("certificate-measurement")
