@@ -1,6 +1,8 @@
 // Hardhat users' equivalent of `ecoai chain deploy`: deploys the generated Groth16Verifier,
-// EcoCredit and GreenProof, grants GreenProof MINTER_ROLE + CLAWBACK_ROLE on EcoCredit, and
-// writes the same manifest JSON (see ecoai_chain/chain/deployment.py).
+// EcoCredit and GreenProof, grants GreenProof MINTER_ROLE + CLAWBACK_ROLE on EcoCredit, deploys
+// the on-chain Poseidon hashers from contracts/generated/poseidon.json (circomlibjs's leaf contract
+// and PoseidonHasher(8); see ecoai_chain/chain/hashers.py), and writes the same manifest JSON
+// (see ecoai_chain/chain/deployment.py).
 //
 //   EPOCH_LENGTH_S=3600 MANIFEST=deployment.json npx hardhat run scripts/deploy.js [--network NAME]
 import { createHash } from "node:crypto";
@@ -26,6 +28,17 @@ const eco = await deploy("EcoCredit", [deployer.address]);
 const gp = await deploy("GreenProof", [deployer.address, await eco.getAddress(), await verifier.getAddress(), epochLengthS]);
 for (const role of [await eco.MINTER_ROLE(), await eco.CLAWBACK_ROLE()]) {
   await (await eco.grantRole(role, await gp.getAddress())).wait();
+}
+
+// On-chain Poseidon (generated from circomlibjs by scripts/gen_poseidon_contracts.mjs).
+const poseidon = JSON.parse(readFileSync("contracts/generated/poseidon.json", "utf8"));
+{
+  const tx = await deployer.sendTransaction({ data: poseidon.leaf.creation_code });
+  const receipt = await tx.wait();
+  contracts.PoseidonLeaf = { address: receipt.contractAddress, block: receipt.blockNumber };
+  const node = await ethers.deployContract("PoseidonHasher", [BigInt(poseidon.node.n_inputs), poseidon.node.constants]);
+  const r2 = await node.deploymentTransaction().wait();
+  contracts.PoseidonNode = { address: await node.getAddress(), block: r2.blockNumber };
 }
 
 const manifest = {

@@ -4,7 +4,8 @@ Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
 
     {"chain_id", "rpc_url", "deployer", "block_number",
      "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...},
-                   "Groth16Verifier": {...}, "EcoTimelock": {...}, "EcoGovernor": {...}},
+                   "Groth16Verifier": {...}, "EcoTimelock": {...}, "EcoGovernor": {...},
+                   "PoseidonLeaf": {...}, "PoseidonNode": {...}},   # see chain/hashers.py
      "epoch_length_s", "vkey_sha256", "zkey_sha256",
      "admin",        # who was given the roles by deploy_all (--admin, default the deployer)
      "governance"}   # null (plain roles: --no-governor) or the DAO's settings, see
@@ -24,6 +25,7 @@ from eth_utils import is_address, to_checksum_address
 from web3 import Web3
 
 from ecoai_chain.chain.artifacts import Artifact, load_artifact
+from ecoai_chain.chain.hashers import deploy_hashers
 from ecoai_chain.chain.tx import send_tx
 from ecoai_chain.errors import ChainError, ConfigError, ToolchainError
 from ecoai_chain.toolchain import project_root
@@ -229,7 +231,8 @@ def deploy_all(
     vkey_path: Path | None = None,
     zkey_path: Path | None = None,
 ) -> Deployment:
-    """Deploy (or reuse ``verifier``) the verifier, EcoCredit and GreenProof; wire the roles.
+    """Deploy (or reuse ``verifier``) the verifier, EcoCredit and GreenProof; wire the roles;
+    deploy the on-chain Poseidon hashers (`ecoai_chain.chain.hashers`).
 
     ``admin`` (default: the deployer) receives every GreenProof role and EcoCredit's admin role;
     GreenProof receives EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
@@ -294,6 +297,9 @@ def deploy_all(
                 {"from": account.address}
             ),
         )
+
+    for name, (address, block) in deploy_hashers(w3, account).items():
+        refs[name] = ContractRef(to_checksum_address(address), block)
 
     found_vkey, found_zkey = default_key_paths()
     return Deployment(
