@@ -29,6 +29,7 @@ app = typer.Typer(
 _DOMAINS: list[tuple[str | None, str]] = [
     ("zk", "ecoai_chain.zk.cli"),
     ("chain", "ecoai_chain.chain.cli"),
+    ("dao", "ecoai_chain.dao.cli"),
     ("attestor", "attestor.cli"),
     ("indexer", "ecoai_chain.indexer.cli"),
     ("api", "ecoai_chain.api.cli"),

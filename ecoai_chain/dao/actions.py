@@ -63,15 +63,15 @@ _ROLE_ARGS = (_p("role", "role", "role name, e.g. PAUSER_ROLE"),
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("set-intensity", "GreenProof", "setRegionIntensity",
                (_p("region", "code", "grid region code, e.g. KR"),
-                _p("intensity_mg_per_kwh", "uint", "mg CO2e per kWh"),
-                _p("effective_from_s", "time", "unix seconds or ISO 8601 UTC", "--from")),
+                _p("mg_per_kwh", "uint", "mg CO2e per kWh"),
+                _p("time", "time", "effective from: unix s or ISO 8601 (UTC)", "--from")),
                "the region's grid intensity from a time on"),
     ActionSpec("set-baseline", "GreenProof", "setBaseline",
-               (_p("workload_class", "code", "workload class, e.g. llm-inference"),
-                _p("baseline_ng_per_work", "uint", "ng CO2e per work unit")),
+               (_p("class", "code", "workload class, e.g. llm-inference"),
+                _p("ng_per_work", "uint", "ng CO2e per work unit")),
                "a workload class's baseline"),
     ActionSpec("set-epoch-length", "GreenProof", "setEpochLength",
-               (_p("epoch_length_s", "uint", "seconds"),), "the global epoch length"),
+               (_p("seconds", "uint", "epoch length (s)"),), "the global epoch length"),
     ActionSpec("activate", "GreenProof", "activateNode", (_NODE,),
                "activate a Pending or Suspended node"),
     ActionSpec("suspend", "GreenProof", "suspendNode", (_NODE, _REASON), "suspend a node"),
@@ -79,7 +79,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                (_NODE, _p("attestor", "address", "the new attestor key")),
                "replace a node's attestor key (lost key)"),
     ActionSpec("revoke", "GreenProof", "revokeCertificate",
-               (_p("certificate", "uint", "certificate id"), _REASON),
+               (_p("cert", "uint", "certificate id"), _REASON),
                "revoke a certificate (claws back its reward)"),
     ActionSpec("pause", "GreenProof", "pause", (), "stop registrations and submissions"),
     ActionSpec("unpause", "GreenProof", "unpause", (), "resume registrations and submissions"),
@@ -87,16 +87,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("revoke-role", "*", "revokeRole", _ROLE_ARGS,
                "revoke a role (e.g. remove the guardian)"),
     ActionSpec("set-voting-delay", "EcoGovernor", "setVotingDelay",
-               (_p("voting_delay_s", "uint", "seconds"),), "seconds before a vote opens"),
+               (_p("seconds", "uint", "voting delay (s)"),), "seconds before a vote opens"),
     ActionSpec("set-voting-period", "EcoGovernor", "setVotingPeriod",
-               (_p("voting_period_s", "uint", "seconds"),), "seconds a vote stays open"),
+               (_p("seconds", "uint", "voting period (s)"),), "seconds a vote stays open"),
     ActionSpec("set-quorum", "EcoGovernor", "updateQuorumNumerator",
-               (_p("quorum_percent", "uint", "percent of the supply"),), "the quorum"),
+               (_p("percent", "uint", "percent of the supply"),), "the quorum"),
     ActionSpec("set-proposal-threshold", "EcoGovernor", "setProposalThreshold",
-               (_p("threshold_units", "uint", "EcoCredit units (1 ECO = 1e18)"),),
+               (_p("units", "uint", "EcoCredit units (1 ECO = 1e18)"),),
                "votes needed to propose"),
     ActionSpec("set-timelock-delay", "EcoTimelock", "updateDelay",
-               (_p("delay_s", "uint", "seconds"),), "the timelock's minimum delay"),
+               (_p("seconds", "uint", "timelock delay (s)"),), "the timelock's minimum delay"),
 )
 BY_NAME: dict[str, ActionSpec] = {a.name: a for a in ACTIONS}
 
@@ -353,5 +353,5 @@ def usage_lines() -> list[str]:
         args = " ".join([p.name.upper() for p in a.params if not p.option]
                         + [f"{p.option} {p.name.upper()}" for p in a.params if p.option])
         target = "CONTRACT" if a.contract == "*" else a.contract
-        out.append(f"{a.name} {args}".strip().ljust(52) + f"{target}.{a.function}: {a.help}")
+        out.append(f"{a.name} {args}".strip().ljust(44) + f"  {target}.{a.function}: {a.help}")
     return out

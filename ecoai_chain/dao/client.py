@@ -132,6 +132,7 @@ class DaoClient:
 
     # ------------------------------------------------------------------ proposals
     def propose(self, calls: list[Call], description: str) -> int:
+        governor = self.governor  # refuses an ungoverned deployment first
         if not description.strip():
             raise ValidationError("--description", "a proposal needs a description")
         if not calls:
@@ -143,11 +144,10 @@ class DaoClient:
                     "NotTheDaosRole", (call.contract, call.function),
                     f"{call.contract}.{call.function} needs {role}, held by the {' / '.join(who)}"
                     f", not the timelock: a proposal could not execute it")
-        fn = self.governor.functions.propose([c.target for c in calls], [0] * len(calls),
+        fn = governor.functions.propose([c.target for c in calls], [0] * len(calls),
                                              [c.calldata for c in calls], description)
         receipt = self._send(fn)
-        (event,) = self.governor.events.ProposalCreated().process_receipt(receipt,
-                                                                            errors=DISCARD)
+        (event,) = governor.events.ProposalCreated().process_receipt(receipt, errors=DISCARD)
         return int(event.args["proposalId"])
 
     def delegate(self, to: str | None = None) -> Any:
