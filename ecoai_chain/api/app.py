@@ -24,6 +24,7 @@ from prometheus_client.core import GaugeMetricFamily
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecoai_chain import __version__
+from ecoai_chain.api.proposals import ProposalQueries
 from ecoai_chain.api.queries import Queries
 from ecoai_chain.api.ratelimit import TokenBucket
 from ecoai_chain.api.settings import ApiSettings
@@ -96,6 +97,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                   description="Certificates, nodes and Eco Credits indexed from GreenProof.")
     app.state.settings = settings
     app.state.queries = queries
+    app.state.proposals = ProposalQueries(engine)
     app.state.verifier = CertificateVerifier.from_files(
         queries, settings.manifest, settings.vkey_path, settings.verify_engine,
         settings.verify_cache_size)
@@ -140,9 +142,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from ecoai_chain.api.routes_credits import router as credits
     from ecoai_chain.api.routes_measurement import router as measurement
     from ecoai_chain.api.routes_nodes import router as nodes
+    from ecoai_chain.api.routes_proposals import router as proposals
 
     # hottest lookups first: routes match in order
-    for r in (certificates, credits, nodes, measurement):
+    for r in (certificates, credits, nodes, measurement, proposals):
         app.include_router(r, prefix=API_PREFIX)
 
     from ecoai_chain.explorer.pages import register as register_explorer

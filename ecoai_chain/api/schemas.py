@@ -161,6 +161,67 @@ class TransferPage(BaseModel):
     next_cursor: str | None
 
 
+class ProposalVotes(BaseModel):
+    model_config = {"populate_by_name": True}
+    for_: str = Field(alias="for")  # EcoCredit units, decimal
+    against: str
+    abstain: str
+
+
+class ProposalAction(BaseModel):
+    contract: str
+    target: str
+    function: str
+    signature: str
+    action: str | None  # the `ecoai dao` action it matches
+    args: list[dict[str, Any]]
+    calldata: str
+    text: str
+    value_wei: str
+
+
+class ProposalOut(BaseModel):
+    proposal_id: str  # uint256, decimal
+    proposer: str
+    description: str
+    description_hash: str
+    state: str  # Pending Active Canceled Defeated Succeeded Queued Executed
+    snapshot_s: int
+    deadline_s: int
+    eta_s: int | None
+    as_of_s: int  # the indexed head's block time the state is computed at
+    votes: ProposalVotes
+    vote_count: int
+    quorum_units: str
+    quorum_reached: bool
+    actions: list[ProposalAction]
+    created: dict[str, Any]
+    queued_tx: str | None
+    executed_tx: str | None
+    canceled_tx: str | None
+    canceled_by: str | None  # governor | timelock (the guardian)
+
+
+class ProposalPage(BaseModel):
+    items: list[ProposalOut]
+    next_cursor: str | None
+
+
+class VoteOut(BaseModel):
+    voter: str
+    support: str
+    weight_units: str
+    reason: str
+    block_number: int
+    block_time_s: int
+    tx_hash: str
+
+
+class ProposalDetailOut(ProposalOut):
+    vote_list: list[VoteOut]
+    revoked_certificates: list[int]
+
+
 def doc(model: type[BaseModel] | None, *statuses: int) -> dict:
     """``responses=`` for a route: its 200 body and our error body for the given statuses."""
     out: dict = {422: {"model": Error, "description": "invalid input; `field` names it"}}

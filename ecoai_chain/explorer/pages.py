@@ -1,5 +1,5 @@
 """Explorer routes (HTML, read-only), registered on the API app: home, certificate, node,
-address, search. Charts are server-side SVG; the only script is the verify button."""
+address, DAO proposals, search. Charts are server-side SVG; the only script is the verify button."""
 
 from __future__ import annotations
 
@@ -99,7 +99,25 @@ def register(app: FastAPI, queries: Queries) -> None:
         row = queries.certificate_row(cid)
         return render("certificate.html", title=f"Certificate {cid}", c=cert,
                       proof=queries.proof(cid), node=queries.node(cert["node_id"]),
-                      measurement=app.state.measurements.get(row) if row is not None else None)
+                      measurement=app.state.measurements.get(row) if row is not None else None,
+                      revoked_by=app.state.proposals.revoked_by(cid) if cert["revoked"] else None)
+
+    @app.get("/proposals", response_class=HTMLResponse, include_in_schema=False)
+    def proposals() -> HTMLResponse:
+        return render("proposals.html", title="DAO proposals",
+                      proposals=app.state.proposals.proposals(200, None)["items"])
+
+    @app.get("/proposals/{pid}", response_class=HTMLResponse, include_in_schema=False)
+    def proposal(pid: str) -> HTMLResponse:
+        from ecoai_chain.api.proposals import proposal_id
+
+        try:
+            p = app.state.proposals.proposal(proposal_id("pid", pid))
+        except ValidationError:
+            return missing(f"proposal {pid!r}")
+        if p is None:
+            return missing(f"proposal {pid}")
+        return render("proposal.html", title=f"Proposal {pid[:12]}", p=p)
 
     @app.get("/nodes/{node_id}", response_class=HTMLResponse, include_in_schema=False)
     def node(node_id: str) -> HTMLResponse:

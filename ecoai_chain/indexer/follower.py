@@ -23,14 +23,15 @@ from ecoai_chain.errors import (
     UnindexableLog,
     ValidationError,
 )
-from ecoai_chain.indexer import quarantine
+from ecoai_chain.indexer import governance, quarantine
 from ecoai_chain.indexer.abi import CallDecoder, DecodedLog, EventDecoder
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import CallData, IndexStore
 
 OUTAGE_BACKOFF_MAX_S = 60.0
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
-          "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer")
+          "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer",
+          *governance.EVENTS)
 
 
 @dataclass
@@ -47,6 +48,10 @@ class IndexerConfig:
     chain_id: int | None = None
     submit_abi: list[dict] | None = None  # GreenProof ABI for calldata (proof, signature)
     green_proof: str | None = None  # calldata is read only from direct calls to this address
+    # EcoGovernor + EcoTimelock, followed too but not part of the deployment's identity (a
+    # deployment handed over later keeps its database)
+    governance: list[str] = field(default_factory=list)
+    action_contracts: dict | None = None  # name -> (address, ABI): decodes proposals' actions
     extra: dict = field(default_factory=dict)
 
 
@@ -71,6 +76,11 @@ class Indexer:
                       if config.submit_abi and config.green_proof else None)
         self.range = config.initial_range
         self.ceiling = config.max_range  # lowered to just under any range the RPC refused
+        self.followed = [*config.addresses, *config.governance]
+        if config.action_contracts and store.codec is None:
+            from ecoai_chain.dao.actions import ActionCodec
+
+            store.codec = ActionCodec(config.action_contracts)
         self._bind()
 
     def _bind(self) -> None:
@@ -123,7 +133,7 @@ class Indexer:
         while True:
             to = min(cp + self.range, safe)
             try:
-                raw = self.rpc.get_logs(self.cfg.addresses, self.topics, cp + 1, to)
+                raw = self.rpc.get_logs(self.followed, self.topics, cp + 1, to)
             except RpcError as e:  # result too large / range too wide: halve and retry
                 if self.range <= self.cfg.min_range:
                     raise ChainError(f"eth_getLogs fails even for one block ({e})") from e

@@ -243,7 +243,67 @@ class MeasurementRecord(IndexTable, table=True):
     received_s: int = Field(sa_column=_big(nullable=False))
 
 
+class Proposal(IndexTable, table=True):
+    """A ProposalCreated event of the EcoGovernor, with its actions decoded by the action
+    table (`dao.actions`) at indexing time. Its state is derived on read (`indexer.governance`)
+    from its events, its votes and the indexed head's time, like the Governor's `state()`."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_proposals_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(sa_column=_text(nullable=False, index=True))  # uint256, decimal
+    proposer: str = Field(max_length=42, index=True)
+    description: str = Field(sa_column=_text(nullable=False))
+    description_hash: str = Field(max_length=66)
+    vote_start_s: int = Field(sa_column=_uint(nullable=False))  # the snapshot (timestamp clock)
+    vote_end_s: int = Field(sa_column=_uint(nullable=False))
+    actions_json: str = Field(sa_column=_text(nullable=False))  # [dao.actions.Call.to_json()]
+    timelock_op_id: str = Field(max_length=66, index=True)  # the operation it queues
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(max_length=66)
+    log_index: int
+
+
+class Vote(IndexTable, table=True):
+    """VoteCast / VoteCastWithParams (support 0 against, 1 for, 2 abstain)."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_votes_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(sa_column=_text(nullable=False, index=True))
+    voter: str = Field(max_length=42, index=True)
+    support: int = Field(sa_column=_uint(nullable=False))
+    weight_units: str = Field(sa_column=_text(nullable=False))  # uint256, decimal
+    reason: str = Field(sa_column=_text(nullable=False, default=""))
+    params_hex: str | None = Field(default=None, sa_column=_text())
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(max_length=66)
+    log_index: int
+
+
+class ProposalEvent(IndexTable, table=True):
+    """What happened to proposals after their creation, and the Governor's quorum history:
+    kind queued (eta_s), executed, canceled (by the Governor), timelock_cancelled (op_id: the
+    guardian cancelled the queued operation in the timelock), quorum (value: the numerator)."""
+
+    __tablename__ = "proposal_events"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_proposal_events_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    proposal_id: str | None = Field(default=None, sa_column=_text(index=True))
+    eta_s: int | None = Field(default=None, sa_column=_uint())
+    op_id: str | None = Field(default=None, max_length=66)
+    value: str | None = Field(default=None, sa_column=_text())
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False, index=True))
+    log_index: int
+
+
 # Every table by model, for SQLAlchemy core statements (``T[Certificate].c.node_id``).
 T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
                               DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
-                              RegionIntensity, Revocation)}
+                              RegionIntensity, Revocation, Proposal, Vote,
+                              ProposalEvent)}

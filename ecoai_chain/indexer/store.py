@@ -25,7 +25,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from ecoai_chain.core.signals import FieldSpec, certificate_table
 from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
-from ecoai_chain.indexer import quarantine
+from ecoai_chain.indexer import governance, quarantine
 from ecoai_chain.indexer.abi import DecodedLog, clean_text
 from ecoai_chain.indexer.db import insert_ignore, upsert
 from ecoai_chain.indexer.derived import Touched, day_of, get_meta, refresh, set_meta
@@ -36,10 +36,13 @@ from ecoai_chain.indexer.models import (
     CreditTransfer,
     Node,
     NodeEvent,
+    Proposal,
+    ProposalEvent,
     QuarantinedLog,
     RegionIntensity,
     Revocation,
     T,
+    Vote,
 )
 
 __all__ = ["T", "IndexStore", "bytes32_text", "day_of"]
@@ -53,7 +56,8 @@ CallData = dict[str, list[dict] | str]
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
-                CreditTransfer, QuarantinedLog)
+                CreditTransfer, QuarantinedLog, Proposal, Vote, ProposalEvent)
+_GOV_TABLES = {"proposal": Proposal, "vote": Vote, "event": ProposalEvent}
 
 
 def bytes32_text(hex32: str) -> str:
@@ -76,8 +80,10 @@ def _column_value(f: FieldSpec, value: Any) -> Any:
 class IndexStore:
     """SQL side of the indexer. ``IndexStore(engine)``; the engine decides SQLite or PostgreSQL."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, codec: Any = None) -> None:
         self.engine = engine
+        # dao.actions.ActionCodec of the deployment: decodes proposals' actions (None: raw)
+        self.codec = codec
 
     # --- checkpoint and block hashes ----------------------------------------------------
     def get_meta(self, key: str, conn: Connection | None = None) -> str | None:
@@ -130,6 +136,8 @@ class IndexStore:
             conn.execute(delete(T[BlockHash]).where(
                 T[BlockHash].c.block_number <= to_block - keep_hashes))
             self._set_meta(conn, "checkpoint_block", str(to_block))
+            if to_block in headers:  # the indexed head's time: proposals' state is read at it
+                self._set_meta(conn, "checkpoint_time_s", str(headers[to_block]["timestamp"]))
         return len(held)
 
     def _apply_logs(self, conn: Connection, logs: list[DecodedLog], headers: dict[int, dict],
@@ -155,7 +163,7 @@ class IndexStore:
         for log in good:
             self._row_for(log, headers, calldata, node_region, rows, touched)
         for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
-                      Revocation, CreditTransfer):
+                      Revocation, CreditTransfer, Proposal, Vote, ProposalEvent):
             if rows[model]:
                 insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
                               if model is not Node else ["node_id"])
@@ -230,6 +238,10 @@ class IndexStore:
                 "clawed_back_units": str(a["clawedBackUnits"]),
                 "debt_units": str(a["debtUnits"]), **where})
             touched.revoked_certs.add(a["certificateId"])
+        elif ev in governance.EVENTS:
+            found = governance.rows_for(log, headers[log.block_number]["timestamp"], self.codec)
+            if found is not None:
+                rows[_GOV_TABLES[found[0]]].append(found[1])
         elif ev == "Transfer":
             value = a["value"]
             rows[CreditTransfer].append({
