@@ -286,7 +286,9 @@ class Submitter:
         """The state after looking up every hash of the epoch; None if none has a receipt."""
         for tx in reversed(self._txs(rec)):
             receipt = self.client.receipt(tx.tx_hash)
-            if receipt is not None:
+            # A landing counts whichever hash it was; a revert only for the current nonce (an
+            # older nonce's revert was settled when it happened, and was sent again since).
+            if receipt is not None and (receipt.succeeded or tx.nonce == rec.nonce):
                 return self._settle(rec, receipt)
         return None
 

@@ -251,3 +251,33 @@ def test_an_rpc_outage_waits_and_uses_up_no_attempts(s):
     submitter(s, confirmations=0).run_once()  # the chain is back: it drains
     mine(s)
     assert submitter(s, confirmations=0).run_once() == 1
+
+
+def test_a_mined_revert_is_one_failed_attempt_and_the_resend_lands(s):
+    store, base, w3, rpc = s["store"], s["base"], s["w3"], s["rpc"]
+    admin, node_id = s["admin"], s["node_id"]
+    submitter(s, confirmations=0).run_once()  # ours waits in the pool
+    dao = admin.account
+    suspend = dao.sign_transaction(admin.green_proof.functions.suspendNode(
+        node_id, "maintenance").build_transaction({
+            "from": dao.address, "nonce": w3.eth.get_transaction_count(dao.address, "pending"),
+            "maxFeePerGas": 200 * GWEI, "maxPriorityFeePerGas": 100 * GWEI}))
+    w3.eth.send_raw_transaction(suspend.raw_transaction)  # outbids ours within the block
+    mine(s)
+    first = store.get_epoch(base)
+    assert w3.eth.get_transaction_receipt(first.tx_hash)["status"] == 0  # mined, reverted
+    submitter(s, confirmations=0).run_once()
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.PROVED and rec.submit_failures == 1
+    rpc("evm_setAutomine", True)
+    admin.activate_node(node_id)
+    rpc("evm_setAutomine", False)
+    for _ in range(3):
+        if store.get_epoch(base).state == EpochState.CONFIRMED:
+            break
+        submitter(s, confirmations=0).run_once()
+        mine(s)
+    rec = store.get_epoch(base)
+    assert rec.state == EpochState.CONFIRMED and rec.submit_failures == 1
+    txs = store.submissions(base)
+    assert len(txs) == 2 and txs[1].nonce == txs[0].nonce + 1 and rec.tx_hash == txs[1].tx_hash
