@@ -13,7 +13,11 @@ one reset-free *virtual* counter per device, kept the same way the attestor's wi
 - a device that appears after a window began (hot-plugged, or a source that lists devices
   lazily) contributes from its first reading on, and the window is marked ``estimated``;
 - estimated samples (integrated power, the CPU-time model, replays flagged estimated) make
-  the window ``estimated``; sample notes (``mig: whole-GPU energy``) travel into ``notes``.
+  the window ``estimated``; sample notes (``mig: whole-GPU energy``) travel into ``notes``;
+- the window says how it was measured (``method``, the weakest of its samples') and is flagged
+  ``short_window`` when it is shorter than ten of the counter's observed update periods
+  (observed from the reads -- call ``sample()`` between begin and end so there are some; with
+  only two reads no period is known and nothing is claimed).
 
 The monitor owns the source's lifecycle only if asked: ``open()``/``close()`` (or ``with``)
 call the source's; a caller that already opened the source just uses the windows.
@@ -26,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ecoai_chain.energy import EnergySample, EnergySource, SourceEvent
+from ecoai_chain.energy.quality import WindowQuality, judge, weakest
 from ecoai_chain.errors import SourceError
 
 
@@ -41,6 +46,9 @@ class Measurement:
     resets: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     events: tuple[SourceEvent, ...] = ()
+    method: str = "unknown"          # the weakest method of its samples (quality.METHODS)
+    flags: tuple[str, ...] = ()      # quality.FLAG_SHORT: shorter than 10 counter updates
+    counter_update_period_ms: int | None = None
 
 
 @dataclass
@@ -51,6 +59,7 @@ class _Open:
     resets: set[str] = field(default_factory=set)
     notes: set[str] = field(default_factory=set)
     events: list[SourceEvent] = field(default_factory=list)
+    methods: set[str] = field(default_factory=set)
 
 
 class EnergyMonitor:
@@ -60,6 +69,7 @@ class EnergyMonitor:
         self._raw: dict[str, int] = {}
         self._virtual: dict[str, int] = {}
         self._windows: dict[str, _Open] = {}
+        self._quality = WindowQuality()
 
     # -- lifecycle (optional) -----------------------------------------------------------
     def open(self) -> EnergyMonitor:
@@ -93,6 +103,7 @@ class EnergyMonitor:
             w.events.extend(events)
         for s in samples:
             self._book(s)
+        self._quality.add(self._clock(), samples)  # observes each counter's update period
         return samples
 
     def _book(self, s: EnergySample) -> None:
@@ -114,6 +125,7 @@ class EnergyMonitor:
         self._virtual[s.device_id] = self._virtual.get(s.device_id, 0) + inc
         for w in self._windows.values():
             w.estimated |= s.estimated
+            w.methods.add(s.method)
             if s.note:
                 w.notes.add(s.note)
 
@@ -124,7 +136,8 @@ class EnergyMonitor:
         samples = self.sample()  # books the span up to now into the windows already open
         self._windows[key] = _Open(t0, dict(self._virtual),
                                    estimated=any(s.estimated for s in samples),
-                                   notes={s.note for s in samples if s.note})
+                                   notes={s.note for s in samples if s.note},
+                                   methods={s.method for s in samples})
 
     def end_window(self, key: str) -> Measurement:
         w = self._windows.get(key)
@@ -133,6 +146,10 @@ class EnergyMonitor:
         self.sample()
         del self._windows[key]
         by_device = {d: v - w.v0.get(d, 0) for d, v in sorted(self._virtual.items())}
-        return Measurement(self._clock() - w.t0_s, sum(by_device.values()), by_device,
+        elapsed = self._clock() - w.t0_s
+        method = weakest(w.methods)
+        q = judge(method, elapsed, sum(by_device.values()), None, self._quality.period_s())
+        return Measurement(elapsed, sum(by_device.values()), by_device,
                            w.estimated, self.label, tuple(sorted(w.resets)),
-                           tuple(sorted(w.notes)), tuple(w.events))
+                           tuple(sorted(w.notes)), tuple(w.events), method, q.flags,
+                           q.counter_update_period_ms)

@@ -45,12 +45,17 @@ def recommendation(result: Result, now_s: float | None = None) -> dict:
     kept = 100 * chosen.quality / base.quality if base.quality > 0 else 0.0
     lat = 100 * (chosen.latency_ms / base.latency_ms - 1) if base.latency_ms > 0 else 0.0
     label = "" if not chosen.estimated else f" [energy {chosen.meter}]"
+    short = [m.index for m in result.measurements if "short_window" in m.flags]
+    if short:  # shorter than ten counter updates: the counter's steps dominate the energy
+        label += (f" [settings {short} measured for under ten energy-counter updates: "
+                  "raise --min-duration-s]")
     summary = (f"{_describe(chosen.setting)}: keeps {kept:.1f}% of baseline quality, "
                f"{saving:.1f}% less energy per unit of work than {_describe(base.setting)}"
                f"{label}")
     return {"summary": summary, "recommended": _metrics(chosen), "baseline": _metrics(base),
             "energy_saving_pct": saving, "quality_retained_pct": kept, "latency_change_pct": lat,
-            "meter": chosen.meter, "estimated": chosen.estimated,
+            "meter": chosen.meter, "estimated": chosen.estimated, "method": chosen.method,
+            "short_window_indices": short,
             "weights": list(result.weights), "quality_floor": result.quality_floor,
             "prices": asdict(result.prices), "intensity_mg_per_kwh": result.intensity_mg_per_kwh,
             "search": result.search, "pareto_indices": result.front,

@@ -33,6 +33,8 @@ class Measurement:
     meter: str
     estimated: bool
     extra: dict = field(default_factory=dict)
+    method: str = "unknown"                    # how the energy was measured (energy.quality)
+    flags: list[str] = field(default_factory=list)  # e.g. short_window: measure longer
 
     @property
     def energy_per_work_mj(self) -> float:
@@ -68,6 +70,7 @@ def measure(workload: Any, setting: dict, meter: EnergyMonitor, index: int, *,
     repeats = 0
     while True:
         result = workload.run(setting)
+        meter.sample()  # a read per repeat: resets lose less, the counter period is observed
         repeats += 1
         work += result["work"]
         qualities.append(float(result["quality"]))
@@ -82,7 +85,8 @@ def measure(workload: Any, setting: dict, meter: EnergyMonitor, index: int, *,
     label = reading.label + (f"; counter reset on {', '.join(reading.resets)}"
                              if reading.resets else "")
     return Measurement(index, dict(setting), work, min(qualities), reading.energy_mj, wall_ms,
-                       latency, repeats, label, reading.estimated, extra)
+                       latency, repeats, label, reading.estimated, extra, reading.method,
+                       list(reading.flags))
 
 
 @dataclass(frozen=True)

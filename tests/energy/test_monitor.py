@@ -126,3 +126,26 @@ def test_nvml_errors_pass_through_the_one_translation():
     with pytest.raises(SourceError, match="GPU-a.*NVML_ERROR_GPU_IS_LOST") as ei:
         m.end_window("w")
     assert isinstance(ei.value.__cause__, pynvml.NVMLError)
+
+
+def test_windows_say_their_method_and_short_ones_are_flagged():
+    clock = [0.0]
+    n = fake_nvml({"GPU-a": {"energy": [0], "power": [1]}})
+    # the counter advances every 100 ms; read every 50 ms
+    n.nvmlDeviceGetTotalEnergyConsumption.side_effect = lambda h: int(clock[0] * 10) * 10
+    m = EnergyMonitor(NvmlSource(nvml=n, clock=lambda: clock[0]), clock=lambda: clock[0]).open()
+
+    def measure(seconds):
+        m.begin_window("w")
+        for _ in range(int(seconds / 0.05)):
+            clock[0] = round(clock[0] + 0.05, 6)
+            m.sample()
+        return m.end_window("w")
+
+    short = measure(0.5)  # 5 updates: < 10
+    assert short.method == "counter" and short.counter_update_period_ms == 100
+    assert short.flags == ("short_window",)
+    assert measure(2.0).flags == ()
+    cpu = EnergyMonitor(CpuTimeSource()).open()
+    cpu.begin_window("w")
+    assert cpu.end_window("w").method == "model"
