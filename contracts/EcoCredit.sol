@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
@@ -18,6 +19,10 @@ import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
 contract EcoCredit is ERC20, ERC20Permit, ERC20Votes, AccessControl, IEcoCredit {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant CLAWBACK_ROLE = keccak256("CLAWBACK_ROLE");
+
+    uint256 private _retirementCount;
+    mapping(uint256 retirementId => Retirement) private _retirements;
+    mapping(address beneficiary => uint256) private _retiredFor;
 
     constructor(address admin) ERC20("Eco Credit", "ECO") ERC20Permit("Eco Credit") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -36,6 +41,70 @@ contract EcoCredit is ERC20, ERC20Permit, ERC20Votes, AccessControl, IEcoCredit 
         burnt = amount < balance ? amount : balance;
         if (burnt > 0) _burn(holder, burnt);
         emit CreditsClawedBack(holder, burnt, certificateId);
+    }
+
+    /// @inheritdoc IEcoCredit
+    function retire(uint256 amount, address beneficiary, string calldata purpose)
+        external
+        returns (uint256 retirementId)
+    {
+        return _retire(msg.sender, amount, beneficiary, purpose);
+    }
+
+    /// @inheritdoc IEcoCredit
+    function retireWithPermit(
+        address owner,
+        uint256 amount,
+        address beneficiary,
+        string calldata purpose,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 retirementId) {
+        // A permit seen in the mempool can be submitted first by anyone: then this call fails
+        // but the allowance is already there, so go on and let _spendAllowance decide.
+        try IERC20Permit(address(this)).permit(owner, msg.sender, amount, deadline, v, r, s) {} catch {}
+        _spendAllowance(owner, msg.sender, amount); // reverts ERC20InsufficientAllowance
+        return _retire(owner, amount, beneficiary, purpose);
+    }
+
+    /// @inheritdoc IEcoCredit
+    function getRetirement(uint256 retirementId) external view returns (Retirement memory) {
+        if (retirementId == 0 || retirementId > _retirementCount) revert EcoCreditUnknownRetirement(retirementId);
+        return _retirements[retirementId];
+    }
+
+    /// @inheritdoc IEcoCredit
+    function retirementCount() external view returns (uint256) {
+        return _retirementCount;
+    }
+
+    /// @inheritdoc IEcoCredit
+    function retiredFor(address beneficiary) external view returns (uint256) {
+        return _retiredFor[beneficiary];
+    }
+
+    function _retire(address holder, uint256 amount, address beneficiary, string calldata purpose)
+        private
+        returns (uint256 retirementId)
+    {
+        if (amount == 0) revert EcoCreditZeroRetirement();
+        if (beneficiary == address(0)) revert EcoCreditZeroBeneficiary();
+        _burn(holder, amount); // reverts ERC20InsufficientBalance(holder, balance, amount)
+        // Cannot overflow: one increment per retirement transaction.
+        unchecked {
+            retirementId = ++_retirementCount;
+        }
+        _retiredFor[beneficiary] += amount;
+        _retirements[retirementId] = Retirement({
+            holder: holder,
+            retiredAt: Time.timestamp(),
+            beneficiary: beneficiary,
+            amountUnits: amount,
+            purposeHash: keccak256(bytes(purpose))
+        });
+        emit CreditsRetired(retirementId, holder, beneficiary, amount, purpose);
     }
 
     function _requireRole(bytes32 role) private view {

@@ -49,6 +49,103 @@ describe("EcoCredit", function () {
     });
   });
 
+  describe("# retire", function () {
+    it("Should burn the credits, record the retirement and emit CreditsRetired", async function () {
+      const { eco, minter, holder, stranger } = await networkHelpers.loadFixture(deployFixture);
+      await eco.connect(minter).mint(holder.address, 1000n);
+      await expect(eco.connect(holder).retire(400n, stranger.address, "Scope 2, FY2026"))
+        .to.emit(eco, "CreditsRetired")
+        .withArgs(1n, holder.address, stranger.address, 400n, "Scope 2, FY2026")
+        .and.to.emit(eco, "Transfer")
+        .withArgs(holder.address, ethers.ZeroAddress, 400n);
+      expect(await eco.balanceOf(holder.address)).to.equal(600n);
+      expect(await eco.totalSupply()).to.equal(600n);
+      expect(await eco.retirementCount()).to.equal(1n);
+      expect(await eco.retiredFor(stranger.address)).to.equal(400n);
+      const r = await eco.getRetirement(1n);
+      expect(r.holder).to.equal(holder.address);
+      expect(r.beneficiary).to.equal(stranger.address);
+      expect(r.amountUnits).to.equal(400n);
+      expect(r.purposeHash).to.equal(ethers.id("Scope 2, FY2026"));
+    });
+
+    it("Should not retire the same credits twice", async function () {
+      const { eco, minter, holder, stranger } = await networkHelpers.loadFixture(deployFixture);
+      await eco.connect(minter).mint(holder.address, 100n);
+      await eco.connect(holder).retire(100n, stranger.address, "once");
+      await expect(eco.connect(holder).retire(100n, stranger.address, "twice"))
+        .to.be.revertedWithCustomError(eco, "ERC20InsufficientBalance")
+        .withArgs(holder.address, 0n, 100n);
+      expect(await eco.retirementCount()).to.equal(1n);
+      expect(await eco.retiredFor(stranger.address)).to.equal(100n);
+    });
+
+    it("Should not retire zero or for the zero address", async function () {
+      const { eco, minter, holder, stranger } = await networkHelpers.loadFixture(deployFixture);
+      await eco.connect(minter).mint(holder.address, 100n);
+      await expect(eco.connect(holder).retire(0n, stranger.address, ""))
+        .to.be.revertedWithCustomError(eco, "EcoCreditZeroRetirement");
+      await expect(eco.connect(holder).retire(1n, ethers.ZeroAddress, ""))
+        .to.be.revertedWithCustomError(eco, "EcoCreditZeroBeneficiary");
+    });
+
+    it("Should not read an unknown retirement", async function () {
+      const { eco } = await networkHelpers.loadFixture(deployFixture);
+      await expect(eco.getRetirement(1n))
+        .to.be.revertedWithCustomError(eco, "EcoCreditUnknownRetirement").withArgs(1n);
+    });
+  });
+
+  describe("# retireWithPermit", function () {
+    async function signPermit(eco, owner, spender, value, deadline) {
+      const { chainId } = await ethers.provider.getNetwork();
+      const domain = { name: "Eco Credit", version: "1", chainId, verifyingContract: await eco.getAddress() };
+      const types = { Permit: [
+        { name: "owner", type: "address" }, { name: "spender", type: "address" },
+        { name: "value", type: "uint256" }, { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" }] };
+      const nonce = await eco.nonces(owner.address);
+      const sig = ethers.Signature.from(await owner.signTypedData(domain, types,
+        { owner: owner.address, spender, value, nonce, deadline }));
+      return [sig.v, sig.r, sig.s];
+    }
+
+    it("Should retire the owner's credits with its permit, in one transaction of the spender", async function () {
+      const { eco, minter, holder, stranger, admin } = await networkHelpers.loadFixture(deployFixture);
+      await eco.connect(minter).mint(holder.address, 50n);
+      const deadline = (await networkHelpers.time.latest()) + 3600;
+      const [v, r, s] = await signPermit(eco, holder, admin.address, 50n, deadline);
+      await expect(eco.connect(admin).retireWithPermit(holder.address, 50n, stranger.address, "via permit", deadline, v, r, s))
+        .to.emit(eco, "CreditsRetired")
+        .withArgs(1n, holder.address, stranger.address, 50n, "via permit");
+      expect(await eco.balanceOf(holder.address)).to.equal(0n);
+      expect(await eco.allowance(holder.address, admin.address)).to.equal(0n);
+      expect(await eco.totalSupply()).to.equal(0n);
+    });
+
+    it("Should still retire when the permit was front-run, and not retire twice with it", async function () {
+      const { eco, minter, holder, stranger, admin } = await networkHelpers.loadFixture(deployFixture);
+      await eco.connect(minter).mint(holder.address, 80n);
+      const deadline = (await networkHelpers.time.latest()) + 3600;
+      const [v, r, s] = await signPermit(eco, holder, admin.address, 40n, deadline);
+      await eco.connect(stranger).permit(holder.address, admin.address, 40n, deadline, v, r, s);
+      await eco.connect(admin).retireWithPermit(holder.address, 40n, stranger.address, "p", deadline, v, r, s);
+      await expect(eco.connect(admin).retireWithPermit(holder.address, 40n, stranger.address, "p", deadline, v, r, s))
+        .to.be.revertedWithCustomError(eco, "ERC20InsufficientAllowance")
+        .withArgs(admin.address, 0n, 40n);
+      expect(await eco.balanceOf(holder.address)).to.equal(40n);
+    });
+
+    it("Should not retire with a permit signed by someone else", async function () {
+      const { eco, minter, holder, stranger, admin } = await networkHelpers.loadFixture(deployFixture);
+      await eco.connect(minter).mint(holder.address, 10n);
+      const deadline = (await networkHelpers.time.latest()) + 3600;
+      const [v, r, s] = await signPermit(eco, stranger, admin.address, 10n, deadline);
+      await expect(eco.connect(admin).retireWithPermit(holder.address, 10n, stranger.address, "", deadline, v, r, s))
+        .to.be.revertedWithCustomError(eco, "ERC20InsufficientAllowance");
+    });
+  });
+
   describe("# votes", function () {
     it("Should give voting power after self-delegation", async function () {
       const { eco, minter, holder } = await networkHelpers.loadFixture(deployFixture);
