@@ -19,6 +19,7 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.client_claims import CLAIMS_CONTRACT, ClaimsMixin
 from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
 from ecoai_chain.chain.node_errors import node_call
 from ecoai_chain.chain.reads import ChainReads
@@ -70,9 +71,10 @@ def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
     return value
 
 
-class GreenProofClient(CertificateSubmission, ChainReads):
+class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
     """Contract functions and views; the outbox's build/send/find methods come from
-    `CertificateSubmission`, events/blocks/calldata from `ChainReads`. Node errors arrive
+    `CertificateSubmission`, events/blocks/calldata from `ChainReads`, retirements and claims
+    from `ClaimsMixin`. Node errors arrive
     typed (`ecoai_chain.chain.node_errors`)."""
 
     def __init__(
@@ -86,7 +88,8 @@ class GreenProofClient(CertificateSubmission, ChainReads):
         self.green_proof = w3.eth.contract(address=deployment.green_proof, abi=gp_abi)
         self.eco_credit = w3.eth.contract(address=deployment.eco_credit, abi=eco_abi)
         # A governed deployment's calls can also fail in the Governor or the timelock.
-        extra = [load_artifact(n).abi for n in GOVERNANCE_CONTRACTS if n in deployment.contracts]
+        extra = [load_artifact(n).abi for n in (*GOVERNANCE_CONTRACTS, CLAIMS_CONTRACT)
+                 if n in deployment.contracts]
         self.decoder = RevertDecoder(gp_abi, eco_abi, *extra)
         self.last_receipt: Any = None
 
