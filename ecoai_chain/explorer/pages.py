@@ -99,6 +99,7 @@ def register(app: FastAPI, queries: Queries) -> None:
         row = queries.certificate_row(cid)
         return render("certificate.html", title=f"Certificate {cid}", c=cert,
                       proof=queries.proof(cid), node=queries.node(cert["node_id"]),
+                      claims=app.state.claim_queries.claims_of_certificate(cid),
                       measurement=app.state.measurements.get(row) if row is not None else None,
                       revoked_by=app.state.proposals.revoked_by(cid) if cert["revoked"] else None)
 
@@ -143,13 +144,22 @@ def register(app: FastAPI, queries: Queries) -> None:
             return missing(f"address {addr!r}")
         return render("address.html", title=f"Address {a}", address=a,
                       balance=queries.balance(a),
-                      transfers=queries.transfers(50, None, a)["items"])
+                      transfers=queries.transfers(50, None, a)["items"],
+                      as_beneficiary=app.state.claim_queries.beneficiary_totals(a))
+
+    from ecoai_chain.explorer.claims_pages import register as register_claims
+    from ecoai_chain.explorer.claims_pages import resolve as resolve_claims
+
+    register_claims(app, render, missing, entity_page)
 
     @app.get("/search", include_in_schema=False)
     def search(q: str = "") -> Response:
         from ecoai_chain.api.routes_nodes import resolve
 
         try:
+            page = resolve_claims(app.state, q[:80])
+            if page is not None:
+                return RedirectResponse(page, 303)
             hit = resolve(queries, q[:80]) if q.strip() else {"kind": "none"}
         except ValidationError as e:
             return render("error.html", 400, title="Search", message=e.reason, query=q)

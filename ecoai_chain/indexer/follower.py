@@ -31,7 +31,7 @@ from ecoai_chain.indexer.store import CallData, IndexStore
 OUTAGE_BACKOFF_MAX_S = 60.0
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer",
-          *governance.EVENTS)
+          "CertificateClaimed", "CreditsRetired", *governance.EVENTS)
 
 
 @dataclass

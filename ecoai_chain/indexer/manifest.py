@@ -4,18 +4,22 @@ parser of the file `ecoai chain deploy` writes): contract addresses, deployment 
 from __future__ import annotations
 
 from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.client_claims import CLAIMS_CONTRACT
 from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
 from ecoai_chain.indexer.follower import IndexerConfig
 
 
 def config_from_deployment(dep: Deployment, **overrides) -> IndexerConfig:
+    """GreenProof and EcoCredit, and CertificateClaims where the deployment has it (manifests
+    written before issue 17 do not)."""
     gp_abi = load_artifact("GreenProof").abi
-    refs = (dep.contracts["GreenProof"], dep.contracts["EcoCredit"])
+    names = [n for n in ("GreenProof", "EcoCredit", CLAIMS_CONTRACT) if n in dep.contracts]
+    refs = [dep.contracts[n] for n in names]
     gov = [n for n in GOVERNANCE_CONTRACTS if n in dep.contracts]
     actions = {n: (dep.address(n), load_artifact(n).abi)
                for n in ("GreenProof", "EcoCredit", *gov)}
     return IndexerConfig(addresses=[r.address for r in refs],
-                         abis=[gp_abi, load_artifact("EcoCredit").abi,
+                         abis=[*(load_artifact(n).abi for n in names),
                                *(load_artifact(n).abi for n in gov)],
                          start_block=min(r.block for r in refs), chain_id=dep.chain_id,
                          submit_abi=gp_abi, green_proof=refs[0].address,

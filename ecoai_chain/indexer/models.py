@@ -303,7 +303,48 @@ class ProposalEvent(IndexTable, table=True):
 
 
 # Every table by model, for SQLAlchemy core statements (``T[Certificate].c.node_id``).
+class Claim(IndexTable, table=True):
+    """A CertificateClaimed event (contracts/CertificateClaims.sol): a part (or the whole) of a
+    certificate's energy and carbon assigned to a beneficiary. Whether the certificate was
+    revoked since is not copied here: it is read from `certificates` (one fact, one place)."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_claims_log"),)
+    claim_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
+    beneficiary: str = Field(max_length=42, index=True)
+    claimant: str = Field(max_length=42)
+    energy_mj: int = Field(sa_column=_uint(nullable=False))
+    carbon_mg: int = Field(sa_column=_uint(nullable=False))
+    is_final: bool = False
+    purpose: str = Field(sa_column=_text(nullable=False))
+    purpose_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
+class Retirement(IndexTable, table=True):
+    """A CreditsRetired event (EcoCredit.retire / retireWithPermit): credits burnt for a
+    beneficiary (the burn itself is also a Transfer to the zero address)."""
+
+    __tablename__ = "retirements"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_retirements_log"),)
+    retirement_id: int = Field(sa_column=Column(BigInteger, primary_key=True,
+                                                autoincrement=False))
+    holder: str = Field(max_length=42, index=True)
+    beneficiary: str = Field(max_length=42, index=True)
+    amount_units: str = Field(sa_column=_text(nullable=False))  # uint256, decimal text
+    purpose: str = Field(sa_column=_text(nullable=False))
+    purpose_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
 T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
                               DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
                               RegionIntensity, Revocation, Proposal, Vote,
-                              ProposalEvent)}
+                              ProposalEvent, Claim, Retirement)}

@@ -27,6 +27,7 @@ ID_ARGS = {
     "AttestorRotated": ("nodeId",), "CertificateSubmitted": ("certificateId", "nodeId",
                                                              "epochStart"),
     "CertificateRevoked": ("certificateId", "nodeId"),
+    "CertificateClaimed": ("claimId", "certificateId"), "CreditsRetired": ("retirementId",),
 }
 
 

@@ -33,6 +33,7 @@ from ecoai_chain.indexer.models import (
     BaselineChange,
     BlockHash,
     Certificate,
+    Claim,
     CreditTransfer,
     Node,
     NodeEvent,
@@ -40,6 +41,7 @@ from ecoai_chain.indexer.models import (
     ProposalEvent,
     QuarantinedLog,
     RegionIntensity,
+    Retirement,
     Revocation,
     T,
     Vote,
@@ -56,7 +58,8 @@ CallData = dict[str, list[dict] | str]
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
-                CreditTransfer, QuarantinedLog, Proposal, Vote, ProposalEvent)
+                CreditTransfer, QuarantinedLog, Proposal, Vote, ProposalEvent,
+                Claim, Retirement)
 _GOV_TABLES = {"proposal": Proposal, "vote": Vote, "event": ProposalEvent}
 
 
@@ -163,7 +166,8 @@ class IndexStore:
         for log in good:
             self._row_for(log, headers, calldata, node_region, rows, touched)
         for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
-                      Revocation, CreditTransfer, Proposal, Vote, ProposalEvent):
+                      Revocation, CreditTransfer, Proposal, Vote, ProposalEvent, Claim,
+                      Retirement):
             if rows[model]:
                 insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
                               if model is not Node else ["node_id"])
@@ -242,6 +246,19 @@ class IndexStore:
             found = governance.rows_for(log, headers[log.block_number]["timestamp"], self.codec)
             if found is not None:
                 rows[_GOV_TABLES[found[0]]].append(found[1])
+        elif ev == "CertificateClaimed":
+            rows[Claim].append({
+                "claim_id": a["claimId"], "certificate_id": a["certificateId"],
+                "beneficiary": a["beneficiary"], "claimant": a["claimant"],
+                "energy_mj": a["energyMj"], "carbon_mg": a["carbonMg"], "is_final": a["isFinal"],
+                "purpose": str(a["purpose"]), "purpose_raw": a["purpose"].raw,
+                "block_time_s": headers[log.block_number]["timestamp"], **where})
+        elif ev == "CreditsRetired":
+            rows[Retirement].append({
+                "retirement_id": a["retirementId"], "holder": a["holder"],
+                "beneficiary": a["beneficiary"], "amount_units": str(a["amountUnits"]),
+                "purpose": str(a["purpose"]), "purpose_raw": a["purpose"].raw,
+                "block_time_s": headers[log.block_number]["timestamp"], **where})
         elif ev == "Transfer":
             value = a["value"]
             rows[CreditTransfer].append({

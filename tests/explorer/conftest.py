@@ -96,3 +96,19 @@ def shot(browser):
         browser.save_screenshot(str(path))
         return path
     return _shot
+
+
+@pytest.fixture
+def serve_app():
+    """serve_app(settings) -> base URL of the API app served by uvicorn for this test."""
+    started = []
+
+    def start(settings) -> str:
+        url, srv, t = _serve(settings)
+        started.append((srv, t))
+        return url
+
+    yield start
+    for srv, t in started:
+        srv.should_exit = True
+        t.join(timeout=10)
