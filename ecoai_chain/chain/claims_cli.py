@@ -1,0 +1,118 @@
+"""``ecoai claim`` and ``ecoai retire`` (top-level commands): claim a certificate's energy and
+carbon for a beneficiary, retire Eco Credits for one. The key comes from a keystore
+(``--key-file``, as everywhere) or an anvil dev account on a local chain; each command prints
+the call it will send (contract, function, arguments, sender) before sending it."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecoai_chain.chain.cli import DevAccountOpt, KeyFileOpt, PasswordFileOpt, _account, _web3
+from ecoai_chain.errors import ConfigError, ValidationError
+
+ManifestOpt = typer.Option("--manifest", help="deployment manifest")
+RpcOpt = typer.Option("--rpc", help="override the manifest's RPC URL")
+DryRunOpt = typer.Option("--dry-run", help="print the call and stop")
+
+
+def parse_eco(text: str) -> int:
+    """'1.5' ECO -> 1.5e18 units, exactly (at most 18 decimals), else ValidationError."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as e:
+        raise ValidationError("amount", f"expected a decimal number of ECO, got {text!r}") from e
+    units = value * 10**18
+    if not value.is_finite() or units != units.to_integral_value() or units <= 0:
+        raise ValidationError("amount", f"must be a positive amount with at most 18 decimals, "
+                              f"got {text!r}")
+    return int(units)
+
+
+def _client(manifest: Path, rpc: str | None, key_file, password_file, dev_account):
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.deployment import load_manifest
+
+    dep = load_manifest(manifest)
+    w3 = _web3(rpc or dep.rpc_url)
+    if w3.eth.chain_id != dep.chain_id:
+        raise ConfigError(f"RPC chain id {w3.eth.chain_id} != manifest chain id {dep.chain_id}")
+    return GreenProofClient(w3, dep, _account(w3, key_file, password_file, dev_account))
+
+
+def _show(contract: str, address: str, call: str, sender: str, chain_id: int) -> None:
+    typer.echo(f"sending  {contract}.{call}")
+    typer.echo(f"  to     {address} (chain {chain_id})")
+    typer.echo(f"  from   {sender}")
+
+
+def claim(
+    certificate_id: Annotated[int, typer.Argument(min=1, help="certificate id")],
+    beneficiary: Annotated[str, typer.Option(help="address that may count the claim")],
+    purpose: Annotated[str, typer.Option(help="what the claim is for (public)")],
+    energy_mj: Annotated[int | None, typer.Option(
+        min=1, help="claim only this energy (mJ); default: what is left of the certificate")]
+    = None,
+    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
+    rpc: Annotated[str | None, RpcOpt] = None,
+    key_file: Annotated[Path | None, KeyFileOpt] = None,
+    password_file: Annotated[Path | None, PasswordFileOpt] = None,
+    dev_account: Annotated[int | None, DevAccountOpt] = None,
+    dry_run: Annotated[bool, DryRunOpt] = False,
+) -> None:
+    """Claim a released certificate's energy and carbon (all, or --energy-mj of it) for a
+    beneficiary, as its node's operator or an address the operator authorised."""
+    from ecoai_chain.api.params import address
+
+    ben = address("beneficiary", beneficiary)
+    client = _client(manifest, rpc, key_file, password_file, dev_account)
+    cert = client.get_certificate(certificate_id)
+    done = client.claimed_of(certificate_id)
+    left = cert["energyMj"] - done["energy_mj"]
+    what = (f"claimCertificate({certificate_id}, {ben}, {purpose!r})" if energy_mj is None
+            else f"claimCertificatePart({certificate_id}, {energy_mj}, {ben}, {purpose!r})")
+    _show("CertificateClaims", client.certificate_claims.address, what,
+          client.account.address, client.w3.eth.chain_id)
+    typer.echo(f"  claims {left if energy_mj is None else energy_mj} of {cert['energyMj']} mJ "
+               f"({left} mJ not claimed yet, {done['parts']} earlier part(s))")
+    if dry_run:
+        return
+    claim_id = client.claim_certificate(certificate_id, ben, purpose, energy_mj)
+    got = client.get_claim(claim_id)
+    typer.echo(f"claim {claim_id}: {got['energy_mj']} mJ, {got['carbon_mg']} mg CO2e for "
+               f"{got['beneficiary']}{' (final part)' if got['is_final'] else ''}")
+
+
+def retire(
+    amount: Annotated[str, typer.Argument(help="ECO to retire, e.g. 1.5 (18 decimals at most)")],
+    beneficiary: Annotated[str, typer.Option(help="address that may count the retirement")],
+    purpose: Annotated[str, typer.Option(help="what the retirement is for (public)")],
+    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
+    rpc: Annotated[str | None, RpcOpt] = None,
+    key_file: Annotated[Path | None, KeyFileOpt] = None,
+    password_file: Annotated[Path | None, PasswordFileOpt] = None,
+    dev_account: Annotated[int | None, DevAccountOpt] = None,
+    dry_run: Annotated[bool, DryRunOpt] = False,
+) -> None:
+    """Burn your Eco Credits for a beneficiary and record the retirement."""
+    from ecoai_chain.api.params import address
+
+    units = parse_eco(amount)
+    ben = address("beneficiary", beneficiary)
+    client = _client(manifest, rpc, key_file, password_file, dev_account)
+    balance = client.eco_balance(client.account.address)
+    _show("EcoCredit", client.eco_credit.address, f"retire({units}, {ben}, {purpose!r})",
+          client.account.address, client.w3.eth.chain_id)
+    typer.echo(f"  burns  {amount} ECO of the {balance / 10**18:.6f} ECO held")
+    if dry_run:
+        return
+    rid = client.retire(units, ben, purpose)
+    typer.echo(f"retirement {rid}: {amount} ECO retired for {ben}")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("claim")(claim)
+    root.command("retire")(retire)
