@@ -1,10 +1,12 @@
 """``ecoai claim`` and ``ecoai retire`` (top-level commands): claim a certificate's energy and
 carbon for a beneficiary, retire Eco Credits for one. The key comes from a keystore
 (``--key-file``, as everywhere) or an anvil dev account on a local chain; each command prints
-the call it will send (contract, function, arguments, sender) before sending it."""
+the call it will send (contract, function, arguments, sender) before sending it, and its last
+line is the result as JSON (for scripts and `ecoai up`)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
@@ -84,6 +86,7 @@ def claim(
     got = client.get_claim(claim_id)
     typer.echo(f"claim {claim_id}: {got['energy_mj']} mJ, {got['carbon_mg']} mg CO2e for "
                f"{got['beneficiary']}{' (final part)' if got['is_final'] else ''}")
+    typer.echo(json.dumps({"claim_id": claim_id, **got}))
 
 
 def retire(
@@ -111,6 +114,7 @@ def retire(
         return
     rid = client.retire(units, ben, purpose)
     typer.echo(f"retirement {rid}: {amount} ECO retired for {ben}")
+    typer.echo(json.dumps({"retirement_id": rid, **client.get_retirement(rid)}))
 
 
 def register(root: typer.Typer) -> None:
