@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ecoai_chain.errors import ConfigError
+
 # A fixed, recognisable beneficiary for the demo (anvil's dev account 9, a stand-in for the
 # buyer's address).
 DEMO_BENEFICIARY = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"
@@ -29,8 +31,13 @@ class DemoClaims:
         from ecoai_chain.network.plan import node_password_file
 
         d = Path(self.node["dir"])
-        return ["--manifest", str(self.manifest), "--key-file", str(d / "keystore" /
-                "attestor.json"), "--password-file", str(node_password_file(d))]
+        # The node's one keystore file, as `ecoai attestor init` wrote it (the operator's key:
+        # the demo registers each node with its attestor account).
+        keys = sorted((d / "keystore").glob("*.json"))
+        if len(keys) != 1:
+            raise ConfigError(f"{d / 'keystore'}: expected one keystore file, found {len(keys)}")
+        return ["--manifest", str(self.manifest), "--key-file", str(keys[0]),
+                "--password-file", str(node_password_file(d))]
 
     def _save(self) -> None:
         self.path.write_text(json.dumps(self.done, indent=2) + "\n")
