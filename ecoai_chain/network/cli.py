@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
         deployer_keystore: Path = typer.Option(None, exists=True, dir_okay=False,
                                                help="DAO/deployer keystore (needed with --rpc)"),
         deployer_password_file: Path = typer.Option(None, exists=True, dir_okay=False),
+        guardian: str = typer.Option(None, help="may pause and cancel queued proposals "
+                                     "(default on a local chain: dev account 1)"),
         nodes: int = typer.Option(3, min=1, max=12, help="demo nodes"),
         window_s: int = typer.Option(5, min=1, max=3600, help="window (slot) length"),
         slots: int = typer.Option(6, min=1, max=64, help="windows per epoch"),
@@ -48,7 +50,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"[bold green]up[/] {msg}", highlight=False)
 
         cfg = UpConfig(data_dir=data_dir, rpc_url=rpc, deployer_key_file=deployer_keystore,
-                       deployer_password_file=deployer_password_file, nodes=nodes,
+                       deployer_password_file=deployer_password_file, guardian=guardian,
+                       nodes=nodes,
                        window_s=window_s, slot_count=slots, api_port=api_port, epochs=epochs,
                        timeout_s=timeout_s)
         net = Network(cfg, say)
@@ -67,12 +70,17 @@ def register(app: typer.Typer) -> None:
             net.ensure_deployment(dao)
             net.ensure_parameters([region for region, _scale in _plan(nodes)])
             net.ensure_nodes(dao)
+            net.ensure_governance(dao)
             url = net.start_services()
             say(f"API {url}/api/v1  explorer {url}/  (ready in {time.monotonic() - t0:.1f} s; "
                 f"Ctrl-C to stop)")
             views = [NodeView(n["name"], n["node_id"], n["region"], n.get("source", "?"),
                               n["address"]) for n in net.state.nodes]
             summary = Summary(net.client, views)
+            from ecoai_chain.network.dao_demo import DemoProposal
+
+            demo = DemoProposal(net.w3, net.deployment, dao, net.state.nodes[-1]["region"], say,
+                                net.state.dao_demo)
             deadline = time.monotonic() + timeout_s
             last_line = ""
             with Live(console=console, auto_refresh=False, transient=False) if live_mode \
@@ -80,6 +88,10 @@ def register(app: typer.Typer) -> None:
                 while True:
                     net.sup.check()
                     summary.poll()
+                    step = net.state.dao_demo.get("step")
+                    demo.poll(summary.min_certificates())
+                    if net.state.dao_demo.get("step") != step:
+                        net.state.save(net.layout.state)
                     title = (f"EcoAI Chain — {summary.total_certificates} certificates, "
                              f"{time.monotonic() - summary.started_s:.0f} s")
                     if live_mode:

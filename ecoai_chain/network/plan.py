@@ -38,6 +38,7 @@ class UpState:
     window_s: int = 5
     slot_count: int = 6
     nodes: list[dict] = field(default_factory=list)  # {name, dir, region, scale, address, node_id}
+    dao_demo: dict = field(default_factory=dict)  # network.dao_demo.DemoProposal's progress
 
     @classmethod
     def load(cls, path: Path) -> UpState:

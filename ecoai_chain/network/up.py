@@ -1,4 +1,5 @@
-"""`ecoai up`: chain -> contracts -> DAO parameters -> nodes -> attestors, indexer, API.
+"""`ecoai up`: chain -> contracts -> genesis parameters -> nodes -> hand-over to the DAO ->
+attestors, indexer, API (and one DAO proposal carried end to end: network/dao_demo.py).
 
 Every step is idempotent and its results live in the data dir, so a second run resumes the
 same network (anvil reloads its dumped state; the deployment, node keys and databases are
@@ -37,6 +38,7 @@ class UpConfig:
     rpc_url: str | None = None          # None: start anvil
     deployer_key_file: Path | None = None      # keystore of the deployer / DAO admin
     deployer_password_file: Path | None = None
+    guardian: str | None = None         # pause + cancel queued proposals (local: dev account 1)
     nodes: int = 3
     window_s: int = 5
     slot_count: int = 6
@@ -129,6 +131,28 @@ class Network:
                               "--deployer-keystore (the dev key is public)")
         return Account.from_key(dev_private_key(0))
 
+    def guardian(self) -> str:
+        if self.cfg.guardian:
+            return self.cfg.guardian
+        if self.w3.eth.chain_id not in LOCAL_CHAIN_IDS:
+            raise ConfigError("give --guardian ADDRESS (e.g. a multisig) on a non-local chain")
+        from eth_account import Account
+
+        return Account.from_key(dev_private_key(1)).address
+
+    def ensure_governance(self, dao: Any) -> None:
+        """Genesis is set: hand every role to the EcoTimelock / EcoGovernor (once)."""
+        from ecoai_chain.network.dao_demo import hand_over
+
+        hand_over(self, dao, self.guardian())
+
+    def _governed(self, what: str) -> None:
+        """A governed network cannot be changed with plain roles: say what to propose."""
+        if self.deployment.governed:
+            raise ConfigError(f"{what}, but the network is governed by the DAO: propose it "
+                              f"(`ecoai dao propose --manifest {self.layout.manifest} ...`) or "
+                              "start afresh with --fresh")
+
     # ------------------------------------------------------------------ contracts
     def ensure_deployment(self, dao: Any) -> None:
         from ecoai_chain.chain.client import GreenProofClient
@@ -158,11 +182,13 @@ class Network:
         now = int(self.w3.eth.get_block("latest")["timestamp"])
         for region in sorted(set(regions)):
             if self.client.region_intensity_at(region, now) == 0:
+                self._governed(f"region {region} has no intensity")
                 it = provider.intensity_at(region, now)
                 self.client.set_region_intensity(region, it.mg_per_kwh, 0)
                 self.say(f"dao: {region} intensity {it.mg_per_kwh} mg/kWh ({it.source}, "
                          f"{it.year})")
         if not self.client.baseline_of(WORKLOAD_CLASS)[1]:
+            self._governed(f"workload class {WORKLOAD_CLASS} has no baseline")
             self.client.set_baseline(WORKLOAD_CLASS, BASELINE_NG_PER_TOKEN)
             self.say(f"dao: baseline {WORKLOAD_CLASS} = {BASELINE_NG_PER_TOKEN} ng/token")
 
@@ -199,12 +225,26 @@ class Network:
                                "--password-file", str(pw), log=self.say)
                 node["node_id"] = int(out["node_id"])
             if int(self.client.get_node(node["node_id"])["status"]) == 0:
+                self._governed(f"node {node['node_id']} is pending (activate it)")
                 self.client.activate_node(node["node_id"])
+            self._delegate(d, pw, dao.address)
             self.say(f"{name}: node {node['node_id']} in {region}, attestor {node['address']}, "
                      f"energy {node.get('source', '?')}")
             known[name] = node
         self.state.nodes = [known[f"node{i + 1}"] for i in range(self.cfg.nodes)]
         self.state.save(self.layout.state)
+
+    def _delegate(self, node_dir: Path, password_file: Path, member: str) -> None:
+        """The node operator (its attestor key: `attestor register` sends from it) delegates
+        its credits' votes to the DAO member, before its attestor starts sending."""
+        from ecoai_chain.chain.keys import keystore_account, read_password
+        from ecoai_chain.network.dao_demo import delegate_votes
+
+        # `ecoai attestor init` keeps the key in <data dir>/keystore/attestor.json.
+        operator = keystore_account(node_dir / "keystore" / "attestor.json",
+                                    read_password(password_file), private_dir=True)
+        if delegate_votes(self.w3, self.deployment, operator, member):
+            self.say(f"dao: {operator.address} delegates its votes to {member}")
 
     def _fund(self, dao: Any, address: str) -> None:
         """Attestors pay their own gas; on a local chain the DAO account tops them up."""

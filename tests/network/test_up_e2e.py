@@ -96,6 +96,18 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
         report = json.loads(v.stdout)
         assert len(report["certificates"]) >= 6 and report["valid"]
 
+        # The network runs under the DAO: its one proposal (a lower intensity for the last
+        # node's region, from a future epoch) is carried to execution, and the API shows it.
+        def executed_proposal() -> dict | None:
+            r = httpx.get(f"{api}/api/v1/proposals", timeout=10)
+            items = r.json()["items"] if r.status_code == 200 else []
+            return next((p for p in items if p["state"] == "Executed"), None)
+
+        p = _wait(executed_proposal, 300, "the DAO proposal to be executed", proc)
+        assert p["actions"][0]["action"] == "set-intensity"
+        assert dep.governance is not None
+        assert not client.has_role("PARAMS_ROLE", dep.deployer)
+
         # Ctrl-C stops every child cleanly.
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=60) == 0
