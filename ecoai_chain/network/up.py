@@ -240,9 +240,10 @@ class Network:
         from ecoai_chain.chain.keys import keystore_account, read_password
         from ecoai_chain.network.dao_demo import delegate_votes
 
-        # `ecoai attestor init` keeps the key in <data dir>/keystore/attestor.json.
-        operator = keystore_account(node_dir / "keystore" / "attestor.json",
-                                    read_password(password_file), private_dir=True)
+        keys = sorted((node_dir / "keystore").glob("*.json"))  # `ecoai attestor init` made it
+        if len(keys) != 1:
+            raise ConfigError(f"{node_dir / 'keystore'} should hold one keystore, has {len(keys)}")
+        operator = keystore_account(keys[0], read_password(password_file), private_dir=True)
         if delegate_votes(self.w3, self.deployment, operator, member):
             self.say(f"dao: {operator.address} delegates its votes to {member}")
 
