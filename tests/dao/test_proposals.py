@@ -49,6 +49,9 @@ def test_a_proposal_goes_from_propose_to_execute_and_changes_greenproof(dao):
     assert action.action == "set-intensity" and action.function == "setRegionIntensity"
     assert [a.value for a in action.args] == [b"KR".ljust(32, b"\0"), 300_000, FUTURE_S]
 
+    with pytest.raises(GovernanceError, match=rf"is Succeeded: it passed: queue it \(`ecoai dao "
+                                              rf"queue {pid}`\); this needs it Queued"):
+        client.execute(pid)
     eta = client.queue(pid)
     assert eta == client.now_s() + DAO_SETTINGS["timelock_delay_s"]
     with pytest.raises(GovernanceError, match=r"is Queued: .*executable from") as e:
