@@ -134,10 +134,14 @@ class Call:
 
 
 def _jsonable(v: Any) -> Any:
-    if isinstance(v, bytes):
-        return "0x" + v.hex()
+    """A decoded ABI value as JSON: bytes as hex and integers as decimal text, at any depth
+    (arrays and tuples -- a timelock batch's bytes[], a certificate struct -- hold them too)."""
+    if isinstance(v, bytes | bytearray):
+        return "0x" + bytes(v).hex()
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
     return v
 
 
@@ -149,7 +153,12 @@ def _fn_abi(abi: Sequence[Mapping[str, Any]], name: str, contract: str) -> Mappi
 
 
 def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC ISO time of unix seconds; a time past any calendar (a uint64 a stranger proposed)
+    says so instead of raising."""
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return "after the year 9999"
 
 
 def parse_time_s(text: str, field: str) -> int:

@@ -12,6 +12,7 @@ up to it) x the numerator in force then / 100, both from indexed events.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from eth_abi import encode as abi_encode
@@ -23,6 +24,7 @@ EVENTS = ("ProposalCreated", "VoteCast", "VoteCastWithParams", "ProposalQueued",
           "ProposalExecuted", "ProposalCanceled", "Cancelled", "QuorumNumeratorUpdated")
 SUPPORT = {0: "against", 1: "for", 2: "abstain"}
 QUORUM_DENOMINATOR = 100  # GovernorVotesQuorumFraction's default
+log_ = logging.getLogger(__name__)
 
 
 def timelock_operation_id(governor: str, targets: list[str], values: list[int],
@@ -36,6 +38,22 @@ def timelock_operation_id(governor: str, targets: list[str], values: list[int],
     return "0x" + keccak(encoded).hex()
 
 
+def _action(codec: Any, target: str, calldata: bytes) -> dict:
+    """One proposal action as JSON, decoded by ``codec`` where it can be. Anyone may propose
+    (threshold 0) any calldata to any target, so a decoding failure is this boundary's to
+    survive: the action is kept raw with the reason, the proposal still indexed."""
+    raw = {"target": target, "calldata": "0x" + calldata.hex(), "action": None}
+    if codec is None:
+        return raw
+    try:
+        act = codec.decode(target, calldata).to_json()
+        json.dumps(act)
+        return act
+    except Exception as e:  # noqa: BLE001 - a stranger's calldata must not halt the indexer
+        log_.exception("proposal action to %s not decoded; kept raw", target)
+        return {**raw, "function": "?", "decode_error": f"{type(e).__name__}: {e}"[:500]}
+
+
 def rows_for(log: DecodedLog, block_time_s: int, codec: Any) -> tuple[str, dict] | None:
     """(table kind, row) for one governance log; ``codec``: dao.actions.ActionCodec or None."""
     a, ev = log.args, log.event
@@ -46,12 +64,7 @@ def rows_for(log: DecodedLog, block_time_s: int, codec: Any) -> tuple[str, dict]
         calldatas = [bytes(c) for c in a["calldatas"]]
         raw_desc = a["description"].raw
         desc_hash = keccak(raw_desc)
-        if codec is not None:
-            actions = [codec.decode(t, c).to_json() for t, c in zip(targets, calldatas,
-                                                                       strict=True)]
-        else:
-            actions = [{"target": t, "calldata": "0x" + c.hex(), "action": None}
-                       for t, c in zip(targets, calldatas, strict=True)]
+        actions = [_action(codec, t, c) for t, c in zip(targets, calldatas, strict=True)]
         for act, v in zip(actions, a["values"], strict=True):
             act["value_wei"] = str(v)
         return "proposal", {
