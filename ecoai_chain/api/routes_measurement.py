@@ -30,6 +30,23 @@ def _none(certificate_id: int) -> JSONResponse:
                                   "measured; the node's attestor publishes it)"}, 404)
 
 
+async def _bounded_body(request: Request) -> bytes | None:
+    """The body, or None once it is past MAX_BODY_BYTES: a declared Content-Length over the
+    limit is refused before anything is read, a streamed one after the limit, not at its end."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isascii() or not declared.isdigit():
+            raise ValidationError("content-length", "must be a decimal byte count")
+        if int(declared) > MAX_BODY_BYTES:
+            return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
 @router.get("/certificates/{certificate_id}/measurement", tags=["certificates"],
             responses=doc(MeasurementOut, 404))
 async def get_measurement(request: Request, certificate_id: CertId):
@@ -47,8 +64,8 @@ async def get_measurement(request: Request, certificate_id: CertId):
                        409: {"model": Error}, 413: {"model": Error}})
 async def put_measurement(request: Request, certificate_id: CertId):
     """Publish the attestor's signed measurement summary for this certificate (idempotent)."""
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    body = await _bounded_body(request)
+    if body is None:
         return JSONResponse({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, 413)
     try:
         document = json.loads(body)
