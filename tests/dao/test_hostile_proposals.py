@@ -179,6 +179,31 @@ def test_a_reorg_removes_proposals_votes_and_cancellations(dao, tmp_path):
     assert _counts(ix.store.engine) == counts
 
 
+def test_after_a_reorg_to_a_shorter_chain_states_are_read_at_the_new_head(dao, tmp_path):
+    """The Governor's state is derived at the indexed head's time: a rollback must move that
+    time back with the checkpoint, also when nothing above the fork point is indexed yet."""
+    w3, dep, stranger = dao["w3"], dao["deployment"], dao["stranger"]
+    gov = dep.address("EcoGovernor")
+    url = f"sqlite:///{tmp_path}/index.db"
+    ix = index(dep, w3, url)
+    api = TestClient(create_app(ApiSettings(db_url=url)))
+    pid = propose(w3, stranger, gov, [(gov, b"")], b"stays; its vote opens later")
+    ix.sync()
+    snap = w3.provider.make_request("evm_snapshot", [])["result"]
+    fork_time_s = w3.eth.get_block("latest")["timestamp"]
+    assert api.get(f"/api/v1/proposals/{pid}").json()["state"] == "Pending"
+
+    advance(w3, DAO_SETTINGS["voting_delay_s"] + 5)  # the vote opens ... on a dropped fork
+    ix.sync()
+    assert api.get(f"/api/v1/proposals/{pid}").json()["state"] == "Active"
+    w3.provider.make_request("evm_revert", [snap])  # the chain is back at the fork point
+    ix.sync()
+    assert ix.checkpoint == w3.eth.block_number
+    body = api.get(f"/api/v1/proposals/{pid}").json()
+    assert body["as_of_s"] == fork_time_s
+    assert body["state"] == "Pending"
+
+
 @pytest.mark.parametrize("pid,status", [
     (str(2**256 - 1), 404), ("0" * 78, 404), (str(2**256), 422), ("1" * 79, 422),
     ("²", 422), ("١٢", 422), ("-1", 422), ("1e5", 422), ("0x10", 422), (" 1", 422),
