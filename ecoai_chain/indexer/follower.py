@@ -114,7 +114,7 @@ class Indexer:
         current = self.rpc.block_headers([n for n, _ in candidates]) if candidates else {}
         for n, h in candidates:
             if current[n]["hash"] == h:
-                self.store.rollback_to(n)
+                self.store.rollback_to(n, current[n]["timestamp"])
                 return n
         oldest = stored[-1][0]
         if oldest <= self.cfg.start_block:

@@ -35,6 +35,7 @@ from ecoai_chain.indexer.models import (
     Certificate,
     Claim,
     CreditTransfer,
+    Meta,
     Node,
     NodeEvent,
     Proposal,
@@ -315,9 +316,10 @@ class IndexStore:
         set_meta(conn, key, value)
 
     # --- reorgs ---------------------------------------------------------------------------
-    def rollback_to(self, block: int) -> int:
+    def rollback_to(self, block: int, block_time_s: int | None = None) -> int:
         """Remove every row from blocks > ``block``, restore derived state, set the checkpoint
-        to ``block``. Returns the number of event rows removed."""
+        to ``block`` and the indexed head's time to ``block_time_s`` (None: unknown, cleared),
+        the time proposals' states are read at. Returns the number of event rows removed."""
         removed = 0
         with self.engine.begin() as conn:
             t = Touched()
@@ -351,4 +353,8 @@ class IndexStore:
             conn.execute(delete(T[BlockHash]).where(T[BlockHash].c.block_number >= after))
             self._refresh(conn, t)
             self._set_meta(conn, "checkpoint_block", str(block))
+            if block_time_s is None:
+                conn.execute(delete(T[Meta]).where(T[Meta].c.key == "checkpoint_time_s"))
+            else:
+                self._set_meta(conn, "checkpoint_time_s", str(block_time_s))
         return removed
