@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -36,6 +37,34 @@ def proposal_id(field: str, value: str) -> str:
     return str(int(value))
 
 
+class QuorumHistory:
+    """EcoCredit's supply (mints minus burns) and the quorum numerator over time, read once per
+    request: ``units_at(snapshot_s)`` is Governor.quorum at that snapshot (supply at it x the
+    numerator in force then / 100). Anyone may propose (threshold 0), so a page of proposals
+    must not cost a scan of every transfer per proposal."""
+
+    def __init__(self, conn) -> None:
+        moves = conn.execute(select(X.c.block_time_s, X.c.from_address, X.c.value_units).where(
+            or_(X.c.from_address == ZERO_ADDRESS, X.c.to_address == ZERO_ADDRESS))).all()
+        moves.sort(key=lambda m: m[0])
+        self._times = [m[0] for m in moves]
+        self._supply, total = [], 0  # supply after each move, in time order
+        for _t, frm, v in moves:
+            total += int(v) if frm == ZERO_ADDRESS else -int(v)
+            self._supply.append(total)
+        nums = conn.execute(select(PE.c.block_time_s, PE.c.value).where(PE.c.kind == "quorum")
+                            .order_by(PE.c.block_number, PE.c.log_index)).all()
+        self._num_times = [n[0] for n in nums]  # block order: times never decrease
+        self._nums = [int(n[1]) for n in nums]
+
+    def units_at(self, snapshot_s: int) -> int:
+        i = bisect_right(self._times, snapshot_s)
+        supply = self._supply[i - 1] if i else 0
+        j = bisect_right(self._num_times, snapshot_s)
+        numerator = self._nums[j - 1] if j else 0
+        return supply * numerator // QUORUM_DENOMINATOR
+
+
 class ProposalQueries:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -44,18 +73,7 @@ class ProposalQueries:
         v = conn.execute(select(M.c.value).where(M.c.key == "checkpoint_time_s")).scalar()
         return int(v) if v else 0
 
-    def _quorum_units(self, conn, snapshot_s: int) -> int:
-        """Supply at the snapshot x the numerator in force then / 100 (Governor.quorum)."""
-        moves = conn.execute(select(X.c.from_address, X.c.to_address, X.c.value_units).where(
-            X.c.block_time_s <= snapshot_s,
-            or_(X.c.from_address == ZERO_ADDRESS, X.c.to_address == ZERO_ADDRESS))).all()
-        supply = sum(int(v) if frm == ZERO_ADDRESS else -int(v) for frm, _to, v in moves)
-        numerator = conn.execute(
-            select(PE.c.value).where(PE.c.kind == "quorum", PE.c.block_time_s <= snapshot_s)
-            .order_by(PE.c.block_number.desc(), PE.c.log_index.desc())).scalar()
-        return supply * int(numerator or 0) // QUORUM_DENOMINATOR
-
-    def _json(self, conn, p: Any, with_votes: bool) -> dict:
+    def _json(self, conn, p: Any, with_votes: bool, quorums: QuorumHistory) -> dict:
         votes = conn.execute(select(V).where(V.c.proposal_id == p.proposal_id)
                              .order_by(V.c.block_number, V.c.log_index)).all()
         totals = {0: 0, 1: 0, 2: 0}
@@ -68,7 +86,7 @@ class ProposalQueries:
         by_kind = {e.kind: e for e in events}
         canceled = by_kind.get("canceled") or by_kind.get("timelock_cancelled")
         queued, executed = by_kind.get("queued"), by_kind.get("executed")
-        quorum = self._quorum_units(conn, p.vote_start_s)
+        quorum = quorums.units_at(p.vote_start_s)
         now = self._now_s(conn)
         state = derive_state(snapshot_s=p.vote_start_s, deadline_s=p.vote_end_s, now_s=now,
                              executed=executed is not None, canceled=canceled is not None,
@@ -115,7 +133,8 @@ class ProposalQueries:
             rows = conn.execute(q.order_by(P.c.id.desc()).limit(limit + 1)).all()
             more = len(rows) > limit
             rows = rows[:limit]
-            items = [self._json(conn, r, False) for r in rows]
+            quorums = QuorumHistory(conn) if rows else None
+            items = [self._json(conn, r, False, quorums) for r in rows]
         return {"items": items,
                 "next_cursor": encode_cursor([rows[-1].id]) if more and rows else None}
 
@@ -123,7 +142,8 @@ class ProposalQueries:
         with self.engine.connect() as conn:
             row = conn.execute(select(P).where(P.c.proposal_id == pid)
                                .order_by(P.c.id)).first()
-            return self._json(conn, row, True) if row is not None else None
+            return (self._json(conn, row, True, QuorumHistory(conn)) if row is not None
+                    else None)
 
     def revoked_by(self, certificate_id: int) -> str | None:
         """The proposal whose execution revoked ``certificate_id`` (None: not by a proposal)."""
