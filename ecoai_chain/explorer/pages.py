@@ -24,7 +24,13 @@ HERE = Path(__file__).parent
 
 
 def _utc(ts: int | None) -> str:
-    return "" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A block time as UTC; one past the calendar (a uint256 an event carried) as its seconds."""
+    if ts is None:
+        return ""
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return f"{ts} s (after the year 9999)"
 
 
 def _eco(units: str | int) -> str:

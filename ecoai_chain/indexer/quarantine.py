@@ -2,7 +2,8 @@
 
 A log lands here when its topics or data do not fit its ABI (`UnindexableLog` from the
 decoder), when an id it carries does not fit the index's 63-bit ids (or an epoch start is
-past any calendar day), or when the database refuses a value. Indexing goes on; the rows are
+past any calendar day), when a proposal's action arrays differ in length (the Governor refuses
+such a proposal), or when the database refuses a value. Indexing goes on; the rows are
 counted in the API's ``/metrics`` (``ecoai_indexer_quarantined_logs``) and listed by
 ``ecoai indexer status``. A reorg removes them like any other event row.
 """
@@ -57,6 +58,10 @@ def id_problem(log: DecodedLog) -> str | None:
         return f"epochStart {log.args['epochStart']} is after the year 9999 (no daily total)"
     if log.event == "NodeStatusChanged" and log.args["status"] > 255:
         return f"status {log.args['status']} is not a uint8"
+    if log.event == "ProposalCreated":
+        lengths = {k: len(log.args[k]) for k in ("targets", "values", "signatures", "calldatas")}
+        if len(set(lengths.values())) != 1:
+            return f"its action arrays have different lengths {lengths}"
     return None
 
 
