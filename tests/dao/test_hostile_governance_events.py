@@ -26,7 +26,8 @@ from tests.indexer.conftest import pg_server  # noqa: F401 - the real PostgreSQL
 
 pytestmark = pytest.mark.chain
 MAX = 2**256 - 1
-CREATED = "ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,string)"
+CREATED = ("ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,"
+           "string)")
 CREATED_TYPES = ["uint256", "address", "address[]", "uint256[]", "string[]", "bytes[]", "uint256",
                  "uint256", "bytes"]
 
