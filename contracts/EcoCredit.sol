@@ -107,6 +107,12 @@ contract EcoCredit is ERC20, ERC20Permit, ERC20Votes, AccessControl, IEcoCredit 
         emit CreditsRetired(retirementId, holder, beneficiary, amount, purpose);
     }
 
+    /// @inheritdoc IEcoCredit
+    function burnForDebt(address holder, uint256 amount) external {
+        _requireRole(CLAWBACK_ROLE);
+        _burn(holder, amount);
+    }
+
     function _requireRole(bytes32 role) private view {
         if (!hasRole(role, msg.sender)) revert EcoCreditUnauthorized(msg.sender, role);
     }

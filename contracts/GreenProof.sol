@@ -11,18 +11,20 @@ import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
 import {PublicSignals} from "./generated/PublicSignals.sol";
 import {GreenScore} from "./GreenScore.sol";
 import {GreenProofParams} from "./GreenProofParams.sol";
+import {GreenProofCredits} from "./GreenProofCredits.sol";
 
 /// @title GreenProof
-/// @notice Node registry and Groth16-verified carbon certificates; mints Eco Credits.
+/// @notice Node registry and Groth16-verified carbon certificates; escrows and releases Eco
+///         Credits. The most a node can earn per epoch is bounded (see IGreenProof's header).
 /// @dev Roles: DEFAULT_ADMIN_ROLE grants roles; NODE_MANAGER_ROLE activates, suspends and
-///      re-keys nodes; REVOKER_ROLE revokes certificates; PARAMS_ROLE sets intensities,
-///      baselines and the epoch length; PAUSER_ROLE pauses submissions and registrations.
+///      re-keys nodes; REVOKER_ROLE revokes certificates; PARAMS_ROLE schedules intensities,
+///      baselines, ceilings, deadline, window, bond rate and slash share, sets the treasury and
+///      the epoch length; PAUSER_ROLE pauses submissions and registrations.
 ///      GreenProof must hold EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
-contract GreenProof is GreenProofParams, Pausable, EIP712 {
+contract GreenProof is GreenProofCredits, Pausable, EIP712 {
     using SafeCast for uint256;
 
     bytes32 public constant NODE_MANAGER_ROLE = keccak256("NODE_MANAGER_ROLE");
-    bytes32 public constant REVOKER_ROLE = keccak256("REVOKER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
     /// @notice EIP-712 type of the signed certificate (pinned; see ecoai_chain/chain/eip712.py).
@@ -39,22 +41,16 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
-    IEcoCredit private immutable _eco;
     IGroth16Verifier private immutable _verifier;
+    mapping(uint64 nodeId => mapping(uint64 epochStart => uint256 certificateId)) private _certificateOf;
 
-    uint64 private _nodeCount;
-    uint192 private _certificateCount; // packed with _nodeCount: one slot read per submission
-    mapping(uint64 nodeId => Node) private _nodes;
-    mapping(uint256 certificateId => StoredCertificate) private _certificates;
-
+    /// @param admin receives every role; also the first treasury
     constructor(address admin, IEcoCredit eco_, IGroth16Verifier verifier_, uint64 epochLengthS_)
-        GreenProofParams(epochLengthS_)
+        GreenProofParams(epochLengthS_, admin)
+        GreenProofCredits(eco_)
         EIP712("GreenProof", "1")
     {
-        if (admin == address(0) || address(eco_) == address(0) || address(verifier_) == address(0)) {
-            revert GreenProofZeroAddress();
-        }
-        _eco = eco_;
+        if (address(eco_) == address(0) || address(verifier_) == address(0)) revert GreenProofZeroAddress();
         _verifier = verifier_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(NODE_MANAGER_ROLE, admin);
@@ -68,12 +64,16 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
     /// @inheritdoc IGreenProof
     function registerNode(address attestor, bytes32 region, uint256 maxPowerMw, string calldata metadataURI)
         external
+        payable
         whenNotPaused
         returns (uint64 nodeId)
     {
         if (attestor == address(0)) revert GreenProofInvalidAttestor(attestor);
         if (region == bytes32(0)) revert GreenProofInvalidRegion(region);
         if (maxPowerMw == 0 || maxPowerMw > type(uint32).max) revert GreenProofMaxPowerOutOfRange(maxPowerMw);
+        _requireNoDebt(msg.sender);
+        uint256 bond = bondFor(maxPowerMw);
+        if (msg.value != bond) revert GreenProofWrongBond(bond, msg.value);
         // Cannot overflow: 2^64 registrations would not fit in any chain's lifetime of gas.
         unchecked {
             nodeId = ++_nodeCount;
@@ -83,12 +83,15 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
         node.attestor = attestor;
         node.region = region;
         node.maxPowerMw = uint32(maxPowerMw);
+        node.bondWei = uint128(bond); // < 2^96 * 2^32 / 1e9
         node.metadataURI = metadataURI;
         emit NodeRegistered(nodeId, msg.sender, attestor, region, maxPowerMw, metadataURI);
+        if (bond > 0) emit BondLocked(nodeId, msg.sender, bond);
     }
 
     /// @inheritdoc IGreenProof
     function activateNode(uint64 nodeId) external onlyRole(NODE_MANAGER_ROLE) {
+        _requireNoDebt(_node(nodeId).operator);
         _setStatus(nodeId, NodeStatus.Active, "");
     }
 
@@ -140,33 +143,20 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
         }
         certificateIds = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
+            uint256 landed = _landedIdentical(certs[i]);
+            if (landed != 0) {
+                certificateIds[i] = landed;
+                emit BatchItemSkipped(landed, i);
+                continue;
+            }
             // A self-call isolates each item so its revert data can be wrapped with its index;
-            // the outer revert still undoes every earlier item (all-or-nothing).
+            // the outer revert still undoes every earlier item.
             try this.submitCertificate(certs[i], proofs[i], signatures[i]) returns (uint256 id) {
                 certificateIds[i] = id;
             } catch (bytes memory reason) {
                 revert GreenProofBatchItemFailed(i, reason);
             }
         }
-    }
-
-    /// @inheritdoc IGreenProof
-    function revokeCertificate(uint256 certificateId, string calldata reason) external onlyRole(REVOKER_ROLE) {
-        if (certificateId == 0 || certificateId > _certificateCount) revert GreenProofUnknownCertificate(certificateId);
-        StoredCertificate storage cert = _certificates[certificateId];
-        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
-        cert.revoked = true;
-        uint64 nodeId = cert.nodeId;
-        Node storage node = _nodes[nodeId];
-        uint256 reward = cert.rewardUnits;
-        uint256 clawed = reward == 0 ? 0 : _eco.clawback(node.operator, reward, certificateId);
-        // Cannot underflow: clawback burns at most the amount asked for.
-        uint256 debt;
-        unchecked {
-            debt = reward - clawed;
-        }
-        if (debt > 0) node.debtUnits = (uint256(node.debtUnits) + debt).toUint128();
-        emit CertificateRevoked(certificateId, nodeId, reason, clawed, debt);
     }
 
     // ------------------------------------------------------------------ pause
@@ -190,8 +180,12 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
 
     /// @inheritdoc IGreenProof
     function getCertificate(uint256 certificateId) external view returns (StoredCertificate memory) {
-        if (certificateId == 0 || certificateId > _certificateCount) revert GreenProofUnknownCertificate(certificateId);
-        return _certificates[certificateId];
+        return _certificate(certificateId);
+    }
+
+    /// @inheritdoc IGreenProof
+    function certificateOf(uint64 nodeId, uint64 epochStart) external view returns (uint256) {
+        return _certificateOf[nodeId][epochStart];
     }
 
     /// @inheritdoc IGreenProof
@@ -202,6 +196,25 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
     /// @inheritdoc IGreenProof
     function nextEpochStart(uint64 nodeId) external view returns (uint64) {
         return _node(nodeId).lastEpochEnd;
+    }
+
+    /// @inheritdoc IGreenProof
+    function rewardBound(uint64 nodeId, bytes32 workloadClass, uint64 epochStart) public view returns (uint256) {
+        Node storage node = _node(nodeId);
+        (bool hasIntensity, uint256 intensity) = _paramAt(Param.RegionIntensity, node.region, epochStart);
+        (bool hasBaseline, uint256 baseline) = _paramAt(Param.Baseline, workloadClass, epochStart);
+        (bool hasCeiling, uint256 ceiling) = _paramAt(Param.EfficiencyCeiling, workloadClass, epochStart);
+        if (!hasIntensity || !hasBaseline || !hasCeiling) return 0;
+        return GreenScore.rewardBound(baseline, ceiling, intensity, node.maxPowerMw, _epochLength());
+    }
+
+    /// @inheritdoc IGreenProof
+    function maxEpochReward(uint64 nodeId, uint64 epochStart) external view returns (uint256 units, bytes32 cls) {
+        bytes32[] storage classes = _classesWithCeiling();
+        for (uint256 i = 0; i < classes.length; ++i) {
+            uint256 bound = rewardBound(nodeId, classes[i], epochStart);
+            if (bound > units) (units, cls) = (bound, classes[i]);
+        }
     }
 
     /// @inheritdoc IGreenProof
@@ -237,29 +250,66 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
         uint64 nodeId = _activeNodeId(cert.nodeId);
         Node storage node = _nodes[nodeId];
         _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);
-        if (cert.maxPowerMw != node.maxPowerMw) {
-            revert GreenProofMaxPowerMismatch(nodeId, node.maxPowerMw, cert.maxPowerMw);
-        }
-        _checkIntensity(node.region, cert.epochStart, cert.intensityMgPerKwh);
-        Baseline memory baseline = _baseline(cert.workloadClass);
-        if (!baseline.isSet) revert GreenProofUnknownWorkloadClass(cert.workloadClass);
+        uint256 baseline = _checkPhysics(node, nodeId, cert);
         _requireSigner(_hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor);
         if (!_verifier.verifyProof(proof.a, proof.b, proof.c, signals)) revert GreenProofInvalidProof();
 
-        (, uint256 score, uint256 reward) = GreenScore.compute(baseline.ngPerWork, cert.work, cert.carbonMg);
+        return _accept(node, nodeId, cert, baseline);
+    }
+
+    /// @dev Record an accepted certificate and escrow its reward.
+    function _accept(Node storage node, uint64 nodeId, Certificate calldata cert, uint256 baseline)
+        private
+        returns (uint256 certificateId)
+    {
+        (, uint256 score, uint256 reward) = GreenScore.compute(baseline, cert.work, cert.carbonMg);
         // Cannot overflow: one increment per accepted certificate (2^192 is out of reach).
         unchecked {
             certificateId = ++_certificateCount;
         }
-        node.lastEpochStart = uint64(cert.epochStart); // < block.timestamp, checked in _checkEpoch
-        node.lastEpochEnd = uint64(cert.epochStart + _epochLength());
-        _store(certificateId, nodeId, cert, score, reward);
-        _payReward(node, nodeId, certificateId, reward);
+        uint64 start = uint64(cert.epochStart); // < block.timestamp, checked in _checkEpoch
+        uint64 end = start + _epochLength();
+        if (end > node.lastEpochEnd) (node.lastEpochStart, node.lastEpochEnd) = (start, end);
+        _certificateOf[nodeId][start] = certificateId;
+        uint64 releaseAt = _escrow(node, certificateId, start, reward);
+        _store(certificateId, nodeId, cert, score, reward, releaseAt);
     }
 
-    function _store(uint256 certificateId, uint64 nodeId, Certificate calldata cert, uint256 score, uint256 reward)
+    /// @dev Max power, energy bound, intensity, baseline and efficiency ceiling, all at the
+    ///      epoch start. Returns the baseline.
+    function _checkPhysics(Node storage node, uint64 nodeId, Certificate calldata cert)
         private
+        view
+        returns (uint256 baseline)
     {
+        uint256 maxPower = node.maxPowerMw;
+        if (cert.maxPowerMw != maxPower) revert GreenProofMaxPowerMismatch(nodeId, maxPower, cert.maxPowerMw);
+        uint256 boundMj = maxPower * _epochLength(); // < 2^96
+        if (cert.energyMj > boundMj) revert GreenProofEnergyAboveMaxPower(cert.energyMj, boundMj);
+        uint256 start = cert.epochStart;
+        (bool found, uint256 intensity) = _paramAt(Param.RegionIntensity, node.region, start);
+        if (!found) revert GreenProofIntensityUnset(node.region, start);
+        if (cert.intensityMgPerKwh != intensity) {
+            revert GreenProofIntensityMismatch(node.region, intensity, cert.intensityMgPerKwh);
+        }
+        bytes32 cls = cert.workloadClass;
+        (found, baseline) = _paramAt(Param.Baseline, cls, start);
+        if (!found) revert GreenProofUnknownWorkloadClass(cls);
+        (bool hasCeiling, uint256 ceiling) = _paramAt(Param.EfficiencyCeiling, cls, start);
+        if (!hasCeiling) revert GreenProofNoEfficiencyCeiling(cls, start);
+        if (!GreenScore.withinCeiling(cert.work, cert.energyMj, ceiling)) {
+            revert GreenProofAboveEfficiencyCeiling(cls, cert.work, cert.energyMj, ceiling);
+        }
+    }
+
+    function _store(
+        uint256 certificateId,
+        uint64 nodeId,
+        Certificate calldata cert,
+        uint256 score,
+        uint256 reward,
+        uint64 releaseAt
+    ) private {
         // The proof range-checks energy (54 bits), work (70), carbon (64), window (16), slots (7);
         // intensity and max power were compared with 32-bit on-chain values; SafeCast re-checks.
         _certificates[certificateId] = StoredCertificate({
@@ -272,18 +322,14 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
             slotCount: cert.slotCount.toUint8(),
             ecoScore: uint8(score), // <= 100
             revoked: false,
+            released: false,
             energyMj: cert.energyMj.toUint64(),
             carbonMg: cert.carbonMg.toUint64(),
             work: cert.work.toUint128(),
             workloadClass: cert.workloadClass,
-            rewardUnits: reward
+            rewardUnits: reward.toUint192(), // < 2^154: baseline < 2^64, work < 2^70
+            releaseAt: releaseAt
         });
-        _emitSubmitted(certificateId, nodeId, cert, score, reward);
-    }
-
-    function _emitSubmitted(uint256 certificateId, uint64 nodeId, Certificate calldata cert, uint256 score, uint256 reward)
-        private
-    {
         emit CertificateSubmitted(
             certificateId,
             nodeId,
@@ -299,19 +345,18 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
         );
     }
 
-    function _payReward(Node storage node, uint64 nodeId, uint256 certificateId, uint256 reward) private {
-        uint256 debt = node.debtUnits;
-        if (debt > 0 && reward > 0) {
-            uint256 withheld = reward < debt ? reward : debt;
-            // Cannot underflow: withheld <= debt and withheld <= reward.
-            unchecked {
-                debt -= withheld;
-                reward -= withheld;
-            }
-            node.debtUnits = uint128(debt); // was a uint128, only decreased
-            emit RewardWithheld(certificateId, nodeId, withheld, debt);
-        }
-        if (reward > 0) _eco.mint(node.operator, reward);
+    /// @dev The id of the node's certificate for this epoch if it has exactly these fields
+    ///      (then it is this very certificate, landed earlier), else 0.
+    function _landedIdentical(Certificate calldata c) private view returns (uint256 id) {
+        if (c.nodeId > type(uint64).max || c.epochStart > type(uint64).max) return 0;
+        id = _certificateOf[uint64(c.nodeId)][uint64(c.epochStart)];
+        if (id == 0) return 0;
+        StoredCertificate storage s = _certificates[id];
+        bool same = s.root == c.root && s.windowS == c.windowS && s.slotCount == c.slotCount
+            && s.energyMj == c.energyMj && s.work == c.work && s.carbonMg == c.carbonMg
+            && s.intensityMgPerKwh == c.intensityMgPerKwh && s.maxPowerMw == c.maxPowerMw
+            && s.workloadClass == c.workloadClass;
+        if (!same) return 0;
     }
 
     function _activeNodeId(uint256 rawNodeId) private view returns (uint64 nodeId) {
@@ -331,17 +376,20 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
             revert GreenProofEpochLengthMismatch(windowS, slotCount, len);
         }
         if (epochStart % len != 0) revert GreenProofEpochMisaligned(epochStart, len);
-        if (epochStart + len > block.timestamp) {
-            revert GreenProofEpochNotFinished(epochStart, epochStart + len, block.timestamp);
+        uint256 end = epochStart + len;
+        if (end > block.timestamp) revert GreenProofEpochNotFinished(epochStart, end, block.timestamp);
+        (, uint256 deadline) = _paramAt(Param.SubmissionDeadline, 0, epochStart);
+        if (block.timestamp > end + deadline) {
+            revert GreenProofSubmissionDeadlinePassed(epochStart, end + deadline, block.timestamp);
         }
+        uint256 landed = _certificateOf[nodeId][uint64(epochStart)]; // < block.timestamp
+        if (landed != 0) revert GreenProofEpochAlreadyCertified(nodeId, epochStart, landed);
+        // Epochs on the current grid (starting once the current length took effect) are
+        // disjoint when their starts differ; an older start must follow every certified epoch.
         uint64 lastEnd = node.lastEpochEnd; // 0 before the first certificate
-        if (epochStart < lastEnd) revert GreenProofEpochNotAfterLast(nodeId, epochStart, lastEnd);
-    }
-
-    function _checkIntensity(bytes32 region, uint256 epochStart, uint256 given) private view {
-        (bool found, uint256 expected) = _intensityAt(region, uint64(epochStart)); // < block.timestamp
-        if (!found) revert GreenProofIntensityUnset(region, epochStart);
-        if (given != expected) revert GreenProofIntensityMismatch(region, expected, given);
+        if (epochStart < lastEnd && epochStart < _epochLengthSince()) {
+            revert GreenProofEpochNotAfterLast(nodeId, epochStart, lastEnd);
+        }
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
@@ -349,14 +397,10 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
         if (recovered != expected || recovered == address(0)) revert GreenProofBadSignature(recovered, expected);
     }
 
-    function _node(uint64 nodeId) private view returns (Node storage) {
-        if (nodeId == 0 || nodeId > _nodeCount) revert GreenProofUnknownNode(nodeId);
-        return _nodes[nodeId];
-    }
-
     function _setStatus(uint64 nodeId, NodeStatus status, string memory reason) private {
         Node storage node = _node(nodeId);
-        if (node.status == status) revert GreenProofNodeStatusUnchanged(nodeId, uint8(status));
+        NodeStatus current = node.status;
+        if (current == status || current == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(current));
         node.status = status;
         emit NodeStatusChanged(nodeId, uint8(status), reason);
     }
@@ -367,5 +411,4 @@ contract GreenProof is GreenProofParams, Pausable, EIP712 {
         node.attestor = newAttestor;
         emit AttestorRotated(nodeId, previous, newAttestor);
     }
-
 }

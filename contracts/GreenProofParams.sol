@@ -2,34 +2,44 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGreenProof} from "./interfaces/IGreenProof.sol";
 import {GreenScore} from "./GreenScore.sol";
 
-/// @title GreenProof's DAO parameters: region intensity tables, baselines, epoch length
-/// @dev PARAMS_ROLE sets them. GreenProof reads them through the internal getters.
+/// @title GreenProof's DAO parameters, fixed in time
+/// @dev Every numeric parameter (IGreenProof.Param) is an append-only schedule of
+///      (effectiveFrom, value) checkpoints (OpenZeppelin Checkpoints, binary search), set by
+///      PARAMS_ROLE with effectiveFrom >= block.timestamp: a certificate is judged by the
+///      parameters in effect at its epoch start, which no later call can change. Values are
+///      stored as value + 1 so that 0 means "never set" (every maximum is far below 2^208).
 abstract contract GreenProofParams is IGreenProof, AccessControl {
+    using Checkpoints for Checkpoints.Trace208;
     using SafeCast for uint256;
 
     bytes32 public constant PARAMS_ROLE = keccak256("PARAMS_ROLE");
 
-    struct IntensityEntry {
-        uint64 effectiveFrom;
-        uint32 intensityMgPerKwh;
-    }
-
-    struct Baseline {
-        uint128 ngPerWork;
-        bool isSet;
-    }
+    /// @notice Default submission deadline and challenge window: 7 days.
+    uint256 public constant DEFAULT_DEADLINE_S = 7 days;
+    /// @notice Basis points in a whole (SlashShare).
+    uint256 public constant BPS = 10_000;
 
     uint64 private _epochLengthS;
-    mapping(bytes32 region => IntensityEntry[]) private _intensities;
-    mapping(bytes32 workloadClass => Baseline) private _baselines;
+    uint64 private _epochLengthSetAt; // when the current epoch length took effect
+    address private _treasury;
+    mapping(Param param => mapping(bytes32 key => Checkpoints.Trace208)) private _schedules;
+    bytes32[] private _ceilingClasses; // every class that ever had a ceiling (maxEpochReward)
 
-    constructor(uint64 epochLengthS_) {
+    constructor(uint64 epochLengthS_, address treasury_) {
         _setEpochLength(epochLengthS_);
+        _setTreasury(treasury_);
+        _push(Param.SubmissionDeadline, 0, DEFAULT_DEADLINE_S, 0);
+        _push(Param.ChallengeWindow, 0, DEFAULT_DEADLINE_S, 0);
+        _push(Param.BondPerMw, 0, 0, 0);
+        _push(Param.SlashShare, 0, BPS, 0);
     }
+
+    // ------------------------------------------------------------------ setters
 
     /// @inheritdoc IGreenProof
     function setRegionIntensity(bytes32 region, uint256 intensityMgPerKwh, uint64 effectiveFrom)
@@ -37,25 +47,51 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         onlyRole(PARAMS_ROLE)
     {
         if (region == bytes32(0)) revert GreenProofInvalidRegion(region);
-        if (intensityMgPerKwh > type(uint32).max) revert GreenProofIntensityOutOfRange(intensityMgPerKwh);
-        IntensityEntry[] storage table = _intensities[region];
-        uint256 len = table.length;
-        IntensityEntry memory entry = IntensityEntry(effectiveFrom, uint32(intensityMgPerKwh));
-        if (len == 0) {
-            table.push(entry);
-        } else {
-            uint64 last = table[len - 1].effectiveFrom;
-            if (effectiveFrom < last) revert GreenProofIntensityNotAfterLast(region, effectiveFrom, last);
-            if (effectiveFrom == last) table[len - 1] = entry;
-            else table.push(entry);
-        }
+        _schedule(Param.RegionIntensity, region, intensityMgPerKwh, effectiveFrom);
         emit RegionIntensitySet(region, intensityMgPerKwh, effectiveFrom);
     }
 
     /// @inheritdoc IGreenProof
-    function setBaseline(bytes32 workloadClass, uint256 baselineNgPerWork) external onlyRole(PARAMS_ROLE) {
-        _baselines[workloadClass] = Baseline(baselineNgPerWork.toUint128(), true);
-        emit BaselineSet(workloadClass, baselineNgPerWork);
+    function setBaseline(bytes32 workloadClass, uint256 baselineNgPerWork, uint64 effectiveFrom)
+        external
+        onlyRole(PARAMS_ROLE)
+    {
+        _schedule(Param.Baseline, workloadClass, baselineNgPerWork, effectiveFrom);
+        emit BaselineSet(workloadClass, baselineNgPerWork, effectiveFrom);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setEfficiencyCeiling(bytes32 workloadClass, uint256 workPerKwh, uint64 effectiveFrom)
+        external
+        onlyRole(PARAMS_ROLE)
+    {
+        if (_schedules[Param.EfficiencyCeiling][workloadClass].length() == 0) _ceilingClasses.push(workloadClass);
+        _schedule(Param.EfficiencyCeiling, workloadClass, workPerKwh, effectiveFrom);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setSubmissionDeadline(uint256 deadlineS, uint64 effectiveFrom) external onlyRole(PARAMS_ROLE) {
+        _schedule(Param.SubmissionDeadline, 0, deadlineS, effectiveFrom);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setChallengeWindow(uint256 windowS, uint64 effectiveFrom) external onlyRole(PARAMS_ROLE) {
+        _schedule(Param.ChallengeWindow, 0, windowS, effectiveFrom);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setBondPerMw(uint256 weiPerMw, uint64 effectiveFrom) external onlyRole(PARAMS_ROLE) {
+        _schedule(Param.BondPerMw, 0, weiPerMw, effectiveFrom);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setSlashShare(uint256 bps, uint64 effectiveFrom) external onlyRole(PARAMS_ROLE) {
+        _schedule(Param.SlashShare, 0, bps, effectiveFrom);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setTreasury(address treasury_) external onlyRole(PARAMS_ROLE) {
+        _setTreasury(treasury_);
     }
 
     /// @inheritdoc IGreenProof
@@ -63,16 +99,36 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         _setEpochLength(epochLengthS_);
     }
 
+    // ------------------------------------------------------------------ views
+
     /// @inheritdoc IGreenProof
     function regionIntensityAt(bytes32 region, uint64 timestamp) external view returns (uint256) {
-        (, uint256 value) = _intensityAt(region, timestamp);
+        (, uint256 value) = _paramAt(Param.RegionIntensity, region, timestamp);
         return value;
     }
 
     /// @inheritdoc IGreenProof
     function baselineOf(bytes32 workloadClass) external view returns (uint256, bool) {
-        Baseline memory b = _baselines[workloadClass];
-        return (b.ngPerWork, b.isSet);
+        (bool isSet, uint256 value) = _paramAt(Param.Baseline, workloadClass, block.timestamp);
+        return (value, isSet);
+    }
+
+    /// @inheritdoc IGreenProof
+    function parameterAt(Param param, bytes32 key, uint64 timestamp) external view returns (bool, uint256) {
+        return _paramAt(param, key, timestamp);
+    }
+
+    /// @inheritdoc IGreenProof
+    function bondFor(uint256 maxPowerMw) public view returns (uint256) {
+        (, uint256 weiPerMw) = _paramAt(Param.BondPerMw, 0, block.timestamp);
+        // 1 MW = 1e9 mW; round up so a bond never undershoots the rate. weiPerMw < 2^96 and
+        // maxPowerMw is checked < 2^32 by the caller (the view itself is fine up to 2^160).
+        return (weiPerMw * maxPowerMw + 1e9 - 1) / 1e9;
+    }
+
+    /// @inheritdoc IGreenProof
+    function treasury() external view returns (address) {
+        return _treasury;
     }
 
     /// @inheritdoc IGreenProof
@@ -89,33 +145,73 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         return GreenScore.compute(baselineNgPerWork, work, carbonMg);
     }
 
-    /// @dev Latest entry with effectiveFrom <= timestamp; entries are sorted by effectiveFrom.
-    ///      Scans from the newest, since certificates are for recent epochs.
-    function _intensityAt(bytes32 region, uint64 timestamp) internal view returns (bool, uint256) {
-        IntensityEntry[] storage table = _intensities[region];
-        for (uint256 i = table.length; i > 0;) {
-            // Cannot underflow: the loop condition keeps i >= 1.
-            unchecked {
-                --i;
-            }
-            IntensityEntry memory entry = table[i];
-            if (entry.effectiveFrom <= timestamp) return (true, entry.intensityMgPerKwh);
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Value of `param`/`key` in effect at `timestamp` (latest entry with
+    ///      effectiveFrom <= timestamp), and whether there is one.
+    function _paramAt(Param param, bytes32 key, uint256 timestamp) internal view returns (bool, uint256) {
+        uint48 t = timestamp > type(uint48).max ? type(uint48).max : uint48(timestamp);
+        uint256 raw = _schedules[param][key].upperLookupRecent(t);
+        if (raw == 0) return (false, 0);
+        // Cannot underflow: raw > 0.
+        unchecked {
+            return (true, raw - 1);
         }
-        return (false, 0);
     }
 
-    function _setEpochLength(uint64 epochLengthS_) private {
-        if (epochLengthS_ == 0) revert GreenProofInvalidEpochLength(epochLengthS_);
-        uint64 previous = _epochLengthS;
-        _epochLengthS = epochLengthS_;
-        emit EpochLengthSet(previous, epochLengthS_);
+    /// @dev The classes that ever had a ceiling (a class without one earns nothing).
+    function _classesWithCeiling() internal view returns (bytes32[] storage) {
+        return _ceilingClasses;
     }
 
     function _epochLength() internal view returns (uint64) {
         return _epochLengthS;
     }
 
-    function _baseline(bytes32 workloadClass) internal view returns (Baseline memory) {
-        return _baselines[workloadClass];
+    function _epochLengthSince() internal view returns (uint64) {
+        return _epochLengthSetAt;
+    }
+
+    function _treasuryAddress() internal view returns (address) {
+        return _treasury;
+    }
+
+    function _schedule(Param param, bytes32 key, uint256 value, uint64 effectiveFrom) private {
+        uint256 max = _maxOf(param);
+        if (value > max) revert GreenProofParameterOutOfRange(param, key, value, max);
+        if (effectiveFrom < block.timestamp) {
+            revert GreenProofEffectiveInPast(param, key, effectiveFrom, block.timestamp);
+        }
+        (bool exists, uint48 last,) = _schedules[param][key].latestCheckpoint();
+        if (exists && effectiveFrom < last) revert GreenProofEffectiveNotAfterLast(param, key, effectiveFrom, last);
+        _push(param, key, value, effectiveFrom);
+    }
+
+    function _push(Param param, bytes32 key, uint256 value, uint64 effectiveFrom) private {
+        // value <= _maxOf(param) < 2^96, so value + 1 fits 208 bits.
+        _schedules[param][key].push(uint256(effectiveFrom).toUint48(), uint208(value + 1));
+        emit ParameterScheduled(param, key, value, effectiveFrom);
+    }
+
+    function _maxOf(Param param) private pure returns (uint256) {
+        if (param == Param.RegionIntensity) return type(uint32).max; // what the circuit accepts
+        if (param == Param.Baseline || param == Param.EfficiencyCeiling) return type(uint64).max;
+        if (param == Param.BondPerMw) return type(uint96).max;
+        if (param == Param.SlashShare) return BPS;
+        return type(uint32).max; // deadline, challenge window (s)
+    }
+
+    function _setEpochLength(uint64 epochLengthS_) private {
+        if (epochLengthS_ == 0) revert GreenProofInvalidEpochLength(epochLengthS_);
+        uint64 previous = _epochLengthS;
+        _epochLengthS = epochLengthS_;
+        _epochLengthSetAt = uint64(block.timestamp);
+        emit EpochLengthSet(previous, epochLengthS_);
+    }
+
+    function _setTreasury(address treasury_) private {
+        if (treasury_ == address(0)) revert GreenProofZeroAddress();
+        _treasury = treasury_;
+        emit TreasurySet(treasury_);
     }
 }

@@ -6,7 +6,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @title Eco Credit (ECO)
 /// @notice ERC-20 reward for avoided emissions: 1 ECO (10^18 units) = 1 kg CO2e avoided,
 ///         so 1 unit = 1e-18 kg and 1 mg CO2e avoided = 10^12 units.
-/// @dev Only the GreenProof contract (MINTER_ROLE) mints, and only it claws back (CLAWBACK_ROLE).
+/// @dev Only the GreenProof contract (MINTER_ROLE) mints, and only it claws back and burns
+///      what repays an operator's debt (CLAWBACK_ROLE).
 interface IEcoCredit is IERC20 {
     /// @notice A retirement: credits burnt for good on behalf of `beneficiary`, so that the
     ///         avoided emissions they stand for are counted once, by that beneficiary.
@@ -82,4 +83,8 @@ interface IEcoCredit is IERC20 {
 
     /// @notice Units retired so far on behalf of `beneficiary`, all retirements together.
     function retiredFor(address beneficiary) external view returns (uint256);
+
+    /// @notice Burn exactly `amount` units from `holder` (reverts ERC20InsufficientBalance if
+    ///         it holds less). GreenProof calls it only for the caller of repayDebt.
+    function burnForDebt(address holder, uint256 amount) external;
 }

@@ -2,34 +2,60 @@
 pragma solidity ^0.8.28;
 
 /// @title GreenProof: node registry and zero-knowledge carbon certificates
-/// @notice A node operator registers a node (attestor key, grid region, max power); the DAO
-///         activates it. The node's attestor signs (EIP-712) and proves (Groth16) one
-///         certificate per epoch; GreenProof checks both, stores the certificate and mints the
-///         Eco Credit reward to the operator. Units follow ecoai_chain/core/units.py:
+/// @notice A node operator registers a node (attestor key, grid region, max power) with a bond;
+///         the DAO activates it. The node's attestor signs (EIP-712) and proves (Groth16) one
+///         certificate per epoch; GreenProof checks both, stores the certificate and escrows
+///         its Eco Credit reward, which anyone may release to the operator once the
+///         challenge window has passed. Units follow ecoai_chain/core/units.py:
 ///         energy mJ, power mW, time s, carbon mg CO2e, intensity mg CO2e/kWh,
-///         baseline ng CO2e per work unit, rewards in EcoCredit units (1 mg avoided = 1e12).
+///         baseline ng CO2e per work unit, efficiency ceiling work units per kWh,
+///         rewards in EcoCredit units (1 mg avoided = 1e12), bonds in wei.
+///
+///         The per-epoch bound. The proof bounds energy by max power x epoch length
+///         (E <= P * L mJ); the efficiency ceiling C bounds work by w * 3.6e9 <= C * E. Then
+///         an accepted certificate's reward, with baseline B, ceiling C and intensity I in
+///         effect at its epoch start, is at most
+///             ceil((B * C - 1e6 * I) * P * L / 3.6e15) * 1e12 units   if B * C > 1e6 * I,
+///             0                                                      otherwise
+///         (B * C is ng per kWh, 1e6 * I too; x P * L mJ / 3.6e9 mJ/kWh = ng; / 1e6 = mg;
+///         the ceil covers the two floors of baseline and carbon). `rewardBound` returns it.
 interface IGreenProof {
     // ------------------------------------------------------------------ types
 
     /// @notice Lifecycle of a node: Pending after registration, Active once the DAO activates
-    ///         it, Suspended by the DAO (and re-activatable).
+    ///         it, Suspended by the DAO (and re-activatable), Retired by its operator (final).
     enum NodeStatus {
         Pending,
         Active,
-        Suspended
+        Suspended,
+        Retired
+    }
+
+    /// @notice The DAO parameters that are scheduled in time (looked up at an epoch's start,
+    ///         or at registration for the bond rate). `key` is the region (intensity), the
+    ///         workload class (baseline, ceiling) or zero (the global ones).
+    enum Param {
+        RegionIntensity, // mg CO2e per kWh, < 2^32
+        Baseline, // ng CO2e per work unit, < 2^64
+        EfficiencyCeiling, // work units per kWh, < 2^64
+        SubmissionDeadline, // s after the epoch end, < 2^32
+        ChallengeWindow, // s after submission before the reward can be released, < 2^32
+        BondPerMw, // wei per MW of registered max power, < 2^96
+        SlashShare // basis points of the bond slashed per revocation, <= 10000
     }
 
     /// @notice A registered node. Packed into four slots plus the metadata string.
     /// @param operator who registered the node and receives its rewards
-    /// @param status Pending / Active / Suspended
-    /// @param lastEpochStart start of the last certified epoch (0 if none)
+    /// @param status Pending / Active / Suspended / Retired
+    /// @param lastEpochStart start of the latest certified epoch (0 if none)
     /// @param attestor the key that signs the node's certificates
-    /// @param lastEpochEnd end of the last certified epoch; the next must start at or after it
+    /// @param lastEpochEnd end of the latest certified epoch
     /// @param maxPowerMw registered physical bound on power draw (mW), a public input of the proof
     /// @param region grid region (bytes32 of an ASCII code, e.g. "KR")
-    /// @param debtUnits credits owed from revoked certificates that could not be clawed back;
-    ///        withheld from the node's future rewards until covered
+    /// @param bondWei native currency locked at registration (less what was slashed)
     /// @param attestorNonce nonce of the next RotateAttestor signature
+    /// @param lastReleaseAt latest release time of the node's certificates: the bond is
+    ///        returned after the node is retired and this time has passed
     /// @param metadataURI operator-supplied description (hardware, location, contact)
     struct Node {
         address operator;
@@ -39,14 +65,15 @@ interface IGreenProof {
         uint64 lastEpochEnd;
         uint32 maxPowerMw;
         bytes32 region;
-        uint128 debtUnits;
+        uint128 bondWei;
         uint64 attestorNonce;
+        uint64 lastReleaseAt;
         string metadataURI;
     }
 
     /// @notice The EIP-712 signed certificate (primary type `Certificate`, pinned): its first ten
     ///         fields are the proof's public signals (order: PublicSignals.sol), plus the
-    ///         workload class that selects the baseline.
+    ///         workload class that selects the baseline and the efficiency ceiling.
     struct Certificate {
         uint256 nodeId;
         uint256 epochStart;
@@ -71,6 +98,8 @@ interface IGreenProof {
 
     /// @notice A certificate as stored (packed into five slots). The circuit range-checks the
     ///         narrow fields (energy 54 bits, work 70, carbon 64, window 16, slots 7).
+    ///         `rewardUnits` is escrowed until `released`; it is < 2^154 (baseline < 2^64,
+    ///         work < 2^70). `releaseAt` = submission time + the epoch's challenge window.
     struct StoredCertificate {
         uint256 root;
         uint64 nodeId;
@@ -81,16 +110,18 @@ interface IGreenProof {
         uint8 slotCount;
         uint8 ecoScore;
         bool revoked;
+        bool released;
         uint64 energyMj;
         uint64 carbonMg;
         uint128 work;
         bytes32 workloadClass;
-        uint256 rewardUnits;
+        uint192 rewardUnits;
+        uint64 releaseAt;
     }
 
     // ------------------------------------------------------------------ events
 
-    /// @notice A node was registered (status Pending).
+    /// @notice A node was registered (status Pending) with `bondWei` locked (see BondLocked).
     event NodeRegistered(
         uint64 indexed nodeId,
         address indexed operator,
@@ -100,13 +131,13 @@ interface IGreenProof {
         string metadataURI
     );
 
-    /// @notice A node's status changed (0 Pending, 1 Active, 2 Suspended).
+    /// @notice A node's status changed (0 Pending, 1 Active, 2 Suspended, 3 Retired).
     event NodeStatusChanged(uint64 indexed nodeId, uint8 status, string reason);
 
     /// @notice A node's attestor key was replaced.
     event AttestorRotated(uint64 indexed nodeId, address indexed previousAttestor, address indexed newAttestor);
 
-    /// @notice A certificate was accepted; `rewardUnits` is the full reward (before any debt).
+    /// @notice A certificate was accepted; `rewardUnits` is its full reward, now in escrow.
     event CertificateSubmitted(
         uint256 indexed certificateId,
         uint64 indexed nodeId,
@@ -121,33 +152,68 @@ interface IGreenProof {
         bytes32 workloadClass
     );
 
-    /// @notice Part of a reward went to the node's debt instead of being minted.
+    /// @notice A certificate's reward went into escrow until `releaseAt`.
+    event RewardEscrowed(uint256 indexed certificateId, address indexed operator, uint256 rewardUnits, uint64 releaseAt);
+
+    /// @notice An escrowed reward was released: `mintedUnits` minted to the operator and
+    ///         `withheldUnits` kept against the operator's debt.
+    event RewardReleased(
+        uint256 indexed certificateId, address indexed operator, uint256 mintedUnits, uint256 withheldUnits
+    );
+
+    /// @notice Part of a released reward went to the operator's debt instead of being minted.
     event RewardWithheld(
         uint256 indexed certificateId, uint64 indexed nodeId, uint256 withheldUnits, uint256 remainingDebtUnits
     );
 
+    /// @notice A revoked certificate's escrowed reward was cancelled in full (never minted).
+    event RewardCancelled(uint256 indexed certificateId, address indexed operator, uint256 rewardUnits);
+
     /// @notice A certificate was revoked: `clawedBackUnits` were burnt from the operator and
-    ///         `debtUnits` (reward minus clawed back) were added to the node's debt.
+    ///         `debtUnits` (released reward minus clawed back) were added to the operator's
+    ///         debt. Both are 0 when the reward was still in escrow (see RewardCancelled).
     event CertificateRevoked(
         uint256 indexed certificateId, uint64 indexed nodeId, string reason, uint256 clawedBackUnits, uint256 debtUnits
     );
 
+    /// @notice Batch item `index` had already landed with identical fields as `certificateId`
+    ///         (for example relayed by someone else first) and was skipped.
+    event BatchItemSkipped(uint256 indexed certificateId, uint256 index);
+
+    /// @notice `payer` burnt `units` of Eco Credits to pay down `operator`'s debt.
+    event DebtRepaid(address indexed operator, address indexed payer, uint256 units, uint256 remainingDebtUnits);
+
+    /// @notice A node's bond was locked at registration.
+    event BondLocked(uint64 indexed nodeId, address indexed operator, uint256 bondWei);
+
+    /// @notice Part of a node's bond went to the treasury because certificate `certificateId` was revoked.
+    event BondSlashed(uint64 indexed nodeId, uint256 indexed certificateId, uint256 slashedWei, address treasury);
+
+    /// @notice A retired node's remaining bond went back to its operator.
+    event BondReturned(uint64 indexed nodeId, address indexed operator, uint256 bondWei);
+
+    /// @notice A scheduled parameter: from `effectiveFrom` on, `param` of `key` is `value`.
+    event ParameterScheduled(Param indexed param, bytes32 indexed key, uint256 value, uint64 effectiveFrom);
+
     /// @notice The intensity of `region` is `intensityMgPerKwh` from `effectiveFrom` on.
     event RegionIntensitySet(bytes32 indexed region, uint256 intensityMgPerKwh, uint64 effectiveFrom);
 
-    /// @notice The baseline of a workload class was set.
-    event BaselineSet(bytes32 indexed workloadClass, uint256 baselineNgPerWork);
+    /// @notice The baseline of a workload class is `baselineNgPerWork` from `effectiveFrom` on.
+    event BaselineSet(bytes32 indexed workloadClass, uint256 baselineNgPerWork, uint64 effectiveFrom);
 
     /// @notice The global epoch length changed.
     event EpochLengthSet(uint64 previousEpochLengthS, uint64 epochLengthS);
+
+    /// @notice Slashed bonds go to `treasury` from now on.
+    event TreasurySet(address treasury);
 
     // ------------------------------------------------------------------ errors
 
     /// @notice No node has this id.
     error GreenProofUnknownNode(uint256 nodeId);
-    /// @notice The node is not Active (status 0 Pending, 2 Suspended).
+    /// @notice The node is not Active (status 0 Pending, 2 Suspended, 3 Retired).
     error GreenProofNodeNotActive(uint64 nodeId, uint8 status);
-    /// @notice activateNode/suspendNode would not change the status.
+    /// @notice activateNode/suspendNode would not change the status, or the node is Retired.
     error GreenProofNodeStatusUnchanged(uint64 nodeId, uint8 status);
     /// @notice Only the node's operator may do this.
     error GreenProofNotOperator(uint64 nodeId, address caller, address operator);
@@ -165,20 +231,32 @@ interface IGreenProof {
     error GreenProofEpochMisaligned(uint256 epochStart, uint256 epochLengthS);
     /// @notice The epoch has not ended yet at block time `nowS`.
     error GreenProofEpochNotFinished(uint256 epochStart, uint256 epochEnd, uint256 nowS);
-    /// @notice The epoch starts before the end of the node's last certified epoch (replay/overlap).
+    /// @notice The submission deadline of the epoch (its end + the deadline in effect at its
+    ///         start) is `deadlineS`, before block time `nowS`.
+    error GreenProofSubmissionDeadlinePassed(uint256 epochStart, uint256 deadlineS, uint256 nowS);
+    /// @notice The node already has certificate `certificateId` for this epoch.
+    error GreenProofEpochAlreadyCertified(uint64 nodeId, uint256 epochStart, uint256 certificateId);
+    /// @notice The epoch starts before the end of the node's latest certified epoch and before
+    ///         the current epoch length took effect, so it may overlap a certified epoch.
     error GreenProofEpochNotAfterLast(uint64 nodeId, uint256 epochStart, uint256 lastEnd);
     /// @notice The certificate's max power differs from the node's registered max power.
     error GreenProofMaxPowerMismatch(uint64 nodeId, uint256 expected, uint256 given);
+    /// @notice Total energy exceeds max power x epoch length (`boundMj`).
+    error GreenProofEnergyAboveMaxPower(uint256 energyMj, uint256 boundMj);
     /// @notice No intensity is in effect for the region at the epoch start.
     error GreenProofIntensityUnset(bytes32 region, uint256 timestamp);
     /// @notice The certificate's intensity differs from the on-chain table.
     error GreenProofIntensityMismatch(bytes32 region, uint256 expected, uint256 given);
-    /// @notice Intensity must fit 32 bits (what the circuit accepts).
-    error GreenProofIntensityOutOfRange(uint256 intensityMgPerKwh);
-    /// @notice Intensity entries are append-only: effectiveFrom must not precede the last entry.
-    error GreenProofIntensityNotAfterLast(bytes32 region, uint64 effectiveFrom, uint64 lastEffectiveFrom);
-    /// @notice The workload class has no baseline.
+    /// @notice The workload class has no baseline in effect at the epoch start.
     error GreenProofUnknownWorkloadClass(bytes32 workloadClass);
+    /// @notice The workload class has no efficiency ceiling in effect at the epoch start, so
+    ///         it accepts no certificate.
+    error GreenProofNoEfficiencyCeiling(bytes32 workloadClass, uint256 epochStart);
+    /// @notice work * 3.6e9 > ceilingWorkPerKwh * energyMj: more work than the class's
+    ///         efficiency ceiling allows for that energy.
+    error GreenProofAboveEfficiencyCeiling(
+        bytes32 workloadClass, uint256 work, uint256 energyMj, uint256 ceilingWorkPerKwh
+    );
     /// @notice The EIP-712 signature does not recover to the expected key.
     error GreenProofBadSignature(address recovered, address expected);
     /// @notice The Groth16 verifier rejected the proof for these public signals.
@@ -187,32 +265,66 @@ interface IGreenProof {
     error GreenProofUnknownCertificate(uint256 certificateId);
     /// @notice The certificate is already revoked.
     error GreenProofAlreadyRevoked(uint256 certificateId);
+    /// @notice The certificate's reward was already released.
+    error GreenProofAlreadyReleased(uint256 certificateId);
+    /// @notice The certificate's challenge window lasts until `releaseAt` (block time `nowS`).
+    error GreenProofStillVesting(uint256 certificateId, uint256 releaseAt, uint256 nowS);
     /// @notice The epoch length must be non-zero and fit 64 bits.
     error GreenProofInvalidEpochLength(uint256 epochLengthS);
+    /// @notice A parameter's effective time is before block time `nowS`: history is fixed.
+    error GreenProofEffectiveInPast(Param param, bytes32 key, uint256 effectiveFrom, uint256 nowS);
+    /// @notice A parameter's schedule is append-only: `effectiveFrom` precedes its last entry.
+    error GreenProofEffectiveNotAfterLast(Param param, bytes32 key, uint256 effectiveFrom, uint256 lastEffectiveFrom);
+    /// @notice A parameter value is above its maximum.
+    error GreenProofParameterOutOfRange(Param param, bytes32 key, uint256 value, uint256 max);
     /// @notice A batch's arrays differ in length, or the batch is empty.
     error GreenProofBatchLengthMismatch(uint256 certificates, uint256 proofs, uint256 signatures);
     /// @notice Batch item `index` failed with `reason` (the item's own revert data); nothing
     ///         in the batch was applied.
     error GreenProofBatchItemFailed(uint256 index, bytes reason);
-    /// @notice A constructor argument is the zero address.
+    /// @notice The operator owes `debtUnits` of Eco Credits: it cannot register or activate nodes.
+    error GreenProofOperatorInDebt(address operator, uint256 debtUnits);
+    /// @notice repayDebt for more than the operator owes.
+    error GreenProofRepayAboveDebt(address operator, uint256 units, uint256 debtUnits);
+    /// @notice registerNode must send exactly the bond for its max power.
+    error GreenProofWrongBond(uint256 requiredWei, uint256 givenWei);
+    /// @notice The bond is returned only after the node is retired (status given).
+    error GreenProofNodeNotRetired(uint64 nodeId, uint8 status);
+    /// @notice The bond stays locked until the node's last challenge window ends at `unlockAt`.
+    error GreenProofBondLocked(uint64 nodeId, uint256 unlockAt, uint256 nowS);
+    /// @notice The node has no bond left to return.
+    error GreenProofNoBond(uint64 nodeId);
+    /// @notice A constructor argument or the treasury is the zero address.
     error GreenProofZeroAddress();
 
     // ------------------------------------------------------------------ nodes
 
-    /// @notice Register a node operated by the caller; it starts Pending. Ids start at 1.
+    /// @notice Register a node operated by the caller; it starts Pending. Ids start at 1. The
+    ///         call must send exactly `bondFor(maxPowerMw)` wei (the bond rate in effect now).
+    ///         Refused while the caller owes debt.
     /// @param attestor key that will sign the node's certificates
     /// @param region grid region code (bytes32 of ASCII), selects the intensity table
     /// @param maxPowerMw physical power bound in mW, 1 .. 2^32-1
     /// @param metadataURI free-form description
     function registerNode(address attestor, bytes32 region, uint256 maxPowerMw, string calldata metadataURI)
         external
+        payable
         returns (uint64 nodeId);
 
-    /// @notice NODE_MANAGER_ROLE: make a Pending or Suspended node Active.
+    /// @notice NODE_MANAGER_ROLE: make a Pending or Suspended node Active (refused while its
+    ///         operator owes debt).
     function activateNode(uint64 nodeId) external;
 
     /// @notice NODE_MANAGER_ROLE: suspend a node (it can no longer submit) with a reason.
     function suspendNode(uint64 nodeId, string calldata reason) external;
+
+    /// @notice The operator retires its node for good; its bond can be withdrawn once the
+    ///         last challenge window of its certificates has passed.
+    function retireNode(uint64 nodeId, string calldata reason) external;
+
+    /// @notice Anyone: send a retired node's remaining bond back to its operator, once
+    ///         `lastReleaseAt` has passed.
+    function withdrawBond(uint64 nodeId) external;
 
     /// @notice The operator replaces the attestor key, authorised by the CURRENT attestor's
     ///         EIP-712 signature over RotateAttestor(nodeId, newAttestor, nonce) (domain binds
@@ -224,39 +336,76 @@ interface IGreenProof {
 
     // ------------------------------------------------------------------ certificates
 
-    /// @notice Check and record one epoch's certificate, and mint its reward to the operator
-    ///         (minus any node debt). Checks, in order: public inputs < field modulus; node
-    ///         exists and is Active; windowS * slotCount == epochLengthS; epochStart aligned;
-    ///         epoch finished; epochStart >= end of the node's last certified epoch; max power
-    ///         equals the registered one; intensity equals regionIntensityAt(region, epochStart);
-    ///         workload class has a baseline; EIP-712 signature by the node's attestor; Groth16
-    ///         proof. Anyone may submit (the attestor's signature is the authorisation).
+    /// @notice Check and record one epoch's certificate and escrow its reward. Checks, in
+    ///         order: public inputs < field modulus; node exists and is Active;
+    ///         windowS * slotCount == epochLengthS; epochStart aligned; epoch finished; the
+    ///         submission deadline not passed; the epoch not yet certified for the node and
+    ///         not overlapping a certified one; max power equals the registered one; energy
+    ///         <= max power x epoch length; intensity equals regionIntensityAt(region,
+    ///         epochStart); the class has a baseline and an efficiency ceiling at epochStart
+    ///         and work * 3.6e9 <= ceiling * energyMj; EIP-712 signature by the node's
+    ///         attestor; Groth16 proof. Anyone may submit (the signature is the authorisation).
     /// @return certificateId ids start at 1
     function submitCertificate(Certificate calldata cert, Proof calldata proof, bytes calldata signature)
         external
         returns (uint256 certificateId);
 
-    /// @notice All-or-nothing batch of submitCertificate: every item is checked as above, in
-    ///         order; if item i fails, the whole transaction reverts with
-    ///         GreenProofBatchItemFailed(i, itemRevertData) and no certificate of the batch is
-    ///         recorded or rewarded.
+    /// @notice Batch of submitCertificate. An item that already landed with identical fields
+    ///         (e.g. copied from the mempool and relayed first) is skipped and reported by
+    ///         BatchItemSkipped, its id returned. Any other failing item i reverts the whole
+    ///         transaction with GreenProofBatchItemFailed(i, itemRevertData). Epochs may land
+    ///         out of order, so no epoch is stranded by a later one landing first.
     function submitCertificates(Certificate[] calldata certs, Proof[] calldata proofs, bytes[] calldata signatures)
         external
         returns (uint256[] memory certificateIds);
 
-    /// @notice REVOKER_ROLE: revoke a certificate. Burns up to its reward from the operator
-    ///         through EcoCredit.clawback; what could not be burnt becomes node debt, withheld
-    ///         from future rewards. The epoch stays consumed (it cannot be resubmitted).
+    /// @notice Anyone: release the escrowed rewards of `certificateIds` (each must be
+    ///         unrevoked, unreleased and past its releaseAt). The operator's debt is paid
+    ///         first; the rest is minted to the operator. Returns the total minted.
+    function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits);
+
+    /// @notice REVOKER_ROLE: revoke a certificate. An escrowed reward is cancelled in full;
+    ///         a released one is burnt from the operator through EcoCredit.clawback as far as
+    ///         its balance goes, the rest becomes the operator's debt (across all its nodes).
+    ///         The SlashShare in effect at the epoch start of the node's bond goes to the
+    ///         treasury. The epoch stays consumed (it cannot be resubmitted).
     function revokeCertificate(uint256 certificateId, string calldata reason) external;
+
+    /// @notice Burn `units` of the caller's Eco Credits to pay down `operator`'s debt.
+    function repayDebt(address operator, uint256 units) external;
 
     // ------------------------------------------------------------------ parameters
 
-    /// @notice PARAMS_ROLE: from `effectiveFrom` on, `region` has this intensity. Entries are
-    ///         append-only per region; an entry with the same effectiveFrom as the last replaces it.
+    /// @notice PARAMS_ROLE: from `effectiveFrom` (>= now) on, `region` has this intensity.
+    ///         Schedules are append-only; an entry with the same effectiveFrom as the last
+    ///         replaces it.
     function setRegionIntensity(bytes32 region, uint256 intensityMgPerKwh, uint64 effectiveFrom) external;
 
-    /// @notice PARAMS_ROLE: set the baseline (ng CO2e per work unit) of a workload class.
-    function setBaseline(bytes32 workloadClass, uint256 baselineNgPerWork) external;
+    /// @notice PARAMS_ROLE: from `effectiveFrom` (>= now) on, the class's baseline.
+    function setBaseline(bytes32 workloadClass, uint256 baselineNgPerWork, uint64 effectiveFrom) external;
+
+    /// @notice PARAMS_ROLE: from `effectiveFrom` (>= now) on, the class's efficiency ceiling
+    ///         (work units per kWh). A class without one accepts no certificate.
+    function setEfficiencyCeiling(bytes32 workloadClass, uint256 workPerKwh, uint64 effectiveFrom) external;
+
+    /// @notice PARAMS_ROLE: for epochs starting from `effectiveFrom` (>= now) on, how long
+    ///         after its end a certificate may still be submitted (default 7 days).
+    function setSubmissionDeadline(uint256 deadlineS, uint64 effectiveFrom) external;
+
+    /// @notice PARAMS_ROLE: for epochs starting from `effectiveFrom` (>= now) on, how long
+    ///         after submission a reward stays in escrow (default 7 days).
+    function setChallengeWindow(uint256 windowS, uint64 effectiveFrom) external;
+
+    /// @notice PARAMS_ROLE: from `effectiveFrom` (>= now) on, registering a node locks this
+    ///         many wei per MW of max power (default 0).
+    function setBondPerMw(uint256 weiPerMw, uint64 effectiveFrom) external;
+
+    /// @notice PARAMS_ROLE: for epochs starting from `effectiveFrom` (>= now) on, the share
+    ///         (basis points) of the bond slashed by a revocation (default 10000).
+    function setSlashShare(uint256 bps, uint64 effectiveFrom) external;
+
+    /// @notice PARAMS_ROLE: where slashed bonds go (non-zero).
+    function setTreasury(address treasury_) external;
 
     /// @notice PARAMS_ROLE: change the global epoch length (affects later certificates only).
     function setEpochLength(uint64 epochLengthS) external;
@@ -269,18 +418,45 @@ interface IGreenProof {
     /// @notice The stored certificate (reverts GreenProofUnknownCertificate if none).
     function getCertificate(uint256 certificateId) external view returns (StoredCertificate memory);
 
-    /// @notice Start of the node's last certified epoch, 0 if none.
+    /// @notice The node's certificate for the epoch starting at `epochStart`, 0 if none.
+    function certificateOf(uint64 nodeId, uint64 epochStart) external view returns (uint256);
+
+    /// @notice Start of the node's latest certified epoch, 0 if none.
     function lastEpochStart(uint64 nodeId) external view returns (uint64);
 
-    /// @notice Earliest start of the node's next certificate (end of its last epoch), 0 if none.
+    /// @notice End of the node's latest certified epoch, 0 if none. Earlier epochs that were
+    ///         not certified may still be submitted (see certificateOf) until their deadline.
     function nextEpochStart(uint64 nodeId) external view returns (uint64);
 
-    /// @notice Intensity in effect for `region` at `timestamp` (latest entry with
-    ///         effectiveFrom <= timestamp); 0 if none.
+    /// @notice Intensity in effect for `region` at `timestamp`; 0 if none.
     function regionIntensityAt(bytes32 region, uint64 timestamp) external view returns (uint256);
 
-    /// @notice Baseline of a workload class (ng CO2e per work unit) and whether it is set.
+    /// @notice Baseline of a workload class in effect now, and whether one is.
     function baselineOf(bytes32 workloadClass) external view returns (uint256 baselineNgPerWork, bool isSet);
+
+    /// @notice Any scheduled parameter in effect at `timestamp`, and whether one is.
+    function parameterAt(Param param, bytes32 key, uint64 timestamp) external view returns (bool isSet, uint256 value);
+
+    /// @notice The most certificate of `nodeId` and class `workloadClass` for the epoch
+    ///         starting at `epochStart` can earn (formula in the contract header); 0 when the
+    ///         class lacks a baseline or ceiling or the region an intensity at that time.
+    function rewardBound(uint64 nodeId, bytes32 workloadClass, uint64 epochStart) external view returns (uint256 units);
+
+    /// @notice The most `nodeId` can earn for the epoch starting at `epochStart`: the largest
+    ///         rewardBound over every class that ever had a ceiling, and that class.
+    function maxEpochReward(uint64 nodeId, uint64 epochStart) external view returns (uint256 units, bytes32 workloadClass);
+
+    /// @notice The bond registering a node of `maxPowerMw` requires now (wei, rounded up).
+    function bondFor(uint256 maxPowerMw) external view returns (uint256);
+
+    /// @notice Eco Credits the operator owes (withheld from its future rewards).
+    function debtOf(address operator) external view returns (uint256);
+
+    /// @notice Rewards of the operator still in escrow (not released, not revoked).
+    function escrowedOf(address operator) external view returns (uint256);
+
+    /// @notice Where slashed bonds go.
+    function treasury() external view returns (address);
 
     /// @notice Global epoch length in seconds.
     function epochLengthS() external view returns (uint64);

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
-import { makeFixtures, ROTATE_TYPES, STATUS } from "./helpers/greenproof.js";
+import { CHAIN, PARAM, PARAMS_FROM, makeFixtures, ROTATE_TYPES, STATUS } from "./helpers/greenproof.js";
 
-const { ethers, networkHelpers } = await network.create();
-const { region, domainOf, deployFixture } = makeFixtures(ethers);
+const { ethers, networkHelpers } = await network.create(CHAIN);
+const { region, domainOf, deployFixture, bareFixture } = makeFixtures(ethers, networkHelpers);
+const T1 = PARAMS_FROM; // future times for the schedules (the chain starts an hour before)
+const T2 = PARAMS_FROM + 4000n;
 const KR = ethers.encodeBytes32String("KR");
 
 describe("GreenProof registry and parameters", function () {
@@ -16,7 +18,7 @@ describe("GreenProof registry and parameters", function () {
 
   describe("# constructor", function () {
     it("Should wire the token, verifier and epoch length and give the admin every role", async function () {
-      const { gp, eco, verifier, admin } = await networkHelpers.loadFixture(deployFixture);
+      const { gp, eco, verifier, admin } = await bareFixture();
       expect(await gp.ecoCredit()).to.equal(await eco.getAddress());
       expect(await gp.verifier()).to.equal(await verifier.getAddress());
       for (const role of ["DEFAULT_ADMIN_ROLE", "NODE_MANAGER_ROLE", "REVOKER_ROLE", "PARAMS_ROLE", "PAUSER_ROLE"]) {
@@ -25,7 +27,7 @@ describe("GreenProof registry and parameters", function () {
     });
 
     it("Should not deploy with a zero address or a zero epoch length", async function () {
-      const { gp, eco, verifier, admin } = await networkHelpers.loadFixture(deployFixture);
+      const { gp, eco, verifier, admin } = await bareFixture();
       const [e, v] = [await eco.getAddress(), await verifier.getAddress()];
       await expect(ethers.deployContract("GreenProof", [admin.address, ethers.ZeroAddress, v, 3600n]))
         .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
@@ -38,7 +40,7 @@ describe("GreenProof registry and parameters", function () {
 
   describe("# registerNode", function () {
     it("Should register nodes with ids from 1, Pending, and emit NodeRegistered", async function () {
-      const { gp, operator, attestor, operator2, attestor2 } = await networkHelpers.loadFixture(deployFixture);
+      const { gp, operator, attestor, operator2, attestor2 } = await bareFixture();
       await expect(gp.connect(operator).registerNode(attestor.address, KR, 700_000n, "ipfs://n1"))
         .to.emit(gp, "NodeRegistered")
         .withArgs(1n, operator.address, attestor.address, KR, 700_000n, "ipfs://n1");
@@ -56,7 +58,7 @@ describe("GreenProof registry and parameters", function () {
     });
 
     it("Should not register a zero attestor, empty region or out-of-range max power", async function () {
-      const { gp, operator, attestor } = await networkHelpers.loadFixture(deployFixture);
+      const { gp, operator, attestor } = await bareFixture();
       await expect(gp.connect(operator).registerNode(ethers.ZeroAddress, KR, 1n, ""))
         .to.be.revertedWithCustomError(gp, "GreenProofInvalidAttestor").withArgs(ethers.ZeroAddress);
       await expect(gp.connect(operator).registerNode(attestor.address, ethers.ZeroHash, 1n, ""))
@@ -68,7 +70,7 @@ describe("GreenProof registry and parameters", function () {
     });
 
     it("Should not register while paused", async function () {
-      const { gp, operator, attestor } = await networkHelpers.loadFixture(deployFixture);
+      const { gp, operator, attestor } = await bareFixture();
       await gp.pause();
       await expect(gp.connect(operator).registerNode(attestor.address, KR, 1n, ""))
         .to.be.revertedWithCustomError(gp, "EnforcedPause");
@@ -150,56 +152,54 @@ describe("GreenProof registry and parameters", function () {
 
   describe("# setRegionIntensity / regionIntensityAt", function () {
     it("Should return the latest entry effective at the timestamp, 0 before any", async function () {
-      const { gp } = await networkHelpers.loadFixture(deployFixture);
-      await expect(gp.setRegionIntensity(KR, 436_000n, 1000n))
-        .to.emit(gp, "RegionIntensitySet").withArgs(KR, 436_000n, 1000n);
-      await gp.setRegionIntensity(KR, 400_000n, 5000n);
-      expect(await gp.regionIntensityAt(KR, 999n)).to.equal(0n);
-      expect(await gp.regionIntensityAt(KR, 1000n)).to.equal(436_000n);
-      expect(await gp.regionIntensityAt(KR, 4999n)).to.equal(436_000n);
-      expect(await gp.regionIntensityAt(KR, 5000n)).to.equal(400_000n);
-      await gp.setRegionIntensity(KR, 390_000n, 5000n); // same effectiveFrom replaces the last
+      const { gp } = await bareFixture();
+      await expect(gp.setRegionIntensity(KR, 436_000n, T1))
+        .to.emit(gp, "RegionIntensitySet").withArgs(KR, 436_000n, T1)
+        .and.to.emit(gp, "ParameterScheduled").withArgs(PARAM.RegionIntensity, KR, 436_000n, T1);
+      await gp.setRegionIntensity(KR, 400_000n, T2);
+      expect(await gp.regionIntensityAt(KR, T1 - 1n)).to.equal(0n);
+      expect(await gp.regionIntensityAt(KR, T1)).to.equal(436_000n);
+      expect(await gp.regionIntensityAt(KR, T2 - 1n)).to.equal(436_000n);
+      expect(await gp.regionIntensityAt(KR, T2)).to.equal(400_000n);
+      await gp.setRegionIntensity(KR, 390_000n, T2); // same effectiveFrom replaces the last
       expect(await gp.regionIntensityAt(KR, 10n ** 12n)).to.equal(390_000n);
-      expect(await gp.regionIntensityAt(region("FR"), 5000n)).to.equal(0n);
+      expect(await gp.regionIntensityAt(region("FR"), T2)).to.equal(0n);
+      expect(await gp.parameterAt(PARAM.RegionIntensity, KR, T2)).to.deep.equal([true, 390_000n]);
     });
 
     it("Should not go back in time, exceed 32 bits, or run without PARAMS_ROLE", async function () {
-      const { gp, stranger } = await networkHelpers.loadFixture(deployFixture);
-      await gp.setRegionIntensity(KR, 1n, 5000n);
-      await expect(gp.setRegionIntensity(KR, 1n, 4999n))
-        .to.be.revertedWithCustomError(gp, "GreenProofIntensityNotAfterLast").withArgs(KR, 4999n, 5000n);
-      await expect(gp.setRegionIntensity(KR, 2n ** 32n, 6000n))
-        .to.be.revertedWithCustomError(gp, "GreenProofIntensityOutOfRange").withArgs(2n ** 32n);
-      await expect(gp.connect(stranger).setRegionIntensity(KR, 1n, 6000n))
+      const { gp, stranger } = await bareFixture();
+      await gp.setRegionIntensity(KR, 1n, T2);
+      await expect(gp.setRegionIntensity(KR, 1n, T2 - 1n))
+        .to.be.revertedWithCustomError(gp, "GreenProofEffectiveNotAfterLast").withArgs(PARAM.RegionIntensity, KR, T2 - 1n, T2);
+      await expect(gp.setRegionIntensity(KR, 2n ** 32n, T2))
+        .to.be.revertedWithCustomError(gp, "GreenProofParameterOutOfRange").withArgs(PARAM.RegionIntensity, KR, 2n ** 32n, 2n ** 32n - 1n);
+      await expect(gp.setRegionIntensity(ethers.ZeroHash, 1n, T2))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidRegion").withArgs(ethers.ZeroHash);
+      await expect(gp.connect(stranger).setRegionIntensity(KR, 1n, T2))
         .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await gp.PARAMS_ROLE());
     });
   });
 
   describe("# setBaseline / setEpochLength", function () {
-    it("Should set a baseline and the epoch length with PARAMS_ROLE", async function () {
-      const { gp } = await networkHelpers.loadFixture(deployFixture);
+    it("Should schedule a baseline and set the epoch length with PARAMS_ROLE", async function () {
+      const { gp } = await bareFixture();
       const cls = ethers.encodeBytes32String("llm-inference");
-      await expect(gp.setBaseline(cls, 5_000_000n)).to.emit(gp, "BaselineSet").withArgs(cls, 5_000_000n);
+      const now = BigInt(await networkHelpers.time.latest());
+      await expect(gp.setBaseline(cls, 5_000_000n, now + 10n)).to.emit(gp, "BaselineSet").withArgs(cls, 5_000_000n, now + 10n);
+      expect(await gp.baselineOf(cls)).to.deep.equal([0n, false]); // not in effect yet
+      await networkHelpers.time.increaseTo(now + 10n);
       expect(await gp.baselineOf(cls)).to.deep.equal([5_000_000n, true]);
       const before = await gp.epochLengthS();
       await expect(gp.setEpochLength(7200n)).to.emit(gp, "EpochLengthSet").withArgs(before, 7200n);
       await expect(gp.setEpochLength(0n)).to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(0n);
     });
-
-    it("Should not set parameters without PARAMS_ROLE", async function () {
-      const { gp, stranger } = await networkHelpers.loadFixture(deployFixture);
-      const role = await gp.PARAMS_ROLE();
-      await expect(gp.connect(stranger).setBaseline(ethers.ZeroHash, 1n))
-        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
-      await expect(gp.connect(stranger).setEpochLength(60n))
-        .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
-    });
   });
 
   describe("# pause / unpause", function () {
     it("Should pause and unpause with PAUSER_ROLE only", async function () {
-      const { gp, stranger } = await networkHelpers.loadFixture(deployFixture);
+      const { gp, stranger } = await bareFixture();
       await expect(gp.connect(stranger).pause())
         .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await gp.PAUSER_ROLE());

@@ -1,11 +1,15 @@
+// Batches (front-running), vesting and public release, revocation, and debt that follows the
+// operator, with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { VECTORS, makeFixtures, score, vectorCert, vectorIndex } from "./helpers/greenproof.js";
+import { CHAIN, VECTORS, WINDOW, makeFixtures, score, vectorCert, vectorIndex } from "./helpers/greenproof.js";
 
-const { ethers, networkHelpers } = await network.create();
-const { readyFixture, signedVector } = makeFixtures(ethers);
+const { ethers, networkHelpers } = await network.create(CHAIN);
+const { readyFixture, sharedOperatorFixture, signedVector } = makeFixtures(ethers, networkHelpers);
+const { time } = networkHelpers;
 const BASELINE = BigInt(VECTORS.baseline_ng_per_work);
 const rewardOf = (i) => score(BASELINE, vectorCert(i).work, vectorCert(i).carbonMg).rewardUnits;
+const anyValue = () => true;
 
 async function batchArgs(f, indices, mutate = {}) {
   const items = [];
@@ -13,43 +17,71 @@ async function batchArgs(f, indices, mutate = {}) {
   return [items.map((x) => x[0]), items.map((x) => x[1]), items.map((x) => x[2])];
 }
 
-describe("GreenProof batches, revocation and debt", function () {
+/** Move past the challenge window of everything submitted so far. */
+async function passWindow() {
+  await time.increase(WINDOW);
+}
+
+describe("GreenProof batches, vesting, revocation and debt", function () {
   describe("# submitCertificates", function () {
     it("Should record every certificate of a batch, across nodes, in order", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
-      const { gp, eco, operator, operator2 } = f;
+      const f = await readyFixture();
+      const { gp, operator, operator2 } = f;
       const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
       const args = await batchArgs(f, idx);
       expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([1n, 2n, 3n]);
       const tx = gp.submitCertificates(...args);
-      await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, ...Array(8).fill(anyValue()));
+      await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, ...Array(8).fill(anyValue));
+      await expect(tx).to.not.emit(gp, "BatchItemSkipped");
       expect(await gp.certificateCount()).to.equal(3n);
-      expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
-      expect(await eco.balanceOf(operator2.address)).to.equal(rewardOf(idx[1]));
+      expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
+      expect(await gp.escrowedOf(operator2.address)).to.equal(rewardOf(idx[1]));
+    });
+
+    it("Should skip an item a stranger front-ran and still certify the earlier epochs", async function () {
+      const f = await readyFixture();
+      const { gp, stranger } = f;
+      const idx = [vectorIndex(1, 0), vectorIndex(1, 1), vectorIndex(1, 2)];
+      const args = await batchArgs(f, idx);
+      // The stranger copies item 1 from the mempool and lands it first.
+      await gp.connect(stranger).submitCertificate(args[0][1], args[1][1], args[2][1]);
+      expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([2n, 1n, 3n]);
+      await expect(gp.submitCertificates(...args))
+        .to.emit(gp, "BatchItemSkipped").withArgs(1n, 1n)
+        .and.to.emit(gp, "CertificateSubmitted").withArgs(2n, 1n, args[0][0].epochStart, ...Array(8).fill(anyValue));
+      for (const [k, id] of [[0, 2n], [1, 1n], [2, 3n]]) {
+        expect(await gp.certificateOf(1n, args[0][k].epochStart)).to.equal(id);
+      }
+      // The whole batch again: every item already landed, nothing changes.
+      await expect(gp.submitCertificates(...args)).to.emit(gp, "BatchItemSkipped").withArgs(3n, 2n);
+      expect(await gp.certificateCount()).to.equal(3n);
+    });
+
+    it("Should not skip an item whose epoch landed with other fields", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      const first = vectorIndex(1, 0);
+      await gp.submitCertificate(...(await signedVector(f, first)));
+      const args = await batchArgs(f, [first], { [first]: (c) => ({ ...c, energyMj: c.energyMj + 1n }) });
+      const inner = gp.interface.encodeErrorResult("GreenProofEpochAlreadyCertified", [1n, args[0][0].epochStart, 1n]);
+      await expect(gp.submitCertificates(...args)).to.be.revertedWithCustomError(gp, "GreenProofBatchItemFailed").withArgs(0n, inner);
     });
 
     it("Should revert the whole batch with the failing index and its error, applying nothing", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
-      const { gp, eco, operator } = f;
+      const f = await readyFixture();
+      const { gp, operator } = f;
       const first = vectorIndex(1, 0);
-      const args = await batchArgs(f, [first, vectorIndex(1, 1), first]); // item 2 replays item 0
-      const inner = gp.interface.encodeErrorResult("GreenProofEpochNotAfterLast", [
-        1n, args[0][0].epochStart, args[0][1].epochStart + BigInt(VECTORS.epoch_length_s),
-      ]);
-      await expect(gp.submitCertificates(...args))
-        .to.be.revertedWithCustomError(gp, "GreenProofBatchItemFailed").withArgs(2n, inner);
-      expect(await gp.certificateCount()).to.equal(0n);
-      expect(await gp.nextEpochStart(1n)).to.equal(0n);
-      expect(await eco.balanceOf(operator.address)).to.equal(0n);
-
       const bad = await batchArgs(f, [first, vectorIndex(1, 1)], { [vectorIndex(1, 1)]: (c) => ({ ...c, energyMj: c.energyMj + 1n }) });
       await expect(gp.submitCertificates(...bad))
         .to.be.revertedWithCustomError(gp, "GreenProofBatchItemFailed")
         .withArgs(1n, gp.interface.encodeErrorResult("GreenProofInvalidProof", []));
+      expect(await gp.certificateCount()).to.equal(0n);
+      expect(await gp.nextEpochStart(1n)).to.equal(0n);
+      expect(await gp.escrowedOf(operator.address)).to.equal(0n);
     });
 
     it("Should not accept arrays of different lengths or an empty batch", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const [c, p, s] = await batchArgs(f, [vectorIndex(1, 0)]);
       await expect(f.gp.submitCertificates(c, p, [])).to.be.revertedWithCustomError(f.gp, "GreenProofBatchLengthMismatch").withArgs(1n, 1n, 0n);
       await expect(f.gp.submitCertificates([], [], [])).to.be.revertedWithCustomError(f.gp, "GreenProofBatchLengthMismatch").withArgs(0n, 0n, 0n);
@@ -58,64 +90,114 @@ describe("GreenProof batches, revocation and debt", function () {
     });
   });
 
-  describe("# revokeCertificate", function () {
-    async function submittedFixture() {
+  describe("# releaseRewards", function () {
+    it("Should keep a reward in escrow for the window, then let anyone release it to the operator", async function () {
       const f = await readyFixture();
-      await f.gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      return f;
-    }
+      const { gp, eco, operator, stranger } = f;
+      const i = vectorIndex(1, 0);
+      await gp.submitCertificate(...(await signedVector(f, i)));
+      const { releaseAt } = await gp.getCertificate(1n);
+      await time.setNextBlockTimestamp(releaseAt - 1n);
+      await expect(gp.connect(stranger).releaseRewards([1n]))
+        .to.be.revertedWithCustomError(gp, "GreenProofStillVesting").withArgs(1n, releaseAt, releaseAt - 1n);
+      await expect(eco.connect(operator).transfer(stranger.address, 1n)).to.be.revertedWithCustomError(eco, "ERC20InsufficientBalance");
+      await time.setNextBlockTimestamp(releaseAt);
+      await expect(gp.connect(stranger).releaseRewards([1n]))
+        .to.emit(gp, "RewardReleased").withArgs(1n, operator.address, rewardOf(i), 0n)
+        .and.to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(i));
+      expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(i));
+      expect(await gp.escrowedOf(operator.address)).to.equal(0n);
+      expect((await gp.getCertificate(1n)).released).to.equal(true);
+      await expect(gp.releaseRewards([1n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(1n);
+      await expect(gp.releaseRewards([7n])).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(7n);
+    });
 
-    it("Should revoke and claw back the whole reward while the operator still holds it", async function () {
-      const { gp, eco, operator } = await networkHelpers.loadFixture(submittedFixture);
+    it("Should release a set of certificates across operators in one call", async function () {
+      const f = await readyFixture();
+      const { gp, eco, operator, operator2 } = f;
+      const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
+      await gp.submitCertificates(...(await batchArgs(f, idx)));
+      await passWindow();
+      expect(await gp.releaseRewards.staticCall([1n, 2n, 3n])).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
+      await gp.releaseRewards([1n, 2n, 3n]);
+      expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
+      expect(await eco.balanceOf(operator2.address)).to.equal(rewardOf(idx[1]));
+    });
+
+    it("Should give votes to released credits only", async function () {
+      const f = await readyFixture();
+      const { gp, eco, operator } = f;
+      await eco.connect(operator).delegate(operator.address);
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      expect(await eco.getVotes(operator.address)).to.equal(0n);
+      expect(await eco.totalSupply()).to.equal(0n);
+      await passWindow();
+      await gp.releaseRewards([1n]);
+      expect(await eco.getVotes(operator.address)).to.equal(rewardOf(vectorIndex(1, 0)));
+    });
+
+    it("Should use the challenge window in effect at the epoch start", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      // A window scheduled now applies to epochs that start from now on, not to the vectors.
+      await gp.setChallengeWindow(60n, BigInt(await time.latest()) + 1n);
+      expect(WINDOW).to.not.equal(60n);
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      const { releaseAt } = await gp.getCertificate(1n);
+      expect(releaseAt).to.equal(BigInt(await time.latest()) + WINDOW);
+    });
+  });
+
+  describe("# revokeCertificate", function () {
+    it("Should cancel an escrowed reward in full though the operator moved every transferable credit away", async function () {
+      const f = await readyFixture();
+      const { gp, eco, operator, stranger } = f;
+      const [a, b] = [vectorIndex(1, 0), vectorIndex(1, 1)];
+      await gp.submitCertificate(...(await signedVector(f, a)));
+      await passWindow();
+      await gp.releaseRewards([1n]);
+      await gp.submitCertificate(...(await signedVector(f, b))); // in its window
+      await eco.connect(operator).transfer(stranger.address, await eco.balanceOf(operator.address));
+      await expect(gp.revokeCertificate(2n, "fabricated meter data"))
+        .to.emit(gp, "RewardCancelled").withArgs(2n, operator.address, rewardOf(b))
+        .and.to.emit(gp, "CertificateRevoked").withArgs(2n, 1n, "fabricated meter data", 0n, 0n)
+        .and.not.to.emit(eco, "CreditsClawedBack");
+      expect(await gp.escrowedOf(operator.address)).to.equal(0n);
+      expect(await gp.debtOf(operator.address)).to.equal(0n);
+      expect(await eco.totalSupply()).to.equal(rewardOf(a)); // the cancelled reward never existed
+      expect(await eco.balanceOf(stranger.address)).to.equal(rewardOf(a)); // third parties keep theirs
+      await passWindow();
+      await expect(gp.releaseRewards([2n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(2n);
+    });
+
+    it("Should claw back a released reward the operator still holds", async function () {
+      const f = await readyFixture();
+      const { gp, eco, operator } = f;
       const reward = rewardOf(vectorIndex(1, 0));
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      await passWindow();
+      await gp.releaseRewards([1n]);
       await expect(gp.revokeCertificate(1n, "fabricated meter data"))
         .to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fabricated meter data", reward, 0n)
         .and.to.emit(eco, "CreditsClawedBack").withArgs(operator.address, reward, 1n);
       expect(await eco.balanceOf(operator.address)).to.equal(0n);
       expect((await gp.getCertificate(1n)).revoked).to.equal(true);
-      expect((await gp.getNode(1n)).debtUnits).to.equal(0n);
-    });
-
-    it("Should record what was spent as debt and withhold it from the next rewards", async function () {
-      const f = await networkHelpers.loadFixture(submittedFixture);
-      const { gp, eco, operator, stranger } = f;
-      const reward = rewardOf(vectorIndex(1, 0));
-      const spent = (reward * 3n) / 4n;
-      await eco.connect(operator).transfer(stranger.address, spent);
-      await expect(gp.revokeCertificate(1n, "fraud"))
-        .to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fraud", reward - spent, spent);
-      expect((await gp.getNode(1n)).debtUnits).to.equal(spent);
-      expect(await eco.balanceOf(stranger.address)).to.equal(spent); // third parties keep theirs
-
-      // Later rewards pay the debt first; only the rest is minted.
-      let debt = spent;
-      let minted = 0n;
-      for (const k of [1, 2]) {
-        const i = vectorIndex(1, k);
-        const r = rewardOf(i);
-        const withheld = r < debt ? r : debt;
-        const tx = gp.submitCertificate(...(await signedVector(f, i)));
-        if (withheld > 0n) {
-          await expect(tx).to.emit(gp, "RewardWithheld").withArgs(BigInt(k + 1), 1n, withheld, debt - withheld);
-        } else {
-          await expect(tx).to.not.emit(gp, "RewardWithheld");
-        }
-        debt -= withheld;
-        minted += r - withheld;
-        expect((await gp.getNode(1n)).debtUnits).to.equal(debt);
-      }
-      expect(await eco.balanceOf(operator.address)).to.equal(minted);
+      expect(await gp.debtOf(operator.address)).to.equal(0n);
     });
 
     it("Should keep a revoked epoch consumed", async function () {
-      const f = await networkHelpers.loadFixture(submittedFixture);
+      const f = await readyFixture();
+      await f.gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
       await f.gp.revokeCertificate(1n, "x");
       const args = await signedVector(f, vectorIndex(1, 0));
-      await expect(f.gp.submitCertificate(...args)).to.be.revertedWithCustomError(f.gp, "GreenProofEpochNotAfterLast");
+      await expect(f.gp.submitCertificate(...args))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofEpochAlreadyCertified").withArgs(1n, args[0].epochStart, 1n);
     });
 
     it("Should not revoke twice, an unknown certificate, or without REVOKER_ROLE", async function () {
-      const { gp, stranger } = await networkHelpers.loadFixture(submittedFixture);
+      const f = await readyFixture();
+      const { gp, stranger } = f;
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
       await expect(gp.connect(stranger).revokeCertificate(1n, "x"))
         .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await gp.REVOKER_ROLE());
@@ -124,8 +206,59 @@ describe("GreenProof batches, revocation and debt", function () {
       await expect(gp.revokeCertificate(1n, "x")).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(1n);
     });
   });
-});
 
-function anyValue() {
-  return () => true;
-}
+  describe("# debt (per operator) / repayDebt", function () {
+    /** Operator runs nodes 1 and 2; a released node-1 reward is spent, then revoked: debt. */
+    async function inDebtFixture() {
+      const f = await sharedOperatorFixture();
+      const { gp, eco, operator, stranger } = f;
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      await passWindow();
+      await gp.releaseRewards([1n]);
+      const reward = rewardOf(vectorIndex(1, 0));
+      await eco.connect(operator).transfer(stranger.address, reward - 1n);
+      await expect(gp.revokeCertificate(1n, "fraud")).to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fraud", 1n, reward - 1n);
+      return { ...f, debt: reward - 1n };
+    }
+
+    it("Should record debt on the operator, and refuse its new and re-activated nodes until repaid", async function () {
+      const f = await inDebtFixture();
+      const { gp, operator, attestor, debt } = f;
+      expect(await gp.debtOf(operator.address)).to.equal(debt);
+      await expect(gp.connect(operator).registerNode(attestor.address, ethers.encodeBytes32String("KR"), 1n, ""))
+        .to.be.revertedWithCustomError(gp, "GreenProofOperatorInDebt").withArgs(operator.address, debt);
+      await gp.suspendNode(2n, "audit");
+      await expect(gp.activateNode(2n)).to.be.revertedWithCustomError(gp, "GreenProofOperatorInDebt").withArgs(operator.address, debt);
+    });
+
+    it("Should withhold the debt from the operator's rewards on any of its nodes", async function () {
+      const f = await inDebtFixture();
+      const { gp, eco, operator, debt } = f;
+      const i = vectorIndex(2, 0); // node 2, same operator
+      const r = rewardOf(i);
+      await gp.submitCertificate(...(await signedVector(f, i)));
+      await passWindow();
+      const withheld = r < debt ? r : debt;
+      await expect(gp.releaseRewards([2n]))
+        .to.emit(gp, "RewardWithheld").withArgs(2n, 2n, withheld, debt - withheld)
+        .and.to.emit(gp, "RewardReleased").withArgs(2n, operator.address, r - withheld, withheld);
+      expect(await gp.debtOf(operator.address)).to.equal(debt - withheld);
+      expect(await eco.balanceOf(operator.address)).to.equal(r - withheld);
+    });
+
+    it("Should let anyone repay an operator's debt by burning Eco Credits, then register again", async function () {
+      const f = await inDebtFixture();
+      const { gp, eco, operator, attestor, stranger, debt } = f;
+      await expect(gp.connect(stranger).repayDebt(operator.address, debt + 1n))
+        .to.be.revertedWithCustomError(gp, "GreenProofRepayAboveDebt").withArgs(operator.address, debt + 1n, debt);
+      await expect(gp.connect(operator).repayDebt(operator.address, debt))
+        .to.be.revertedWithCustomError(eco, "ERC20InsufficientBalance").withArgs(operator.address, 0n, debt);
+      await expect(gp.connect(stranger).repayDebt(operator.address, debt))
+        .to.emit(gp, "DebtRepaid").withArgs(operator.address, stranger.address, debt, 0n)
+        .and.to.emit(eco, "Transfer").withArgs(stranger.address, ethers.ZeroAddress, debt);
+      expect(await gp.debtOf(operator.address)).to.equal(0n);
+      await expect(gp.connect(operator).registerNode(attestor.address, ethers.encodeBytes32String("KR"), 1n, ""))
+        .to.emit(gp, "NodeRegistered");
+    });
+  });
+});

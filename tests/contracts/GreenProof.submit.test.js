@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CERT_TYPES, FIELD, STATUS, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof } from "./helpers/greenproof.js";
+import {
+  CERT_TYPES, CHAIN, FIELD, STATUS, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof, WINDOW,
+} from "./helpers/greenproof.js";
 
-const { ethers, networkHelpers } = await network.create();
-const { region, domainOf, signCert, deployFixture, readyFixture, signedVector } = makeFixtures(ethers);
+const { ethers, networkHelpers } = await network.create(CHAIN);
+const { region, domainOf, signCert, deployFixture, bareFixture, readyFixture, earlyFixture, signedVector, warpPastVectors } = makeFixtures(ethers, networkHelpers);
+const { time } = networkHelpers;
 const EPOCH = BigInt(VECTORS.epoch_length_s);
 const BASELINE = BigInt(VECTORS.baseline_ng_per_work);
 const N1 = vectorIndex(1, 0); // node 1, first epoch
@@ -11,20 +14,26 @@ const N1b = vectorIndex(1, 1); // node 1, the next epoch
 
 describe("GreenProof submissions", function () {
   describe("# submitCertificate", function () {
-    it("Should accept a real proof, store the certificate and mint the reward to the operator", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+    it("Should accept a real proof, store the certificate and escrow the reward for the operator", async function () {
+      const f = await readyFixture();
       const { gp, eco, operator, stranger } = f;
       const [cert, proof, sig] = await signedVector(f, N1);
       const { ecoScore, rewardUnits } = score(BASELINE, cert.work, cert.carbonMg);
       expect(rewardUnits).to.be.greaterThan(0n);
       // Anyone may relay: the attestor's signature is the authorisation.
+      const releaseAt = BigInt(await time.latest()) + 1n + WINDOW; // the next block's time + the window
+      await time.setNextBlockTimestamp(releaseAt - WINDOW);
       await expect(gp.connect(stranger).submitCertificate(cert, proof, sig))
         .to.emit(gp, "CertificateSubmitted")
         .withArgs(1n, 1n, cert.epochStart, cert.root, cert.energyMj, cert.work, cert.carbonMg,
           cert.intensityMgPerKwh, ecoScore, rewardUnits, cert.workloadClass)
-        .and.to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardUnits);
-      expect(await eco.balanceOf(operator.address)).to.equal(rewardUnits);
+        .and.to.emit(gp, "RewardEscrowed").withArgs(1n, operator.address, rewardUnits, releaseAt)
+        .and.not.to.emit(eco, "Transfer"); // nothing is minted before the challenge window ends
+      expect(await eco.balanceOf(operator.address)).to.equal(0n);
+      expect(await gp.escrowedOf(operator.address)).to.equal(rewardUnits);
+      expect(await gp.certificateOf(1n, cert.epochStart)).to.equal(1n);
       const stored = await gp.getCertificate(1n);
+      expect([stored.released, stored.releaseAt]).to.deep.equal([false, releaseAt]);
       expect([stored.root, stored.nodeId, stored.epochStart, stored.energyMj, stored.work, stored.carbonMg])
         .to.deep.equal([cert.root, 1n, cert.epochStart, cert.energyMj, cert.work, cert.carbonMg]);
       expect([stored.intensityMgPerKwh, stored.maxPowerMw, stored.windowS, stored.slotCount])
@@ -37,11 +46,12 @@ describe("GreenProof submissions", function () {
     });
 
     it("Should accept consecutive epochs and use the intensity in effect at the epoch start", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await earlyFixture();
       const { gp } = f;
       const first = vectorCert(N1);
       // A newer table entry that starts after the first epoch must not affect it.
       await gp.setRegionIntensity(region(VECTORS.nodes[0].region), 1n, first.epochStart + 1n);
+      await warpPastVectors();
       await gp.submitCertificate(...(await signedVector(f, N1)));
       await expect(gp.submitCertificate(...(await signedVector(f, N1b))))
         .to.be.revertedWithCustomError(gp, "GreenProofIntensityMismatch")
@@ -49,45 +59,59 @@ describe("GreenProof submissions", function () {
     });
 
     it("Should not accept a certificate for an unregistered node", async function () {
-      const f = await networkHelpers.loadFixture(deployFixture);
+      const f = await bareFixture();
+      await warpPastVectors();
       const [cert, proof, sig] = await signedVector(f, N1);
       await expect(f.gp.submitCertificate(cert, proof, sig))
         .to.be.revertedWithCustomError(f.gp, "GreenProofUnknownNode").withArgs(1n);
     });
 
     it("Should not accept a certificate from a pending or suspended node", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const args = await signedVector(f, N1);
       await f.gp.suspendNode(1n, "audit");
       await expect(f.gp.submitCertificate(...args))
         .to.be.revertedWithCustomError(f.gp, "GreenProofNodeNotActive").withArgs(1n, STATUS.Suspended);
       const g = await deployFixture();
       await g.gp.connect(g.operator).registerNode(g.attestor.address, region("KR"), 1n, "");
+      await warpPastVectors();
       await expect(g.gp.submitCertificate(...args))
         .to.be.revertedWithCustomError(g.gp, "GreenProofNodeNotActive").withArgs(1n, STATUS.Pending);
     });
 
     it("Should not accept a replayed epoch", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const args = await signedVector(f, N1);
       await f.gp.submitCertificate(...args);
       await expect(f.gp.submitCertificate(...args))
-        .to.be.revertedWithCustomError(f.gp, "GreenProofEpochNotAfterLast")
-        .withArgs(1n, args[0].epochStart, args[0].epochStart + EPOCH);
+        .to.be.revertedWithCustomError(f.gp, "GreenProofEpochAlreadyCertified")
+        .withArgs(1n, args[0].epochStart, 1n);
     });
 
-    it("Should not accept an earlier (overlapping) epoch after a later one", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+    it("Should accept an earlier epoch after a later one, so that none is stranded", async function () {
+      const f = await readyFixture();
       const later = await signedVector(f, N1b);
       const earlier = await signedVector(f, N1);
       await f.gp.submitCertificate(...later);
+      await expect(f.gp.submitCertificate(...earlier)).to.emit(f.gp, "CertificateSubmitted");
+      expect(await f.gp.certificateOf(1n, earlier[0].epochStart)).to.equal(2n);
+      expect(await f.gp.nextEpochStart(1n)).to.equal(later[0].epochStart + EPOCH); // the latest end
+    });
+
+    it("Should not accept an earlier epoch that may overlap certified ones after the epoch length changed", async function () {
+      const f = await readyFixture();
+      const later = await signedVector(f, N1b);
+      const earlier = await signedVector(f, N1);
+      await f.gp.submitCertificate(...later);
+      await f.gp.setEpochLength(EPOCH * 2n);
+      await f.gp.setEpochLength(EPOCH); // the grid restarts now: older starts must follow the last end
       await expect(f.gp.submitCertificate(...earlier))
         .to.be.revertedWithCustomError(f.gp, "GreenProofEpochNotAfterLast")
         .withArgs(1n, earlier[0].epochStart, later[0].epochStart + EPOCH);
     });
 
     it("Should not accept an epoch of the wrong shape, misaligned or not yet finished", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const { gp } = f;
       const [cert, proof, sig] = await signedVector(f, N1);
       await gp.setEpochLength(EPOCH * 2n);
@@ -105,18 +129,19 @@ describe("GreenProof submissions", function () {
     });
 
     it("Should not accept a max power other than the registered one", async function () {
-      const f = await networkHelpers.loadFixture(deployFixture);
+      const f = await bareFixture();
       const { gp, operator, attestor } = f;
       const node = VECTORS.nodes[0];
       await gp.connect(operator).registerNode(attestor.address, region(node.region), BigInt(node.max_power_mw) + 1n, "");
       await gp.activateNode(1n);
+      await warpPastVectors();
       const [cert, proof, sig] = await signedVector(f, N1);
       await expect(gp.submitCertificate(cert, proof, sig))
         .to.be.revertedWithCustomError(gp, "GreenProofMaxPowerMismatch").withArgs(1n, BigInt(node.max_power_mw) + 1n, cert.maxPowerMw);
     });
 
     it("Should not accept an intensity that differs from the table, or a region without one", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const { gp } = f;
       const [cert, proof, sig] = await signedVector(f, N1, (c) => ({ ...c, intensityMgPerKwh: c.intensityMgPerKwh + 1n }));
       const kr = region(VECTORS.nodes[0].region);
@@ -125,12 +150,13 @@ describe("GreenProof submissions", function () {
       const g = await deployFixture();
       await g.gp.connect(g.operator).registerNode(g.attestor.address, kr, cert.maxPowerMw, "");
       await g.gp.activateNode(1n);
+      await warpPastVectors();
       await expect(g.gp.submitCertificate(cert, proof, sig))
         .to.be.revertedWithCustomError(g.gp, "GreenProofIntensityUnset").withArgs(kr, cert.epochStart);
     });
 
     it("Should not accept a workload class without a baseline", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const cls = ethers.encodeBytes32String("unknown-class");
       const [cert, proof, sig] = await signedVector(f, N1, (c) => ({ ...c, workloadClass: cls }));
       await expect(f.gp.submitCertificate(cert, proof, sig))
@@ -138,7 +164,7 @@ describe("GreenProof submissions", function () {
     });
 
     it("Should not accept a signature by anyone but the node's attestor", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const cert = vectorCert(N1);
       const sig = await signCert(f.stranger, f.gp, cert);
       await expect(f.gp.submitCertificate(cert, vectorProof(N1), sig))
@@ -147,7 +173,7 @@ describe("GreenProof submissions", function () {
 
     for (const [what, override] of [["another chain id", { chainId: 1n }], ["another contract", { verifyingContract: "0x000000000000000000000000000000000000dEaD" }]]) {
       it(`Should not accept the attestor's signature for ${what}`, async function () {
-        const f = await networkHelpers.loadFixture(readyFixture);
+        const f = await readyFixture();
         const cert = vectorCert(N1);
         const sig = await signCert(f.attestor, f.gp, cert, override);
         const digest = ethers.TypedDataEncoder.hash(await domainOf(f.gp), CERT_TYPES, cert);
@@ -159,7 +185,7 @@ describe("GreenProof submissions", function () {
     }
 
     it("Should not accept the real proof once one public signal is changed (even if re-signed)", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       for (const tamper of [
         (c) => ({ ...c, energyMj: c.energyMj + 1n }),
         (c) => ({ ...c, work: c.work * 2n }),
@@ -175,7 +201,7 @@ describe("GreenProof submissions", function () {
     });
 
     it("Should not accept a public input at or above the field modulus, naming its index", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const [cert, proof, sig] = await signedVector(f, N1);
       await expect(f.gp.submitCertificate({ ...cert, root: FIELD }, proof, sig))
         .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(0n, FIELD);
@@ -186,7 +212,7 @@ describe("GreenProof submissions", function () {
     });
 
     it("Should not accept submissions while paused", async function () {
-      const f = await networkHelpers.loadFixture(readyFixture);
+      const f = await readyFixture();
       const args = await signedVector(f, N1);
       await f.gp.pause();
       await expect(f.gp.submitCertificate(...args)).to.be.revertedWithCustomError(f.gp, "EnforcedPause");

@@ -5,11 +5,27 @@ import { readFileSync } from "node:fs";
 
 export { score } from "./score.js";
 
+export const PARAM = { RegionIntensity: 0n, Baseline: 1n, EfficiencyCeiling: 2n, SubmissionDeadline: 3n, ChallengeWindow: 4n, BondPerMw: 5n, SlashShare: 6n };
+export const DAY = 86_400n;
 export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-export const STATUS = { Pending: 0n, Active: 1n, Suspended: 2n };
+export const STATUS = { Pending: 0n, Active: 1n, Suspended: 2n, Retired: 3n };
 
 const VECTORS_URL = new URL("../../vectors/contract_proofs.json", import.meta.url);
 export const VECTORS = JSON.parse(readFileSync(VECTORS_URL, "utf8"));
+
+// Parameters are fixed in time: the test chain starts before the vector epochs, schedules the
+// parameters from PARAMS_FROM, then moves its clock past the epochs (readyFixture).
+export const CHAIN_START_S = BigInt(VECTORS.chain_start_s);
+export const PARAMS_FROM = BigInt(VECTORS.params_effective_from_s);
+export const CEILING = BigInt(VECTORS.efficiency_ceiling_work_per_kwh);
+export const EPOCH = BigInt(VECTORS.epoch_length_s);
+/** The tests' challenge window (scheduled from PARAMS_FROM; the contract's default is 7 days). */
+export const WINDOW = 3600n;
+/** `network.create(CHAIN)`: a chain whose clock starts at CHAIN_START_S. */
+export const CHAIN = { override: { initialDate: new Date(Number(CHAIN_START_S) * 1000) } };
+const ALL_CERTS = [...VECTORS.certificates, ...Object.values(VECTORS.ceiling_cases)];
+/** End of the last epoch of every vector (all of them are finished, none past its deadline). */
+export const VECTORS_END = ALL_CERTS.reduce((m, c) => (BigInt(c.cert.epochStart) > m ? BigInt(c.cert.epochStart) : m), 0n) + EPOCH;
 
 export const CERT_TYPES = {
   Certificate: [
@@ -34,9 +50,12 @@ export const ROTATE_TYPES = {
   ],
 };
 
-/** Certificate `i` of the vectors as a struct of BigInts (the contract's field names). */
+const item = (i) => (typeof i === "string" ? VECTORS.ceiling_cases[i] : VECTORS.certificates[i]);
+
+/** Certificate `i` of the vectors (or ceiling case "forged" / "at_ceiling" / "above_ceiling")
+ *  as a struct of BigInts (the contract's field names). */
 export function vectorCert(i) {
-  const c = VECTORS.certificates[i].cert;
+  const c = item(i).cert;
   const out = {};
   for (const { name, type } of CERT_TYPES.Certificate) out[name] = type === "bytes32" ? c[name] : BigInt(c[name]);
   return out;
@@ -44,7 +63,7 @@ export function vectorCert(i) {
 
 /** Proof `i` as the contract's Proof struct. */
 export function vectorProof(i) {
-  const p = VECTORS.certificates[i].proof;
+  const p = item(i).proof;
   return { a: p.a.map(BigInt), b: p.b.map((row) => row.map(BigInt)), c: p.c.map(BigInt) };
 }
 
@@ -58,7 +77,7 @@ export function vectorIndex(nodeId, k) {
   return idx[k];
 }
 
-export function makeFixtures(ethers) {
+export function makeFixtures(ethers, networkHelpers) {
   const region = (code) => ethers.encodeBytes32String(code);
 
   async function domainOf(gp) {
@@ -83,29 +102,68 @@ export function makeFixtures(ethers) {
     return { gp, eco, verifier, admin, operator, attestor, operator2, attestor2, stranger };
   }
 
-  /** Nodes 1 and 2 registered and active, intensities and baseline set as the vectors expect. */
-  async function readyFixture() {
-    const f = await deployFixture();
-    const { gp, operator, attestor, operator2, attestor2 } = f;
-    const pairs = [[operator, attestor], [operator2, attestor2]];
-    for (const [i, node] of VECTORS.nodes.entries()) {
-      const [op, att] = pairs[i];
-      await gp.connect(op).registerNode(att.address, region(node.region), BigInt(node.max_power_mw), `ipfs://node-${node.node_id}`);
-      await gp.activateNode(BigInt(node.node_id));
-    }
+  /** The vectors' parameters scheduled from PARAMS_FROM (intensities, baseline, ceiling, window). */
+  async function scheduleVectorParams(gp) {
     for (const e of VECTORS.intensities) {
       await gp.setRegionIntensity(region(e.region), BigInt(e.intensity_mg_per_kwh), BigInt(e.effective_from));
     }
-    await gp.setBaseline(VECTORS.workload_class_bytes32, BigInt(VECTORS.baseline_ng_per_work));
+    await gp.setBaseline(VECTORS.workload_class_bytes32, BigInt(VECTORS.baseline_ng_per_work), PARAMS_FROM);
+    await gp.setEfficiencyCeiling(VECTORS.workload_class_bytes32, CEILING, PARAMS_FROM);
+    await gp.setChallengeWindow(WINDOW, PARAMS_FROM);
+  }
+
+  /** Nodes 1 and 2 registered and active and the vectors' parameters scheduled, on `f`. */
+  /** `sameOperator`: `operator` runs both nodes; `params: false` when they are scheduled already (attestors stay `attestor` and `attestor2`). */
+  async function prepareVectors(f, { sameOperator = false, params = true } = {}) {
+    const { gp, operator, attestor, operator2, attestor2 } = f;
+    const pairs = [[operator, attestor], [sameOperator ? operator : operator2, attestor2]];
+    for (const [i, node] of VECTORS.nodes.entries()) {
+      const [op, att] = pairs[i];
+      const power = BigInt(node.max_power_mw);
+      await gp.connect(op).registerNode(att.address, region(node.region), power, `ipfs://node-${node.node_id}`, { value: await gp.bondFor(power) });
+      await gp.activateNode(BigInt(node.node_id));
+    }
+    if (params) await scheduleVectorParams(gp);
     return f;
+  }
+
+  // Parameters can only be scheduled from now on, so every state that schedules them is built
+  // once, at the chain's start, in one root snapshot: `bare` (deployed, nothing else) and
+  // `vectors` (prepareVectors). Tests restore it and move the clock as they need.
+  async function rootFixture() {
+    const bare = await deployFixture();
+    const vectors = await prepareVectors(await deployFixture());
+    const shared = await prepareVectors(await deployFixture(), { sameOperator: true });
+    return { bare, vectors, shared };
+  }
+  /** Contracts deployed, nothing registered, the clock before PARAMS_FROM. */
+  const bareFixture = async () => (await networkHelpers.loadFixture(rootFixture)).bare;
+  /** The vectors' nodes and parameters, the clock still before PARAMS_FROM and every epoch. */
+  const earlyFixture = async () => (await networkHelpers.loadFixture(rootFixture)).vectors;
+  /** Like readyFixture, but `operator` runs both nodes. */
+  async function sharedOperatorFixture() {
+    const f = (await networkHelpers.loadFixture(rootFixture)).shared;
+    await warpPastVectors();
+    return f;
+  }
+  /** The same with the clock moved past every vector epoch: any vector can be submitted. */
+  async function readyFixture() {
+    const f = await earlyFixture();
+    await warpPastVectors();
+    return f;
+  }
+
+  /** Move the clock past every vector epoch (a no-op once there). */
+  async function warpPastVectors() {
+    if (BigInt(await networkHelpers.time.latest()) < VECTORS_END) await networkHelpers.time.increaseTo(VECTORS_END);
   }
 
   /** Signed submission arguments for vector certificate `i` (signed by its node's attestor). */
   async function signedVector(f, i, mutate = (c) => c) {
     const cert = mutate(vectorCert(i));
-    const signer = cert.nodeId === 2n ? f.attestor2 : f.attestor;
+    const signer = f.signers?.[cert.nodeId] ?? (cert.nodeId === 2n ? f.attestor2 : f.attestor);
     return [cert, vectorProof(i), await signCert(signer, f.gp, cert)];
   }
 
-  return { region, domainOf, signCert, deployFixture, readyFixture, signedVector };
+  return { region, domainOf, signCert, deployFixture, bareFixture, earlyFixture, readyFixture, sharedOperatorFixture, prepareVectors, scheduleVectorParams, signedVector, warpPastVectors };
 }

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IGreenProof} from "./interfaces/IGreenProof.sol";
+import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
+import {GreenProofParams} from "./GreenProofParams.sol";
+
+/// @title What is at stake behind a certificate: escrowed rewards, operator debt, node bonds
+/// @dev A reward is escrowed at submission (nothing is minted, so it can neither be moved nor
+///      vote) and minted to the operator by `releaseRewards` after the challenge window. A
+///      revocation cancels an escrowed reward in full; a released one is clawed back from the
+///      operator, and what it no longer holds becomes the operator's debt (one figure per
+///      operator address, across all its nodes), paid first out of its next released rewards
+///      or by `repayDebt`. A node's bond (native currency) is slashed to the treasury by
+///      revocations and returned once the node is retired and its last window has passed.
+abstract contract GreenProofCredits is GreenProofParams {
+    using SafeCast for uint256;
+
+    bytes32 public constant REVOKER_ROLE = keccak256("REVOKER_ROLE");
+
+    IEcoCredit internal immutable _eco;
+
+    uint64 internal _nodeCount;
+    uint192 internal _certificateCount; // packed with _nodeCount: one slot read per submission
+    mapping(uint64 nodeId => Node) internal _nodes;
+    mapping(uint256 certificateId => StoredCertificate) internal _certificates;
+    mapping(address operator => uint256) private _debt;
+    mapping(address operator => uint256) private _escrowed;
+
+    constructor(IEcoCredit eco_) {
+        _eco = eco_;
+    }
+
+    // ------------------------------------------------------------------ rewards
+
+    /// @inheritdoc IGreenProof
+    function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits) {
+        for (uint256 i = 0; i < certificateIds.length; ++i) {
+            mintedUnits += _release(certificateIds[i]);
+        }
+    }
+
+    /// @inheritdoc IGreenProof
+    function revokeCertificate(uint256 certificateId, string calldata reason) external onlyRole(REVOKER_ROLE) {
+        StoredCertificate storage cert = _certificate(certificateId);
+        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
+        cert.revoked = true;
+        uint64 nodeId = cert.nodeId;
+        Node storage node = _nodes[nodeId];
+        address operator = node.operator;
+        uint256 reward = cert.rewardUnits;
+        uint256 clawed;
+        uint256 debt;
+        if (!cert.released) {
+            _escrowed[operator] -= reward; // was added at submission
+            emit RewardCancelled(certificateId, operator, reward);
+        } else if (reward > 0) {
+            clawed = _eco.clawback(operator, reward, certificateId);
+            // Cannot underflow: clawback burns at most the amount asked for.
+            unchecked {
+                debt = reward - clawed;
+            }
+            if (debt > 0) _debt[operator] += debt;
+        }
+        emit CertificateRevoked(certificateId, nodeId, reason, clawed, debt);
+        _slash(node, nodeId, certificateId, cert.epochStart);
+    }
+
+    /// @inheritdoc IGreenProof
+    function repayDebt(address operator, uint256 units) external {
+        uint256 debt = _debt[operator];
+        if (units > debt) revert GreenProofRepayAboveDebt(operator, units, debt);
+        // Cannot underflow: units <= debt.
+        unchecked {
+            _debt[operator] = debt - units;
+        }
+        _eco.burnForDebt(msg.sender, units); // reverts ERC20InsufficientBalance if it has less
+        emit DebtRepaid(operator, msg.sender, units, debt - units);
+    }
+
+    // ------------------------------------------------------------------ bonds
+
+    /// @inheritdoc IGreenProof
+    function retireNode(uint64 nodeId, string calldata reason) external {
+        Node storage node = _node(nodeId);
+        if (msg.sender != node.operator) revert GreenProofNotOperator(nodeId, msg.sender, node.operator);
+        if (node.status == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(NodeStatus.Retired));
+        node.status = NodeStatus.Retired;
+        emit NodeStatusChanged(nodeId, uint8(NodeStatus.Retired), reason);
+    }
+
+    /// @inheritdoc IGreenProof
+    function withdrawBond(uint64 nodeId) external {
+        Node storage node = _node(nodeId);
+        if (node.status != NodeStatus.Retired) revert GreenProofNodeNotRetired(nodeId, uint8(node.status));
+        if (block.timestamp < node.lastReleaseAt) {
+            revert GreenProofBondLocked(nodeId, node.lastReleaseAt, block.timestamp);
+        }
+        uint256 bond = node.bondWei;
+        if (bond == 0) revert GreenProofNoBond(nodeId);
+        node.bondWei = 0;
+        emit BondReturned(nodeId, node.operator, bond);
+        Address.sendValue(payable(node.operator), bond);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IGreenProof
+    function debtOf(address operator) external view returns (uint256) {
+        return _debt[operator];
+    }
+
+    /// @inheritdoc IGreenProof
+    function escrowedOf(address operator) external view returns (uint256) {
+        return _escrowed[operator];
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Escrow a new certificate's reward until now + the epoch's challenge window.
+    function _escrow(Node storage node, uint256 certificateId, uint256 epochStart, uint256 reward)
+        internal
+        returns (uint64 releaseAt)
+    {
+        (, uint256 window) = _paramAt(Param.ChallengeWindow, 0, epochStart);
+        releaseAt = uint64(block.timestamp + window); // window < 2^32
+        if (releaseAt > node.lastReleaseAt) node.lastReleaseAt = releaseAt;
+        address operator = node.operator;
+        _escrowed[operator] += reward;
+        emit RewardEscrowed(certificateId, operator, reward, releaseAt);
+    }
+
+    function _release(uint256 certificateId) private returns (uint256 minted) {
+        StoredCertificate storage cert = _certificate(certificateId);
+        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
+        if (cert.released) revert GreenProofAlreadyReleased(certificateId);
+        if (block.timestamp < cert.releaseAt) {
+            revert GreenProofStillVesting(certificateId, cert.releaseAt, block.timestamp);
+        }
+        cert.released = true;
+        uint64 nodeId = cert.nodeId;
+        address operator = _nodes[nodeId].operator;
+        uint256 reward = cert.rewardUnits;
+        _escrowed[operator] -= reward; // was added at submission
+        uint256 debt = _debt[operator];
+        uint256 withheld = reward < debt ? reward : debt;
+        minted = reward - withheld;
+        if (withheld > 0) {
+            // Cannot underflow: withheld <= debt.
+            unchecked {
+                _debt[operator] = debt - withheld;
+            }
+            emit RewardWithheld(certificateId, nodeId, withheld, debt - withheld);
+        }
+        emit RewardReleased(certificateId, operator, minted, withheld);
+        if (minted > 0) _eco.mint(operator, minted);
+    }
+
+    function _slash(Node storage node, uint64 nodeId, uint256 certificateId, uint256 epochStart) private {
+        (, uint256 bps) = _paramAt(Param.SlashShare, 0, epochStart);
+        uint256 slashed = uint256(node.bondWei) * bps / BPS;
+        if (slashed == 0) return;
+        node.bondWei -= uint128(slashed); // slashed <= bondWei
+        address to = _treasuryAddress();
+        emit BondSlashed(nodeId, certificateId, slashed, to);
+        Address.sendValue(payable(to), slashed);
+    }
+
+    /// @dev Operators in debt may not add capacity (register or activate nodes).
+    function _requireNoDebt(address operator) internal view {
+        uint256 debt = _debt[operator];
+        if (debt > 0) revert GreenProofOperatorInDebt(operator, debt);
+    }
+
+    function _certificate(uint256 certificateId) internal view returns (StoredCertificate storage) {
+        if (certificateId == 0 || certificateId > _certificateCount) revert GreenProofUnknownCertificate(certificateId);
+        return _certificates[certificateId];
+    }
+
+    function _node(uint64 nodeId) internal view returns (Node storage) {
+        if (nodeId == 0 || nodeId > _nodeCount) revert GreenProofUnknownNode(nodeId);
+        return _nodes[nodeId];
+    }
+}
