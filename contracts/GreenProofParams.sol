@@ -145,6 +145,17 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         return GreenScore.compute(baselineNgPerWork, work, carbonMg);
     }
 
+    /// @inheritdoc IGreenProof
+    function computeRewardBound(
+        uint256 baselineNgPerWork,
+        uint256 ceilingWorkPerKwh,
+        uint256 intensityMgPerKwh,
+        uint256 maxPowerMw,
+        uint256 epochLengthS
+    ) external pure returns (uint256) {
+        return GreenScore.rewardBound(baselineNgPerWork, ceilingWorkPerKwh, intensityMgPerKwh, maxPowerMw, epochLengthS);
+    }
+
     // ------------------------------------------------------------------ internals
 
     /// @dev Value of `param`/`key` in effect at `timestamp` (latest entry with

@@ -10,7 +10,7 @@ import pytest
 
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import deploy_all
-from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +21,11 @@ def anvil_session():
 
 
 @pytest.fixture
-def anvil():
-    """A fresh real anvil for one test (starts in well under a second)."""
-    with Anvil() as node:
+def anvil(proof_vectors):
+    """A fresh real anvil for one test (starts in well under a second). Its clock starts at the
+    vectors' ``chain_start_s``, a day before their epochs: DAO parameters are scheduled from
+    now on only, so the `ready` fixture schedules them first and then moves the clock on."""
+    with Anvil(extra_args=["--timestamp", str(proof_vectors["chain_start_s"])]) as node:
         yield node
 
 
@@ -61,10 +63,22 @@ def admin_client(w3, deployment, dev_accounts) -> GreenProofClient:
     return GreenProofClient(w3, deployment, dev_accounts[0])
 
 
+# The challenge window the chain tests schedule (the contract's default is 7 days).
+TEST_CHALLENGE_WINDOW_S = 3600
+
+
+def vectors_end_s(vectors: dict) -> int:
+    """End of the last epoch among the vectors (certificates and ceiling cases)."""
+    items = [*vectors["certificates"], *vectors["ceiling_cases"].values()]
+    return max(int(c["cert"]["epochStart"]) for c in items) + vectors["epoch_length_s"]
+
+
 @pytest.fixture
 def ready(admin_client, dev_accounts, proof_vectors):
-    """Nodes of the vectors registered (operator = dev 1 / 3, attestor = dev 2 / 4) and active,
-    intensities and baseline set: a certificate from the vectors can be submitted."""
+    """Nodes of the vectors registered (operator = dev 1 / 3, attestor = dev 2 / 4) and active;
+    intensities, baseline, efficiency ceiling and a one-hour challenge window scheduled from
+    the vectors' ``params_effective_from_s``; the clock moved past every vector epoch: a
+    certificate from the vectors can be submitted."""
     pairs = [(dev_accounts[1], dev_accounts[2]), (dev_accounts[3], dev_accounts[4])]
     for node, (operator, attestor) in zip(proof_vectors["nodes"], pairs, strict=False):
         node_id = admin_client.with_account(operator).register_node(
@@ -72,13 +86,18 @@ def ready(admin_client, dev_accounts, proof_vectors):
         )
         assert node_id == node["node_id"]
         admin_client.activate_node(node_id)
+    t = proof_vectors["params_effective_from_s"]
     for e in proof_vectors["intensities"]:
         admin_client.set_region_intensity(
             e["region"], e["intensity_mg_per_kwh"], e["effective_from"]
         )
-    admin_client.set_baseline(
-        proof_vectors["workload_class"], int(proof_vectors["baseline_ng_per_work"])
+    cls = proof_vectors["workload_class"]
+    admin_client.set_baseline(cls, int(proof_vectors["baseline_ng_per_work"]), t)
+    admin_client.set_efficiency_ceiling(
+        cls, int(proof_vectors["efficiency_ceiling_work_per_kwh"]), t
     )
+    admin_client.set_challenge_window(TEST_CHALLENGE_WINDOW_S, t)
+    set_chain_time(admin_client.w3, vectors_end_s(proof_vectors))
     return {
         "client": admin_client,
         "operators": [p[0] for p in pairs],
@@ -90,8 +109,10 @@ def ready(admin_client, dev_accounts, proof_vectors):
 def vector_cert(proof_vectors):
     """vector_cert(i) -> (certificate dict with int fields, proof dict) of vector ``i``."""
 
-    def get(i: int) -> tuple[dict, dict]:
-        item = proof_vectors["certificates"][i]
+    def get(i: int | str) -> tuple[dict, dict]:
+        """``i``: an index into the certificates, or a ceiling case ("forged", ...)."""
+        item = (proof_vectors["ceiling_cases"][i] if isinstance(i, str)
+                else proof_vectors["certificates"][i])
         cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
         return cert, item["proof"]
 

@@ -475,4 +475,15 @@ interface IGreenProof {
         external
         pure
         returns (uint256 baselineMg, uint256 ecoScore, uint256 rewardUnits);
+
+    /// @notice Pure per-epoch bound (the formula in this interface's header), identical to
+    ///         ecoai_chain/core/credits.py: baseline ng/work, ceiling work/kWh, intensity mg/kWh,
+    ///         max power mW, epoch length s.
+    function computeRewardBound(
+        uint256 baselineNgPerWork,
+        uint256 ceilingWorkPerKwh,
+        uint256 intensityMgPerKwh,
+        uint256 maxPowerMw,
+        uint256 epochLengthS
+    ) external pure returns (uint256 boundUnits);
 }

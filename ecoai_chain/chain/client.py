@@ -20,6 +20,7 @@ from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.client_claims import CLAIMS_CONTRACT, ClaimsMixin
+from ecoai_chain.chain.client_credits import CreditsMixin, Param  # noqa: F401 - re-exported
 from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
 from ecoai_chain.chain.node_errors import node_call
 from ecoai_chain.chain.reads import ChainReads
@@ -71,11 +72,11 @@ def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
     return value
 
 
-class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
+class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin, CreditsMixin):
     """Contract functions and views; the outbox's build/send/find methods come from
     `CertificateSubmission`, events/blocks/calldata from `ChainReads`, retirements and claims
-    from `ClaimsMixin`. Node errors arrive
-    typed (`ecoai_chain.chain.node_errors`)."""
+    from `ClaimsMixin`, scheduled parameters, escrow, debt, bonds and the reward bound from
+    `CreditsMixin`. Node errors arrive typed (`ecoai_chain.chain.node_errors`)."""
 
     def __init__(
         self, w3: Web3, deployment: Deployment, account: LocalAccount | None = None
@@ -125,7 +126,7 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
         except ContractLogicError as e:
             raise self._revert(e) from e
 
-    def _transact(self, fn: Any, gas: int | None = None) -> Any:
+    def _transact(self, fn: Any, gas: int | None = None, value: int = 0) -> Any:
         if self.account is None:
             raise ChainError("this client has no account: pass one to GreenProofClient(...)")
         sender = self.account.address
@@ -137,6 +138,8 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
             }
         if gas is not None:
             params["gas"] = gas
+        if value:
+            params["value"] = value
         try:
             with node_call("eth_estimateGas"):
                 tx = fn.build_transaction(params)  # estimates gas: most reverts surface here
@@ -176,15 +179,23 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
 
     # ------------------------------------------------------------------ nodes
     def register_node(
-        self, attestor: str, region: str | bytes, max_power_mw: int, metadata_uri: str = ""
+        self,
+        attestor: str,
+        region: str | bytes,
+        max_power_mw: int,
+        metadata_uri: str = "",
+        bond_wei: int | None = None,
     ) -> int:
+        """Register a node operated by this account, locking ``bond_wei`` (default: the bond
+        the contract asks for now, `bond_for(max_power_mw)`)."""
         fn = self.green_proof.functions.registerNode(
             to_checksum_address(attestor),
             to_bytes32(region, "region"),
             max_power_mw,
             metadata_uri,
         )
-        receipt = self._transact(fn)
+        value = self.bond_for(max_power_mw) if bond_wei is None else bond_wei
+        receipt = self._transact(fn, value=value)
         (event,) = self._events(receipt, self.green_proof, "NodeRegistered")
         return int(event.args["nodeId"])
 
@@ -217,13 +228,6 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
             )
         )
 
-    def set_baseline(self, workload_class: str | bytes, baseline_ng_per_work: int) -> Any:
-        return self._transact(
-            self.green_proof.functions.setBaseline(
-                to_bytes32(workload_class, "workload_class"), baseline_ng_per_work
-            )
-        )
-
     def set_epoch_length(self, epoch_length_s: int) -> Any:
         return self._transact(self.green_proof.functions.setEpochLength(epoch_length_s))
 
@@ -252,18 +256,22 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
     def submit_batch(
         self, certs: list[dict[str, Any]], proofs: list[Any], signatures: list[bytes]
     ) -> list[int]:
-        """All-or-nothing batch; a failing item raises ContractRevert("GreenProofBatchItemFailed",
-        (index, reason)) -- `decode_item_failure` names the inner error."""
+        """Batch submission; returns the certificate id of every item, in order. An item that
+        had already landed with identical fields (relayed by someone else) is skipped by the
+        contract and reported with its existing id. A failing item raises
+        ContractRevert("GreenProofBatchItemFailed", (index, reason)) -- `decode_item_failure`
+        names the inner error -- and nothing of the batch is applied."""
         fn = self.green_proof.functions.submitCertificates(
             [certificate_tuple(c) for c in certs],
             [proof_struct(p) for p in proofs],
             [bytes(s) for s in signatures],
         )
         receipt = self._transact(fn)
-        return [
-            int(e.args["certificateId"])
-            for e in self._events(receipt, self.green_proof, "CertificateSubmitted")
-        ]
+        skipped = {int(e.args["index"]): int(e.args["certificateId"])
+                   for e in self._events(receipt, self.green_proof, "BatchItemSkipped")}
+        landed = iter(int(e.args["certificateId"])
+                      for e in self._events(receipt, self.green_proof, "CertificateSubmitted"))
+        return [skipped[i] if i in skipped else next(landed) for i in range(len(certs))]
 
     def decode_item_failure(self, err: ContractRevert) -> tuple[int, ContractRevert | None]:
         """(index, inner error) of a GreenProofBatchItemFailed revert."""
@@ -273,14 +281,19 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin):
         return int(index), self.decoder.decode(reason)
 
     def revoke(self, certificate_id: int, reason: str) -> dict[str, int]:
-        """Revoke; returns {"clawed_back_units", "debt_units"} from CertificateRevoked."""
+        """Revoke; returns {"clawed_back_units", "debt_units"} from CertificateRevoked,
+        "cancelled_units" (an escrowed reward, RewardCancelled) and "slashed_wei" (BondSlashed)."""
         receipt = self._transact(
             self.green_proof.functions.revokeCertificate(certificate_id, reason)
         )
         (event,) = self._events(receipt, self.green_proof, "CertificateRevoked")
+        cancelled = self._events(receipt, self.green_proof, "RewardCancelled")
+        slashed = self._events(receipt, self.green_proof, "BondSlashed")
         return {
             "clawed_back_units": int(event.args["clawedBackUnits"]),
             "debt_units": int(event.args["debtUnits"]),
+            "cancelled_units": sum(int(e.args["rewardUnits"]) for e in cancelled),
+            "slashed_wei": sum(int(e.args["slashedWei"]) for e in slashed),
         }
 
     # ------------------------------------------------------------------ views

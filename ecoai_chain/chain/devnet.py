@@ -89,3 +89,12 @@ class Anvil:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def set_chain_time(w3, timestamp_s: int) -> None:
+    """Local dev chains only (anvil, Hardhat): mine the next block at ``timestamp_s``; later
+    blocks follow on from there. Moves the clock forward only."""
+    for method, params in (("evm_setNextBlockTimestamp", [int(timestamp_s)]), ("evm_mine", [])):
+        reply = w3.provider.make_request(method, params)
+        if reply.get("error"):
+            raise ChainError(f"{method}({params}) failed: {reply['error'].get('message')}")

@@ -26,6 +26,17 @@ WORKLOAD_CLASS = "llm-inference"
 # by running on cleaner grids. DAO-settable on chain (setBaseline).
 BASELINE_NG_PER_TOKEN = 65_972
 MAX_POWER_MW = 1_000_000  # 1 kW per node: above the replay trace's peak times the largest scale
+# Efficiency ceiling of the class, tokens per kWh (see contracts/README.md "The demo's
+# figures"): MLPerf Inference v4.0 Llama-2-70B on 8x H100 SXM is about 1.3e7 tokens per kWh of
+# system energy; x4 margin for smaller models and better software.
+EFFICIENCY_CEILING_TOKENS_PER_KWH = 50_000_000
+# The demo vests in minutes (mainnet default 7 days), refuses epochs an hour after their end,
+# and bonds 1000 native coins per MW of max power (1 coin per 1 kW demo node), half of which a
+# revocation slashes.
+CHALLENGE_WINDOW_S = 60
+SUBMISSION_DEADLINE_S = 3600
+BOND_WEI_PER_MW = 1000 * 10**18
+SLASH_SHARE_BPS = 5_000
 
 
 @dataclass

@@ -21,7 +21,8 @@ class NodeView:
     avoided_mg: int = 0
     energy_mj: int = 0
     carbon_mg: int = 0
-    balance_units: int = 0
+    balance_units: int = 0  # released Eco Credits the operator holds
+    escrowed_units: int = 0  # rewards still in their challenge window
 
 
 @dataclass
@@ -31,10 +32,26 @@ class Summary:
     started_s: float = field(default_factory=time.monotonic)
     first_certificate_after_s: float | None = None
     _from_block: int = 0
+    _vesting: list[int] = field(default_factory=list)  # certificate ids not yet released
 
     def __post_init__(self) -> None:
         self._from_block = self.client.deployment.contracts["GreenProof"].block
         self._by_id = {n.node_id: n for n in self.nodes}
+
+    def release_due(self) -> int:
+        """Release every vesting reward whose challenge window has passed (anyone may; here
+        the DAO account does it for the demo). Returns how many were released."""
+        now = self.client.chain_time_s()
+        due, waiting = [], []
+        for cid in self._vesting:
+            c = self.client.get_certificate(cid)
+            if c["revoked"] or c["released"]:
+                continue
+            (due if c["releaseAt"] <= now else waiting).append(cid)
+        if due:
+            self.client.release_rewards(due)
+        self._vesting = waiting
+        return len(due)
 
     def poll(self) -> None:
         head = self.client.block_number()
@@ -48,9 +65,12 @@ class Summary:
                 n.energy_mj += int(ev["energyMj"])
                 n.carbon_mg += int(ev["carbonMg"])
                 n.avoided_mg += int(ev["rewardUnits"]) // 10**12
+                self._vesting.append(int(ev["certificateId"]))
             self._from_block = head + 1
+        self.release_due()
         for n in self.nodes:
             n.balance_units = self.client.eco_balance(n.address)
+            n.escrowed_units = self.client.escrowed_of(n.address)
         if self.first_certificate_after_s is None and self.total_certificates:
             self.first_certificate_after_s = time.monotonic() - self.started_s
 
@@ -64,17 +84,18 @@ class Summary:
     def table(self, title: str) -> Table:
         t = Table(title=title)
         for col in ("node", "id", "region", "energy", "certificates", "Eco Score", "energy kWh",
-                    "carbon g", "ECO balance"):
+                    "carbon g", "ECO locked", "ECO released"):
             t.add_column(col, justify="right" if col not in ("node", "region", "energy") else
                          "left")
         for n in self.nodes:
             t.add_row(n.name, str(n.node_id), n.region, n.source, str(n.certificates),
                       "-" if n.last_score is None else str(n.last_score),
                       f"{n.energy_mj / 3.6e9:.4f}", f"{n.carbon_mg / 1000:.2f}",
-                      f"{n.balance_units / 1e18:.6f}")
+                      f"{n.escrowed_units / 1e18:.6f}", f"{n.balance_units / 1e18:.6f}")
         return t
 
     def line(self) -> str:
         parts = [f"{n.name}: {n.certificates} certs, score {n.last_score}, "
-                 f"{n.balance_units / 1e18:.6f} ECO" for n in self.nodes]
+                 f"{n.escrowed_units / 1e18:.6f} ECO locked, "
+                 f"{n.balance_units / 1e18:.6f} released" for n in self.nodes]
         return "; ".join(parts)

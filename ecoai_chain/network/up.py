@@ -19,8 +19,13 @@ from ecoai_chain.chain.devnet import Anvil, dev_private_key, free_port
 from ecoai_chain.errors import ChainError, ConfigError, EcoAIError
 from ecoai_chain.network.plan import (
     BASELINE_NG_PER_TOKEN,
+    BOND_WEI_PER_MW,
+    CHALLENGE_WINDOW_S,
+    EFFICIENCY_CEILING_TOKENS_PER_KWH,
     MAX_POWER_MW,
     NODE_PLAN,
+    SLASH_SHARE_BPS,
+    SUBMISSION_DEADLINE_S,
     WORKLOAD_CLASS,
     Layout,
     UpState,
@@ -176,21 +181,60 @@ class Network:
         self.client = GreenProofClient(self.w3, self.deployment, dao)
 
     def ensure_parameters(self, regions: list[str]) -> None:
-        from ecoai_chain.carbon.intensity import StaticIntensityProvider
+        """Schedule the DAO parameters the demo needs, from a few seconds from now on (they
+        can never apply to the past), and wait until they are in effect."""
+        import time
 
+        from ecoai_chain.carbon.intensity import StaticIntensityProvider
+        from ecoai_chain.chain.client import Param
+
+        c = self.client
         provider = StaticIntensityProvider()
-        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        # Each schedule starts a few blocks after its own call (a block a second here), and the
+        # nodes register once the last one is in effect.
+        last = 0
+
+        def soon() -> int:
+            nonlocal last
+            last = c.effective_soon_s(margin_s=5)
+            return last
+
         for region in sorted(set(regions)):
-            if self.client.region_intensity_at(region, now) == 0:
+            t = soon()
+            if c.region_intensity_at(region, t) == 0:
                 self._governed(f"region {region} has no intensity")
-                it = provider.intensity_at(region, now)
-                self.client.set_region_intensity(region, it.mg_per_kwh, 0)
+                it = provider.intensity_at(region, t)
+                c.set_region_intensity(region, it.mg_per_kwh, t)
                 self.say(f"dao: {region} intensity {it.mg_per_kwh} mg/kWh ({it.source}, "
                          f"{it.year})")
-        if not self.client.baseline_of(WORKLOAD_CLASS)[1]:
+        if c.baseline_at(WORKLOAD_CLASS, soon()) is None:
             self._governed(f"workload class {WORKLOAD_CLASS} has no baseline")
-            self.client.set_baseline(WORKLOAD_CLASS, BASELINE_NG_PER_TOKEN)
+            c.set_baseline(WORKLOAD_CLASS, BASELINE_NG_PER_TOKEN, soon())
             self.say(f"dao: baseline {WORKLOAD_CLASS} = {BASELINE_NG_PER_TOKEN} ng/token")
+        if c.efficiency_ceiling_at(WORKLOAD_CLASS, soon()) is None:
+            self._governed(f"workload class {WORKLOAD_CLASS} has no efficiency ceiling")
+            c.set_efficiency_ceiling(WORKLOAD_CLASS, EFFICIENCY_CEILING_TOKENS_PER_KWH, soon())
+            self.say(f"dao: efficiency ceiling {WORKLOAD_CLASS} = "
+                     f"{EFFICIENCY_CEILING_TOKENS_PER_KWH:.3g} tokens/kWh")
+        for param, value, setter, what in (
+            (Param.CHALLENGE_WINDOW, CHALLENGE_WINDOW_S, c.set_challenge_window,
+             f"rewards vest for {CHALLENGE_WINDOW_S} s"),
+            (Param.SUBMISSION_DEADLINE, SUBMISSION_DEADLINE_S, c.set_submission_deadline,
+             f"certificates due {SUBMISSION_DEADLINE_S} s after their epoch"),
+            (Param.BOND_PER_MW, BOND_WEI_PER_MW, c.set_bond_per_mw,
+             f"bond {BOND_WEI_PER_MW / 1e18:g} coins per MW of max power"),
+            (Param.SLASH_SHARE, SLASH_SHARE_BPS, c.set_slash_share,
+             f"a revocation slashes {SLASH_SHARE_BPS / 100:g} % of the bond"),
+        ):
+            if c.parameter_at(param, None, soon()) != (True, value):
+                self._governed(f"the demo's {param.name.lower()} is not set")
+                setter(value, soon())
+                self.say(f"dao: {what}")
+        deadline = time.monotonic() + 60
+        while c.chain_time_s() < last:  # nodes register (and bond) once the rates apply
+            if time.monotonic() > deadline:
+                raise ChainError(f"the chain's clock did not reach {last} within 60 s")
+            time.sleep(0.5)
 
     # ------------------------------------------------------------------ nodes
     def ensure_nodes(self, dao: Any) -> None:

@@ -58,7 +58,8 @@ def world(tmp_path_factory):
     accounts = [Account.from_key(dev_private_key(i)) for i in range(6)]
     admin, op1, op2, att1, att2, holder = accounts
     db_url = f"sqlite:///{tmp_path_factory.mktemp('api')}/index.db"
-    with Anvil() as node:
+    # The chain starts a day before the emitted epochs: parameters apply from now on only.
+    with Anvil(extra_args=["--timestamp", str(EPOCH0 - 86_400)]) as node:
         w3 = Web3(HTTPProvider(node.rpc_url, request_kwargs={"timeout": 30}))
         emitter = deploy(w3, admin, load_artifact("CertificateEventEmitter",
                                                   "bench/CertificateEventEmitter.sol"))
@@ -67,8 +68,10 @@ def world(tmp_path_factory):
         gp = w3.eth.contract(address=dep.green_proof, abi=load_artifact("GreenProof").abi)
         eco = w3.eth.contract(address=dep.eco_credit, abi=load_artifact("EcoCredit").abi)
         world = World(node, w3, db_url, accounts, gp, eco, emitter, None)  # type: ignore[arg-type]
-        world.tx(gp.functions.setRegionIntensity(b32("KR"), 415_000, 0))
-        world.tx(gp.functions.setRegionIntensity(b32("DE"), 380_000, 0))
+        # Parameters take effect from now on only (a little ahead: the next blocks' time).
+        soon = w3.eth.get_block("latest")["timestamp"] + 30
+        world.tx(gp.functions.setRegionIntensity(b32("KR"), 415_000, soon))
+        world.tx(gp.functions.setRegionIntensity(b32("DE"), 380_000, soon))
         world.tx(gp.functions.registerNode(att1.address, b32("KR"), 700_000_000, "ipfs://n1"), op1)
         world.tx(gp.functions.registerNode(att2.address, b32("DE"), 400_000_000, "ipfs://n2"), op2)
         world.tx(gp.functions.activateNode(1))

@@ -14,12 +14,14 @@ import pytest
 from eth_account import Account
 from web3 import HTTPProvider, Web3
 
-from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 
 pytestmark = [pytest.mark.chain, pytest.mark.slow]
 EPOCH_S, WINDOW_S, SLOTS = 3600, 60, 60
 INTENSITY = 436_000
 BASELINE_NG_PER_WORK = 5_000_000
+CEILING_WORK_PER_KWH = 50_000_000
+CHALLENGE_WINDOW_S = 600
 
 
 @pytest.fixture(scope="session")
@@ -56,10 +58,14 @@ def real(tmp_path_factory):
         node_id = client.with_account(operator).register_node(attestor.address, "KR", 700_000,
                                                               "ipfs://real-node")
         client.activate_node(node_id)
-        client.set_region_intensity("KR", INTENSITY, 0)
-        client.set_baseline("llm-inference", BASELINE_NG_PER_WORK)
-        now = w3.eth.get_block("latest")["timestamp"]
-        first = (now // EPOCH_S - 4) * EPOCH_S
+        # Parameters apply from now on only: schedule them, certify the epochs that follow.
+        t = client.effective_soon_s()
+        client.set_region_intensity("KR", INTENSITY, t)
+        client.set_baseline("llm-inference", BASELINE_NG_PER_WORK, t)
+        client.set_efficiency_ceiling("llm-inference", CEILING_WORK_PER_KWH, t)
+        client.set_challenge_window(CHALLENGE_WINDOW_S, t)
+        first = -(-t // EPOCH_S) * EPOCH_S
+        set_chain_time(w3, first + 2 * EPOCH_S)
         ids, certs = [], []
         signers = []
         with Prover(arts) as prover:
@@ -83,7 +89,9 @@ def real(tmp_path_factory):
                 ids.append(client.submit_certificate(cert, bundle, sig))
                 signers.append(attestor.address)
                 certs.append((cert, bundle))
-        client.revoke(ids[-1], "meter tampering found in audit")
+        client.revoke(ids[-1], "meter tampering found in audit")  # inside its window: cancelled
+        set_chain_time(w3, client.get_certificate(ids[0])["releaseAt"])
+        client.release_rewards([ids[0]])  # the valid one vests and is minted
         db_url = f"sqlite:///{tmp}/index.db"
         t0 = time.perf_counter()
         rc = ecoai(["indexer", "run", "--manifest", str(manifest), "--db", db_url,
@@ -168,6 +176,7 @@ def test_verify_flags_the_revoked_certificate(real):
 def test_credits_minted_by_greenproof_are_indexed(real):
     api, client, op = real["api"], real["client"], real["operator"]
     body = api.get(f"/api/v1/credits/balances/{op.address}").json()
-    assert int(body["balance_units"]) == client.eco_balance(op.address)
+    assert int(body["balance_units"]) == client.eco_balance(op.address) > 0
+    assert client.eco_balance(op.address) == client.get_certificate(real["ids"][0])["rewardUnits"]
     supply = int(api.get("/api/v1/credits/supply").json()["total_supply_units"])
     assert supply == client.eco_credit.functions.totalSupply().call()

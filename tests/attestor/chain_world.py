@@ -12,7 +12,7 @@ from attestor.keystore import derive_seed
 from attestor.sealer import Sealer
 from attestor.store import Store
 from attestor.window import ClosedWindow
-from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 
 W, N = 1, 4
 E = W * N
@@ -39,15 +39,17 @@ def proved_world(tmp_path: Path, epochs: int = 3):
         dep = deploy_all(w3, dao, epoch_length_s=E, rpc_url=node.rpc_url)
         admin = GreenProofClient(w3, dep, dao)
         now = w3.eth.get_block("latest")["timestamp"]
-        admin.set_region_intensity("KR", 415_000, now - 3600)
-        admin.set_baseline("llm-inference", 400)
+        t = admin.effective_soon_s()  # parameters apply from now on: the epochs come after
+        admin.set_region_intensity("KR", 415_000, t)
+        admin.set_baseline("llm-inference", 400, t)
+        admin.set_efficiency_ceiling("llm-inference", 50_000_000, t)
         w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction(
             {"from": dao.address, "to": attestor.address, "value": 10**20}))
         client = admin.with_account(attestor)
         node_id = client.register_node(attestor.address, "KR", 1_000_000)
         admin.activate_node(node_id)
         store = Store(tmp_path / "a.db")
-        base = (now - 200) - (now - 200) % E
+        base = -(-t // E) * E
         store.append_windows([ClosedWindow(t, t + W, 300_000 + t % 7, 1000 + t % 5, 4, 300_000,
                                            310_000, False, False, {"d": t})
                               for t in range(base, base + epochs * E, W)], attestor, "replay")
@@ -59,6 +61,7 @@ def proved_world(tmp_path: Path, epochs: int = 3):
                             clock=lambda: now + 10**6)
             for _ in range(epochs):
                 sealer.run_once(node_id)
+        set_chain_time(w3, base + epochs * E + 1, at_least=True)  # every epoch has ended
 
         def rpc(method: str, *params: object) -> object:
             r = w3.provider.make_request(method, list(params))

@@ -50,9 +50,12 @@ def network(tmp_path):
     dep = deploy_all(w3, dao, epoch_length_s=EPOCH_S, rpc_url=node.rpc_url)
     dep.save(tmp_path / "deployment.json")
     client = GreenProofClient(w3, dep, dao)
-    now = w3.eth.get_block("latest")["timestamp"]
-    client.set_region_intensity("KR", INTENSITY, now - 3600)
-    client.set_baseline("llm-inference", 400)
+    # Parameters apply from now on only; blocks come every second, so a few seconds ahead is
+    # safe, and the attestor's first epoch starts after it registers.
+    t = client.effective_soon_s(margin_s=3)
+    client.set_region_intensity("KR", INTENSITY, t)
+    client.set_baseline("llm-inference", 400, t)
+    client.set_efficiency_ceiling("llm-inference", 10**12, t)
     attestor = Account.create()
     w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction(
         {"from": dao.address, "to": attestor.address, "value": 10**20}))

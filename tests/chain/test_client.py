@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.core import units
 from ecoai_chain.errors import ChainError, ContractRevert
@@ -34,7 +35,16 @@ def test_submit_a_real_certificate_and_read_it_back(ready, proof_vectors, vector
     assert stored["root"] == cert["root"] and stored["energyMj"] == cert["energyMj"]
     assert stored["ecoScore"] == units.eco_score(base, cert["carbonMg"], cert["work"])
     assert stored["rewardUnits"] == reward and stored["revoked"] is False
+    # The reward vests: escrowed (not minted) until the challenge window has passed.
+    assert stored["released"] is False and client.eco_balance(operator.address) == 0
+    assert client.escrowed_of(operator.address) == reward
+    assert client.releasable([1]) == []
+    set_chain_time(client.w3, stored["releaseAt"])
+    assert client.releasable([1]) == [1]
+    assert relayer.release_rewards([1]) == {"minted_units": reward, "withheld_units": 0}
     assert client.eco_balance(operator.address) == reward
+    assert client.escrowed_of(operator.address) == 0
+    assert client.certificate_of(1, cert["epochStart"]) == 1
     assert client.last_epoch_start(1) == cert["epochStart"]
     assert client.next_epoch_start(1) == cert["epochStart"] + proof_vectors["epoch_length_s"]
     assert client.get_node(1)["operator"] == operator.address
@@ -52,9 +62,10 @@ def test_reverts_become_named_errors_with_arguments(ready, proof_vectors, vector
         client.submit_certificate(cert, proof, sig)
     end = cert["epochStart"] + proof_vectors["epoch_length_s"]
     assert (err.value.name, err.value.args_) == (
-        "GreenProofEpochNotAfterLast",
-        (1, cert["epochStart"], end),
+        "GreenProofEpochAlreadyCertified",
+        (1, cert["epochStart"], 1),
     )
+    assert client.next_epoch_start(1) == end
 
     tampered, proof2, sig2 = _signed(
         ready, vector_cert, 1, energyMj=vector_cert(1)[0]["energyMj"] + 1
@@ -65,7 +76,7 @@ def test_reverts_become_named_errors_with_arguments(ready, proof_vectors, vector
 
     stranger = client.with_account(ready["operators"][1])
     with pytest.raises(ContractRevert) as err:
-        stranger.set_baseline("llm-inference", 1)
+        stranger.set_baseline("llm-inference", 1, stranger.effective_soon_s())
     role = client.green_proof.functions.PARAMS_ROLE().call()
     assert err.value.name == "AccessControlUnauthorizedAccount"
     assert err.value.args_ == (ready["operators"][1].address, role)
@@ -84,28 +95,39 @@ def test_a_mined_failure_is_replayed_and_decoded(ready, proof_vectors, vector_ce
 
 def test_batch_revoke_and_debt(ready, proof_vectors, vector_cert):
     client, operator = ready["client"], ready["operators"][0]
-    items = [_signed(ready, vector_cert, i) for i in (0, 1, 0)]
+    bad = [_signed(ready, vector_cert, 0),
+           _signed(ready, vector_cert, 1, energyMj=vector_cert(1)[0]["energyMj"] + 1)]
     with pytest.raises(ContractRevert) as err:
-        client.submit_batch(*map(list, zip(*items, strict=True)))
+        client.submit_batch(*map(list, zip(*bad, strict=True)))
     index, inner = client.decode_item_failure(err.value)
-    assert index == 2 and inner.name == "GreenProofEpochNotAfterLast"
+    assert index == 1 and inner.name == "GreenProofInvalidProof"
     assert client.certificate_count() == 0
 
-    ids = client.submit_batch(*map(list, zip(*items[:2], strict=True)))
-    assert ids == [1, 2]
+    # Item 2 repeats item 0: it landed identically a moment before, so it is skipped.
+    items = [_signed(ready, vector_cert, i) for i in (0, 1, 0)]
+    ids = client.submit_batch(*map(list, zip(*items, strict=True)))
+    assert ids == [1, 2, 1] and client.certificate_count() == 2
+    set_chain_time(client.w3, client.get_certificate(2)["releaseAt"])
+    client.release_rewards([1, 2])
     balance = client.eco_balance(operator.address)
     first_reward = client.get_certificate(1)["rewardUnits"]
-    # The operator spends all but 1 unit; revocation burns that unit and records the rest as debt.
+    # The operator spends all but 1 unit; revocation burns that unit and records the rest as
+    # debt of the operator (across its nodes).
     eco_op = client.with_account(operator)
     eco_op._transact(
         client.eco_credit.functions.transfer(ready["operators"][1].address, balance - 1)
     )
     out = client.revoke(1, "fabricated meter data")
-    assert out == {"clawed_back_units": 1, "debt_units": first_reward - 1}
-    assert client.get_node(1)["debtUnits"] == first_reward - 1
+    assert out == {"clawed_back_units": 1, "debt_units": first_reward - 1, "cancelled_units": 0,
+                   "slashed_wei": 0}
+    assert client.debt_of(operator.address) == first_reward - 1
     assert client.get_certificate(1)["revoked"] is True
     with pytest.raises(ContractRevert, match="GreenProofAlreadyRevoked"):
         client.revoke(1, "again")
+    with pytest.raises(ContractRevert) as err:
+        eco_op.register_node(ready["attestors"][0].address, "KR", 1)
+    assert (err.value.name, err.value.args_) == (
+        "GreenProofOperatorInDebt", (operator.address, first_reward - 1))
 
 
 def test_pause_blocks_registration(ready):

@@ -9,7 +9,7 @@ const { bareFixture, prepareVectors, scheduleVectorParams, signedVector, warpPas
 const { time } = networkHelpers;
 const KR = ethers.encodeBytes32String("KR");
 const WEI_PER_MW = 10n ** 18n; // 1 native coin per MW
-const POWER = BigInt(VECTORS.nodes[0].max_power_mw); // 700 kW
+const POWER = BigInt(VECTORS.nodes[0].max_power_mw); // 700 W
 const BOND = (WEI_PER_MW * POWER + 10n ** 9n - 1n) / 10n ** 9n;
 
 /** Bond rate and a 25 % slash share from PARAMS_FROM, nodes registered after it, clock past the epochs. */

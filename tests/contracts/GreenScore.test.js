@@ -61,6 +61,16 @@ describe("GreenScore", function () {
       }
     });
 
+    it("Should match every per-epoch bound of the Python reference (ecoai_chain.core.credits)", async function () {
+      const { gp } = await networkHelpers.loadFixture(deployFixture);
+      expect(VECTORS.bounds.length).to.be.greaterThan(20);
+      for (const b of VECTORS.bounds) {
+        const got = await gp.computeRewardBound(BigInt(b.baseline_ng_per_work), BigInt(b.ceiling_work_per_kwh),
+          BigInt(b.intensity_mg_per_kwh), BigInt(b.max_power_mw), BigInt(b.epoch_length_s));
+        expect(got, b.label).to.equal(BigInt(b.bound_units));
+      }
+    });
+
     it("Should revert on overflow instead of wrapping", async function () {
       const { gp } = await networkHelpers.loadFixture(deployFixture);
       await expect(gp.computeReward(ethers.MaxUint256, 2n, 0n)).to.be.revertedWithPanic(0x11);

@@ -27,7 +27,7 @@ def test_run_once_from_manifest_then_resume(w3, dev_accounts, tmp_path, capsys):
     dep = deploy_all(w3, admin, 3600, verifier=placeholder.address)
     manifest = dep.save(tmp_path / "deployment.json")
     client = GreenProofClient(w3, dep, admin)
-    client.set_region_intensity("KR", 415_000, 0)
+    client.set_region_intensity("KR", 415_000, client.effective_soon_s())
     node_id = client.with_account(operator).register_node(attestor.address, "KR", 700_000, "m")
     db = f"sqlite:///{tmp_path}/index.db"
     args = ["indexer", "run", "--manifest", str(manifest), "--db", db, "--confirmations", "0",

@@ -112,7 +112,7 @@ def test_wrong_signer_rejected_on_chain_and_by_verify(world, capsys):
 def test_reused_epoch_rejected_on_chain_and_by_verify(world, capsys):
     cert, proof, sig = world["signed"](0)
     world["client"].submit_certificate(cert, proof, sig)
-    checks = _rejected_by_chain_and_verify(world, capsys, "GreenProofEpochNotAfterLast",
+    checks = _rejected_by_chain_and_verify(world, capsys, "GreenProofEpochAlreadyCertified",
                                            cert, proof, sig)
     assert checks["epoch_fresh"] is False and checks["proof"] is True
 
