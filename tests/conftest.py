@@ -10,7 +10,8 @@ import pytest
 
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import deploy_all
-from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
+from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from tests.vector_chain import ANVIL_ARGS, past_vector_epochs, schedule_vector_params
 
 
 @pytest.fixture(scope="session")
@@ -21,11 +22,11 @@ def anvil_session():
 
 
 @pytest.fixture
-def anvil(proof_vectors):
+def anvil():
     """A fresh real anvil for one test (starts in well under a second). Its clock starts at the
     vectors' ``chain_start_s``, a day before their epochs: DAO parameters are scheduled from
     now on only, so the `ready` fixture schedules them first and then moves the clock on."""
-    with Anvil(extra_args=["--timestamp", str(proof_vectors["chain_start_s"])]) as node:
+    with Anvil(extra_args=ANVIL_ARGS) as node:
         yield node
 
 
@@ -63,16 +64,6 @@ def admin_client(w3, deployment, dev_accounts) -> GreenProofClient:
     return GreenProofClient(w3, deployment, dev_accounts[0])
 
 
-# The challenge window the chain tests schedule (the contract's default is 7 days).
-TEST_CHALLENGE_WINDOW_S = 3600
-
-
-def vectors_end_s(vectors: dict) -> int:
-    """End of the last epoch among the vectors (certificates and ceiling cases)."""
-    items = [*vectors["certificates"], *vectors["ceiling_cases"].values()]
-    return max(int(c["cert"]["epochStart"]) for c in items) + vectors["epoch_length_s"]
-
-
 @pytest.fixture
 def ready(admin_client, dev_accounts, proof_vectors):
     """Nodes of the vectors registered (operator = dev 1 / 3, attestor = dev 2 / 4) and active;
@@ -86,18 +77,8 @@ def ready(admin_client, dev_accounts, proof_vectors):
         )
         assert node_id == node["node_id"]
         admin_client.activate_node(node_id)
-    t = proof_vectors["params_effective_from_s"]
-    for e in proof_vectors["intensities"]:
-        admin_client.set_region_intensity(
-            e["region"], e["intensity_mg_per_kwh"], e["effective_from"]
-        )
-    cls = proof_vectors["workload_class"]
-    admin_client.set_baseline(cls, int(proof_vectors["baseline_ng_per_work"]), t)
-    admin_client.set_efficiency_ceiling(
-        cls, int(proof_vectors["efficiency_ceiling_work_per_kwh"]), t
-    )
-    admin_client.set_challenge_window(TEST_CHALLENGE_WINDOW_S, t)
-    set_chain_time(admin_client.w3, vectors_end_s(proof_vectors))
+    schedule_vector_params(admin_client, proof_vectors)
+    past_vector_epochs(admin_client.w3, proof_vectors)
     return {
         "client": admin_client,
         "operators": [p[0] for p in pairs],

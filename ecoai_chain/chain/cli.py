@@ -59,22 +59,25 @@ def _governance(guardian: str | None, voting_delay_s: int, voting_period_s: int,
                             quorum_percent, threshold)
 
 
-def _genesis(w3, account, deployment, intensities: list[str], baselines: list[str]) -> None:
-    """Set the --intensity / --baseline values with the deployer's plain roles, printing each
-    call first (the same typed actions as ``ecoai dao send``)."""
+def _genesis(w3, account, deployment, intensities: list[str], baselines: list[str],
+             ceilings: list[str] | None = None) -> None:
+    """Set the --intensity / --baseline / --ceiling values with the deployer's plain roles,
+    from the next blocks on (parameters never apply to the past), printing each call first
+    (the same typed actions as ``ecoai dao send``)."""
     from ecoai_chain.dao.client import DaoClient
 
+    start = str(int(w3.eth.get_block("latest")["timestamp"]) + 30)
     words: list[str] = []
-    for item in intensities:
-        region, _, value = item.partition("=")
-        if not value:
-            raise ConfigError(f"--intensity wants REGION=MG_PER_KWH, got {item!r}")
-        words += ["+", "set-intensity", region, value, "--from", "0"]
-    for item in baselines:
-        cls, _, value = item.partition("=")
-        if not value:
-            raise ConfigError(f"--baseline wants CLASS=NG_PER_WORK, got {item!r}")
-        words += ["+", "set-baseline", cls, value]
+    for option, action, items, shape in (
+        ("--intensity", "set-intensity", intensities, "REGION=MG_PER_KWH"),
+        ("--baseline", "set-baseline", baselines, "CLASS=NG_PER_WORK"),
+        ("--ceiling", "set-ceiling", ceilings or [], "CLASS=WORK_PER_KWH"),
+    ):
+        for item in items:
+            key, _, value = item.partition("=")
+            if not value:
+                raise ConfigError(f"{option} wants {shape}, got {item!r}")
+            words += ["+", action, key, value, "--from", start]
     if not words:
         return
     dao = DaoClient(w3, deployment, account)
@@ -119,6 +122,10 @@ def deploy(
     baseline: Annotated[list[str] | None, typer.Option(
         "--baseline", help="genesis CLASS=NG_PER_WORK, set before the hand-over (repeat)")
     ] = None,
+    ceiling: Annotated[list[str] | None, typer.Option(
+        "--ceiling", help="genesis efficiency ceiling CLASS=WORK_PER_KWH (a class without one "
+        "accepts no certificate), set before the hand-over (repeat)")
+    ] = None,
 ) -> None:
     """Deploy Groth16Verifier, EcoCredit and GreenProof, set any genesis parameters, then hand
     every role to an EcoTimelock driven by an EcoGovernor (unless --no-governor); write the
@@ -141,7 +148,7 @@ def deploy(
         guardian, voting_delay_s, voting_period_s, timelock_delay_s, quorum_percent,
         proposal_threshold_units)
     deployment = deploy_all(w3, account, epoch_length_s, verifier, admin=admin, rpc_url=rpc)
-    _genesis(w3, account, deployment, intensity or [], baseline or [])
+    _genesis(w3, account, deployment, intensity or [], baseline or [], ceiling or [])
     if governance is not None:
         deployment = hand_over_to_dao(w3, account, deployment, governance)
     deployment.save(out)

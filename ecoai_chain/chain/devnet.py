@@ -91,9 +91,12 @@ class Anvil:
         self.stop()
 
 
-def set_chain_time(w3, timestamp_s: int) -> None:
+def set_chain_time(w3, timestamp_s: int, *, at_least: bool = False) -> None:
     """Local dev chains only (anvil, Hardhat): mine the next block at ``timestamp_s``; later
-    blocks follow on from there. Moves the clock forward only."""
+    blocks follow on from there. Moves the clock forward only; ``at_least``: do nothing when
+    the latest block is already at or past ``timestamp_s``."""
+    if at_least and int(w3.eth.get_block("latest")["timestamp"]) >= timestamp_s:
+        return
     for method, params in (("evm_setNextBlockTimestamp", [int(timestamp_s)]), ("evm_mine", [])):
         reply = w3.provider.make_request(method, params)
         if reply.get("error"):

@@ -55,6 +55,8 @@ def _p(name: str, kind: str, help: str, option: str | None = None) -> Param:
 
 
 _NODE = _p("node", "uint", "node id")
+_CLASS = _p("class", "code", "workload class, e.g. llm-inference")
+_FROM = _p("time", "time", "effective from (not in the past): unix s or ISO 8601 (UTC)", "--from")
 _REASON = _p("reason", "text", "why (recorded on-chain)", "--reason")
 _ROLE_ARGS = (_p("role", "role", "role name, e.g. PAUSER_ROLE"),
               _p("account", "address", "the account"),
@@ -67,9 +69,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
                 _p("time", "time", "effective from: unix s or ISO 8601 (UTC)", "--from")),
                "the region's grid intensity from a time on"),
     ActionSpec("set-baseline", "GreenProof", "setBaseline",
-               (_p("class", "code", "workload class, e.g. llm-inference"),
-                _p("ng_per_work", "uint", "ng CO2e per work unit")),
-               "a workload class's baseline"),
+               (_CLASS, _p("ng_per_work", "uint", "ng CO2e per work unit"), _FROM),
+               "a workload class's baseline from a time on"),
+    ActionSpec("set-ceiling", "GreenProof", "setEfficiencyCeiling",
+               (_CLASS, _p("work_per_kwh", "uint", "work units per kWh, e.g. tokens/kWh"), _FROM),
+               "a workload class's efficiency ceiling from a time on (none: accepts nothing)"),
+    ActionSpec("set-deadline", "GreenProof", "setSubmissionDeadline",
+               (_p("seconds", "uint", "seconds after an epoch's end"), _FROM),
+               "how late a certificate may be submitted, for epochs from a time on"),
+    ActionSpec("set-challenge-window", "GreenProof", "setChallengeWindow",
+               (_p("seconds", "uint", "seconds a reward stays in escrow"), _FROM),
+               "how long rewards vest, for epochs from a time on"),
+    ActionSpec("set-bond", "GreenProof", "setBondPerMw",
+               (_p("wei_per_mw", "uint", "wei per MW of registered max power"), _FROM),
+               "the bond a node registration locks, from a time on"),
+    ActionSpec("set-slash-share", "GreenProof", "setSlashShare",
+               (_p("bps", "uint", "basis points of the bond (10000 = all)"), _FROM),
+               "the share of a bond a revocation slashes, for epochs from a time on"),
+    ActionSpec("set-treasury", "GreenProof", "setTreasury",
+               (_p("treasury", "address", "where slashed bonds go"),),
+               "the treasury that receives slashed bonds"),
     ActionSpec("set-epoch-length", "GreenProof", "setEpochLength",
                (_p("seconds", "uint", "epoch length (s)"),), "the global epoch length"),
     ActionSpec("activate", "GreenProof", "activateNode", (_NODE,),
@@ -80,7 +99,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "replace a node's attestor key (lost key)"),
     ActionSpec("revoke", "GreenProof", "revokeCertificate",
                (_p("cert", "uint", "certificate id"), _REASON),
-               "revoke a certificate (claws back its reward)"),
+               "revoke a certificate (cancels or claws back its reward, slashes the bond)"),
     ActionSpec("pause", "GreenProof", "pause", (), "stop registrations and submissions"),
     ActionSpec("unpause", "GreenProof", "unpause", (), "resume registrations and submissions"),
     ActionSpec("grant-role", "*", "grantRole", _ROLE_ARGS, "grant a role"),

@@ -35,7 +35,7 @@ def small(anvil, w3, dev_accounts, tmp_path):
     start = w3.eth.block_number
     dep = deploy_all(w3, admin, 3600, verifier=emitter.address)
     gp = w3.eth.contract(address=dep.green_proof, abi=load_artifact("GreenProof").abi)
-    tx(gp.functions.setRegionIntensity(KR, 400_000, 0))
+    tx(gp.functions.setRegionIntensity(KR, 400_000, w3.eth.get_block("latest")["timestamp"] + 30))
     tx(gp.functions.registerNode(attestor.address, KR, 700_000_000, "ipfs://n1"), operator)
     tx(emitter.functions.emitCertificates(1, 1_700_006_400, 3))  # certificates 1..3, node 1
     db_url = f"sqlite:///{tmp_path}/index.db"

@@ -13,10 +13,11 @@ from eth_account import Account
 
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import GovernanceConfig, deploy_all
-from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.chain.governance import hand_over_to_dao
 from ecoai_chain.dao.client import DaoClient
+from tests.vector_chain import ANVIL_ARGS, past_vector_epochs, schedule_vector_params
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" /
                       "contract_proofs.json").read_text())
@@ -35,7 +36,8 @@ def advance(w3, seconds: int) -> None:
 
 def genesis(w3, certificates: int = 3):
     """Deployed with plain roles, nodes 1 and 2 of the vectors active, parameters set, and
-    ``certificates`` of node 1's plus two of node 2's accepted. Returns (deployment, accounts)."""
+    ``certificates`` of node 1's plus two of node 2's accepted and their rewards released.
+    Returns (deployment, accounts)."""
     acc = accounts()
     admin = acc[0]
     dep = deploy_all(w3, admin, VECTORS["epoch_length_s"])
@@ -45,10 +47,10 @@ def genesis(w3, certificates: int = 3):
         client.with_account(operator).register_node(attestor.address, node["region"],
                                                     node["max_power_mw"], "")
         client.activate_node(node["node_id"])
-    for e in VECTORS["intensities"]:
-        client.set_region_intensity(e["region"], e["intensity_mg_per_kwh"], e["effective_from"])
-    client.set_baseline(VECTORS["workload_class"], int(VECTORS["baseline_ng_per_work"]))
+    schedule_vector_params(client)
+    past_vector_epochs(w3)
     per_node = {1: certificates, 2: 2}
+    ids = []
     for item in VECTORS["certificates"]:
         cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
         if per_node[cert["nodeId"]] == 0:
@@ -56,7 +58,10 @@ def genesis(w3, certificates: int = 3):
         per_node[cert["nodeId"]] -= 1
         attestor = pairs[cert["nodeId"] - 1][1]
         sig = sign_certificate(attestor, w3.eth.chain_id, dep.green_proof, cert)
-        client.submit_certificate(cert, item["proof"], sig)
+        ids.append(client.submit_certificate(cert, item["proof"], sig))
+    # Rewards vest, and only released credits vote: release them after the challenge window.
+    set_chain_time(w3, max(client.get_certificate(i)["releaseAt"] for i in ids))
+    client.release_rewards(ids)
     return dep, acc
 
 
@@ -64,7 +69,7 @@ def genesis(w3, certificates: int = 3):
 def dao_chain():
     from web3 import HTTPProvider, Web3
 
-    with Anvil() as node:
+    with Anvil(extra_args=ANVIL_ARGS) as node:
         w3 = Web3(HTTPProvider(node.rpc_url, request_kwargs={"timeout": 30}))
         dep, acc = genesis(w3)
         for voter in (acc[1], acc[3]):

@@ -21,19 +21,20 @@ def test_the_admin_sends_actions_directly_and_others_are_refused(w3):
     node = GreenProofClient(w3, dep, operator).register_node(attestor.address, "KR", 1000)
     dao = DaoClient(w3, dep, admin)
     calls = dao.plan(["activate", str(node), "+", "set-intensity", "KR", "415000", "--from",
-                      "2026-01-01T00:00:00Z", "+", "set-baseline", "llm-inference", "65972"])
+                      "2026-01-01T00:00:00Z", "+", "set-baseline", "llm-inference", "65972",
+                      "--from", "2026-01-01T00:00:00Z"])
     assert [c.describe() for c in calls] == [
         f"GreenProof({dep.green_proof}).activateNode(nodeId={node})",
         f"GreenProof({dep.green_proof}).setRegionIntensity(region='KR', "
         "intensityMgPerKwh=415000, effectiveFrom=1767225600 (2026-01-01T00:00:00Z))",
         f"GreenProof({dep.green_proof}).setBaseline(workloadClass='llm-inference', "
-        "baselineNgPerWork=65972)",
+        "baselineNgPerWork=65972, effectiveFrom=1767225600 (2026-01-01T00:00:00Z))",
     ]
     dao.send(calls)
     gp = GreenProofClient(w3, dep)
     assert gp.get_node(node)["status"] == 1
     assert gp.region_intensity_at("KR", 1767225600) == 415000
-    assert gp.baseline_of("llm-inference") == (65972, True)
+    assert gp.baseline_at("llm-inference", 1767225600) == 65972
 
     other = DaoClient(w3, dep, stranger)
     with pytest.raises(GovernanceError, match=f"{stranger.address} lacks GreenProof's "

@@ -22,6 +22,7 @@ from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.chain.tx import deploy, send_tx
 from ecoai_chain.indexer.follower import IndexerConfig
 from ecoai_chain.indexer.manifest import config_from_deployment
+from tests.vector_chain import past_vector_epochs, schedule_vector_params
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" /
                       "contract_proofs.json").read_text())
@@ -32,7 +33,11 @@ SUBMIT = keccak(text="submitCertificate((uint256,uint256,uint256,uint256,uint256
 
 
 class Adversary:
-    def __init__(self, rpc_url: str) -> None:
+    """``baseline_ng_per_work`` / ``ceiling_work_per_kwh`` replace the vectors' values in the
+    parameters scheduled before the epochs (the chain must start at ``ANVIL_ARGS``' time)."""
+
+    def __init__(self, rpc_url: str, baseline_ng_per_work: int | None = None,
+                 ceiling_work_per_kwh: int | None = None) -> None:
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 60}))
         self.accounts = [Account.from_key(dev_private_key(i)) for i in range(6)]
         self.admin, op1, att1, op2, att2, self.stranger = self.accounts
@@ -43,10 +48,13 @@ class Adversary:
             nid = self.client.with_account(op).register_node(att.address, node["region"],
                                                              node["max_power_mw"], "ipfs://n")
             self.client.activate_node(nid)
-        for e in VECTORS["intensities"]:
-            self.client.set_region_intensity(e["region"], e["intensity_mg_per_kwh"],
-                                             e["effective_from"])
-        self.client.set_baseline(VECTORS["workload_class"], int(VECTORS["baseline_ng_per_work"]))
+        params = dict(VECTORS)
+        if baseline_ng_per_work is not None:
+            params["baseline_ng_per_work"] = str(baseline_ng_per_work)
+        if ceiling_work_per_kwh is not None:
+            params["efficiency_ceiling_work_per_kwh"] = str(ceiling_work_per_kwh)
+        schedule_vector_params(self.client, params)
+        past_vector_epochs(self.w3)
         self.gp = self.client.green_proof
         relay = load_artifact("CertificateRelay", "test/IndexerAdversary.sol")
         self.relay = deploy(self.w3, self.stranger, relay, self.dep.green_proof)
@@ -81,9 +89,10 @@ class Adversary:
                        gas=3_000_000)
 
     # --- certificates -------------------------------------------------------------------------
-    def signed(self, i: int, **changes) -> tuple[dict, dict, bytes]:
-        """Vector certificate ``i`` signed by its node's attestor (what the mempool shows)."""
-        item = VECTORS["certificates"][i]
+    def signed(self, i: int | str, **changes) -> tuple[dict, dict, bytes]:
+        """Vector certificate ``i`` (or ceiling case ``i``: "at_ceiling", ...) signed by its
+        node's attestor (what the mempool shows)."""
+        item = VECTORS["ceiling_cases"][i] if isinstance(i, str) else VECTORS["certificates"][i]
         cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
         cert.update(changes)
         att = self.attestors[cert["nodeId"] - 1]

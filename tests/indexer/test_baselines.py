@@ -32,9 +32,10 @@ def test_baseline_history_is_indexed_and_reorged(w3, dev_accounts, make_indexer,
     start = w3.eth.block_number
     dep = deploy_all(w3, admin, 3600, verifier=placeholder.address)
     client = GreenProofClient(w3, dep, admin)
-    first = client.set_baseline("llm-inference", 5_000_000)["blockNumber"]
-    huge = 2**127  # fits the contract's uint128, not a BIGINT: stored exactly as text
-    second = client.set_baseline("llm-inference", huge)["blockNumber"]
+    t = client.effective_soon_s()  # baselines are scheduled from now on
+    first = client.set_baseline("llm-inference", 5_000_000, t)["blockNumber"]
+    huge = 2**64 - 1  # the contract's maximum, not a BIGINT: stored exactly as text
+    second = client.set_baseline("llm-inference", huge, t + 1)["blockNumber"]
     cfg = IndexerConfig(addresses=[dep.green_proof], abis=[client.green_proof.abi],
                         start_block=start, confirmations=0, chain_id=w3.eth.chain_id)
     ix = make_indexer(cfg)
@@ -42,7 +43,7 @@ def test_baseline_history_is_indexed_and_reorged(w3, dev_accounts, make_indexer,
     assert _baselines(ix.store) == [("llm-inference", "5000000", first),
                                     ("llm-inference", str(huge), second)]
     snap = raw_w3.provider.make_request("evm_snapshot", [])["result"]
-    third = client.set_baseline("image-training", 7)["blockNumber"]
+    third = client.set_baseline("image-training", 7, t)["blockNumber"]
     ix.sync()
     assert _baselines(ix.store)[-1] == ("image-training", "7", third)
     raw_w3.provider.make_request("evm_revert", [snap])

@@ -27,6 +27,7 @@ from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.follower import EVENTS, Indexer
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
+from tests.vector_chain import ANVIL_ARGS
 
 pytestmark = [pytest.mark.chain, pytest.mark.slow]
 EDGES = [0, 1, 2**31, 2**32 - 1, 2**53 + 1, 2**63 - 1, 2**63, 2**64 - 1, 2**128, 2**255,
@@ -172,7 +173,7 @@ class Harness:
 
 @pytest.fixture(scope="module")
 def harness(pg_server, tmp_path_factory):
-    with Anvil() as node:
+    with Anvil(extra_args=ANVIL_ARGS) as node:  # before the vector epochs: see vector_chain
         h = Harness(node, pg_server.create_db("never_halts"), tmp_path_factory.mktemp("nh"))
         yield h
         h.rpc.close()
