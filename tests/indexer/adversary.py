@@ -34,10 +34,12 @@ SUBMIT = keccak(text="submitCertificate((uint256,uint256,uint256,uint256,uint256
 
 class Adversary:
     """``baseline_ng_per_work`` / ``ceiling_work_per_kwh`` replace the vectors' values in the
-    parameters scheduled before the epochs (the chain must start at ``ANVIL_ARGS``' time)."""
+    parameters scheduled before the epochs (the chain must start at ``ANVIL_ARGS``' time);
+    ``extra_classes`` get the same baseline and ceiling (bytes32 workload classes)."""
 
     def __init__(self, rpc_url: str, baseline_ng_per_work: int | None = None,
-                 ceiling_work_per_kwh: int | None = None) -> None:
+                 ceiling_work_per_kwh: int | None = None,
+                 extra_classes: tuple[bytes, ...] = ()) -> None:
         self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 60}))
         self.accounts = [Account.from_key(dev_private_key(i)) for i in range(6)]
         self.admin, op1, att1, op2, att2, self.stranger = self.accounts
@@ -54,6 +56,11 @@ class Adversary:
         if ceiling_work_per_kwh is not None:
             params["efficiency_ceiling_work_per_kwh"] = str(ceiling_work_per_kwh)
         schedule_vector_params(self.client, params)
+        t = VECTORS["params_effective_from_s"]
+        for wc in extra_classes:
+            self.client.set_baseline(wc, int(params["baseline_ng_per_work"]), t)
+            self.client.set_efficiency_ceiling(
+                wc, int(params["efficiency_ceiling_work_per_kwh"]), t)
         past_vector_epochs(self.w3)
         self.gp = self.client.green_proof
         relay = load_artifact("CertificateRelay", "test/IndexerAdversary.sol")
