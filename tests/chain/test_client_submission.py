@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.chain.fees import FeePolicy
 from ecoai_chain.errors import ContractRevert, NonceTooLow
@@ -41,7 +42,12 @@ def test_build_send_and_find_a_certificate(ready, vector_cert):
     summary = Summary(relayer, [view])
     summary.poll()
     assert view.certificates == 1 and view.energy_mj == cert["energyMj"]
-    assert view.carbon_mg == cert["carbonMg"] and view.balance_units > 0
+    # The reward vests: locked for the challenge window, then the summary releases it.
+    assert view.carbon_mg == cert["carbonMg"] and view.balance_units == 0
+    assert view.escrowed_units == admin.get_certificate(1)["rewardUnits"] > 0
+    set_chain_time(admin.w3, admin.get_certificate(1)["releaseAt"])
+    summary.poll()
+    assert view.escrowed_units == 0 and view.balance_units > 0
 
 
 def test_a_revert_while_building_is_a_named_error(ready, vector_cert):

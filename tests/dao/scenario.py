@@ -59,7 +59,8 @@ def build(dao: dict, db_path) -> History:
     _pass(w3, dep, cancelled, big, small)
     DaoClient(w3, dep, dao["guardian"]).cancel(cancelled)
 
-    pending = client.propose(client.plan(["set-baseline", "llm-inference", "60000"]),
+    pending = client.propose(client.plan(["set-baseline", "llm-inference", "60000", "--from",
+                                          str(FUTURE_S)]),
                              "Lower the llm-inference baseline")
     db_url = f"sqlite:///{db_path}"
     cfg = config_from_deployment(dep, confirmations=0)
