@@ -80,8 +80,9 @@ class DemoProposal:
     def _step(self, min_certificates: int) -> None:
         step, dao = self.state["step"], self.dao
         if step == "waiting":
-            if min_certificates < 1:
-                return  # no credits, no votes yet
+            supply = dao.contracts["EcoCredit"].functions.totalSupply().call()
+            if min_certificates < 1 or supply == 0:
+                return  # no released credits (rewards vest first): no votes yet
             self._propose()
             return
         pid = int(self.state["proposal_id"])

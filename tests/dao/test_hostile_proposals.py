@@ -96,7 +96,7 @@ def test_hostile_proposals_and_votes_are_indexed_and_served(dao, db_url):
         "late time": propose(w3, stranger, gov, [(gp, late)], b"far future"),
         "no abi": propose(w3, stranger, gov, [(gp, b"\xde\xad\xbe\xef" + b"\xff" * 33),
                                               (nobody, HOSTILE), (gp, selector(
-                                                  "setBaseline(bytes32,uint256)")), (tl, b"")],
+                                                  "setBaseline(bytes32,uint256,uint64)")), (tl, b"")],
                           HOSTILE),
         "wide": propose(w3, stranger, gov, [(nobody, i.to_bytes(4, "big")) for i in range(400)],
                         b"four hundred actions"),
