@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+
+MAX_KEYS = 10_000
 
 
 class TokenBucket:
     """``allow(key)`` spends one token; buckets hold ``burst`` tokens, refilled at ``rate_per_s``.
-    The clock is injectable for tests."""
+    At most ``max_keys`` buckets are kept: past that, the least recently used is forgotten (a
+    client rotating addresses -- an IPv6 /64 holds 2^64 -- cannot grow the table; a forgotten
+    client starts again from a full bucket, and the global limit still bounds the work). The
+    clock is injectable for tests."""
 
     def __init__(self, rate_per_s: float, burst: int,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate, self.burst, self.clock = rate_per_s, burst, clock
-        self._buckets: dict[str, tuple[float, float]] = {}
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS) -> None:
+        self.rate, self.burst, self.clock, self.max_keys = rate_per_s, burst, clock, max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def allow(self, key: str) -> tuple[bool, float]:
         """(allowed, seconds until the next token)."""
@@ -23,13 +32,11 @@ class TokenBucket:
         with self._lock:
             tokens, last = self._buckets.get(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
+            allowed = tokens >= 1.0
+            self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
+            self._buckets.move_to_end(key)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+            if allowed:
                 return True, 0.0
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 10_000:  # forget idle clients
-                full = [k for k, (t, s) in self._buckets.items()
-                        if t + (now - s) * self.rate >= self.burst]
-                for k in full:
-                    del self._buckets[k]
             return False, (1.0 - tokens) / self.rate if self.rate > 0 else 3600.0

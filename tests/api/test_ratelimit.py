@@ -43,7 +43,8 @@ def test_a_client_that_just_spent_its_tokens_is_not_the_one_forgotten():
     for i in range(9):
         bucket.allow(f"idle-{i}")
         clock.now_s += 1
-    assert not bucket.allow("spender")[0]  # most recently used: kept, still empty
-    for i in range(9, 30):
-        bucket.allow(f"idle-{i}")
-    assert len(bucket) <= 10
+    assert not bucket.allow("spender")[0]  # now the most recently used
+    bucket.allow("newcomer")  # the eleventh key: the least recently used (idle-0) goes
+    assert len(bucket) == 10
+    assert not bucket.allow("spender")[0]  # kept, still empty: not refilled by eviction
+    assert bucket.allow("idle-0")[0]
