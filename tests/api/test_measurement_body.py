@@ -55,3 +55,14 @@ def test_a_bad_content_length_is_a_client_error(tmp_path):
     app = create_app(ApiSettings(db_url=f"sqlite:///{tmp_path}/index.db"))
     status, _body, _pulled = put(app, 1, [(b"content-length", b"\xc2\xb2")])
     assert 400 <= status < 500
+
+
+def test_a_number_too_long_to_parse_is_a_client_error_naming_the_body(tmp_path):
+    from fastapi.testclient import TestClient
+
+    app = create_app(ApiSettings(db_url=f"sqlite:///{tmp_path}/index.db"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.put("/api/v1/certificates/1/measurement",
+                  content='{"format": 1, "node_id": ' + "9" * 5000 + "}")
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "body"
