@@ -69,8 +69,8 @@ async def put_measurement(request: Request, certificate_id: CertId):
         return JSONResponse({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, 413)
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValidationError("body", f"not JSON ({e})") from e
+    except ValueError as e:  # not UTF-8, not JSON, or an integer past Python's digit limit
+        raise ValidationError("body", f"not JSON this API reads ({e})") from e
     cert = queries(request).certificate_row(certificate_id)
     if cert is None:
         return not_found(f"certificate {certificate_id}")
