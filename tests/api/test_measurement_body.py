@@ -66,3 +66,9 @@ def test_a_number_too_long_to_parse_is_a_client_error_naming_the_body(tmp_path):
                   content='{"format": 1, "node_id": ' + "9" * 5000 + "}")
     assert r.status_code == 422, r.text
     assert r.json()["field"] == "body"
+
+
+def test_a_content_length_of_5000_digits_is_refused_as_too_large(tmp_path):
+    app = create_app(ApiSettings(db_url=f"sqlite:///{tmp_path}/index.db"))
+    status, _body, pulled = put(app, 1, [(b"content-length", b"9" * 5000)])
+    assert status == 413 and pulled == 0
