@@ -37,7 +37,7 @@ async def _bounded_body(request: Request) -> bytes | None:
     if declared is not None:
         if not declared.isascii() or not declared.isdigit():
             raise ValidationError("content-length", "must be a decimal byte count")
-        if int(declared) > MAX_BODY_BYTES:
+        if len(declared) > len(str(MAX_BODY_BYTES)) or int(declared) > MAX_BODY_BYTES:
             return None
     body = bytearray()
     async for chunk in request.stream():
