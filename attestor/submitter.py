@@ -180,8 +180,9 @@ class Submitter:
         sent = rec.state == EpochState.SUBMITTED and bool(rec.raw_tx)
         if sent and self._landed(rec) is not None:  # one of ours: receipts are cheap to ask
             return self._await(rec, lambda: self._landed(rec))
-        if rec.epoch_start_s < int(self.client.next_epoch_start(rec.node_id)):
+        if self.client.certificate_of(rec.node_id, rec.epoch_start_s):
             return self._reconcile(rec)  # landed by someone else (or just now): by its event
+        # (epochs may land out of order: a later certified epoch no longer strands this one)
         if sent:
             if rec.nonce is not None and self.client.account_nonce() <= rec.nonce:
                 self._push(rec)  # still ours to land: rebroadcast, or replace if stuck
@@ -189,7 +190,7 @@ class Submitter:
             # The nonce was used meanwhile: by one of ours (look again), or by someone else.
             if self._landed(rec) is not None:
                 return self._await(rec, lambda: self._landed(rec))
-            if rec.epoch_start_s < int(self.client.next_epoch_start(rec.node_id)):
+            if self.client.certificate_of(rec.node_id, rec.epoch_start_s):
                 return self._reconcile(rec)
             event(log, "nonce consumed elsewhere; sending again", logging.WARNING,
                   epoch_start_s=rec.epoch_start_s, nonce=rec.nonce)
@@ -300,7 +301,7 @@ class Submitter:
             if not self._deep_enough(receipt.block_number):
                 return EpochState.SUBMITTED  # landed; waiting for confirmations
             return self._confirm(rec, receipt, note)
-        if self.client.next_epoch_start(rec.node_id) > rec.epoch_start_s:
+        if self.client.certificate_of(rec.node_id, rec.epoch_start_s):
             return self._reconcile(rec)  # ours reverted because another one landed first
         # Mined but reverted: back to ``proved``; the next send re-estimates gas, which
         # decodes the revert and classifies it (transient / re-prove / permanent).
