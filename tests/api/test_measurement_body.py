@@ -72,3 +72,18 @@ def test_a_content_length_of_5000_digits_is_refused_as_too_large(tmp_path):
     app = create_app(ApiSettings(db_url=f"sqlite:///{tmp_path}/index.db"))
     status, _body, pulled = put(app, 1, [(b"content-length", b"9" * 5000)])
     assert status == 413 and pulled == 0
+
+
+def test_json_nested_deeper_than_any_summary_is_refused_before_it_is_walked(tmp_path):
+    """py_ecc raises the process's recursion limit to 100,000, so a 64 KiB body of brackets
+    parses, and every later json.dumps / walk of it recurses 30,000+ C frames deep in a worker
+    thread (a crash where thread stacks are small); a summary is a few levels deep."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(ApiSettings(db_url=f"sqlite:///{tmp_path}/index.db"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for body in ("[" * 30_000 + "]" * 30_000,
+                     '{"format": 1, "x": ' + '{"a":' * 5_000 + "1" + "}" * 5_001):
+            r = c.put("/api/v1/certificates/1/measurement", content=body)
+            assert r.status_code == 422, r.text
+            assert r.json()["field"] == "body" and "nested" in r.json()["error"]
