@@ -22,6 +22,20 @@ from ecoai_chain.errors import ConflictError, ValidationError
 router = APIRouter()
 CertId = Annotated[int, Path(ge=1, le=MAX_ID, description="certificate id (from 1)")]
 MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 16  # a summary is 3 levels deep; py_ecc lets json recurse 100,000 deep
+
+
+def _depth(value: object) -> int:
+    """How deeply ``value`` nests lists and dicts, walked without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict | list):
+            deepest = max(deepest, d)
+            if deepest > MAX_DEPTH:
+                return deepest
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
 
 
 def _none(certificate_id: int) -> JSONResponse:
@@ -71,6 +85,9 @@ async def put_measurement(request: Request, certificate_id: CertId):
         document = json.loads(body)
     except ValueError as e:  # not UTF-8, not JSON, or an integer past Python's digit limit
         raise ValidationError("body", f"not JSON this API reads ({e})") from e
+    if _depth(document) > MAX_DEPTH:
+        raise ValidationError("body", f"nested deeper than {MAX_DEPTH} levels (a measurement "
+                                      "summary is a few levels deep)")
     cert = queries(request).certificate_row(certificate_id)
     if cert is None:
         return not_found(f"certificate {certificate_id}")
