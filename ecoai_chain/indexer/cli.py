@@ -24,8 +24,6 @@ def run(
     once: bool = typer.Option(False, help="catch up with the chain, then exit"),
 ) -> None:
     """Backfill from the deployment block, then follow new blocks until interrupted."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from ecoai_chain.chain.deployment import load_manifest
     from ecoai_chain.indexer.db import make_engine
     from ecoai_chain.indexer.follower import Indexer
@@ -39,30 +37,47 @@ def run(
     if not url:
         raise typer.BadParameter("no --rpc given and the manifest has no rpc_url",
                                  param_hint="--rpc")
+    # SIGTERM from the start: during the backfill it stops between ranges (each range is
+    # applied atomically with its checkpoint), so a stop is always clean.
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     rpc_client = JsonRpc(url)
-    ix = Indexer(rpc_client, IndexStore(make_engine(db)), cfg)
+    try:
+        ix = Indexer(rpc_client, IndexStore(make_engine(db)), cfg)
+        _follow(ix, stop, once, poll_s)
+    except (KeyboardInterrupt, _Stopped):
+        stop.set()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        rpc_client.close()
+
+
+def _follow(ix, stop: threading.Event, once: bool, poll_s: float) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     start = ix.checkpoint
     with Progress(TextColumn("[bold]indexing[/] blocks"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[logs]} events"), transient=False) as bar:
-        task = bar.add_task("backfill", total=None, logs=0)
-        seen = 0
+                  TextColumn("{task.fields[logs]} events"),
+                  TextColumn("{task.fields[held]} quarantined (ecoai indexer status)"),
+                  transient=False) as bar:
+        task = bar.add_task("backfill", total=None, logs=0, held=0)
+        seen = held = 0
 
         def progress(res) -> None:
-            nonlocal seen
-            seen += res.logs
+            nonlocal seen, held
+            seen, held = seen + res.logs, held + res.quarantined
             bar.update(task, total=max(res.safe_head - start, 1),
-                       completed=res.to_block - start, logs=seen)
+                       completed=res.to_block - start, logs=seen, held=held)
+            if stop.is_set():
+                raise _Stopped
 
         ix.sync(progress)
-        if once:
-            return
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
+        if not once:
             ix.run(stop, poll_s=poll_s, on_progress=progress)
-        except KeyboardInterrupt:
-            stop.set()
-    rpc_client.close()
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived during the backfill: leave after the range just applied."""
 
 
 @app.command()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from eth_utils import to_checksum_address
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
@@ -35,7 +36,7 @@ ID_ARGS = {
 def raw_row(log: dict, reason: str) -> dict:
     """A quarantine row for a raw ``eth_getLogs`` entry."""
     topics = log.get("topics") or []
-    return {"address": log["address"], "topic0": topics[0] if topics else "",
+    return {"address": to_checksum_address(log["address"]), "topic0": topics[0] if topics else "",
             "reason": reason[:2000].replace("\0", NUL_SYMBOL),
             "raw_json": json.dumps(log, sort_keys=True),
             "block_number": int(log["blockNumber"], 16), "tx_hash": log["transactionHash"],

@@ -112,3 +112,31 @@ def test_follows_new_blocks_and_stops_on_sigterm(w3, anvil, dev_accounts, tmp_pa
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(timeout=15)
     assert rc == 0
+
+
+def test_sigterm_during_the_backfill_is_a_clean_stop(w3, dev_accounts, anvil, tmp_path):
+    """The handler is in place before the database is touched: a SIGTERM as soon as the index
+    exists (during the backfill) exits 0 at a range boundary, never killed (rc -15)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    admin = dev_accounts[0]
+    placeholder = deploy(w3, admin, load_artifact("CertificateEventEmitter",
+                                                  "bench/CertificateEventEmitter.sol"))
+    dep = deploy_all(w3, admin, 3600, verifier=placeholder.address)
+    manifest = dep.save(tmp_path / "deployment.json")
+    w3.provider.make_request("anvil_mine", [3_000])
+    db = tmp_path / "index.db"
+    proc = subprocess.Popen([sys.executable, "-m", "ecoai_chain.cli", "indexer", "run",
+                             "--manifest", str(manifest), "--db", f"sqlite:///{db}",
+                             "--rpc", anvil.rpc_url, "--confirmations", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while not db.exists() and proc.poll() is None:
+            time.sleep(0.01)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=60)
+    assert rc == 0, proc.stderr.read().decode()

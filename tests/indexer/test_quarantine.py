@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ecoai_chain.api.app import create_app
 from ecoai_chain.api.settings import ApiSettings
 from ecoai_chain.cli import main as ecoai
+from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.models import Certificate, Node, QuarantinedLog
 from ecoai_chain.indexer.store import T
 
@@ -81,3 +82,27 @@ def test_status_of_a_missing_database_is_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no index database" in err and "Traceback" not in err
     assert not (tmp_path / "none.db").exists()
+
+
+def test_indexer_run_reports_what_it_quarantined(anvil, raw_w3, tmp_path, capsys):
+    """End to end through `ecoai indexer run` from the manifest: the followed EcoCredit address
+    given other code (anvil_setCode, what anyone with a dev node's RPC can do) emits a
+    GreenProof-shaped log that does not fit; the run finishes and says so."""
+    adv = Adversary(anvil.rpc_url)
+    manifest = adv.dep.save(tmp_path / "deployment.json")
+    code = adv.w3.eth.get_code(adv.emitter.address)
+    raw_w3.provider.make_request("anvil_setCode", [adv.dep.eco_credit, "0x" + bytes(code).hex()])
+    hostile = adv.w3.eth.contract(address=adv.dep.eco_credit, abi=adv.emitter.abi)
+    me = adv.stranger.address
+    adv.tx(hostile.functions.nodeRegistered(2**64 - 1, me, me, KR, 1, b"x"))
+    adv.register_raw(b"KR", b"\xffafter")
+    db = f"sqlite:///{tmp_path}/index.db"
+    assert ecoai(["indexer", "run", "--manifest", str(manifest), "--db", db,
+                  "--confirmations", "0", "--once"]) == 0
+    assert "1 quarantined" in capsys.readouterr().out
+    assert ecoai(["indexer", "status", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "quarantined logs: 1" in out and adv.dep.eco_credit in out
+    with make_engine(db).connect() as c:
+        assert c.execute(select(T[Node].c.metadata_uri).where(T[Node].c.node_id == 3)
+                         ).scalar() == "\ufffdafter"
