@@ -52,8 +52,10 @@ __all__ = ["T", "IndexStore", "bytes32_text", "day_of"]
 
 log_ = logging.getLogger(__name__)
 # What a database raises for a value it will not store (out of range, bad text, a duplicate
-# key a hostile log repeats); an outage (OperationalError) is not the log's fault and halts.
-REFUSED = (DataError, IntegrityError)
+# key a hostile log repeats) -- pysqlite raises a bare OverflowError for an integer beyond 64
+# bits where PostgreSQL raises DataError; an outage (OperationalError) is not the log's fault
+# and halts.
+REFUSED = (DataError, IntegrityError, OverflowError)
 # calldata: {tx_hash: decoded submit items, or the reason they are unavailable}
 CallData = dict[str, list[dict] | str]
 

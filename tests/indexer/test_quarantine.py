@@ -106,3 +106,22 @@ def test_indexer_run_reports_what_it_quarantined(anvil, raw_w3, tmp_path, capsys
     with make_engine(db).connect() as c:
         assert c.execute(select(T[Node].c.metadata_uri).where(T[Node].c.node_id == 3)
                          ).scalar() == "\ufffdafter"
+
+
+def test_the_database_is_the_last_line(anvil, make_indexer, db_url, monkeypatch):
+    """Without the id check (as for an id column a later change forgets), the database's own
+    refusal still quarantines the log: PostgreSQL's DataError, SQLite's OverflowError."""
+    from ecoai_chain.indexer import quarantine
+
+    monkeypatch.setitem(quarantine.ID_ARGS, "NodeRegistered", ())
+    adv = Adversary(anvil.rpc_url)
+    me = adv.stranger.address
+    adv.tx(adv.emitter.functions.nodeRegistered(2**64 - 1, me, me, KR, 1, b"x"))
+    adv.tx(adv.emitter.functions.nodeRegistered(11, me, me, KR, 1, b"y"))
+    ix = make_indexer(adv.config(hostile=True))
+    ix.sync()
+    assert ix.step() is None
+    (reason,) = _quarantined(ix)
+    assert reason.startswith("NodeRegistered: the database refused it"), reason
+    with ix.store.engine.connect() as c:
+        assert c.execute(select(T[Node].c.node_id).where(T[Node].c.node_id == 11)).scalar()
