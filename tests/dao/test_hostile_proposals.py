@@ -94,10 +94,9 @@ def test_hostile_proposals_and_votes_are_indexed_and_served(dao, db_url):
     pids = {
         "bytes arrays": propose(w3, stranger, gov, [(tl, batch), (gov, execute)], b"batch"),
         "late time": propose(w3, stranger, gov, [(gp, late)], b"far future"),
-        "no abi": propose(w3, stranger, gov, [(gp, b"\xde\xad\xbe\xef" + b"\xff" * 33),
-                                              (nobody, HOSTILE), (gp, selector(
-                                                  "setBaseline(bytes32,uint256,uint64)")), (tl, b"")],
-                          HOSTILE),
+        "no abi": propose(w3, stranger, gov, [
+            (gp, b"\xde\xad\xbe\xef" + b"\xff" * 33), (nobody, HOSTILE),
+            (gp, selector("setBaseline(bytes32,uint256,uint64)")), (tl, b"")], HOSTILE),
         "wide": propose(w3, stranger, gov, [(nobody, i.to_bytes(4, "big")) for i in range(400)],
                         b"four hundred actions"),
     }
@@ -232,3 +231,40 @@ def test_proposal_list_queries_with_extreme_values(dao, tmp_path, query):
     if r.status_code == 422:
         assert r.json()["field"] in ("limit", "cursor")
     assert api.get(f"/proposals?{query}").status_code < 500
+
+
+def test_proposals_and_votes_relayed_through_nested_contracts(dao, tmp_path):
+    """The indexer reads governance from events alone, never from calldata: a proposal made by
+    a contract whose own calldata starts with propose's selector over a decoy, and a vote
+    through two nested relays, are indexed as the Governor recorded them."""
+    from ecoai_chain.chain.artifacts import load_artifact
+    from ecoai_chain.chain.tx import deploy
+
+    w3, dep, stranger = dao["w3"], dao["deployment"], dao["stranger"]
+    gov = dep.address("EcoGovernor")
+    relay_art = load_artifact("CertificateRelay", "test/IndexerAdversary.sol")
+    relay = deploy(w3, stranger, relay_art, gov)
+    outer = deploy(w3, stranger, relay_art, relay.address)
+    inner = call("propose(address[],uint256[],bytes[],string)",
+                 ["address[]", "uint256[]", "bytes[]", "bytes"],
+                 [[gov], [0], [b"\x01\x02"], b"relayed"])
+    tag = selector("propose(address[],uint256[],bytes[],string)")  # a decoy: not what runs
+    send_tx(w3, stranger, {"to": relay.address, "data": tag + inner, "value": 0})
+    pid = int.from_bytes(keccak(encode(["address[]", "uint256[]", "bytes[]", "bytes32"],
+                                       [[gov], [0], [b"\x01\x02"], keccak(b"relayed")])), "big")
+    advance(w3, DAO_SETTINGS["voting_delay_s"] + 1)
+    cast = call("castVoteWithReasonAndParams(uint256,uint8,string,bytes)",
+                ["uint256", "uint8", "bytes", "bytes"], [pid, 0, b"via two relays", b"\x00"])
+    via = relay.encode_abi("relayTo", args=[gov, cast])
+    send_tx(w3, stranger, outer.functions.relayTo(relay.address, bytes.fromhex(via[2:]))
+            .build_transaction({"from": stranger.address}), gas=1_000_000)
+
+    url = f"sqlite:///{tmp_path}/index.db"
+    ix = index(dep, w3, url)
+    assert ix.checkpoint == w3.eth.block_number
+    body = TestClient(create_app(ApiSettings(db_url=url))).get(
+        f"/api/v1/proposals/{pid}").json()
+    assert body["proposer"] == relay.address and body["description"] == "relayed"
+    assert [a["calldata"] for a in body["actions"]] == ["0x0102"]
+    (v,) = body["vote_list"]
+    assert (v["voter"], v["support"], v["reason"]) == (relay.address, "against", "via two relays")
