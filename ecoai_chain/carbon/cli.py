@@ -67,7 +67,8 @@ def _live_layer(name: str, environ: Mapping[str, str] | None = None) -> list:
 def report(
     since: Annotated[str, typer.Option(help="start: 24h, 90m, 7d ago, unix s or ISO")] = "24h",
     until: Annotated[str | None, typer.Option(help="end (default now)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="html|json|csv")] = "html",
+    fmt: Annotated[str, typer.Option("--format", help="html|json|csv, or granular-csv: the "
+                                     "granular certificates of an index (--index-db)")] = "html",
     db: Annotated[str | None, typer.Option(help="attestor SQLite store")] = None,
     trace: Annotated[str | None, typer.Option(help="ecoai-trace CSV/JSONL instead of --db")]
     = None,
@@ -86,14 +87,31 @@ def report(
                                       "ECOAI_WATTTIME_USER/_PASSWORD)")] = "none",
     window_s: Annotated[int, typer.Option(help="window length when reading --trace")] = 60,
     epoch_s: Annotated[int, typer.Option(help="epoch length for the per-epoch plot")] = 3600,
+    index_db: Annotated[str | None, typer.Option(
+        help="with --format granular-csv: the indexer's database URL (sqlite:///PATH, ...)")]
+    = None,
+    certificate: Annotated[list[int] | None, typer.Option(
+        help="with --format granular-csv: only these certificate ids (repeatable)")] = None,
 ) -> None:
-    """Energy, carbon, efficiency, Eco Score, top recommendation and plots for a time span."""
+    """Energy, carbon, efficiency, Eco Score, top recommendation and plots for a time span;
+    or (--format granular-csv) the indexed certificates and their claims as granular
+    certificates, one CSV row per claim and per unclaimed rest."""
     from ecoai_chain.carbon.intensity import LayeredProvider, StaticIntensityProvider
     from ecoai_chain.reports import recommend, render, sources
     from ecoai_chain.reports.model import build_report
 
+    if fmt == "granular-csv":
+        from ecoai_chain.reports.granular_cli import granular_csv
+
+        text = granular_csv(index_db, certificate or [], deployment)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {out}: {text.count(chr(10)) - 1} rows", err=True)
+        else:
+            typer.echo(text, nl=False)
+        return
     if fmt not in ("html", "json", "csv"):
-        raise ConfigError(f"--format must be html|json|csv, got {fmt!r}")
+        raise ConfigError(f"--format must be html|json|csv|granular-csv, got {fmt!r}")
     if (db is None) == (trace is None):
         raise ConfigError("give exactly one of --db (attestor store) or --trace")
     now = int(time.time())

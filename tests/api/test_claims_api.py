@@ -87,6 +87,28 @@ def test_the_granular_export_of_a_certificate(world, tmp_path, anvil, deployment
     assert api.get("/api/v1/claims/1").status_code == 404
 
 
+def test_the_granular_csv_of_ecoai_report(world, tmp_path, anvil, deployment, capsys):
+    from ecoai_chain.cli import main as ecoai
+
+    _api(tmp_path, anvil, deployment)  # indexes into tmp_path/index.db
+    db = f"sqlite:///{tmp_path}/index.db"
+    manifest = str(tmp_path / "deployment.json")
+    assert ecoai(["report", "--format", "granular-csv", "--index-db", db,
+                  "--deployment", manifest]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split(",")
+    assert header[:2] == ["certificate_id", "claim_id"] and "intensity_basis" in header
+    row = dict(zip(header, lines[1].split(","), strict=False))
+    chain = world["client"].get_certificate(world["cert_id"])
+    assert int(row["energy_mj"]) == chain["energyMj"] and int(row["carbon_mg"]) == chain["carbonMg"]
+    assert row["status"] == "unclaimed" and row["issuer_contract"] == deployment.green_proof
+    assert ecoai(["report", "--format", "granular-csv", "--index-db", db,
+                  "--certificate", "99"]) == 1
+    assert "certificate 99 is not in the index" in capsys.readouterr().err
+    assert ecoai(["report", "--format", "granular-csv"]) == 1
+    assert "--index-db" in capsys.readouterr().err
+
+
 def test_every_export_field_is_documented_with_a_description(tmp_path):
     app = create_app(ApiSettings(db_url=f"sqlite:///{tmp_path}/empty.db"))
     schema = TestClient(app).get("/openapi.json").json()
