@@ -26,6 +26,7 @@ async function deploy(name, args = []) {
 const verifier = await deploy("Groth16Verifier");
 const eco = await deploy("EcoCredit", [deployer.address]);
 const gp = await deploy("GreenProof", [deployer.address, await eco.getAddress(), await verifier.getAddress(), epochLengthS]);
+await deploy("CertificateClaims", [await gp.getAddress()]); // reads GreenProof's views; no roles
 for (const role of [await eco.MINTER_ROLE(), await eco.CLAWBACK_ROLE()]) {
   await (await eco.grantRole(role, await gp.getAddress())).wait();
 }

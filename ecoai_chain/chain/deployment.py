@@ -4,6 +4,7 @@ Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
 
     {"chain_id", "rpc_url", "deployer", "block_number",
      "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...},
+                   "CertificateClaims": {...},  # since issue 17; older manifests lack it
                    "Groth16Verifier": {...}, "EcoTimelock": {...}, "EcoGovernor": {...},
                    "PoseidonLeaf": {...}, "PoseidonNode": {...}},   # see chain/hashers.py
      "epoch_length_s", "vkey_sha256", "zkey_sha256",
@@ -274,6 +275,10 @@ def deploy_all(
         epoch_length_s,
     )
 
+    # Claims read GreenProof's views only: no role to wire (issue 17).
+    _, refs["CertificateClaims"] = deploy_contract(
+        w3, account, load_artifact("CertificateClaims"), gp.address
+    )
     for role in ("MINTER_ROLE", "CLAWBACK_ROLE"):
         role_id = getattr(eco.functions, role)().call()
         send_tx(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from ecoai_chain.api.app import create_app
 from ecoai_chain.api.settings import ApiSettings
+from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.follower import Indexer
@@ -29,12 +30,16 @@ def _submit(ready, vector_cert, i) -> int:
     return client.submit_certificate(cert, proof, sig)
 
 
-def _api(tmp_path, anvil, deployment):
+def _api(tmp_path, anvil, deployment, indexer: list | None = None):
+    """Index the chain into tmp_path/index.db and serve it; ``indexer`` receives the Indexer
+    (to index again later)."""
     manifest = deployment.save(tmp_path / "deployment.json")
     db_url = f"sqlite:///{tmp_path}/index.db"
     ix = Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
                  config_from_deployment(deployment, confirmations=0))
     ix.sync()
+    if indexer is not None:
+        indexer.append(ix)
     return TestClient(create_app(ApiSettings(db_url=db_url, manifest=str(manifest))))
 
 
@@ -66,6 +71,42 @@ def test_retirements_through_the_api_equal_the_chain(world, tmp_path, anvil, dep
     assert api.get(f"/api/v1/credits/balances/{holder.account.address}").json()[
         "balance_units"] == str(holder.eco_balance(holder.account.address))
     assert api.get("/api/v1/beneficiaries/0x12").status_code == 422
+
+
+def test_claims_through_the_api_equal_the_chain_and_show_a_later_revocation(
+        world, tmp_path, anvil, deployment, dev_accounts):
+    client, cid = world["client"], world["cert_id"]
+    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
+    client.release_rewards([cid])
+    operator = client.with_account(world["operators"][0])
+    chain = client.get_certificate(cid)
+    ben, ben2 = world["beneficiary"], dev_accounts[0].address
+    first = operator.claim_certificate(cid, ben, "scope 2, Q1", chain["energyMj"] // 3)
+    second = operator.claim_certificate(cid, ben2, "scope 2, Q2")
+    ix: list = []
+    api = _api(tmp_path, anvil, deployment, ix)
+    one = api.get(f"/api/v1/claims/{first}").json()
+    on_chain = operator.get_claim(first)
+    assert (one["energy_mj"], one["carbon_mg"], one["beneficiary"]) == (
+        on_chain["energy_mj"], on_chain["carbon_mg"], ben)
+    assert one["status"] == "claimed" and one["certificate"]["status"] == "claimed"
+    gc = api.get(f"/api/v1/certificates/{cid}/granular").json()
+    assert [c["claim_id"] for c in gc["claims"]] == [first, second]
+    assert gc["claimed_energy_mj"] == operator.claimed_of(cid)["energy_mj"] == chain["energyMj"]
+    assert gc["claimed_carbon_mg"] == operator.claimed_of(cid)["carbon_mg"] == chain["carbonMg"]
+    assert gc["unclaimed_energy_mj"] == 0
+    assert gc["issuer"]["claims_contract"] == deployment.address("CertificateClaims")
+    for who in (ben, ben2):
+        b = api.get(f"/api/v1/beneficiaries/{who}").json()
+        assert (b["claimed_energy_mj"], b["claimed_carbon_mg"]) == operator.claimed_for(who)
+    client.revoke(cid, "audit failed")
+    ix[0].sync()
+    one = api.get(f"/api/v1/claims/{first}").json()
+    assert one["status"] == "claimed, certificate revoked since"
+    assert one["certificate_revoked"] is True and one["certificate_revoked_reason"] == "audit failed"
+    b = api.get(f"/api/v1/beneficiaries/{ben}").json()
+    assert b["valid_claimed_energy_mj"] == 0 and b["revoked_claim_count"] == 1
+    assert b["claimed_energy_mj"] == on_chain["energy_mj"]  # the record stays
 
 
 def test_the_granular_export_of_a_certificate(world, tmp_path, anvil, deployment):

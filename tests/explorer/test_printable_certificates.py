@@ -54,8 +54,10 @@ def check_printable(browser, url: str, shot, name: str) -> None:
 
 
 @pytest.fixture
-def printable_world(ready, dev_accounts, anvil, deployment, tmp_path, serve_app):
+def printable_world(ready, vector_cert, dev_accounts, anvil, deployment, tmp_path, serve_app):
     from ecoai_chain.api.settings import ApiSettings
+    from ecoai_chain.chain.devnet import set_chain_time
+    from ecoai_chain.chain.eip712 import sign_certificate
     from ecoai_chain.indexer.db import make_engine
     from ecoai_chain.indexer.follower import Indexer
     from ecoai_chain.indexer.manifest import config_from_deployment
@@ -71,12 +73,46 @@ def printable_world(ready, dev_accounts, anvil, deployment, tmp_path, serve_app)
     beneficiary = dev_accounts[4].address
     rid = holder.retire(2 * ECO + 5 * 10**15, beneficiary,
                         "ACME AI Ltd: GHG inventory FY2026, scope 2 (location-based)")
+    # node 1's first certificate, released and claimed in part by its operator
+    cert, proof = vector_cert(0)
+    sig = sign_certificate(ready["attestors"][0], client.w3.eth.chain_id,
+                           deployment.green_proof, cert)
+    cid = client.submit_certificate(cert, proof, sig)
+    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
+    client.release_rewards([cid])
+    operator = client.with_account(ready["operators"][0])
+    claim_id = operator.claim_certificate(
+        cid, beneficiary, "ACME AI Ltd: GPU time rented in 2026, scope 2 (location-based)",
+        cert["energyMj"] // 2)
     db_url = f"sqlite:///{tmp_path}/index.db"
     Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
             config_from_deployment(deployment, confirmations=0)).sync()
     manifest = deployment.save(tmp_path / "deployment.json")
-    url = serve_app(ApiSettings(db_url=db_url, manifest=str(manifest)))
-    return {"url": url, "retirement_id": rid, "beneficiary": beneficiary}
+    from ecoai_chain.chain.deployment import default_key_paths
+
+    vkey, _ = default_key_paths()
+    assert vkey is not None, "circuits/setup/verification_key.json is missing"
+    url = serve_app(ApiSettings(db_url=db_url, manifest=str(manifest), vkey_path=str(vkey)))
+    return {"url": url, "retirement_id": rid, "beneficiary": beneficiary, "claim_id": claim_id,
+            "certificate_id": cid, "claim": operator.get_claim(claim_id)}
+
+
+def test_claim_certificate_prints_on_one_page(browser, printable_world, shot):
+    w = printable_world
+    check_printable(browser, f"{w['url']}/claims/{w['claim_id']}", shot, "claim-certificate")
+    headline = browser.find_element(By.ID, "claim-headline").text
+    assert f"({w['claim']['energy_mj']} mJ)" in headline and w["beneficiary"] in headline
+    assert browser.find_element(By.ID, "claim-status").text == "claimed"
+    verification = browser.find_element(By.ID, "verification").text
+    assert "check out" in verification, verification
+    assert f"ecoai verify {w['certificate_id']}" in browser.find_element(
+        By.ID, "how-to-verify").text
+    # the certificate page lists the claim; search finds it
+    browser.get(f"{w['url']}/search?q=claim+{w['claim_id']}")
+    assert browser.current_url.endswith(f"/claims/{w['claim_id']}")
+    browser.get(f"{w['url']}/certificates/{w['certificate_id']}")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#certificate-claims tr")
+    assert len(rows) == 2 and "claimed" in rows[1].text
 
 
 def test_retirement_certificate_prints_on_one_page(browser, printable_world, shot):
