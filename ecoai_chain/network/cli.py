@@ -38,8 +38,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start a local chain, deploy, register nodes, run their attestors, the indexer, the
         API and explorer; show a live summary. Ctrl-C stops; the next run resumes."""
+        from ecoai_chain.network.demo_claims import DemoClaims
         from ecoai_chain.network.summary import NodeView, Summary
         from ecoai_chain.network.up import Network, UpConfig
+        from ecoai_chain.network.up import _run_cli as run_cli
 
         if fresh and data_dir.exists():
             shutil.rmtree(data_dir)
@@ -81,6 +83,8 @@ def register(app: typer.Typer) -> None:
 
             demo = DemoProposal(net.w3, net.deployment, dao, net.state.nodes[-1]["region"], say,
                                 net.state.dao_demo)
+            buyer = DemoClaims(net.client, net.state.nodes[0], net.layout.manifest,
+                              net.layout.root / "demo_claims.json", run_cli, say)
             deadline = time.monotonic() + timeout_s
             last_line = ""
             with Live(console=console, auto_refresh=False, transient=False) if live_mode \
@@ -92,6 +96,7 @@ def register(app: typer.Typer) -> None:
                     demo.poll(summary.min_certificates())
                     if net.state.dao_demo.get("step") != step:
                         net.state.save(net.layout.state)
+                    buyer.step()
                     title = (f"EcoAI Chain — {summary.total_certificates} certificates, "
                              f"{time.monotonic() - summary.started_s:.0f} s")
                     if live_mode:
@@ -101,10 +106,11 @@ def register(app: typer.Typer) -> None:
                         if line != last_line:
                             say(line)
                             last_line = line
-                    if epochs and summary.min_certificates() >= epochs:
+                    if epochs and summary.min_certificates() >= epochs and buyer.finished:
                         break
                     if epochs and time.monotonic() > deadline:
-                        raise EcoAIError(f"not every node had {epochs} certificates after "
+                        raise EcoAIError(f"not every node had {epochs} certificates (or the "
+                                         f"demo claim and retirement were not made) after "
                                          f"{timeout_s:.0f} s; logs in {net.layout.logs}")
                     time.sleep(1.0)
             if summary.first_certificate_after_s is not None:
