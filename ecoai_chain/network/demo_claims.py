@@ -7,7 +7,6 @@ so a resumed network does not claim or retire again."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +71,8 @@ class DemoClaims:
         if "retirement_id" not in self.done:
             balance = self.client.eco_balance(self.node["address"])
             if balance >= 10:
-                amount = str(Decimal(balance // 10).scaleb(-18))  # exact, any size
+                units = balance // 10
+                amount = f"{units // 10**18}.{units % 10**18:018d}"  # exact, any size
                 out = self.run_cli("retire", amount, "--beneficiary", DEMO_BENEFICIARY,
                                    "--purpose", RETIRE_PURPOSE, *self._key_args(), log=self.say)
                 self.done["retirement_id"] = out["retirement_id"]

@@ -231,7 +231,8 @@ def csv_rows(gc: GranularCertificate) -> list[dict]:
             "intensity_mg_per_kwh": gc.intensity.value_mg_per_kwh,
             "intensity_basis": gc.intensity.basis, "dataset": gc.intensity.dataset or "",
             "dataset_year": gc.intensity.dataset_year or "",
-            "issuer_chain_id": gc.issuer.chain_id or "", "issuer_contract": gc.issuer.contract or "",
+            "issuer_chain_id": gc.issuer.chain_id or "",
+            "issuer_contract": gc.issuer.contract or "",
             "node_id": gc.device.node_id, "max_power_mw": gc.device.max_power_mw or ""}
     rows = [{**base, "claim_id": c.claim_id, "energy_mj": c.energy_mj, "energy_wh": c.energy_wh,
              "carbon_mg": c.carbon_mg, "status": "revoked" if gc.revoked else c.status,
