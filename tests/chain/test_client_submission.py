@@ -28,7 +28,9 @@ def test_build_send_and_find_a_certificate(ready, vector_cert):
     tx = relayer.build_certificate_tx(cert, proof, sig, nonce=nonce, fees=fees)
     assert relayer.account_nonce(pending=True) == nonce  # built and signed, nothing sent
     assert relayer.receipt(tx.tx_hash) is None
-    relayer.send_raw(tx.raw_tx, tx.tx_hash)  # automine: mined at once
+    relayer.send_raw(tx.raw_tx, tx.tx_hash)
+    # anvil's automine answers eth_sendRawTransaction before the block is sealed: wait for it.
+    admin.w3.eth.wait_for_transaction_receipt(tx.tx_hash, timeout=30, poll_latency=0.05)
     with pytest.raises(NonceTooLow):  # the same bytes again, once mined: refused, typed
         relayer.send_raw(tx.raw_tx, tx.tx_hash)
     got = relayer.receipt(tx.tx_hash)
