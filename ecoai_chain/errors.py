@@ -79,6 +79,11 @@ class ReorgTooDeep(ChainError):
     """The chain replaced more blocks than the indexer keeps hashes for: reindex."""
 
 
+class IndexerStopped(EcoAIError):
+    """A stop (SIGTERM) arrived during the indexer's backfill: it leaves after the range just
+    applied. Raised and caught inside `ecoai indexer run`; never shown as a failure."""
+
+
 class ChildExited(EcoAIError):
     """A supervised process exited while it should have been running."""
 

@@ -8,6 +8,7 @@ import threading
 
 import typer
 
+from ecoai_chain.errors import IndexerStopped
 from ecoai_chain.indexer.db import DEFAULT_DB_URL
 
 app = typer.Typer(help="Index GreenProof and EcoCredit events into SQL.", no_args_is_help=True)
@@ -45,7 +46,7 @@ def run(
     try:
         ix = Indexer(rpc_client, IndexStore(make_engine(db)), cfg)
         _follow(ix, stop, once, poll_s)
-    except (KeyboardInterrupt, _Stopped):
+    except (KeyboardInterrupt, IndexerStopped):
         stop.set()
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -69,15 +70,11 @@ def _follow(ix, stop: threading.Event, once: bool, poll_s: float) -> None:
             bar.update(task, total=max(res.safe_head - start, 1),
                        completed=res.to_block - start, logs=seen, held=held)
             if stop.is_set():
-                raise _Stopped
+                raise IndexerStopped
 
         ix.sync(progress)
         if not once:
             ix.run(stop, poll_s=poll_s, on_progress=progress)
-
-
-class _Stopped(Exception):
-    """SIGTERM arrived during the backfill: leave after the range just applied."""
 
 
 @app.command()
