@@ -134,3 +134,13 @@ def test_a_proposal_cannot_carry_a_guardian_action(dao):
     client = DaoClient(dao["w3"], dao["deployment"], dao["voters"][0])
     with pytest.raises(GovernanceError, match="needs PAUSER_ROLE, held by the guardian"):
         client.propose(client.plan(["pause"]), "pause everything")
+
+
+def test_certificate_claims_is_classified_and_holds_no_roles():
+    """CertificateClaims has no AccessControl: its state-changing functions are the operator's
+    (or its authorised claimants'), each listed in the role table."""
+    abi = load_artifact("CertificateClaims").abi
+    assert _state_changing(abi) == sorted(role_table()["functions"]["CertificateClaims"])
+    assert set(role_table()["functions"]["CertificateClaims"].values()) == {"operator"}
+    assert not [e for e in abi if e.get("name") in ("grantRole", "hasRole")]
+    assert "CertificateClaims" not in role_table()["holders"]

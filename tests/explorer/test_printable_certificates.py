@@ -85,8 +85,9 @@ def printable_world(ready, vector_cert, dev_accounts, anvil, deployment, tmp_pat
         cid, beneficiary, "ACME AI Ltd: GPU time rented in 2026, scope 2 (location-based)",
         cert["energyMj"] // 2)
     db_url = f"sqlite:///{tmp_path}/index.db"
-    Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
-            config_from_deployment(deployment, confirmations=0)).sync()
+    ix = Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
+                 config_from_deployment(deployment, confirmations=0))
+    ix.sync()
     manifest = deployment.save(tmp_path / "deployment.json")
     from ecoai_chain.chain.deployment import default_key_paths
 
@@ -94,7 +95,8 @@ def printable_world(ready, vector_cert, dev_accounts, anvil, deployment, tmp_pat
     assert vkey is not None, "circuits/setup/verification_key.json is missing"
     url = serve_app(ApiSettings(db_url=db_url, manifest=str(manifest), vkey_path=str(vkey)))
     return {"url": url, "retirement_id": rid, "beneficiary": beneficiary, "claim_id": claim_id,
-            "certificate_id": cid, "claim": operator.get_claim(claim_id)}
+            "certificate_id": cid, "claim": operator.get_claim(claim_id), "indexer": ix,
+            "client": client}
 
 
 def test_claim_certificate_prints_on_one_page(browser, printable_world, shot):
@@ -126,3 +128,16 @@ def test_retirement_certificate_prints_on_one_page(browser, printable_world, sho
     assert browser.current_url.endswith(f"/beneficiaries/{w['beneficiary']}")
     assert browser.find_element(By.ID, "retired").text == "2.005000 ECO"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#retirements tr")) == 2
+
+
+def test_a_claim_page_shows_a_later_revocation(browser, printable_world):
+    w = printable_world
+    w["client"].revoke(w["certificate_id"], "audit found a tampered meter")
+    w["indexer"].sync()
+    browser.get(f"{w['url']}/claims/{w['claim_id']}")
+    status = browser.find_element(By.ID, "claim-status").text
+    assert status == "claimed, certificate revoked since: audit found a tampered meter"
+    assert "must not be counted" in browser.find_element(By.ID, "verification").text
+    browser.get(f"{w['url']}/beneficiaries/{w['beneficiary']}")
+    assert browser.find_element(By.ID, "revoked-claims").text == "1"
+    assert browser.find_element(By.ID, "claim-count").text == "0 / 1"
