@@ -6,6 +6,8 @@ rule (core/claims.py); a revocation after a claim shows on the claim."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
@@ -103,3 +105,33 @@ def test_a_revocation_after_the_claim_shows_on_the_claim(ready, vector_cert, ope
     assert operator.get_claim(claim_id)["certificate_revoked"] is False
     client.revoke(cid, "audit failed")
     assert operator.get_claim(claim_id)["certificate_revoked"] is True
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.floats(0.0, 1.0, exclude_min=True, exclude_max=True), max_size=4),
+       whole_last=st.booleans())
+def test_the_contract_splits_like_the_python_rule(ready, vector_cert, operator, dev_accounts,
+                                                  cuts, whole_last):
+    """Hypothesis over part sizes, against the contract (each example from one chain snapshot):
+    the parts the contract records are those of core/claims.py and sum to the certificate."""
+    client = ready["client"]
+    w3 = client.w3
+    if client.certificate_count() == 0:
+        release(client, submit(ready, vector_cert, 0))
+        ready["snapshot"] = w3.provider.make_request("evm_snapshot", [])["result"]
+    else:
+        assert w3.provider.make_request("evm_revert", [ready["snapshot"]])["result"]
+        ready["snapshot"] = w3.provider.make_request("evm_snapshot", [])["result"]
+    chain = client.get_certificate(1)
+    e = chain["energyMj"]
+    bounds = sorted({max(1, min(e - 1, int(e * c))) for c in cuts})
+    parts = [b - a for a, b in zip([0, *bounds], [*bounds, e], strict=True)]
+    ben = dev_accounts[4].address
+    ids = [operator.claim_certificate(1, ben, "p", p) for p in parts[:-1]]
+    ids.append(operator.claim_certificate(1, ben, "last", None if whole_last else parts[-1]))
+    got = [operator.get_claim(i) for i in ids]
+    expected = split_certificate(e, chain["carbonMg"], chain["intensityMgPerKwh"], parts)
+    assert [(g["energy_mj"], g["carbon_mg"], g["is_final"]) for g in got] == [
+        (p.energy_mj, p.carbon_mg, p.is_final) for p in expected]
+    assert operator.claimed_for(ben) == (e, chain["carbonMg"])
