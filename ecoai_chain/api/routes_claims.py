@@ -51,7 +51,8 @@ def get_retirement(request: Request, retirement_id: Id):
 
 
 @router.get("/beneficiaries/{beneficiary}", tags=["claims"], responses=doc(BeneficiaryOut))
-def get_beneficiary(request: Request, beneficiary: str):
+def get_beneficiary(request: Request, beneficiary: Annotated[str, Path(
+        max_length=42, description="the beneficiary's address (0x + 40 hex digits)")]):
     """What a beneficiary may count: totals of its claims (all, and those whose certificate is
     still valid) and retirements, and the latest 200 of each."""
     a = address("beneficiary", beneficiary)

@@ -44,3 +44,31 @@ def test_retire_prints_the_call_then_sends_it(admin_client, dev_accounts, tmp_pa
     assert admin_client.eco_balance(dev_accounts[1].address) == 2 * ECO - 125 * ECO // 100
     assert ecoai([*args[:1], "1.25", "--beneficiary", "0x12", *args[4:]]) == 1
     assert "error: beneficiary: must be a 0x-prefixed" in capsys.readouterr().err
+
+
+def test_claim_prints_the_call_and_a_refusal_is_one_named_line(ready, vector_cert, tmp_path,
+                                                               capsys, dev_accounts):
+    from ecoai_chain.chain.devnet import set_chain_time
+    from ecoai_chain.chain.eip712 import sign_certificate
+
+    client = ready["client"]
+    cert, proof = vector_cert(0)
+    sig = sign_certificate(ready["attestors"][0], client.w3.eth.chain_id,
+                           client.deployment.green_proof, cert)
+    cid = client.submit_certificate(cert, proof, sig)
+    manifest = client.deployment.save(tmp_path / "deployment.json")
+    ben = dev_accounts[4].address
+    args = ["claim", str(cid), "--beneficiary", ben, "--purpose", "scope 2",
+            "--manifest", str(manifest), "--dev-account", "1"]  # dev 1: node 1's operator
+    assert ecoai(args) == 1  # still in its challenge window
+    captured = capsys.readouterr()
+    assert f"CertificateClaims.claimCertificate({cid}, {ben}, 'scope 2')" in captured.out
+    assert "CertificateClaimsStillVesting" in captured.err and "Traceback" not in captured.err
+    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
+    client.release_rewards([cid])
+    assert ecoai([*args, "--energy-mj", "1000", "--dry-run"]) == 0
+    assert f"claimCertificatePart({cid}, 1000, {ben}" in capsys.readouterr().out
+    assert client.claim_count() == 0
+    assert ecoai(args) == 0
+    assert f"claim 1: {cert['energyMj']} mJ" in capsys.readouterr().out
+    assert client.claimed_of(cid)["complete"] is True
