@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGreenProof} from "./interfaces/IGreenProof.sol";
 import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
@@ -19,6 +20,8 @@ abstract contract GreenProofCredits is GreenProofParams {
     using SafeCast for uint256;
 
     bytes32 public constant REVOKER_ROLE = keccak256("REVOKER_ROLE");
+    /// @notice Held by the ChallengeManager: revoke an unanswered challenged certificate.
+    bytes32 public constant CHALLENGE_ROLE = keccak256("CHALLENGE_ROLE");
 
     IEcoCredit internal immutable _eco;
 
@@ -44,28 +47,16 @@ abstract contract GreenProofCredits is GreenProofParams {
 
     /// @inheritdoc IGreenProof
     function revokeCertificate(uint256 certificateId, string calldata reason) external onlyRole(REVOKER_ROLE) {
-        StoredCertificate storage cert = _certificate(certificateId);
-        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
-        cert.revoked = true;
-        uint64 nodeId = cert.nodeId;
-        Node storage node = _nodes[nodeId];
-        address operator = node.operator;
-        uint256 reward = cert.rewardUnits;
-        uint256 clawed;
-        uint256 debt;
-        if (!cert.released) {
-            _escrowed[operator] -= reward; // was added at submission
-            emit RewardCancelled(certificateId, operator, reward);
-        } else if (reward > 0) {
-            clawed = _eco.clawback(operator, reward, certificateId);
-            // Cannot underflow: clawback burns at most the amount asked for.
-            unchecked {
-                debt = reward - clawed;
-            }
-            if (debt > 0) _debt[operator] += debt;
-        }
-        emit CertificateRevoked(certificateId, nodeId, reason, clawed, debt);
-        _slash(node, nodeId, certificateId, cert.epochStart);
+        _revoke(certificateId, reason, _treasuryAddress());
+    }
+
+    /// @inheritdoc IGreenProof
+    function revokeByChallenge(uint256 certificateId, uint256 challengeId)
+        external
+        onlyRole(CHALLENGE_ROLE)
+        returns (uint256 slashedWei)
+    {
+        return _revoke(certificateId, string.concat("challenge ", Strings.toString(challengeId), " unanswered"), msg.sender);
     }
 
     /// @inheritdoc IGreenProof
@@ -119,6 +110,33 @@ abstract contract GreenProofCredits is GreenProofParams {
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev Revoke; the slashed share of the bond goes to `slashTo` (the treasury, or the
+    ///      ChallengeManager, which splits it between the challenger and the treasury).
+    function _revoke(uint256 certificateId, string memory reason, address slashTo) private returns (uint256) {
+        StoredCertificate storage cert = _certificate(certificateId);
+        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
+        cert.revoked = true;
+        uint64 nodeId = cert.nodeId;
+        Node storage node = _nodes[nodeId];
+        address operator = node.operator;
+        uint256 reward = cert.rewardUnits;
+        uint256 clawed;
+        uint256 debt;
+        if (!cert.released) {
+            _escrowed[operator] -= reward; // was added at submission
+            emit RewardCancelled(certificateId, operator, reward);
+        } else if (reward > 0) {
+            clawed = _eco.clawback(operator, reward, certificateId);
+            // Cannot underflow: clawback burns at most the amount asked for.
+            unchecked {
+                debt = reward - clawed;
+            }
+            if (debt > 0) _debt[operator] += debt;
+        }
+        emit CertificateRevoked(certificateId, nodeId, reason, clawed, debt);
+        return _slash(node, nodeId, certificateId, cert.epochStart, slashTo);
+    }
+
     /// @dev Escrow a new certificate's reward until now + the epoch's challenge window.
     function _escrow(Node storage node, uint256 certificateId, uint256 epochStart, uint256 reward)
         internal
@@ -158,12 +176,14 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (minted > 0) _eco.mint(operator, minted);
     }
 
-    function _slash(Node storage node, uint64 nodeId, uint256 certificateId, uint256 epochStart) private {
+    function _slash(Node storage node, uint64 nodeId, uint256 certificateId, uint256 epochStart, address to)
+        private
+        returns (uint256 slashed)
+    {
         (, uint256 bps) = _paramAt(Param.SlashShare, 0, epochStart);
-        uint256 slashed = uint256(node.bondWei) * bps / BPS;
-        if (slashed == 0) return;
+        slashed = uint256(node.bondWei) * bps / BPS;
+        if (slashed == 0) return 0;
         node.bondWei -= uint128(slashed); // slashed <= bondWei
-        address to = _treasuryAddress();
         emit BondSlashed(nodeId, certificateId, slashed, to);
         Address.sendValue(payable(to), slashed);
     }

@@ -371,6 +371,13 @@ interface IGreenProof {
     ///         treasury. The epoch stays consumed (it cannot be resubmitted).
     function revokeCertificate(uint256 certificateId, string calldata reason) external;
 
+    /// @notice CHALLENGE_ROLE (the ChallengeManager): revoke a certificate whose challenge went
+    ///         unanswered, exactly as revokeCertificate does, except that the slashed share of the
+    ///         bond is sent to the caller (which pays the challenger its share and the treasury
+    ///         the rest). Returns the slashed amount.
+    function revokeByChallenge(uint256 certificateId, uint256 challengeId) external returns (uint256 slashedWei);
+
+
     /// @notice Burn `units` of the caller's Eco Credits to pay down `operator`'s debt.
     function repayDebt(address operator, uint256 units) external;
 
