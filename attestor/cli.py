@@ -134,15 +134,16 @@ def run(config: Path | None = ConfigOpt, password_file: Path | None = PasswordFi
         metrics.serve(s.metrics_host, s.metrics_port)
     agent = Agent(store, key.account, runtime.energy_source(s), runtime.work_source(s),
                   s.window_s, metrics, max_power_mw=s.max_power_mw)
-    sealer = submitter = prover = None
+    sealer = submitter = prover = answerer = None
     if not offline:
         client = runtime.chain_client(s, key.account)
         prover = runtime.prover(s)
         sealer = runtime.build_sealer(s, store, key, client, prover)
         submitter = runtime.build_submitter(s, store, key, client, metrics)
+        answerer = runtime.build_answerer(store, key, client, metrics)
     daemon = Daemon(agent, sealer, submitter, lambda: runtime.node_id(s, store),
                     s.sample_interval_s, chain_interval_s=max(0.5, min(5.0, s.window_s / 2)),
-                    health=JobHealth(store, metrics))
+                    health=JobHealth(store, metrics), answerer=answerer)
     try:
         daemon.run()
     finally:
@@ -174,6 +175,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
            windows: int = typer.Option(5), as_json: bool = typer.Option(False, "--json")) -> None:
     """Recent windows, the outbox, the keystore and the chain's view of this node."""
     from attestor import runtime
+    from attestor.answerer import challenge_status
     from attestor.health import job_errors
     from attestor.states import EpochState
     from attestor.store import Store
@@ -201,6 +203,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
 
     out["recent_epochs"] = [outbox_row(e) for e in store.epochs()[-5:]]
     out["failed_epochs"] = [outbox_row(e) for e in store.epochs((EpochState.FAILED,))]
+    out["challenges"] = challenge_status(store)  # challenges against the node (answerer.py)
     if nid is not None and s.deployment is not None:
         from web3.exceptions import Web3Exception
 
@@ -239,6 +242,15 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
     for e in out["failed_epochs"]:
         tries = f" ({e['submit_failures']} failed attempts)" if e["submit_failures"] else ""
         typer.echo(f"  FAILED epoch {e['epoch_start_s']}{tries}: {e['last_error']}")
+    ch = out["challenges"]
+    for c in ch["open"]:
+        typer.echo(f"  CHALLENGE {c['challenge_id']} (certificate {c['certificate_id']}) "
+                   f"{c['state']}, deadline in {c['seconds_left']} s"
+                   + (f": {c['last_error']}" if c["last_error"] else ""))
+    for a in ch["alerts"]:
+        typer.echo(f"  ALERT challenge {a['challenge_id']} cannot be answered: {a['reason']}")
+    if any(ch["settled"].values()):
+        typer.echo(f"challenges settled: {ch['settled']}")
     if "chain" in out:
         typer.echo(f"chain: {out['chain']}")
 

@@ -38,6 +38,13 @@ class Metrics:
         self.job_failures = Gauge("ecoai_job_consecutive_failures",
                                   "Runs of a daemon job failed in a row (0: last run ok)",
                                   ["job"], registry=r)
+        self.challenges_open = Gauge("ecoai_challenges_open",
+                                     "Challenges against the node not yet settled", registry=r)
+        self.challenge_alerts = Gauge("ecoai_challenge_alerts", "Open challenges whose answer "
+                                      "cannot be built (see status / the log)", registry=r)
+        self.challenge_next_deadline = Gauge("ecoai_challenge_next_deadline_timestamp_seconds",
+                                             "Earliest answer deadline of an open challenge "
+                                             "(0: none)", registry=r)
         self.tick_seconds = Gauge("ecoai_sample_duration_seconds",
                                   "Wall time of the last sampling tick", registry=r)
 

@@ -147,3 +147,13 @@ def check_key_matches_log(store: Store, key: AttestorKey) -> None:
     if who and who.lower() != key.address.lower():
         raise KeystoreError(f"this data_dir's log was signed by {who}, the keystore holds "
                             f"{key.address}")
+
+
+def build_answerer(store: Store, key: AttestorKey, client: Any, metrics: Metrics) -> Any:
+    """The challenge answerer, or None when the deployment has no ChallengeManager."""
+    from attestor.answerer import Answerer
+    from ecoai_chain.chain.challenges import ChallengeClient
+
+    if not ChallengeClient.available(client.deployment):
+        return None
+    return Answerer(store, ChallengeClient(client), key.seed, metrics)

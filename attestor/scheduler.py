@@ -26,8 +26,9 @@ log = logging.getLogger("ecoai.attestor")
 class Daemon:
     def __init__(self, agent: Any, sealer: Any | None, submitter: Any | None,
                  node_id: Any, sample_interval_s: float, chain_interval_s: float,
-                 health: JobHealth | None = None) -> None:
+                 health: JobHealth | None = None, answerer: Any | None = None) -> None:
         self.agent, self.sealer, self.submitter = agent, sealer, submitter
+        self.answerer = answerer  # challenges against the node (attestor/answerer.py)
         self.health = health  # repeated job errors -> metric + store (status), not only a log
         self.node_id = node_id  # callable -> int | None (registration may land while running)
         self.sample_interval_s, self.chain_interval_s = sample_interval_s, chain_interval_s
@@ -68,6 +69,8 @@ class Daemon:
                 self.sealer.run_once(nid)
             if self.submitter is not None:
                 self.submitter.run_once()
+            if self.answerer is not None:
+                self.answerer.run_once(nid)
         except EcoAIError as e:
             n = self._failed("chain", e)
             event(log, "chain job error (will retry)", logging.ERROR, error=redact(str(e)),

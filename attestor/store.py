@@ -6,6 +6,7 @@
 - ``submissiontx``: every transaction signed for an epoch (original and fee-bumped
   replacements at the same nonce), committed before it is broadcast, so whichever of them
   lands is recognised after any crash.
+- ``challengerecord``: challenges against the node and their answers (attestor/answerer.py).
 - ``meta``: small key/value facts (node id, attestor address, settings the log depends on).
 
 Schema changes are additive: a column added later (the measurement fields of window records,
@@ -124,6 +125,28 @@ class SubmissionTx(AgentTable, table=True):
     max_fee_per_gas_wei: int
     max_priority_fee_per_gas_wei: int
     created_s: int = 0
+
+
+class ChallengeRecord(AgentTable, table=True):
+    """A challenge against this agent's node (attestor/answerer.py): open -> sent(tx) ->
+    answered | lost | void; ``alert`` while the answer cannot be built (the reason in
+    ``last_error``). The signed answer is committed before it is broadcast."""
+
+    challenge_id: int = Field(primary_key=True)
+    certificate_id: int
+    node_id: int
+    deadline_s: int
+    randomness_block: int
+    state: str = Field(index=True)
+    epoch_start_s: int | None = None
+    slots_json: str = ""         # the drawn slots, once known
+    opened_json: str = ""        # [{slot, energy_mj, work}] of the answer
+    tx_hash: str = ""
+    raw_tx: str = ""             # the signed answer: rebroadcast as-is, never re-signed
+    nonce: int | None = None
+    last_error: str = ""
+    created_s: int = 0
+    updated_s: int = 0
 
 
 class Meta(AgentTable, table=True):

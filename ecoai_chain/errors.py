@@ -160,3 +160,8 @@ class FeeCapReached(ChainError):
         super().__init__(f"the transaction needs a max fee of {needed_wei} wei/gas, above the "
                          f"configured cap of {cap_wei} wei/gas (submit_max_fee_gwei): waiting "
                          "for the base fee to fall")
+
+
+class ChallengeAnswerError(EcoAIError):
+    """The agent cannot build a challenge answer from its store (windows missing or altered):
+    an alert, never a silent failure."""

@@ -91,6 +91,8 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin, CreditsMi
         # A governed deployment's calls can also fail in the Governor or the timelock.
         extra = [load_artifact(n).abi for n in (*GOVERNANCE_CONTRACTS, CLAIMS_CONTRACT)
                  if n in deployment.contracts]
+        if "ChallengeManager" in deployment.contracts:  # its errors and the hashers'
+            extra += [load_artifact("ChallengeManager").abi, load_artifact("PoseidonHasher").abi]
         self.decoder = RevertDecoder(gp_abi, eco_abi, *extra)
         self.last_receipt: Any = None
 

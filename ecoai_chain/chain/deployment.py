@@ -6,7 +6,8 @@ Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
      "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...},
                    "CertificateClaims": {...},  # since issue 17; older manifests lack it
                    "Groth16Verifier": {...}, "EcoTimelock": {...}, "EcoGovernor": {...},
-                   "PoseidonLeaf": {...}, "PoseidonNode": {...}},   # see chain/hashers.py
+                   "PoseidonLeaf": {...}, "PoseidonNode": {...},    # see chain/hashers.py
+                   "ChallengeManager": {...}},                      # the challenge game
      "epoch_length_s", "vkey_sha256", "zkey_sha256",
      "admin",        # who was given the roles by deploy_all (--admin, default the deployer)
      "governance"}   # null (plain roles: --no-governor) or the DAO's settings, see
@@ -26,12 +27,17 @@ from eth_utils import is_address, to_checksum_address
 from web3 import Web3
 
 from ecoai_chain.chain.artifacts import Artifact, load_artifact
-from ecoai_chain.chain.hashers import deploy_hashers
+from ecoai_chain.chain.challenges import ChallengeParams
+from ecoai_chain.chain.hashers import deploy_challenge_manager, deploy_hashers
 from ecoai_chain.chain.tx import send_tx
 from ecoai_chain.errors import ChainError, ConfigError, ToolchainError
 from ecoai_chain.toolchain import project_root
 
 CONTRACT_NAMES = ("Groth16Verifier", "EcoCredit", "GreenProof")
+# The challenge game's defaults: 0.01 native coin deposit, 4 slots, a day to answer (inside the
+# default 7-day vesting window), half of a slash to the challenger.
+DEFAULT_CHALLENGE_PARAMS = ChallengeParams(deposit_wei=10**16, open_count=4,
+                                           answer_window_s=86_400, challenger_share_bps=5_000)
 GOVERNANCE_CONTRACTS = ("EcoTimelock", "EcoGovernor")
 
 
@@ -231,9 +237,11 @@ def deploy_all(
     rpc_url: str | None = None,
     vkey_path: Path | None = None,
     zkey_path: Path | None = None,
+    challenge: ChallengeParams | None = None,
 ) -> Deployment:
     """Deploy (or reuse ``verifier``) the verifier, EcoCredit and GreenProof; wire the roles;
-    deploy the on-chain Poseidon hashers (`ecoai_chain.chain.hashers`).
+    deploy the on-chain Poseidon hashers and the ChallengeManager (``challenge``: its
+    parameters, default `DEFAULT_CHALLENGE_PARAMS`), which gets GreenProof's CHALLENGE_ROLE.
 
     ``admin`` (default: the deployer) receives every GreenProof role and EcoCredit's admin role;
     GreenProof receives EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
@@ -305,6 +313,10 @@ def deploy_all(
 
     for name, (address, block) in deploy_hashers(w3, account).items():
         refs[name] = ContractRef(to_checksum_address(address), block)
+    address, block = deploy_challenge_manager(
+        w3, account, gp.address, admin, refs["PoseidonLeaf"].address,
+        refs["PoseidonNode"].address, challenge or DEFAULT_CHALLENGE_PARAMS)
+    refs["ChallengeManager"] = ContractRef(to_checksum_address(address), block)
 
     found_vkey, found_zkey = default_key_paths()
     return Deployment(

@@ -9,7 +9,8 @@ circomlibjs; a test regenerates and compares it) holds both:
   constructor takes circomlibjs's optimized constants for t = 9 (circomlibjs's generator cannot
   emit more than 6 inputs).
 
-Both answer ``poseidon(uint256[n]) -> uint256`` like circomlib's ``Poseidon(n)``.
+Both answer ``poseidon(uint256[n]) -> uint256`` like circomlib's ``Poseidon(n)``. The
+``ChallengeManager`` checks challenge answers with them (`deploy_challenge_manager`).
 """
 
 from __future__ import annotations
@@ -58,3 +59,22 @@ def deploy_hashers(w3: Web3, account: LocalAccount) -> dict[str, tuple[str, int]
     receipt = send_tx(w3, account, tx.build_transaction({"from": account.address}))
     out["PoseidonNode"] = (receipt["contractAddress"], receipt["blockNumber"])
     return out
+
+
+def deploy_challenge_manager(w3: Web3, account: LocalAccount, green_proof: str, admin: str,
+                             leaf: str, node: str, params: Any) -> tuple[str, int]:
+    """Deploy the ChallengeManager (``params``: a `ChallengeParams`) and, when ``account`` is
+    GreenProof's admin, grant it GreenProof's CHALLENGE_ROLE (otherwise the admin must).
+    Returns (address, block)."""
+    art = load_artifact("ChallengeManager")
+    factory = w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+    tx = factory.constructor(admin, green_proof, leaf, node, params.deposit_wei, params.open_count,
+                             params.answer_window_s, params.challenger_share_bps)
+    receipt = send_tx(w3, account, tx.build_transaction({"from": account.address}))
+    address = receipt["contractAddress"]
+    gp = w3.eth.contract(address=green_proof, abi=load_artifact("GreenProof").abi)
+    if gp.functions.hasRole(b"\x00" * 32, account.address).call():
+        role = gp.functions.CHALLENGE_ROLE().call()
+        send_tx(w3, account, gp.functions.grantRole(role, address).build_transaction(
+            {"from": account.address}))
+    return address, receipt["blockNumber"]

@@ -20,7 +20,7 @@ def test_deploy_all_wires_roles_and_round_trips_the_manifest(w3, dev_accounts, t
     admin = dev_accounts[0]
     d = deploy_all(w3, admin, 3600)
     assert set(d.contracts) == {"Groth16Verifier", "EcoCredit", "GreenProof", "PoseidonLeaf",
-                                "PoseidonNode", "CertificateClaims"}
+                                "PoseidonNode", "CertificateClaims", "ChallengeManager"}
     assert d.chain_id == 31337 and d.epoch_length_s == 3600 and d.deployer == admin.address
     assert d.contracts["GreenProof"].block >= d.contracts["EcoCredit"].block > 0
     claims = GreenProofClient(w3, d).certificate_claims
