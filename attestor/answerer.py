@@ -154,20 +154,28 @@ class Answerer:
             self.cm.draw_slots(rec.challenge_id)  # re-anchor to a new future block
             event(log, "challenge randomness re-anchored", challenge=rec.challenge_id)
             return 0
+        signed = self.prepare(rec, slots)
+        if signed is None:
+            return 0
+        self._broadcast(signed.raw_tx, signed.tx_hash)
+        return 1
+
+    def prepare(self, rec: ChallengeRecord, slots: list[int]) -> Any:
+        """Build, sign and commit the answer (state ``sent``) without broadcasting it; None
+        (and an alert) when it cannot be built."""
         try:
             openings = self._build(rec, slots)
             signed = self._sign(rec.challenge_id, openings)
         except (ChallengeAnswerError, ContractRevert) as e:
             self._alert(rec, e)
-            return 0
+            return None
         self.book.update(rec.challenge_id, state="sent", tx_hash=signed.tx_hash,
                          raw_tx=signed.raw_tx.hex(), nonce=signed.nonce,
                          slots_json=json.dumps(slots),
                          opened_json=json.dumps(opened_values(openings)), last_error="")
         event(log, "challenge answer signed", challenge=rec.challenge_id, slots=slots,
               tx=signed.tx_hash)
-        self._broadcast(signed.raw_tx, signed.tx_hash)
-        return 1
+        return signed
 
     def _build(self, rec: ChallengeRecord, slots: list[int]) -> list[tuple]:
         cert = self.client.get_certificate(rec.certificate_id)

@@ -67,10 +67,10 @@ class Daemon:
                 self._warned_no_node = True
             if self.sealer is not None:
                 self.sealer.run_once(nid)
+            if self.answerer is not None:  # first: deadlines, and its rebroadcast holds its nonce
+                self.answerer.run_once(nid)
             if self.submitter is not None:
                 self.submitter.run_once()
-            if self.answerer is not None:
-                self.answerer.run_once(nid)
         except EcoAIError as e:
             n = self._failed("chain", e)
             event(log, "chain job error (will retry)", logging.ERROR, error=redact(str(e)),

@@ -38,6 +38,7 @@ _DOMAINS: list[tuple[str | None, str]] = [
     (None, "ecoai_chain.verify.cli"),
     (None, "ecoai_chain.network.cli"),
     (None, "ecoai_chain.chain.claims_cli"),
+    (None, "ecoai_chain.challenge.cli"),
 ]
 
 

@@ -1,0 +1,100 @@
+"""``ecoai challenge CERT`` and ``ecoai challenge-finalize ID`` (top-level commands), for anyone.
+
+``challenge`` pays the ChallengeManager's deposit in force from the account of a keystore
+(``--key-file``) or an anvil dev account, prints the call before sending it, and ends with the
+challenge as JSON: its id, randomness block, deadline and the number of slots the node must
+open. ``challenge-finalize`` settles a challenge whose deadline passed unanswered (revocation,
+slash, the challenger paid); ``challenge-show`` prints a challenge and, once drawn, its slots.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecoai_chain.chain.cli import DevAccountOpt, KeyFileOpt, PasswordFileOpt, _account, _web3
+from ecoai_chain.errors import ConfigError, ContractRevert
+
+ManifestOpt = typer.Option("--manifest", help="deployment manifest")
+RpcOpt = typer.Option("--rpc", help="override the manifest's RPC URL")
+
+
+def _challenges(manifest: Path, rpc: str | None, key_file=None, password_file=None,
+                dev_account=None, *, signer: bool = True):
+    from ecoai_chain.chain.challenges import ChallengeClient
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.deployment import load_manifest
+
+    dep = load_manifest(manifest)
+    if not ChallengeClient.available(dep):
+        raise ConfigError(f"{manifest} has no ChallengeManager (deployed before challenges)")
+    w3 = _web3(rpc or dep.rpc_url)
+    if w3.eth.chain_id != dep.chain_id:
+        raise ConfigError(f"RPC chain id {w3.eth.chain_id} != manifest chain id {dep.chain_id}")
+    account = _account(w3, key_file, password_file, dev_account) if signer else None
+    return ChallengeClient(GreenProofClient(w3, dep, account))
+
+
+def challenge(
+    certificate_id: Annotated[int, typer.Argument(min=1, help="certificate id")],
+    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
+    rpc: Annotated[str | None, RpcOpt] = None,
+    key_file: Annotated[Path | None, KeyFileOpt] = None,
+    password_file: Annotated[Path | None, PasswordFileOpt] = None,
+    dev_account: Annotated[int | None, DevAccountOpt] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the call and stop")] = False,
+) -> None:
+    """Challenge a vesting certificate: its node must open randomly drawn slots on-chain before
+    the deadline, or lose the reward and part of its bond (you get your deposit back and a share
+    of the slash). An answered challenge pays your deposit to the node's operator."""
+    cm = _challenges(manifest, rpc, key_file, password_file, dev_account)
+    p = cm.params()
+    typer.echo(f"sending  ChallengeManager.challenge({certificate_id}) with {p.deposit_wei} wei")
+    typer.echo(f"  to     {cm.address} (chain {cm.w3.eth.chain_id})")
+    typer.echo(f"  from   {cm.client.account.address}")
+    if dry_run:
+        return
+    cid = cm.challenge(certificate_id, p.deposit_wei)
+    c = cm.get(cid)
+    typer.echo(json.dumps({"challenge_id": cid, **c}))
+
+
+def challenge_finalize(
+    challenge_id: Annotated[int, typer.Argument(min=1, help="challenge id")],
+    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
+    rpc: Annotated[str | None, RpcOpt] = None,
+    key_file: Annotated[Path | None, KeyFileOpt] = None,
+    password_file: Annotated[Path | None, PasswordFileOpt] = None,
+    dev_account: Annotated[int | None, DevAccountOpt] = None,
+) -> None:
+    """Settle a challenge whose answer deadline passed: revoke, slash, pay the challenger."""
+    cm = _challenges(manifest, rpc, key_file, password_file, dev_account)
+    out = cm.finalize(challenge_id)
+    typer.echo(json.dumps(out, default=str))
+
+
+def challenge_show(
+    challenge_id: Annotated[int, typer.Argument(min=1, help="challenge id")],
+    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
+    rpc: Annotated[str | None, RpcOpt] = None,
+) -> None:
+    """A challenge, and its slots once the randomness block is past."""
+    cm = _challenges(manifest, rpc, signer=False)
+    c = cm.get(challenge_id)
+    if c["status"] == "none":
+        raise ConfigError(f"no challenge {challenge_id}")
+    try:
+        c["slots"] = cm.slots(challenge_id)
+    except ContractRevert as e:
+        c["slots"] = None
+        c["slots_note"] = e.name
+    typer.echo(json.dumps(c))
+
+
+def register(root: typer.Typer) -> None:
+    root.command("challenge")(challenge)
+    root.command("challenge-finalize")(challenge_finalize)
+    root.command("challenge-show")(challenge_show)
