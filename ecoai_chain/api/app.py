@@ -108,6 +108,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from ecoai_chain.api.granular import GranularExports
 
     app.state.claim_queries = ClaimQueries(engine)
+    from ecoai_chain.api.challenge_queries import ChallengeQueries
+
+    app.state.challenges = ChallengeQueries(engine)
     app.state.granular = GranularExports(queries, app.state.claim_queries, settings.manifest)
     app.state.verify_bucket = TokenBucket(settings.verify_rate_per_min / 60.0,
                                           settings.verify_burst)
@@ -144,6 +147,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     from ecoai_chain.api.routes_certificates import router as certificates
+    from ecoai_chain.api.routes_challenges import router as challenges
     from ecoai_chain.api.routes_claims import router as claims
     from ecoai_chain.api.routes_credits import router as credits
     from ecoai_chain.api.routes_measurement import router as measurement
@@ -151,7 +155,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from ecoai_chain.api.routes_proposals import router as proposals
 
     # hottest lookups first: routes match in order
-    for r in (certificates, credits, nodes, measurement, proposals, claims):
+    for r in (certificates, credits, nodes, measurement, proposals, claims, challenges):
         app.include_router(r, prefix=API_PREFIX)
 
     from ecoai_chain.explorer.pages import register as register_explorer

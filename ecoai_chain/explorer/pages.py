@@ -101,11 +101,26 @@ def register(app: FastAPI, queries: Queries) -> None:
     def certificate(cert_id: str) -> HTMLResponse:
         return entity_page("certificate", cert_id, queries.certificate, certificate_page)
 
+    def _challenges_of(cid: int) -> list[dict]:
+        """The certificate's challenges, each with its opened windows charted against the
+        node's bound (max power x window)."""
+        from ecoai_chain.explorer.svg import bound_bars
+
+        out = []
+        for ch in app.state.challenges.for_certificate(cid):
+            wins = ch["opened_windows"]
+            bound = wins[0]["max_energy_mj"] if wins else None
+            chart = bound_bars([(f"slot {o['slot']}", o["energy_mj"]) for o in wins], bound,
+                               f"Challenge {ch['challenge_id']}: energy per opened window", "mJ")
+            out.append({**ch, "chart": Markup(chart)})
+        return out
+
     def certificate_page(cid: int, cert: Any) -> HTMLResponse:
         row = queries.certificate_row(cid)
         return render("certificate.html", title=f"Certificate {cid}", c=cert,
                       proof=queries.proof(cid), node=queries.node(cert["node_id"]),
                       claims=app.state.claim_queries.claims_of_certificate(cid),
+                      challenges=_challenges_of(cid),
                       measurement=app.state.measurements.get(row) if row is not None else None,
                       revoked_by=app.state.proposals.revoked_by(cid) if cert["revoked"] else None)
 

@@ -29,9 +29,12 @@ from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import CallData, IndexStore
 
 OUTAGE_BACKOFF_MAX_S = 60.0
+# contracts/ChallengeManager.sol (indexer/store.py: challenges, challenge_events, opened_slots)
+CHALLENGE_EVENTS = ("ChallengeOpened", "ChallengeSlotsDrawn", "SlotOpened", "ChallengeAnswered",
+                    "ChallengeDefaulted", "ChallengeVoided")
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer",
-          "CertificateClaimed", "CreditsRetired", *governance.EVENTS)
+          "CertificateClaimed", "CreditsRetired", *CHALLENGE_EVENTS, *governance.EVENTS)
 
 
 @dataclass

@@ -10,10 +10,11 @@ from ecoai_chain.indexer.follower import IndexerConfig
 
 
 def config_from_deployment(dep: Deployment, **overrides) -> IndexerConfig:
-    """GreenProof and EcoCredit, and CertificateClaims where the deployment has it (manifests
-    written before issue 17 do not)."""
+    """GreenProof and EcoCredit, and CertificateClaims and the ChallengeManager where the
+    deployment has them (manifests written before issues 17 and 15 do not)."""
     gp_abi = load_artifact("GreenProof").abi
-    names = [n for n in ("GreenProof", "EcoCredit", CLAIMS_CONTRACT) if n in dep.contracts]
+    names = [n for n in ("GreenProof", "EcoCredit", CLAIMS_CONTRACT, "ChallengeManager")
+             if n in dep.contracts]
     refs = [dep.contracts[n] for n in names]
     gov = [n for n in GOVERNANCE_CONTRACTS if n in dep.contracts]
     actions = {n: (dep.address(n), load_artifact(n).abi)

@@ -302,6 +302,61 @@ class ProposalEvent(IndexTable, table=True):
     log_index: int
 
 
+class Challenge(IndexTable, table=True):
+    """A ChallengeOpened event (contracts/ChallengeManager.sol). What happened since (slots
+    drawn, answered, defaulted, voided) is in `ChallengeEvent`, the opened windows in
+    `OpenedSlot`; the status is derived on read from those rows (one fact, one place)."""
+
+    __tablename__ = "challenges"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_challenges_log"),)
+    challenge_id: int = Field(sa_column=Column(BigInteger, primary_key=True,
+                                               autoincrement=False))
+    certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
+    node_id: int = Field(sa_column=_big(nullable=False, index=True))
+    challenger: str = Field(max_length=42, index=True)
+    deposit_wei: str = Field(sa_column=_text(nullable=False))  # uint256, decimal text
+    randomness_block: int = Field(sa_column=_big(nullable=False))
+    deadline_s: int = Field(sa_column=_big(nullable=False))
+    open_count: int
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
+class ChallengeEvent(IndexTable, table=True):
+    """What happened to a challenge: kind drawn (seed, slots), answered (answerer, operator),
+    defaulted (slashed, challenger reward, treasury, wei) or voided."""
+
+    __tablename__ = "challenge_events"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_challenge_events_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(sa_column=_big(nullable=False, index=True))
+    kind: str = Field(max_length=16)
+    data_json: str = Field(sa_column=_text(nullable=False))
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
+class OpenedSlot(IndexTable, table=True):
+    """A SlotOpened event: one committed window of a certificate revealed on-chain (checked
+    against its root by the contract)."""
+
+    __tablename__ = "opened_slots"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_opened_slots_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(sa_column=_big(nullable=False, index=True))
+    certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
+    slot: int
+    energy_mj: int = Field(sa_column=_uint(nullable=False))
+    work: int = Field(sa_column=_uint(nullable=False))
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
 # Every table by model, for SQLAlchemy core statements (``T[Certificate].c.node_id``).
 class Claim(IndexTable, table=True):
     """A CertificateClaimed event (contracts/CertificateClaims.sol): a part (or the whole) of a
@@ -347,4 +402,5 @@ class Retirement(IndexTable, table=True):
 T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
                               DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
                               RegionIntensity, Revocation, Proposal, Vote,
-                              ProposalEvent, Claim, Retirement)}
+                              ProposalEvent, Claim, Retirement, Challenge, ChallengeEvent,
+                              OpenedSlot)}

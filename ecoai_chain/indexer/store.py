@@ -33,11 +33,14 @@ from ecoai_chain.indexer.models import (
     BaselineChange,
     BlockHash,
     Certificate,
+    Challenge,
+    ChallengeEvent,
     Claim,
     CreditTransfer,
     Meta,
     Node,
     NodeEvent,
+    OpenedSlot,
     Proposal,
     ProposalEvent,
     QuarantinedLog,
@@ -62,7 +65,42 @@ CallData = dict[str, list[dict] | str]
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
                 CreditTransfer, QuarantinedLog, Proposal, Vote, ProposalEvent,
-                Claim, Retirement)
+                Claim, Retirement, Challenge, ChallengeEvent, OpenedSlot)
+
+
+def _challenge_event(kind: str, **fields: Any):
+    def row(a: Any, block_time_s: int) -> tuple[type, dict]:
+        data = {k: (str(a[v]) if isinstance(a[v], int) else a[v]) for k, v in fields.items()}
+        return ChallengeEvent, {"challenge_id": a["challengeId"], "kind": kind,
+                                "data_json": json.dumps(data), "block_time_s": block_time_s}
+    return row
+
+
+def _drawn(a: Any, block_time_s: int) -> tuple[type, dict]:
+    data = {"seed": "0x" + bytes(a["seed"]).hex(), "slots": [int(s) for s in a["slots"]]}
+    return ChallengeEvent, {"challenge_id": a["challengeId"], "kind": "drawn",
+                            "data_json": json.dumps(data), "block_time_s": block_time_s}
+
+
+# ChallengeManager events -> (table, row without block/tx/log).
+_CHALLENGE_ROWS = {
+    "ChallengeOpened": lambda a, t: (Challenge, {
+        "challenge_id": a["challengeId"], "certificate_id": a["certificateId"],
+        "node_id": a["nodeId"], "challenger": a["challenger"],
+        "deposit_wei": str(a["depositWei"]), "randomness_block": a["randomnessBlock"],
+        "deadline_s": a["deadline"], "open_count": a["openCount"], "block_time_s": t}),
+    "SlotOpened": lambda a, t: (OpenedSlot, {
+        "challenge_id": a["challengeId"], "certificate_id": a["certificateId"],
+        "slot": a["slot"], "energy_mj": a["energyMj"], "work": a["work"]}),
+    "ChallengeSlotsDrawn": _drawn,
+    "ChallengeAnswered": _challenge_event("answered", answerer="answerer", operator="operator",
+                                          deposit_wei="depositWei"),
+    "ChallengeDefaulted": _challenge_event("defaulted", challenger="challenger",
+                                           slashed_wei="slashedWei",
+                                           challenger_reward_wei="challengerRewardWei",
+                                           treasury_wei="treasuryWei"),
+    "ChallengeVoided": _challenge_event("voided", challenger="challenger"),
+}
 _GOV_TABLES = {"proposal": Proposal, "vote": Vote, "event": ProposalEvent}
 
 
@@ -170,7 +208,7 @@ class IndexStore:
             self._row_for(log, headers, calldata, node_region, rows, touched)
         for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
                       Revocation, CreditTransfer, Proposal, Vote, ProposalEvent, Claim,
-                      Retirement):
+                      Retirement, Challenge, ChallengeEvent, OpenedSlot):
             if rows[model]:
                 insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
                               if model is not Node else ["node_id"])
@@ -262,6 +300,9 @@ class IndexStore:
                 "beneficiary": a["beneficiary"], "amount_units": str(a["amountUnits"]),
                 "purpose": str(a["purpose"]), "purpose_raw": a["purpose"].raw,
                 "block_time_s": headers[log.block_number]["timestamp"], **where})
+        elif ev in _CHALLENGE_ROWS:
+            model, row = _CHALLENGE_ROWS[ev](a, headers[log.block_number]["timestamp"])
+            rows[model].append({**row, **where})
         elif ev == "Transfer":
             value = a["value"]
             rows[CreditTransfer].append({
