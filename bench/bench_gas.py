@@ -130,6 +130,10 @@ def main() -> None:
                        [signed(x[0], att1) for x in batch])
         rows.append(("submitCertificates (10 already landed: skipped)", gas(), ""))
 
+        from gas_challenge import challenge_rows  # bench/gas_challenge.py
+
+        rows += challenge_rows(c, ids[0], ids[1])  # before ids[0] is revoked below
+
         c.revoke(ids[0], "bench")
         rows.append(("revokeCertificate (in window: cancel + slash)", gas(), "was 95k"))
         set_chain_time(w3, c.get_certificate(ids[-1])["releaseAt"])
