@@ -32,7 +32,7 @@ from ecoai_chain.chain.tx import send_tx
 from ecoai_chain.errors import ConfigError
 from ecoai_chain.toolchain import project_root
 
-ROLE_CONTRACTS = ("GreenProof", "EcoCredit", "EcoTimelock")
+ROLE_CONTRACTS = ("GreenProof", "EcoCredit", "ChallengeManager", "EcoTimelock")
 
 
 @cache
@@ -66,20 +66,27 @@ def hand_over_to_dao(w3: Web3, account: LocalAccount, deployment: Deployment,
     holders = {"timelock": timelock.address, "governor": governor.address,
                "guardian": cfg.guardian, "GreenProof": deployment.green_proof}
     contracts = {"GreenProof": gp, "EcoCredit": eco, "EcoTimelock": timelock}
+    if "ChallengeManager" in deployment.contracts:  # deployments before issue 15 have none
+        holders["ChallengeManager"] = deployment.address("ChallengeManager")
+        contracts["ChallengeManager"] = w3.eth.contract(
+            address=holders["ChallengeManager"], abi=load_artifact("ChallengeManager").abi)
+    names = [n for n in ROLE_CONTRACTS if n in contracts]
     table = role_table()["holders"]
 
     def tx(fn: Any) -> None:
         send_tx(w3, account, fn.build_transaction({"from": me}))
 
-    for name in ROLE_CONTRACTS:
+    for name in names:
         c = contracts[name]
         for role, who in table[name].items():
             role_id = getattr(c.functions, role)().call()
             for h in who:
+                if h not in holders:  # a contract this deployment does not have
+                    continue
                 if not c.functions.hasRole(role_id, holders[h]).call():
                     tx(c.functions.grantRole(role_id, holders[h]))
     # The admin roles go last, so the deployer can grant until the very end.
-    for name in ROLE_CONTRACTS:
+    for name in names:
         c = contracts[name]
         roles = sorted(table[name], key=lambda r: r == "DEFAULT_ADMIN_ROLE")
         for role in roles:
@@ -93,13 +100,15 @@ def hand_over_to_dao(w3: Web3, account: LocalAccount, deployment: Deployment,
 
 
 def _holder_addresses(who: list[str], holders: dict[str, str]) -> set[str]:
-    return {holders[h] for h in who}
+    return {holders[h] for h in who if h in holders}
 
 
 def role_holders(deployment: Deployment) -> dict[str, str]:
     """The role table's holder names -> addresses for this deployment. Without a governor,
     the admin (``extra['admin']`` or the deployer) holds the timelock's and guardian's roles."""
     out = {"GreenProof": deployment.green_proof}
+    if "ChallengeManager" in deployment.contracts:
+        out["ChallengeManager"] = deployment.address("ChallengeManager")
     if deployment.governance is None:
         admin = deployment.role_admin
         out.update(timelock=admin, guardian=admin, governor=admin)

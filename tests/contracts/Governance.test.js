@@ -204,7 +204,7 @@ describe("EcoGovernor + EcoTimelock", function () {
   });
 
   describe("# role-gated functions (from the ABI and contracts/roles.json)", function () {
-    for (const name of ["GreenProof", "EcoCredit"]) {
+    for (const name of ["GreenProof", "EcoCredit", "ChallengeManager"]) {
       it(`Should list every state-changing function of ${name} in contracts/roles.json`, async function () {
         const f = await networkHelpers.loadFixture(governedFixture);
         const listed = Object.keys(ROLES.functions[name]).sort();
@@ -220,6 +220,7 @@ describe("EcoGovernor + EcoTimelock", function () {
           deployer: f.deployer, guardian: f.guardian, voter: f.alice, stranger: f.stranger,
           timelock: await signerFor(f.who.timelock), governor: await signerFor(f.who.governor),
           GreenProof: await signerFor(f.who.GreenProof),
+          ChallengeManager: await signerFor(f.who.ChallengeManager),
         };
         let checked = 0;
         for (const [fn, gate] of Object.entries(ROLES.functions[name])) {

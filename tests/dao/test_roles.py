@@ -1,5 +1,5 @@
 """Who can do what after the hand-over, driven from the ABIs and contracts/roles.json: every
-role-gated function of GreenProof and EcoCredit is refused to every address but its role's
+role-gated function of GreenProof, EcoCredit and the ChallengeManager is refused to every address but its role's
 holder (a new function fails the first test until it is classified in the table); the
 guardian can pause and cancel but not change a parameter; the deployer keeps nothing."""
 
@@ -20,7 +20,7 @@ from ecoai_chain.errors import GovernanceError
 pytestmark = pytest.mark.chain
 
 AUTH_ERRORS = {"AccessControlUnauthorizedAccount", "EcoCreditUnauthorized"}
-GATED_CONTRACTS = ("GreenProof", "EcoCredit")
+GATED_CONTRACTS = ("GreenProof", "EcoCredit", "ChallengeManager")
 
 
 def _state_changing(abi):

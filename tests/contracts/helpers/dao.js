@@ -2,6 +2,7 @@
 // EcoGovernor, exactly as contracts/roles.json says (the table ecoai_chain/chain/governance.py
 // applies on a real deployment), with ECO minted to four voters before the hand-over.
 import { readFileSync } from "node:fs";
+import { deployPoseidon } from "./poseidon.js";
 
 export const ROLES = JSON.parse(readFileSync(new URL("../../../contracts/roles.json", import.meta.url), "utf8"));
 
@@ -55,11 +56,16 @@ export function makeDaoFixtures(ethers, networkHelpers) {
       await eco.getAddress(), await timelock.getAddress(), DELAYS.votingDelayS, DELAYS.votingPeriodS, 0n,
       DELAYS.quorumPercent,
     ]);
+    const { leaf, node } = await deployPoseidon(ethers);
+    const cm = await ethers.deployContract("ChallengeManager", [
+      deployer.address, await gp.getAddress(), await leaf.getAddress(), await node.getAddress(),
+      10n ** 16n, 4n, 86_400n, 5_000n,
+    ]);
     const who = {
       timelock: await timelock.getAddress(), governor: await governor.getAddress(),
-      guardian: guardian.address, GreenProof: await gp.getAddress(),
+      guardian: guardian.address, GreenProof: await gp.getAddress(), ChallengeManager: await cm.getAddress(),
     };
-    const contracts = { GreenProof: gp, EcoCredit: eco, EcoTimelock: timelock };
+    const contracts = { GreenProof: gp, EcoCredit: eco, ChallengeManager: cm, EcoTimelock: timelock };
     // Grant every role of the table, then the deployer renounces every role it holds.
     for (const [name, roles] of Object.entries(ROLES.holders)) {
       const c = contracts[name];
@@ -74,7 +80,7 @@ export function makeDaoFixtures(ethers, networkHelpers) {
       }
       await c.renounceRole(await c.DEFAULT_ADMIN_ROLE(), deployer.address);
     }
-    return { gp, eco, timelock, governor, verifier, deployer, guardian, alice, bob, carol, dave, stranger, who, contracts };
+    return { gp, eco, cm, timelock, governor, verifier, deployer, guardian, alice, bob, carol, dave, stranger, who, contracts };
   }
 
   /** Propose `actions` ([[contract, fn, args]]); returns the proposal's id and arguments. */
