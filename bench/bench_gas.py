@@ -132,7 +132,7 @@ def main() -> None:
 
         from gas_challenge import challenge_rows  # bench/gas_challenge.py
 
-        rows += challenge_rows(c, ids[0], ids[1])  # before ids[0] is revoked below
+        rows += challenge_rows(c, ids[0])  # before ids[0] is revoked below
 
         c.revoke(ids[0], "bench")
         rows.append(("revokeCertificate (in window: cancel + slash)", gas(), "was 95k"))

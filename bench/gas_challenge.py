@@ -25,9 +25,9 @@ def _opening(o: dict) -> tuple:
             [[int(x) for x in lvl] for lvl in o["siblings"]])
 
 
-def challenge_rows(client: Any, answered_id: int, defaulted_id: int) -> list[tuple[str, int, str]]:
-    """``answered_id``: the certificate of vector 0 (answered three times); ``defaulted_id``:
-    another vesting certificate, left unanswered and finalized (it ends revoked)."""
+def challenge_rows(client: Any, answered_id: int) -> list[tuple[str, int, str]]:
+    """``answered_id``: the (vesting) certificate of vector 0, challenged and answered three
+    times with 1, 2 and 4 slots; then the on-chain Poseidon alone."""
     vec = json.loads((ROOT / "tests" / "vectors" / "challenge_openings.json").read_text())
     openings = {o["slot"]: _opening(o) for o in vec["openings"]}
     w3 = client.w3
@@ -51,12 +51,6 @@ def challenge_rows(client: Any, answered_id: int, defaulted_id: int) -> list[tup
     per_slot = (answers[4] - answers[1]) // 3
     rows.append(("answerChallenge per slot (marginal, 1 -> 4)", per_slot,
                  "leaf Poseidon(3) + 2 x Poseidon(8) + event"))
-    cm.set_params(ChallengeParams(10**16, 4, ANSWER_WINDOW_S, 5_000))
-    cid = cm.challenge(defaulted_id)
-    w3.provider.make_request("evm_increaseTime", [ANSWER_WINDOW_S + 1])
-    w3.provider.make_request("evm_mine", [])
-    cm.finalize(cid)
-    rows.append(("finalizeChallenge (revoke, slash, pay)", gas(), ""))
     leaf, node = client.deployment.address("PoseidonLeaf"), client.deployment.address(
         "PoseidonNode")
     for name, addr, n in (("Poseidon(3) leaf, circomlibjs contract", leaf, 3),
@@ -65,3 +59,16 @@ def challenge_rows(client: Any, answered_id: int, defaulted_id: int) -> list[tup
             list(range(1, n + 1)))
         rows.append((name, fn.estimate_gas() - 21_000, "estimateGas - 21000"))
     return rows
+
+
+def default_rows(client: Any, certificate_id: int) -> list[tuple[str, int, str]]:
+    """Challenge a vesting certificate, let the deadline pass, finalize (it ends revoked)."""
+    w3 = client.w3
+    cm = ChallengeClient(client)
+    cm.set_params(ChallengeParams(10**16, 4, ANSWER_WINDOW_S, 5_000))
+    cid = cm.challenge(certificate_id)
+    w3.provider.make_request("evm_increaseTime", [ANSWER_WINDOW_S + 1])
+    w3.provider.make_request("evm_mine", [])
+    cm.finalize(cid)
+    return [("finalizeChallenge (revoke, cancel escrow, slash, pay)",
+             client.last_receipt["gasUsed"], "")]

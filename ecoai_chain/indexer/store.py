@@ -77,7 +77,9 @@ def _challenge_event(kind: str, **fields: Any):
 
 
 def _drawn(a: Any, block_time_s: int) -> tuple[type, dict]:
-    data = {"seed": "0x" + bytes(a["seed"]).hex(), "slots": [int(s) for s in a["slots"]]}
+    seed = a["seed"]  # the decoder gives bytes32 as 0x-hex
+    seed = seed if isinstance(seed, str) else "0x" + bytes(seed).hex()
+    data = {"seed": seed, "slots": [int(s) for s in a["slots"]]}
     return ChallengeEvent, {"challenge_id": a["challengeId"], "kind": "drawn",
                             "data_json": json.dumps(data), "block_time_s": block_time_s}
 
