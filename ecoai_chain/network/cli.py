@@ -85,6 +85,10 @@ def register(app: typer.Typer) -> None:
                                 net.state.dao_demo)
             buyer = DemoClaims(net.client, net.state.nodes[0], net.layout.manifest,
                               net.layout.root / "demo_claims.json", run_cli, say)
+            from ecoai_chain.network.demo_challenge import DemoChallenge
+
+            challenge_demo = DemoChallenge(net.client, net.state.nodes[0], net.layout.manifest,
+                                           net.layout.root / "demo_challenge.json", run_cli, say)
             deadline = time.monotonic() + timeout_s
             last_line = ""
             with Live(console=console, auto_refresh=False, transient=False) if live_mode \
@@ -94,6 +98,7 @@ def register(app: typer.Typer) -> None:
                     summary.poll()
                     step = net.state.dao_demo.get("step")
                     demo.poll(summary.min_certificates())
+                    challenge_demo.step()  # one node challenged, its attestor answering
                     if net.state.dao_demo.get("step") != step:
                         net.state.save(net.layout.state)
                     buyer.step()

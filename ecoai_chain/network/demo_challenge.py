@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ecoai_chain.errors import EcoAIError
+
 CHALLENGER_DEV_ACCOUNT = 8
 # Local chain only: 0.001 native coin deposit, 2 slots, 40 s to answer (inside `ecoai up`'s
 # short vesting window); a public deployment uses DEFAULT_CHALLENGE_PARAMS.
@@ -48,8 +50,12 @@ class DemoChallenge:
             cid = self._vesting_certificate()
             if cid is None:
                 return
-            out = self.run_cli("challenge", str(cid), "--manifest", str(self.manifest),
-                               "--dev-account", str(CHALLENGER_DEV_ACCOUNT), log=self.say)
+            try:
+                out = self.run_cli("challenge", str(cid), "--manifest", str(self.manifest),
+                                   "--dev-account", str(CHALLENGER_DEV_ACCOUNT), log=self.say)
+            except EcoAIError as e:  # e.g. the vesting window closed meanwhile: try the next
+                self.say(f"challenge of certificate {cid} not sent ({e}); trying a newer one")
+                return
             self.done.update(challenge_id=out["challenge_id"], certificate_id=cid)
             self._save()
             self.say(f"challenge {out['challenge_id']}: certificate {cid} of "

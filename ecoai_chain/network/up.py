@@ -174,7 +174,11 @@ class Network:
                 self.deployment = dep
                 self.say(f"contracts: reusing GreenProof {dep.green_proof}")
         if self.deployment is None:
-            self.deployment = deploy_all(self.w3, dao, epoch_len, rpc_url=self.state.rpc_url)
+            from ecoai_chain.chain.challenges import ChallengeParams
+            from ecoai_chain.network.demo_challenge import LOCAL_CHALLENGE
+
+            self.deployment = deploy_all(self.w3, dao, epoch_len, rpc_url=self.state.rpc_url,
+                                         challenge=ChallengeParams(**LOCAL_CHALLENGE))
             self.deployment.save(m)
             self.say(f"contracts: deployed GreenProof {self.deployment.green_proof} "
                      f"(epochs of {epoch_len} s)")
