@@ -96,19 +96,24 @@ contract PoseidonHasher {
                     mstore(p, addmod(pow5(mload(p)), mload(add(c, shl(5, i))), Q))
                 }
             }
-            // state'[i] = sum_j m[j][i] * state[j]  (m row-major, t_ x t_), via scratch nx
+            // state'[i] = sum_j m[j][i] * state[j]  (m row-major, t_ x t_), via scratch nx.
+            // Pointers walk the operands (column i of m: stride 32 t_) instead of recomputing
+            // each address.
             function mix(st, nx, t_, m) {
-                for { let i := 0 } lt(i, t_) { i := add(i, 1) } {
+                let stride := shl(5, t_)
+                let end := add(st, stride)
+                let dst := nx
+                for { let col := m } lt(dst, add(nx, stride)) { col := add(col, 0x20) } {
                     let acc := 0
-                    for { let j := 0 } lt(j, t_) { j := add(j, 1) } {
-                        let mji := mload(add(m, shl(5, add(mul(j, t_), i))))
-                        acc := addmod(acc, mulmod(mji, mload(add(st, shl(5, j))), Q), Q)
+                    let mp := col
+                    for { let sp := st } lt(sp, end) { sp := add(sp, 0x20) } {
+                        acc := addmod(acc, mulmod(mload(mp), mload(sp), Q), Q)
+                        mp := add(mp, stride)
                     }
-                    mstore(add(nx, shl(5, i)), acc)
+                    mstore(dst, acc)
+                    dst := add(dst, 0x20)
                 }
-                for { let i := 0 } lt(i, t_) { i := add(i, 1) } {
-                    mstore(add(st, shl(5, i)), mload(add(nx, shl(5, i))))
-                }
+                mcopy(st, nx, stride)
             }
 
             function loadConstants(k, c0_, c1_, words_) {
@@ -135,23 +140,28 @@ contract PoseidonHasher {
             }
             // Partial rounds with the sparse matrices S (2t - 1 values each), S after C.
             function partialRounds(st, k, t_, nP_) {
-                let base := mul(add(shr(1, N_ROUNDS_F), 1), t_)
-                let s := add(k, shl(5, add(mul(t_, N_ROUNDS_F), nP_)))
-                let width := sub(shl(1, t_), 1)
+                let stride := shl(5, t_)
+                let end := add(st, stride)
+                let cp := add(k, shl(5, mul(add(shr(1, N_ROUNDS_F), 1), t_)))
+                let off := add(k, shl(5, add(mul(t_, N_ROUNDS_F), nP_)))
+                let width := shl(5, sub(shl(1, t_), 1))
                 for { let r := 0 } lt(r, nP_) { r := add(r, 1) } {
-                    let s0in := addmod(pow5(mload(st)), mload(add(k, shl(5, add(base, r)))), Q)
+                    let s0in := addmod(pow5(mload(st)), mload(cp), Q)
+                    cp := add(cp, 0x20)
                     mstore(st, s0in)
-                    let off := add(s, shl(5, mul(width, r)))
                     let s0 := 0
-                    for { let j := 0 } lt(j, t_) { j := add(j, 1) } {
-                        s0 := addmod(s0, mulmod(mload(add(off, shl(5, j))), mload(add(st, shl(5, j))), Q), Q)
+                    let sp := off
+                    for { let p := st } lt(p, end) { p := add(p, 0x20) } {
+                        s0 := addmod(s0, mulmod(mload(sp), mload(p), Q), Q)
+                        sp := add(sp, 0x20)
                     }
-                    for { let j := 1 } lt(j, t_) { j := add(j, 1) } {
-                        let p := add(st, shl(5, j))
-                        let sj := mload(add(off, shl(5, add(t_, sub(j, 1)))))
-                        mstore(p, addmod(mload(p), mulmod(s0in, sj, Q), Q))
+                    // sp now points at S[off + t]: the column that updates state[1..t)
+                    for { let p := add(st, 0x20) } lt(p, end) { p := add(p, 0x20) } {
+                        mstore(p, addmod(mload(p), mulmod(s0in, mload(sp), Q), Q))
+                        sp := add(sp, 0x20)
                     }
                     mstore(st, s0)
+                    off := add(off, width)
                 }
             }
             // Second half of the full rounds, then the last S-box and the first column of M.
