@@ -18,6 +18,10 @@ pragma solidity ^0.8.28;
 ///      (runtime code = 0x00 ++ words, the SSTORE2 layout) read with EXTCODECOPY per call.
 ///      tests/contracts/Poseidon.test.js checks it against circomlibjs's own contracts for
 ///      every arity those support and against tests/vectors/poseidon.json.
+///      Gas: for t = 9 (the Merkle node) the matrix products are unrolled over the state
+///      (mix9, partial9; ~209k gas a hash against ~330k for the generic loops); other arities
+///      take the generic loops. The creation code plus the 43,776-byte constants of t = 9 must
+///      stay under EIP-3860's 49,152-byte initcode limit.
 contract PoseidonHasher {
     uint256 private constant Q = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant N_ROUNDS_F = 8;
@@ -100,6 +104,10 @@ contract PoseidonHasher {
             // Pointers walk the operands (column i of m: stride 32 t_) instead of recomputing
             // each address.
             function mix(st, nx, t_, m) {
+                if eq(t_, 9) {
+                    mix9(st, nx, m)
+                    leave
+                }
                 let stride := shl(5, t_)
                 let end := add(st, stride)
                 let dst := nx
@@ -114,6 +122,49 @@ contract PoseidonHasher {
                     dst := add(dst, 0x20)
                 }
                 mcopy(st, nx, stride)
+            }
+
+            // mix for t = 9, the sum over j unrolled: state'[i] = sum_j m[j][i] * state[j]
+            function mix9(st, nx, m) {
+                let dst := nx
+                for { let col := m } lt(dst, add(nx, 0x120)) { col := add(col, 0x20) } {
+                    let a := mulmod(mload(add(col, 0x0)), mload(add(st, 0x0)), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x120)), mload(add(st, 0x20)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x240)), mload(add(st, 0x40)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x360)), mload(add(st, 0x60)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x480)), mload(add(st, 0x80)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x5a0)), mload(add(st, 0xa0)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x6c0)), mload(add(st, 0xc0)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x7e0)), mload(add(st, 0xe0)), Q), Q)
+                    a := addmod(a, mulmod(mload(add(col, 0x900)), mload(add(st, 0x100)), Q), Q)
+                    mstore(dst, a)
+                    dst := add(dst, 0x20)
+                }
+                mcopy(st, nx, 0x120)
+            }
+
+            // one partial round for t = 9, unrolled (s: its 17 sparse values)
+            function partial9(st, c, s) {
+                let s0in := addmod(pow5(mload(st)), c, Q)
+                mstore(st, s0in)
+                let s0 := mulmod(mload(add(s, 0x0)), mload(add(st, 0x0)), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0x20)), mload(add(st, 0x20)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0x40)), mload(add(st, 0x40)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0x60)), mload(add(st, 0x60)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0x80)), mload(add(st, 0x80)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0xa0)), mload(add(st, 0xa0)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0xc0)), mload(add(st, 0xc0)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0xe0)), mload(add(st, 0xe0)), Q), Q)
+                s0 := addmod(s0, mulmod(mload(add(s, 0x100)), mload(add(st, 0x100)), Q), Q)
+                mstore(add(st, 0x20), addmod(mload(add(st, 0x20)), mulmod(s0in, mload(add(s, 0x120)), Q), Q))
+                mstore(add(st, 0x40), addmod(mload(add(st, 0x40)), mulmod(s0in, mload(add(s, 0x140)), Q), Q))
+                mstore(add(st, 0x60), addmod(mload(add(st, 0x60)), mulmod(s0in, mload(add(s, 0x160)), Q), Q))
+                mstore(add(st, 0x80), addmod(mload(add(st, 0x80)), mulmod(s0in, mload(add(s, 0x180)), Q), Q))
+                mstore(add(st, 0xa0), addmod(mload(add(st, 0xa0)), mulmod(s0in, mload(add(s, 0x1a0)), Q), Q))
+                mstore(add(st, 0xc0), addmod(mload(add(st, 0xc0)), mulmod(s0in, mload(add(s, 0x1c0)), Q), Q))
+                mstore(add(st, 0xe0), addmod(mload(add(st, 0xe0)), mulmod(s0in, mload(add(s, 0x1e0)), Q), Q))
+                mstore(add(st, 0x100), addmod(mload(add(st, 0x100)), mulmod(s0in, mload(add(s, 0x200)), Q), Q))
+                mstore(st, s0)
             }
 
             function loadConstants(k, c0_, c1_, words_) {
@@ -145,6 +196,14 @@ contract PoseidonHasher {
                 let cp := add(k, shl(5, mul(add(shr(1, N_ROUNDS_F), 1), t_)))
                 let off := add(k, shl(5, add(mul(t_, N_ROUNDS_F), nP_)))
                 let width := shl(5, sub(shl(1, t_), 1))
+                if eq(t_, 9) {
+                    for { let r := 0 } lt(r, nP_) { r := add(r, 1) } {
+                        partial9(st, mload(cp), off)
+                        cp := add(cp, 0x20)
+                        off := add(off, width)
+                    }
+                    leave
+                }
                 for { let r := 0 } lt(r, nP_) { r := add(r, 1) } {
                     let s0in := addmod(pow5(mload(st)), mload(cp), Q)
                     cp := add(cp, 0x20)

@@ -3,6 +3,7 @@
 // and PoseidonHasher against circomlibjs's own generated contracts for every arity those support.
 import { expect } from "chai";
 import { network } from "hardhat";
+import { buildPoseidon } from "circomlibjs";
 import { circomlibjsCreationCode, generate, hasherConstants } from "../../scripts/gen_poseidon_contracts.mjs";
 import { POSEIDON, POSEIDON_VECTORS, deployPoseidon, deployRaw, poseidonAbi } from "./helpers/poseidon.js";
 
@@ -59,6 +60,17 @@ describe("Poseidon on-chain", function () {
       await expect(f.deploy(8n, c8.slice(0, -64))).to.be.revertedWithCustomError(f, "PoseidonConstantsLength");
       await expect(f.deploy(0n, "0x")).to.be.revertedWithCustomError(f, "PoseidonUnsupportedInputs").withArgs(0n);
       await expect(f.deploy(9n, "0x")).to.be.revertedWithCustomError(f, "PoseidonUnsupportedInputs").withArgs(9n);
+    });
+
+    it("Should equal circomlibjs's Poseidon on pseudo-random 8-input nodes (its unrolled t = 9 path)", async function () {
+      const { node } = await networkHelpers.loadFixture(fixture);
+      const ref = await buildPoseidon();
+      let x = 0xabcdefn;
+      const next = () => (x = (x * 6364136223846793005n + 1442695040888963407n) % P);
+      for (let k = 0; k < 12; k++) {
+        const inp = Array.from({ length: 8 }, () => (k % 3 === 0 ? next() % 1000n : next()));
+        expect(await node.poseidon(inp), `${inp}`).to.equal(ref.F.toObject(ref(inp)));
+      }
     });
 
     it("Should equal circomlibjs's generated contract for every arity 1..6 (vectors and pseudo-random inputs)", async function () {
