@@ -146,6 +146,17 @@ def main() -> None:
         c.revoke(ids[1], "bench")
         rows.append(("revokeCertificate (after release: clawback + slash)", gas(), ""))
 
+        # A challenge left unanswered: a fresh vesting certificate (the ceiling vector at the
+        # ceiling), challenged, its deadline passed, finalized.
+        from gas_challenge import default_rows
+
+        at = vec["ceiling_cases"]["at_ceiling"]
+        at_cert = {k: (x if k == "workloadClass" else int(x)) for k, x in at["cert"].items()}
+        end = at_cert["epochStart"] + vec["epoch_length_s"]
+        if w3.eth.get_block("latest")["timestamp"] < end:
+            set_chain_time(w3, end)
+        rows += default_rows(c, c.submit_certificate(at_cert, at["proof"], signed(at_cert, att1)))
+
         holder = c.with_account(op2)
         holder._transact(eco.transfer(other.address, 1))
         transfer = holder.last_receipt["gasUsed"]
