@@ -91,7 +91,12 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
 
     /// @inheritdoc IGreenProof
     function activateNode(uint64 nodeId) external onlyRole(NODE_MANAGER_ROLE) {
-        _requireNoDebt(_node(nodeId).operator);
+        Node storage node = _node(nodeId);
+        _requireNoDebt(node.operator);
+        // A node registered just before a scheduled rate applied, or slashed since, must top
+        // its bond up to today's rate before it earns again.
+        uint256 required = bondFor(node.maxPowerMw);
+        if (node.bondWei < required) revert GreenProofBondBelowRate(nodeId, node.bondWei, required);
         _setStatus(nodeId, NodeStatus.Active, "");
     }
 

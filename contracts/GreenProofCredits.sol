@@ -15,7 +15,9 @@ import {GreenProofParams} from "./GreenProofParams.sol";
 ///      operator, and what it no longer holds becomes the operator's debt (one figure per
 ///      operator address, across all its nodes), paid first out of its next released rewards
 ///      or by `repayDebt`. A node's bond (native currency) is slashed to the treasury by
-///      revocations and returned once the node is retired and its last window has passed.
+///      revocations, topped up by anyone (activation needs it at the current rate) and
+///      returned once the node is retired, its last window has passed and its operator owes
+///      no debt.
 abstract contract GreenProofCredits is GreenProofParams {
     using SafeCast for uint256;
 
@@ -83,12 +85,23 @@ abstract contract GreenProofCredits is GreenProofParams {
     }
 
     /// @inheritdoc IGreenProof
+    function topUpBond(uint64 nodeId) external payable {
+        Node storage node = _node(nodeId);
+        if (node.status == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(NodeStatus.Retired));
+        if (msg.value == 0) revert GreenProofZeroTopUp(nodeId);
+        node.bondWei = (uint256(node.bondWei) + msg.value).toUint128();
+        emit BondLocked(nodeId, node.operator, msg.value);
+    }
+
+    /// @inheritdoc IGreenProof
     function withdrawBond(uint64 nodeId) external {
         Node storage node = _node(nodeId);
         if (node.status != NodeStatus.Retired) revert GreenProofNodeNotRetired(nodeId, uint8(node.status));
         if (block.timestamp < node.lastReleaseAt) {
             revert GreenProofBondLocked(nodeId, node.lastReleaseAt, block.timestamp);
         }
+        // The bond is the only collateral of a debt the operator walks away from.
+        _requireNoDebt(node.operator);
         uint256 bond = node.bondWei;
         if (bond == 0) revert GreenProofNoBond(nodeId);
         node.bondWei = 0;

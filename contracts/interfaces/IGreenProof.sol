@@ -183,7 +183,7 @@ interface IGreenProof {
     /// @notice `payer` burnt `units` of Eco Credits to pay down `operator`'s debt.
     event DebtRepaid(address indexed operator, address indexed payer, uint256 units, uint256 remainingDebtUnits);
 
-    /// @notice A node's bond was locked at registration.
+    /// @notice `bondWei` was added to a node's bond: at registration, or by topUpBond.
     event BondLocked(uint64 indexed nodeId, address indexed operator, uint256 bondWei);
 
     /// @notice Part of a node's bond went to the treasury because certificate `certificateId` was revoked.
@@ -292,6 +292,11 @@ interface IGreenProof {
     error GreenProofNodeNotRetired(uint64 nodeId, uint8 status);
     /// @notice The bond stays locked until the node's last challenge window ends at `unlockAt`.
     error GreenProofBondLocked(uint64 nodeId, uint256 unlockAt, uint256 nowS);
+    /// @notice activateNode needs the node's bond at the current rate (`requiredWei`,
+    ///         bondFor its max power); it holds `bondWei`. topUpBond adds to it.
+    error GreenProofBondBelowRate(uint64 nodeId, uint256 bondWei, uint256 requiredWei);
+    /// @notice topUpBond sent no value.
+    error GreenProofZeroTopUp(uint64 nodeId);
     /// @notice The node has no bond left to return.
     error GreenProofNoBond(uint64 nodeId);
     /// @notice A constructor argument or the treasury is the zero address.
@@ -311,9 +316,13 @@ interface IGreenProof {
         payable
         returns (uint64 nodeId);
 
-    /// @notice NODE_MANAGER_ROLE: make a Pending or Suspended node Active (refused while its
-    ///         operator owes debt).
+    /// @notice NODE_MANAGER_ROLE: make a Pending or Suspended node Active. Refused while its
+    ///         operator owes debt, and while its bond is below `bondFor(maxPowerMw)` now
+    ///         (GreenProofBondBelowRate: registered before a rate increase applied, or slashed).
     function activateNode(uint64 nodeId) external;
+
+    /// @notice Anyone: add the value sent to a node's bond (not Retired; non-zero value).
+    function topUpBond(uint64 nodeId) external payable;
 
     /// @notice NODE_MANAGER_ROLE: suspend a node (it can no longer submit) with a reason.
     function suspendNode(uint64 nodeId, string calldata reason) external;
@@ -323,7 +332,8 @@ interface IGreenProof {
     function retireNode(uint64 nodeId, string calldata reason) external;
 
     /// @notice Anyone: send a retired node's remaining bond back to its operator, once
-    ///         `lastReleaseAt` has passed.
+    ///         `lastReleaseAt` has passed and while the operator owes no debt
+    ///         (GreenProofOperatorInDebt: the bond stays as collateral until it is repaid).
     function withdrawBond(uint64 nodeId) external;
 
     /// @notice The operator replaces the attestor key, authorised by the CURRENT attestor's

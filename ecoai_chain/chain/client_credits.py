@@ -154,6 +154,10 @@ class CreditsMixin:
         """Wei that registering a node of ``max_power_mw`` must lock now."""
         return int(self._call(self.green_proof.functions.bondFor(max_power_mw)))
 
+    def top_up_bond(self, node_id: int, value_wei: int) -> Any:
+        """Add ``value_wei`` to a node's bond (activation needs it at the current rate)."""
+        return self._transact(self.green_proof.functions.topUpBond(node_id), value=value_wei)
+
     def retire_node(self, node_id: int, reason: str = "") -> Any:
         return self._transact(self.green_proof.functions.retireNode(node_id, reason))
 

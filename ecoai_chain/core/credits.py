@@ -71,3 +71,21 @@ def slashed_wei(bond: int, slash_share_bps: int) -> int:
     require_uint("bond", bond)
     require_uint("slash_share_bps", slash_share_bps)
     return bond * slash_share_bps // BPS
+
+
+def bond_shortfall_wei(bond_wei_held: int, wei_per_mw: int, max_power_mw: int) -> int:
+    """What a node must top up before it can be activated: the bond at today's rate minus what
+    it holds (registered before a rate increase applied, or slashed since), 0 if none."""
+    require_uint("bond_wei_held", bond_wei_held)
+    return max(0, bond_wei(wei_per_mw, max_power_mw) - bond_wei_held)
+
+
+def bond_returnable(retired: bool, now_s: int, last_release_at_s: int, operator_debt_units: int,
+                    bond_wei_held: int) -> bool:
+    """Whether withdrawBond returns the bond now: the node is retired, its last challenge
+    window has passed, its operator owes no debt (the bond is the debt's collateral) and
+    something is left."""
+    for name, v in (("now_s", now_s), ("last_release_at_s", last_release_at_s),
+                    ("operator_debt_units", operator_debt_units), ("bond_wei_held", bond_wei_held)):
+        require_uint(name, v)
+    return retired and now_s >= last_release_at_s and operator_debt_units == 0 and bond_wei_held > 0

@@ -65,3 +65,28 @@ def test_bond_and_slash_round_as_the_contract():
     assert credits.slashed_wei(7 * 10**17, 2_500) == 175 * 10**15
     with pytest.raises(ValidationError, match="max_power_mw"):
         credits.reward_bound_units(1, 1, 1, -1, 1)
+
+
+@given(rate=st.integers(0, 2**96 - 1), power=st.integers(1, 2**32 - 1),
+       held=st.integers(0, 2**128 - 1), shares=st.lists(st.integers(0, credits.BPS), max_size=8))
+@example(rate=10**18, power=700_000, held=0, shares=[])  # registered just before the rate applied
+def test_a_topped_up_bond_is_at_the_rate_whatever_was_slashed(rate, power, held, shares):
+    required = credits.bond_wei(rate, power)
+    for share in shares:  # revocations since registration
+        held -= credits.slashed_wei(held, share)
+    short = credits.bond_shortfall_wei(held, rate, power)
+    assert (short == 0) == (held >= required)
+    assert held + short >= required  # topping up the shortfall makes the node activatable
+    if short > 0:
+        assert held + short - 1 < required  # and not one wei more is asked
+    assert credits.bond_shortfall_wei(held + short, rate, power) == 0
+
+
+@given(retired=st.booleans(), now=U64, last=U64, debt=st.integers(0, 2**192), bond=st.integers(0, 2**128))
+def test_a_bond_is_never_returned_to_an_operator_in_debt(retired, now, last, debt, bond):
+    ok = credits.bond_returnable(retired, now, last, debt, bond)
+    assert ok == (retired and now >= last and debt == 0 and bond > 0)
+    if debt > 0:
+        assert not ok
+    with pytest.raises(ValidationError, match="operator_debt_units"):
+        credits.bond_returnable(retired, now, last, -1, bond)
