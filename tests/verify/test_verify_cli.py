@@ -12,7 +12,9 @@ from ecoai_chain.chain.client import proof_struct
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.cli import main
 from ecoai_chain.core import units
+from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.errors import ContractRevert
+from tests.vector_chain import VECTORS
 
 pytestmark = pytest.mark.chain
 
@@ -147,3 +149,46 @@ def test_both_engines_give_the_same_verdict_and_say_which_ran(world, capsys):
     assert all(verdicts["fast"][0].values()) and verdicts["fast"][1]["proof"] is False
     assert world["verify"](str(cid), "--engine", "snarkjs") == 1
     assert "engine" in capsys.readouterr().err
+
+
+def test_a_held_back_epoch_is_verified_with_the_baseline_of_its_start(world, capsys):
+    """The DAO raises the baseline (from now on) before an epoch that ran earlier lands: the
+    contract scores it with the baseline in force at its epoch start, and so must verify --
+    not with the latest BaselineSet before its block."""
+    client = world["client"]
+    cert, proof, sig = world["signed"](0)
+    client.set_baseline(cert["workloadClass"], 31 * int(VECTORS["baseline_ng_per_work"]),
+                        client.effective_soon_s())
+    cid = client.submit_certificate(cert, proof, sig)
+    assert world["verify"](str(cid)) == 0, capsys.readouterr().out
+    report = json.loads(capsys.readouterr().out)["certificates"][0]
+    assert all(c["ok"] for c in report["checks"])
+    credits = report["credits"]
+    assert credits["state"] == "escrowed" and credits["release_at_s"] > 0
+    assert credits["baseline_ng_per_work"] == int(VECTORS["baseline_ng_per_work"])
+    assert credits["ceiling_work_per_kwh"] == int(VECTORS["efficiency_ceiling_work_per_kwh"])
+    assert credits["bound_units"] == client.reward_bound(cert["nodeId"], cert["workloadClass"],
+                                                         cert["epochStart"])
+
+
+def test_an_out_of_order_bundle_is_fresh_and_a_landed_epoch_is_not(world, capsys):
+    """Epochs may land out of order (each (node, epoch) once): a bundle for an epoch before the
+    node's latest certified one is fresh while certificateOf(node, epoch) is 0."""
+    client = world["client"]
+    later = world["signed"](1)
+    client.submit_certificate(*later)
+    earlier = world["bundle"](*world["signed"](0))
+    assert world["verify"]("--bundle", str(earlier)) == 0, capsys.readouterr().out
+    assert _checks(capsys.readouterr().out)["epoch_fresh"] is True
+    assert world["verify"]("--bundle", str(world["bundle"](*later))) == 1
+    assert _checks(capsys.readouterr().out)["epoch_fresh"] is False
+
+
+def test_release_shows_in_verify(world, capsys):
+    client = world["client"]
+    cid = client.submit_certificate(*world["signed"](0))
+    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"] + 1)
+    client.release_rewards([cid])
+    assert world["verify"](str(cid)) == 0
+    credits = json.loads(capsys.readouterr().out)["certificates"][0]["credits"]
+    assert credits["state"] == "released"
