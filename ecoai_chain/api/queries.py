@@ -303,10 +303,14 @@ class Queries:
         reg = self._one(select(N.c.registered_attestor).where(N.c.node_id == node_id))
         return reg[0] if reg else None
 
-    def baseline_at(self, workload_class: str,
+    def baseline_at(self, workload_class: str, ts_s: int,
                     before: tuple[int, int] | None = None) -> tuple[int, bool]:
-        """baselineOf(workloadClass) as it was: (ng CO2e per work unit, is set)."""
+        """The class's baseline in force at ``ts_s`` (an epoch start) as scheduled before
+        ``before``: (ng CO2e per work unit, is set). The newest entry effective at ``ts_s``; a
+        later set for the same effective time replaces the earlier, as in the contract."""
         r = self._one(select(BL.c.baseline_ng_per_work)
-                      .where(BL.c.workload_class == workload_class, self._before(BL, before))
-                      .order_by(BL.c.block_number.desc(), BL.c.log_index.desc()).limit(1))
+                      .where(BL.c.workload_class == workload_class, BL.c.effective_from_s <= ts_s,
+                             self._before(BL, before))
+                      .order_by(BL.c.effective_from_s.desc(), BL.c.block_number.desc(),
+                                BL.c.log_index.desc()).limit(1))
         return (int(r[0]), True) if r else (0, False)

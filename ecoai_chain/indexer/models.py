@@ -146,14 +146,16 @@ class RegionIntensity(IndexTable, table=True):
 
 
 class BaselineChange(IndexTable, table=True):
-    """A BaselineSet event: the workload class's baseline from this block on (kept, not just the
-    latest, so a certificate can be re-scored with the baseline in force at its block)."""
+    """A BaselineSet event: the workload class's baseline from ``effective_from_s`` on, as
+    scheduled from this block (kept, not just the latest, so a certificate can be re-scored
+    with the baseline in force at its epoch start as the chain saw it at its block)."""
 
     __tablename__ = "baselines"
     __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_baselines_log"),)
     id: int | None = Field(default=None, primary_key=True)
     workload_class: str = Field(sa_column=Column(Text, nullable=False, index=True))
     baseline_ng_per_work: str = Field(sa_column=_text(nullable=False))  # uint256, decimal text
+    effective_from_s: int = Field(sa_column=_uint(nullable=False))
     block_number: int = Field(sa_column=_big(nullable=False, index=True))
     tx_hash: str = Field(max_length=66)
     log_index: int

@@ -272,7 +272,8 @@ class IndexStore:
         elif ev == "BaselineSet":
             rows[BaselineChange].append({
                 "workload_class": bytes32_text(a["workloadClass"]),
-                "baseline_ng_per_work": str(a["baselineNgPerWork"]), **where})
+                "baseline_ng_per_work": str(a["baselineNgPerWork"]),
+                "effective_from_s": a["effectiveFrom"], **where})
         elif ev == "CertificateSubmitted":
             rows[Certificate].append(self._certificate_row(log, headers, calldata, node_region))
             region = node_region.get(a["nodeId"], "")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecoai_chain.chain.eip712 import recover_certificate_signer
-from ecoai_chain.core import units
+from ecoai_chain.core import credits, units
 from ecoai_chain.core.bytes32 import decode_bytes32
 from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.verify.evidence import Evidence
@@ -153,13 +153,49 @@ def check_carbon_and_reward(ev: Evidence) -> Check:
 
 
 def check_epoch_fresh(ev: Evidence) -> Check:
-    """For a bundle not on chain: its epoch must start at or after the node's last certified
-    epoch ended (otherwise it replays or overlaps an epoch already certified)."""
+    """For a bundle not on chain: the node must have no certificate for its epoch
+    (certificateOf(node, epochStart) = 0). Epochs may land out of order, so an epoch before
+    the node's latest certified one is fresh as long as it has not landed itself."""
     start = int(ev.submitted["epochStart"])
-    last_end = int(ev.node_at_block["lastEpochEnd"])
-    ok = start >= last_end
-    return Check("epoch_fresh", ok, f"epoch start {start}; node's certified epochs end at "
-                 f"{last_end}" + ("" if ok else " — replayed or overlapping epoch"))
+    landed = ev.landed_certificate_id
+    if landed is None:
+        return Check("epoch_fresh", False, "unknown whether the epoch has landed "
+                     "(certificateOf was not read)")
+    ok = landed == 0
+    return Check("epoch_fresh", ok, f"node {ev.submitted['nodeId']} has no certificate for "
+                 f"epoch {start}" if ok else f"epoch {start} already certified as certificate "
+                 f"{landed} — replayed epoch")
+
+
+def reward_bound_at_epoch(ev: Evidence) -> int | None:
+    """The most the certificate could earn: the per-epoch bound with the baseline, ceiling and
+    intensity in force at its epoch start (core.credits.reward_bound_units); None if unknown."""
+    s = _fields(ev)
+    baseline_ng, is_set = ev.baseline_at_block
+    if not is_set or ev.ceiling_at_epoch is None or ev.epoch_length_s is None:
+        return None
+    return credits.reward_bound_units(baseline_ng, ev.ceiling_at_epoch, ev.intensity_at_block,
+                                      int(s["maxPowerMw"]), ev.epoch_length_s)
+
+
+def check_ceiling(ev: Evidence) -> Check:
+    """Work within the class's efficiency ceiling in force at the epoch start, and the reward
+    within the per-epoch bound that follows from it."""
+    s = _fields(ev)
+    ceiling = ev.ceiling_at_epoch
+    if ceiling is None:
+        return Check("ceiling", False, f"no efficiency ceiling in force for the workload class at "
+                     f"epoch start {s['epochStart']}: the class accepts no certificate")
+    work, energy = int(s["work"]), int(s["energyMj"])
+    if not credits.within_ceiling(work, energy, ceiling):
+        return Check("ceiling", False, f"work {work} above the ceiling {ceiling} work/kWh for "
+                     f"{energy} mJ (at most {credits.max_work_at_ceiling(energy, ceiling)})")
+    bound = reward_bound_at_epoch(ev)
+    reward = int(ev.stored["rewardUnits"]) if ev.stored is not None else None
+    if bound is not None and reward is not None and reward > bound:
+        return Check("ceiling", False, f"reward {reward} units above the per-epoch bound {bound}")
+    return Check("ceiling", True, f"work {work} within the ceiling {ceiling} work/kWh for "
+                 f"{energy} mJ; per-epoch bound {bound} units")
 
 
 def check_not_revoked(ev: Evidence) -> Check:
@@ -196,6 +232,7 @@ def run_checks(ev: Evidence, vkey: Any, openings: Sequence[Any] = (),
         ("signature", lambda: check_signature(ev)),
         ("intensity", lambda: check_intensity(ev)),
         ("scoring", lambda: check_carbon_and_reward(ev)),
+        ("ceiling", lambda: check_ceiling(ev)),
         ("not_revoked" if ev.stored is not None else "epoch_fresh",
          lambda: check_not_revoked(ev)),
     ]
@@ -208,9 +245,37 @@ def not_run(ev: Evidence) -> list[dict[str, str]]:
     return [{"name": name, "detail": f"not run: {why}"} for name, why in ev.not_run.items()]
 
 
+def credit_state(stored: dict[str, Any]) -> str:
+    """escrowed (vesting), released, cancelled (revoked in escrow) or revoked after release."""
+    if stored.get("revoked"):
+        return "revoked after release" if stored.get("released") else "cancelled"
+    return "released" if stored.get("released") else "escrowed"
+
+
+def credits_view(ev: Evidence) -> dict[str, Any] | None:
+    """The certificate's reward: its escrow state and release time (when the evidence holds
+    them), and the baseline, ceiling and per-epoch bound in force at its epoch start."""
+    if ev.stored is None or "released" not in ev.stored:
+        return None
+    baseline_ng, is_set = ev.baseline_at_block
+    return {"state": credit_state(ev.stored), "reward_units": str(ev.stored["rewardUnits"]),
+            "release_at_s": int(ev.stored["releaseAt"]),
+            "baseline_ng_per_work": baseline_ng if is_set else None,
+            "ceiling_work_per_kwh": ev.ceiling_at_epoch,
+            "bound_units": _text(reward_bound_at_epoch(ev))}
+
+
+def _text(v: int | None) -> str | None:
+    return None if v is None else str(v)  # EcoCredit units exceed 2^53: decimal text in JSON
+
+
 def certificate_report(ev: Evidence, checks: Sequence[Check],
                        global_checks: Sequence[Check] = ()) -> dict[str, Any]:
     """One certificate's entry in a report: valid iff every check that ran passed."""
-    return {"certificate_id": ev.certificate_id, "tx_hash": ev.tx_hash,
-            "valid": all(c.ok for c in checks) and all(c.ok for c in global_checks),
-            "checks": [c.as_json() for c in checks], "not_run": not_run(ev)}
+    out = {"certificate_id": ev.certificate_id, "tx_hash": ev.tx_hash,
+           "valid": all(c.ok for c in checks) and all(c.ok for c in global_checks),
+           "checks": [c.as_json() for c in checks], "not_run": not_run(ev)}
+    view = credits_view(ev)
+    if view is not None:
+        out["credits"] = view
+    return out

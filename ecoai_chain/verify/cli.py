@@ -94,6 +94,21 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(0 if report["valid"] else 1)
 
 
+def _credits_line(c: dict) -> str:
+    """The reward's state and the bound that applied, e.g. "reward 0.09 ECO escrowed until
+    1767300000; ceiling 50000000 work/kWh, per-epoch bound 2.1 ECO"."""
+    def eco(units: str | None) -> str:
+        return "unknown" if units is None else f"{int(units) / 1e18:.6f} ECO"
+
+    state = c["state"] + (f" until {c['release_at_s']} (unix s)" if c["state"] == "escrowed"
+                          else "")
+    ceiling = c["ceiling_work_per_kwh"]
+    return (f"reward {eco(c['reward_units'])} {state}; at its epoch start: baseline "
+            f"{c['baseline_ng_per_work']} ng/work, ceiling "
+            f"{'none' if ceiling is None else ceiling} work/kWh, per-epoch bound "
+            f"{eco(c['bound_units'])}")
+
+
 def _print(report: dict) -> None:
     from ecoai_chain.zk.verifier import ENGINE_LABELS
 
@@ -115,6 +130,8 @@ def _print(report: dict) -> None:
         for c in cert.get("not_run", []):
             t.add_row(c["name"], "[yellow]NOT RUN[/]", c["detail"])
         console.print(t)
+        if cert.get("credits"):
+            console.print(_credits_line(cert["credits"]))
     n = len(report["certificates"])
     bad = sum(1 for c in report["certificates"] if not c["valid"])
     console.print(f"{n - bad} of {n} certificates valid" + ("" if report["valid"] else

@@ -32,12 +32,19 @@ class Evidence:
     block_timestamp_s: int
     node_at_block: dict[str, Any]       # getNode(nodeId) at the submission block
     intensity_at_block: int             # regionIntensityAt(region, epochStart) at that block
-    baseline_at_block: tuple[int, bool] # baselineOf(workloadClass) at that block
+    baseline_at_block: tuple[int, bool] # (ng per work, is set): the workload class's baseline
+                                        # in force at the epoch start, as scheduled by that block
     chain_id: int | None                # None: no manifest, the signature domain is unknown
     green_proof: str | None
     source: str = "chain RPC"           # where the evidence came from ("chain RPC", "index")
     not_run: dict[str, str] = field(default_factory=dict)  # check -> why it cannot run here
     calldata_note: str | None = None    # why ``submitted`` is None, when it is
+    # Eco Credits: the efficiency ceiling in force at the epoch start (work units per kWh; None:
+    # unset, or unknown to this evidence -- then "ceiling" is in not_run), the epoch length (s)
+    # and, for a bundle, certificateOf(node, epochStart) (0: the epoch has not landed).
+    ceiling_at_epoch: int | None = None
+    epoch_length_s: int | None = None
+    landed_certificate_id: int | None = None
 
     def proof_snarkjs(self) -> dict[str, Any]:
         """The proof in snarkjs form (undo the contract's G2 coordinate order)."""
@@ -73,11 +80,17 @@ def _attestor_at(client: GreenProofClient, node_id: int, block: int) -> str:
     return attestor
 
 
-def _baseline_at(client: GreenProofClient, workload_class: Any, block: int) -> tuple[int, bool]:
-    sets = _events_until(client, "BaselineSet", block, workloadClass=workload_class)
+def _baseline_at(client: GreenProofClient, workload_class: Any, epoch_start_s: int,
+                 block: int) -> tuple[int, bool]:
+    """The baseline the contract used: of the BaselineSet events up to ``block``, the entry in
+    force at the epoch start (the latest effectiveFrom <= epoch start; a later set for the same
+    effective time replaces the earlier, as in the contract's schedule)."""
+    sets = [e for e in _events_until(client, "BaselineSet", block, workloadClass=workload_class)
+            if int(e["effectiveFrom"]) <= epoch_start_s]
     if not sets:
         return (0, False)
-    return (int(sets[-1]["baselineNgPerWork"]), True)
+    best = max(sets, key=lambda e: (int(e["effectiveFrom"]), e["block_number"], e["log_index"]))
+    return (int(best["baselineNgPerWork"]), True)
 
 
 def fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
@@ -114,7 +127,7 @@ def _fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     # The chain's view at the submission block, rebuilt from events so that no archive node is
     # needed: the attestor then (registration + rotations) and the class baseline then.
     node["attestor"] = _attestor_at(client, int(stored["nodeId"]), at)
-    baseline = _baseline_at(client, stored["workloadClass"], at)
+    baseline = _baseline_at(client, stored["workloadClass"], int(stored["epochStart"]), at)
     # The intensity table is append-only by effective-from time: asking it now for the epoch
     # start gives the value the contract used, unless an entry for that exact time was replaced.
     intensity = client.region_intensity_at(node["region"], int(stored["epochStart"]))
@@ -124,6 +137,9 @@ def _fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
         block_number=at, block_timestamp_s=header.timestamp_s, node_at_block=node,
         intensity_at_block=int(intensity), baseline_at_block=(int(baseline[0]), bool(baseline[1])),
         chain_id=client.chain_id(), green_proof=client.green_proof.address,
+        ceiling_at_epoch=client.efficiency_ceiling_at(stored["workloadClass"],
+                                                      int(stored["epochStart"])),
+        epoch_length_s=client.epoch_length_s(),
     )
 
 
@@ -135,7 +151,8 @@ def _ints(v: Any) -> Any:
 
 def bundle_evidence(client: GreenProofClient, bundle: dict[str, Any]) -> Evidence:
     """Evidence for a certificate bundle that is not on chain (``{"certificate", "proof",
-    "signature"}``), judged against the chain's current node and intensity tables."""
+    "signature"}``), judged against the chain's node and its parameters in force at the
+    bundle's epoch start."""
     from ecoai_chain.chain.client import proof_struct
     from ecoai_chain.chain.eip712 import certificate_struct
 
@@ -150,11 +167,15 @@ def bundle_evidence(client: GreenProofClient, bundle: dict[str, Any]) -> Evidenc
     header = client.block_header("latest")
     node = client.get_node(cert["nodeId"])
     intensity = client.region_intensity_at(node["region"], cert["epochStart"])
-    baseline = client.baseline_of(cert["workloadClass"])
+    value = client.baseline_at(cert["workloadClass"], cert["epochStart"])
+    baseline = (value or 0, value is not None)
     return Evidence(
         certificate_id=None, stored=None, submitted=cert, proof_solidity={"a": a, "b": b, "c": c},
         signature=sig, tx_hash="(not on chain)", block_number=header.number,
         block_timestamp_s=header.timestamp_s, node_at_block=node,
         intensity_at_block=int(intensity), baseline_at_block=(int(baseline[0]), bool(baseline[1])),
         chain_id=client.chain_id(), green_proof=client.green_proof.address,
+        ceiling_at_epoch=client.efficiency_ceiling_at(cert["workloadClass"], cert["epochStart"]),
+        epoch_length_s=client.epoch_length_s(),
+        landed_certificate_id=client.certificate_of(cert["nodeId"], cert["epochStart"]),
     )

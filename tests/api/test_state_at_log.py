@@ -36,8 +36,13 @@ def test_attestor_intensity_and_baseline_as_of_a_log(tmp_path):
             {"region": "KR", "intensity_mg_per_kwh": 999, "effective_from_s": 7200,
              **_at(3, 0)}])
         c.execute(T[BaselineChange].insert(), [
-            {"workload_class": "llm", "baseline_ng_per_work": "5", **_at(4, 0)},
-            {"workload_class": "llm", "baseline_ng_per_work": str(2**100), **_at(5, 4)}])
+            {"workload_class": "llm", "baseline_ng_per_work": "5", "effective_from_s": 0,
+             **_at(4, 0)},
+            {"workload_class": "llm", "baseline_ng_per_work": str(2**100),
+             "effective_from_s": 0, **_at(5, 4)},
+            # scheduled in block 5 for later epochs only: a held-back epoch keeps 2**100
+            {"workload_class": "llm", "baseline_ng_per_work": "31", "effective_from_s": 7200,
+             **_at(5, 5)}])
     q = Queries(engine)
     # a certificate logged in block 5 at index 2: before the rotation (5, 3), after (5, 1)
     assert q.attestor_at(1, (5, 2)) == A
@@ -48,7 +53,9 @@ def test_attestor_intensity_and_baseline_as_of_a_log(tmp_path):
     assert q.intensity_at("KR", 3600, (5, 2)) == 410
     assert q.intensity_at("KR", 7200, (5, 2)) == 999   # effective at that epoch start
     assert q.intensity_at("KR", 3600, (2, 0)) is None
-    assert q.baseline_at("llm", (4, 0)) == (0, False)
-    assert q.baseline_at("llm", (5, 4)) == (5, True)
-    assert q.baseline_at("llm", (6, 0)) == (2**100, True)
-    assert q.baseline_at("image", (6, 0)) == (0, False)
+    assert q.baseline_at("llm", 3600, (4, 0)) == (0, False)
+    assert q.baseline_at("llm", 3600, (5, 4)) == (5, True)
+    assert q.baseline_at("llm", 3600, (6, 0)) == (2**100, True)  # not the newer schedule
+    assert q.baseline_at("llm", 7200, (6, 0)) == (31, True)      # in force from 7200 on
+    assert q.baseline_at("llm", 7200, (5, 5)) == (2**100, True)  # not yet scheduled then
+    assert q.baseline_at("image", 3600, (6, 0)) == (0, False)

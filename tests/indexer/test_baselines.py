@@ -1,5 +1,6 @@
 """BaselineSet events are indexed as history (the API re-scores a certificate with the baseline
-in force at its block), and a reorg removes the orphaned ones -- on SQLite and PostgreSQL."""
+in force at its epoch start, by effectiveFrom), and a reorg removes the orphaned ones -- on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.chain
 def _baselines(store) -> list[tuple[str, str, int]]:
     t = T[BaselineChange]
     with store.engine.connect() as c:
-        rows = c.execute(select(t.c.workload_class, t.c.baseline_ng_per_work, t.c.block_number)
+        rows = c.execute(select(t.c.workload_class, t.c.baseline_ng_per_work, t.c.block_number,
+                                t.c.effective_from_s)
                          .order_by(t.c.block_number, t.c.log_index)).all()
     return [tuple(r) for r in rows]
 
@@ -40,12 +42,12 @@ def test_baseline_history_is_indexed_and_reorged(w3, dev_accounts, make_indexer,
                         start_block=start, confirmations=0, chain_id=w3.eth.chain_id)
     ix = make_indexer(cfg)
     ix.sync()
-    assert _baselines(ix.store) == [("llm-inference", "5000000", first),
-                                    ("llm-inference", str(huge), second)]
+    assert _baselines(ix.store) == [("llm-inference", "5000000", first, t),
+                                    ("llm-inference", str(huge), second, t + 1)]
     snap = raw_w3.provider.make_request("evm_snapshot", [])["result"]
     third = client.set_baseline("image-training", 7, t)["blockNumber"]
     ix.sync()
-    assert _baselines(ix.store)[-1] == ("image-training", "7", third)
+    assert _baselines(ix.store)[-1] == ("image-training", "7", third, t)
     raw_w3.provider.make_request("evm_revert", [snap])
     raw_w3.provider.make_request("anvil_mine", [2])
     ix.sync()

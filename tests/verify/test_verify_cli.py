@@ -9,10 +9,10 @@ import json
 import pytest
 
 from ecoai_chain.chain.client import proof_struct
+from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.cli import main
 from ecoai_chain.core import units
-from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.errors import ContractRevert
 from tests.vector_chain import VECTORS
 
@@ -72,7 +72,8 @@ def test_a_real_certificate_passes_every_check(world, capsys):
     assert world["verify"](str(cid)) == 0
     checks = _checks(capsys.readouterr().out)
     assert checks == {"record": True, "field_range": True, "proof": True, "signature": True,
-                      "intensity": True, "scoring": True, "not_revoked": True}
+                      "intensity": True, "scoring": True, "ceiling": True,
+                      "not_revoked": True}
     # --all verifies both proofs in one batch
     assert world["verify"]("--all") == 0
     report = json.loads(capsys.readouterr().out)
@@ -167,8 +168,8 @@ def test_a_held_back_epoch_is_verified_with_the_baseline_of_its_start(world, cap
     assert credits["state"] == "escrowed" and credits["release_at_s"] > 0
     assert credits["baseline_ng_per_work"] == int(VECTORS["baseline_ng_per_work"])
     assert credits["ceiling_work_per_kwh"] == int(VECTORS["efficiency_ceiling_work_per_kwh"])
-    assert credits["bound_units"] == client.reward_bound(cert["nodeId"], cert["workloadClass"],
-                                                         cert["epochStart"])
+    assert credits["bound_units"] == str(client.reward_bound(cert["nodeId"], cert["workloadClass"],
+                                                             cert["epochStart"]))
 
 
 def test_an_out_of_order_bundle_is_fresh_and_a_landed_epoch_is_not(world, capsys):
