@@ -19,6 +19,13 @@ class Metrics:
                                         "Epoch certificates confirmed on-chain", registry=r)
         self.epochs_failed = Counter("ecoai_epochs_failed", "Epochs that failed for good",
                                      registry=r)
+        self.epochs_lost_to_deadline = Counter(
+            "ecoai_epochs_lost_to_deadline", "Epochs lost for good because their submission "
+            "deadline (epoch end + the DAO's deadline) passed before they landed", registry=r)
+        self.deadline_remaining = Gauge(
+            "ecoai_epoch_deadline_seconds_remaining", "Seconds (chain time) until the "
+            "submission deadline of the oldest epoch not yet landed (absent: none open)",
+            registry=r)
         self.submit_errors = Counter(
             "ecoai_submit_errors", "Submission problems by kind: waiting (RPC down, node not "
             "active, fee cap ...; retried), attempt (a failed attempt, bounded by "

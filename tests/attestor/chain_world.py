@@ -20,9 +20,10 @@ WC = b"llm-inference".ljust(32, b"\0")
 
 
 @contextmanager
-def proved_world(tmp_path: Path, epochs: int = 3):
+def proved_world(tmp_path: Path, epochs: int = 3, deadline_s: int | None = None):
     """Yields a dict: w3, client (the attestor's), admin, store, base (first epoch start),
-    attestor, node_id, rpc(method, *params) for anvil's test methods."""
+    attestor, node_id, rpc(method, *params) for anvil's test methods. ``deadline_s``: a
+    submission deadline (s after each epoch's end) scheduled before the epochs."""
     from web3 import HTTPProvider, Web3
 
     from ecoai_chain.chain.client import GreenProofClient
@@ -43,6 +44,8 @@ def proved_world(tmp_path: Path, epochs: int = 3):
         admin.set_region_intensity("KR", 415_000, t)
         admin.set_baseline("llm-inference", 400, t)
         admin.set_efficiency_ceiling("llm-inference", 50_000_000, t)
+        if deadline_s is not None:
+            admin.set_submission_deadline(deadline_s, t)
         w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction(
             {"from": dao.address, "to": attestor.address, "value": 10**20}))
         client = admin.with_account(attestor)
