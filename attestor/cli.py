@@ -176,6 +176,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
     """Recent windows, the outbox, the keystore and the chain's view of this node."""
     from attestor import runtime
     from attestor.answerer import challenge_status
+    from attestor.deadline import deadline_report, status_line
     from attestor.health import job_errors
     from attestor.states import EpochState
     from attestor.store import Store
@@ -213,10 +214,12 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
             out["chain"] = {"status": int(node.get("status", -1)),
                             "next_epoch_start_s": int(client.next_epoch_start(nid)),
                             "attestor": node.get("attestor")}
+            out["deadline"] = deadline_report(store, client)
         except (EcoAIError, Web3Exception) as e:  # status must work with the chain down
             from ecoai_chain.redact import redact
 
             out["chain"] = {"error": redact(f"{type(e).__name__}: {e}", [s.rpc_url])[:300]}
+    out.setdefault("deadline", deadline_report(store, None))  # the chain away: lost ones only
     if as_json:
         typer.echo(json.dumps(out, default=str))
         return
@@ -251,6 +254,7 @@ def status(config: Path | None = ConfigOpt, password_file: Path | None = Passwor
         typer.echo(f"  ALERT challenge {a['challenge_id']} cannot be answered: {a['reason']}")
     if any(ch["settled"].values()):
         typer.echo(f"challenges settled: {ch['settled']}")
+    typer.echo(status_line(out["deadline"]))
     if "chain" in out:
         typer.echo(f"chain: {out['chain']}")
 

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from attestor.config import AttestorSettings
+from attestor.deadline import DEADLINE_REVERT, LOST_TO_DEADLINE, approaching, deadline_left_s
 from attestor.logs import event
 from attestor.metrics import Metrics
 from attestor.states import OPEN_STATES, EpochState
@@ -62,9 +63,6 @@ TRANSIENT_REVERTS = {"GreenProofNodeNotActive", "GreenProofEpochNotFinished",
                      "EnforcedPause"}
 REPROVE_REVERTS = {"GreenProofIntensityMismatch"}
 WAITING_ERRORS = (RpcUnavailable, FeeCapReached, InsufficientFunds)
-DEADLINE_REVERT = "GreenProofSubmissionDeadlinePassed"
-LOST_TO_DEADLINE = "lost to the submission deadline"  # how a lost epoch's last_error begins
-DEADLINE_WARN_FRACTION = 0.25  # warn once the oldest open epoch has < 25 % of its deadline left
 
 _DEFAULTS = AttestorSettings.model_fields  # one place for the defaults: the settings
 GWEI = 10**9
@@ -111,15 +109,17 @@ class Submitter:
         if self.clock() < self._next_try_s:
             return 0
         done = 0
-        open_recs = self.store.epochs(states=OPEN_STATES)
-        if open_recs:
-            self._watch_deadline(open_recs[0])
-        for rec in open_recs:
-            if rec.state in (EpochState.SEALED, EpochState.PROVING):
-                break  # strictly in order: never let a later epoch overtake an unproved one
+        watched = False  # the deadline of the oldest open epoch not lost is gauged
+        for rec in self.store.epochs(states=OPEN_STATES):
+            unproved = rec.state in (EpochState.SEALED, EpochState.PROVING)
             try:
-                if self._past_deadline(rec):
+                if not unproved and self._past_deadline(rec):
                     continue  # lost: never sent, never retried
+                if not watched:
+                    watched = True
+                    self._watch_deadline(rec)
+                if unproved:
+                    break  # strictly in order: never let a later epoch overtake an unproved one
                 state = self._advance(rec)
             except ContractRevert as e:
                 if e.name == DEADLINE_REVERT:
@@ -156,21 +156,14 @@ class Submitter:
         return done
 
     # -- the submission deadline ----------------------------------------------------------
-    def _deadline_left_s(self, rec: EpochRecord) -> tuple[int, int]:
-        """(seconds of chain time until the epoch's submission deadline, the deadline's
-        length after the epoch end in seconds)."""
-        deadline_s = self.client.submission_deadline_s(rec.epoch_start_s)
-        span_s = deadline_s - rec.epoch_start_s - self.client.epoch_length_s()
-        return deadline_s - self.client.chain_time_s(), span_s
-
     def _watch_deadline(self, rec: EpochRecord) -> None:
         """Gauge the oldest open epoch's remaining time; warn inside the last 25 %."""
         try:
-            left_s, span_s = self._deadline_left_s(rec)
+            left_s, span_s = deadline_left_s(self.client, rec.epoch_start_s)
         except (ChainError, *WAITING_ERRORS):
             return  # the chain is away: the pass itself reports that
         self.metrics.deadline_remaining.set(left_s)
-        if 0 <= left_s < DEADLINE_WARN_FRACTION * span_s:
+        if approaching(left_s, span_s):
             event(log, "backlog approaching the submission deadline", logging.WARNING,
                   epoch_start_s=rec.epoch_start_s, deadline_remaining_s=left_s,
                   deadline_s=span_s)
@@ -180,7 +173,7 @@ class Submitter:
         it with GreenProofSubmissionDeadlinePassed): fail it without sending anything."""
         if rec.state == EpochState.SUBMITTED and rec.raw_tx:
             return False  # ours may have landed in time: _advance looks at its receipt
-        left_s, _ = self._deadline_left_s(rec)
+        left_s, _ = deadline_left_s(self.client, rec.epoch_start_s)
         if left_s >= 0 or self.client.certificate_of(rec.node_id, rec.epoch_start_s):
             return False
         self._lost(rec, f"deadline passed {-left_s} s ago (chain time)")

@@ -20,10 +20,10 @@ WC = b"llm-inference".ljust(32, b"\0")
 
 
 @contextmanager
-def proved_world(tmp_path: Path, epochs: int = 3, deadline_s: int | None = None):
+def proved_world(tmp_path: Path, epochs: int = 3, schedule=None):
     """Yields a dict: w3, client (the attestor's), admin, store, base (first epoch start),
-    attestor, node_id, rpc(method, *params) for anvil's test methods. ``deadline_s``: a
-    submission deadline (s after each epoch's end) scheduled before the epochs."""
+    attestor, node_id, rpc(method, *params) for anvil's test methods. ``schedule(admin,
+    t, base)``: more DAO parameters, scheduled from ``t`` on (before the epochs) or later."""
     from web3 import HTTPProvider, Web3
 
     from ecoai_chain.chain.client import GreenProofClient
@@ -44,15 +44,15 @@ def proved_world(tmp_path: Path, epochs: int = 3, deadline_s: int | None = None)
         admin.set_region_intensity("KR", 415_000, t)
         admin.set_baseline("llm-inference", 400, t)
         admin.set_efficiency_ceiling("llm-inference", 50_000_000, t)
-        if deadline_s is not None:
-            admin.set_submission_deadline(deadline_s, t)
+        base = -(-t // E) * E
+        if schedule is not None:
+            schedule(admin, t, base)
         w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction(
             {"from": dao.address, "to": attestor.address, "value": 10**20}))
         client = admin.with_account(attestor)
         node_id = client.register_node(attestor.address, "KR", 1_000_000)
         admin.activate_node(node_id)
         store = Store(tmp_path / "a.db")
-        base = -(-t // E) * E
         store.append_windows([ClosedWindow(t, t + W, 300_000 + t % 7, 1000 + t % 5, 4, 300_000,
                                            310_000, False, False, {"d": t})
                               for t in range(base, base + epochs * E, W)], attestor, "replay")

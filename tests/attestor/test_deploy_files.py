@@ -33,7 +33,8 @@ def test_required_metric_names_exported():
               "ecoai_epochs_pending", "ecoai_epochs_submitted_total", "ecoai_epochs_failed_total",
               "ecoai_last_submission_timestamp_seconds", "ecoai_job_errors_total",
               "ecoai_job_consecutive_failures", "ecoai_clock_steps_total",
-              "ecoai_submit_errors_total", "ecoai_tx_replacements_total"):
+              "ecoai_submit_errors_total", "ecoai_tx_replacements_total",
+              "ecoai_epochs_lost_to_deadline_total", "ecoai_epoch_deadline_seconds_remaining"):
         assert n in names, n
 
 
