@@ -19,6 +19,7 @@ from web3 import HTTPProvider, Web3
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import load_manifest
 from ecoai_chain.chain.devnet import free_port
+from ecoai_chain.network.demo_claims import DEMO_BENEFICIARY
 
 pytestmark = [pytest.mark.soak, pytest.mark.slow, pytest.mark.chain]
 
@@ -80,8 +81,22 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
                     return False
             return True
 
+        # Rewards vest: each node's first credits become transferable once its first
+        # certificate's challenge window (60 s in the demo) has passed and `up` released them.
+        _wait(lambda: all(client.eco_balance(n["address"]) > 0 for n in ready["nodes"]), 300,
+              "released credits on every node", proc)
         _wait(balances_agree, 60, "API balances to equal balanceOf")
-        assert all(client.eco_balance(n["address"]) > 0 for n in ready["nodes"])
+        # The buyer side: one claim and one retirement for the demo beneficiary, indexed,
+        # equal to the chain's record.
+        def buyer_done() -> dict | None:
+            r = httpx.get(f"{api}/api/v1/beneficiaries/{DEMO_BENEFICIARY}", timeout=10)
+            b = r.json() if r.status_code == 200 else {}
+            return b if b.get("claim_count") == 1 and b.get("retirement_count") == 1 else None
+
+        b = _wait(buyer_done, 300, "the demo claim and retirement", proc)
+        assert (b["claimed_energy_mj"], b["claimed_carbon_mg"]) == client.claimed_for(
+            DEMO_BENEFICIARY)
+        assert int(b["retired_units"]) == client.retired_for(DEMO_BENEFICIARY) > 0
         # Scores differ by grid and efficiency: FR (efficient, clean grid) > US > KR.
         last = {}
         for log in client.green_proof.events.CertificateSubmitted().get_logs(from_block=0):
@@ -129,3 +144,8 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
     log = (tmp_path / "up.log").read_text()
     assert "state reloaded" in log and "reusing GreenProof" in log
     assert "done:" in log.split("reusing GreenProof")[-1]
+    # resumed: the claim and the retirement are not made again (the console wraps long lines,
+    # so the log is read with its white space folded)
+    flat = " ".join(log.split())
+    assert flat.count(f"for {DEMO_BENEFICIARY}: claim ") == 1, log[-3000:]
+    assert flat.count(f"for {DEMO_BENEFICIARY}: retirement ") == 1, log[-3000:]
