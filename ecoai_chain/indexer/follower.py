@@ -32,9 +32,13 @@ OUTAGE_BACKOFF_MAX_S = 60.0
 # contracts/ChallengeManager.sol (indexer/store.py: challenges, challenge_events, opened_slots)
 CHALLENGE_EVENTS = ("ChallengeOpened", "ChallengeSlotsDrawn", "SlotOpened", "ChallengeAnswered",
                     "ChallengeDefaulted", "ChallengeVoided")
+# GreenProof's Eco Credits events (indexer/models_credits.py)
+CREDIT_EVENTS = ("RewardEscrowed", "RewardReleased", "RewardWithheld", "RewardCancelled",
+                 "DebtRepaid", "BondLocked", "BondSlashed", "BondReturned", "ParameterScheduled")
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer",
-          "CertificateClaimed", "CreditsRetired", *CHALLENGE_EVENTS, *governance.EVENTS)
+          "CertificateClaimed", "CreditsRetired", *CHALLENGE_EVENTS, *CREDIT_EVENTS,
+          *governance.EVENTS)
 
 
 @dataclass

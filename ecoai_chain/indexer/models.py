@@ -406,3 +406,5 @@ T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, C
                               RegionIntensity, Revocation, Proposal, Vote,
                               ProposalEvent, Claim, Retirement, Challenge, ChallengeEvent,
                               OpenedSlot)}
+
+from ecoai_chain.indexer import models_credits  # noqa: E402,F401  (registers its tables in T)

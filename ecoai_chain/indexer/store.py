@@ -50,6 +50,7 @@ from ecoai_chain.indexer.models import (
     T,
     Vote,
 )
+from ecoai_chain.indexer.models_credits import CREDIT_TABLES, credit_rows
 
 __all__ = ["T", "IndexStore", "bytes32_text", "day_of"]
 
@@ -65,7 +66,7 @@ CallData = dict[str, list[dict] | str]
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 EVENT_TABLES = (Certificate, Revocation, NodeEvent, RegionIntensity, BaselineChange,
                 CreditTransfer, QuarantinedLog, Proposal, Vote, ProposalEvent,
-                Claim, Retirement, Challenge, ChallengeEvent, OpenedSlot)
+                Claim, Retirement, Challenge, ChallengeEvent, OpenedSlot, *CREDIT_TABLES)
 
 
 def _challenge_event(kind: str, **fields: Any):
@@ -111,6 +112,9 @@ def bytes32_text(hex32: str) -> str:
     are not UTF-8 replaced, inner NULs shown as U+2400. Not the strict ASCII codec
     (core.bytes32): a stranger picks these bytes, and a UTF-8 region stays readable."""
     return clean_text(bytes.fromhex(hex32[2:]).rstrip(b"\0"))
+
+
+_CREDIT_ROWS = credit_rows(bytes32_text)  # GreenProof's Eco Credits events
 
 
 def _column_value(f: FieldSpec, value: Any) -> Any:
@@ -210,7 +214,7 @@ class IndexStore:
             self._row_for(log, headers, calldata, node_region, rows, touched)
         for model in (Node, NodeEvent, RegionIntensity, BaselineChange, Certificate,
                       Revocation, CreditTransfer, Proposal, Vote, ProposalEvent, Claim,
-                      Retirement, Challenge, ChallengeEvent, OpenedSlot):
+                      Retirement, Challenge, ChallengeEvent, OpenedSlot, *CREDIT_TABLES):
             if rows[model]:
                 insert_ignore(conn, T[model], rows[model], ["tx_hash", "log_index"]
                               if model is not Node else ["node_id"])
@@ -303,6 +307,9 @@ class IndexStore:
                 "beneficiary": a["beneficiary"], "amount_units": str(a["amountUnits"]),
                 "purpose": str(a["purpose"]), "purpose_raw": a["purpose"].raw,
                 "block_time_s": headers[log.block_number]["timestamp"], **where})
+        elif ev in _CREDIT_ROWS:
+            model, row = _CREDIT_ROWS[ev](a, headers[log.block_number]["timestamp"])
+            rows[model].append({**row, **where})
         elif ev in _CHALLENGE_ROWS:
             model, row = _CHALLENGE_ROWS[ev](a, headers[log.block_number]["timestamp"])
             rows[model].append({**row, **where})

@@ -1,0 +1,105 @@
+"""The index's Eco Credits tables (issue 13): what happened to each reward (escrowed, released,
+withheld against debt, cancelled), operators' debt repayments, node bonds (locked, slashed,
+returned) and the DAO's parameter schedules (ParameterScheduled, with effectiveFrom). Event
+history like the other event tables: removed by a reorg, amounts stored exactly as `UInt`.
+
+`CREDIT_ROWS` maps each event to (table, row without block/tx/log) for indexer/store.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Column, String, UniqueConstraint
+from sqlmodel import Field
+
+from ecoai_chain.indexer.models import IndexTable, T, _big, _text, _uint
+
+# IGreenProof.Param in the contract's order (ecoai_chain/chain/client_credits.Param)
+PARAM_NAMES = ("region_intensity", "baseline", "efficiency_ceiling", "submission_deadline",
+               "challenge_window", "bond_per_mw", "slash_share")
+PARAM_UNITS = ("mg CO2e/kWh", "ng CO2e/work", "work/kWh", "s", "s", "wei/MW", "bps")
+
+
+class CreditEvent(IndexTable, table=True):
+    """One reward, debt or bond event. ``kind``: escrowed (units = reward, release_at_s),
+    released (units = minted, extra_units = withheld), withheld (units = withheld,
+    extra_units = operator's remaining debt), cancelled (units = reward), debt_repaid (units,
+    extra_units = remaining debt, counterparty = payer), bond_locked / bond_returned (units =
+    wei), bond_slashed (units = wei, counterparty = treasury). Units: EcoCredit units (1e18 =
+    1 ECO) for rewards and debt, wei for bonds."""
+
+    __tablename__ = "credit_events"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_credit_events_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)
+    certificate_id: int | None = Field(default=None, sa_column=_uint(index=True))
+    node_id: int | None = Field(default=None, sa_column=_uint(index=True))
+    operator: str | None = Field(default=None, sa_column=Column(String(42), index=True))
+    counterparty: str | None = Field(default=None, max_length=42)
+    units: int = Field(sa_column=_uint(nullable=False))
+    extra_units: int | None = Field(default=None, sa_column=_uint())
+    release_at_s: int | None = Field(default=None, sa_column=_uint())
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    block_time_s: int = Field(sa_column=_big(nullable=False))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
+class ParameterChange(IndexTable, table=True):
+    """A ParameterScheduled event: from ``effective_from_s`` on, ``param`` of ``key`` (region,
+    workload class, or empty for the global ones) is ``value`` (unit: PARAM_UNITS)."""
+
+    __tablename__ = "parameter_schedule"
+    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_param_schedule_log"),)
+    id: int | None = Field(default=None, primary_key=True)
+    param: int = Field(sa_column=_uint(nullable=False, index=True))
+    param_name: str = Field(max_length=32)
+    key: str = Field(sa_column=_text(nullable=False, index=True))  # decoded text, hostile-safe
+    key_hex: str = Field(sa_column=Column(String(66), nullable=False))
+    value: int = Field(sa_column=_uint(nullable=False))
+    effective_from_s: int = Field(sa_column=_uint(nullable=False))
+    block_number: int = Field(sa_column=_big(nullable=False, index=True))
+    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
+    log_index: int
+
+
+T.update({m: m.__table__ for m in (CreditEvent, ParameterChange)})
+CREDIT_TABLES = (CreditEvent, ParameterChange)
+
+
+def _credit(kind: str, *, units: str, extra: str | None = None, counterparty: str | None = None,
+            release_at: str | None = None) -> Callable[[Any, int], tuple[type, dict]]:
+    def row(a: Any, block_time_s: int) -> tuple[type, dict]:
+        return CreditEvent, {
+            "kind": kind, "certificate_id": a.get("certificateId"), "node_id": a.get("nodeId"),
+            "operator": a.get("operator"), "counterparty": a[counterparty] if counterparty
+            else None, "units": a[units], "extra_units": a[extra] if extra else None,
+            "release_at_s": a[release_at] if release_at else None, "block_time_s": block_time_s}
+    return row
+
+
+def _scheduled(bytes32_text: Callable[[str], str]) -> Callable[[Any, int], tuple[type, dict]]:
+    def row(a: Any, _t: int) -> tuple[type, dict]:
+        p = a["param"]
+        return ParameterChange, {
+            "param": p, "param_name": PARAM_NAMES[p] if p < len(PARAM_NAMES) else f"param {p}",
+            "key": bytes32_text(a["key"]), "key_hex": a["key"], "value": a["value"],
+            "effective_from_s": a["effectiveFrom"]}
+    return row
+
+
+def credit_rows(bytes32_text: Callable[[str], str]) -> dict[str, Callable]:
+    """GreenProof's Eco Credits events -> (table, row without block/tx/log)."""
+    return {
+        "RewardEscrowed": _credit("escrowed", units="rewardUnits", release_at="releaseAt"),
+        "RewardReleased": _credit("released", units="mintedUnits", extra="withheldUnits"),
+        "RewardWithheld": _credit("withheld", units="withheldUnits", extra="remainingDebtUnits"),
+        "RewardCancelled": _credit("cancelled", units="rewardUnits"),
+        "DebtRepaid": _credit("debt_repaid", units="units", extra="remainingDebtUnits",
+                              counterparty="payer"),
+        "BondLocked": _credit("bond_locked", units="bondWei"),
+        "BondSlashed": _credit("bond_slashed", units="slashedWei", counterparty="treasury"),
+        "BondReturned": _credit("bond_returned", units="bondWei"),
+        "ParameterScheduled": _scheduled(bytes32_text),
+    }
