@@ -95,6 +95,7 @@ contract ChallengeManager is IChallengeManager, AccessControl {
             seed: bytes32(0)
         });
         _openOf[certificateId] = challengeId;
+        _gp.setReleaseHold(certificateId, true); // no release, no bond back, until answered or finalized
         emit ChallengeOpened(
             challengeId, certificateId, cert.nodeId, msg.sender, deposit, randomnessBlock, deadline, _openCount
         );
@@ -134,6 +135,7 @@ contract ChallengeManager is IChallengeManager, AccessControl {
         }
         c.status = ChallengeStatus.Answered;
         delete _openOf[certificateId];
+        _gp.setReleaseHold(certificateId, false);
         for (uint256 i = 0; i < openings.length; ++i) {
             emit SlotOpened(challengeId, certificateId, openings[i].slot, openings[i].energyMj, openings[i].work);
         }

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGreenProof} from "./interfaces/IGreenProof.sol";
 import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
@@ -33,6 +32,8 @@ abstract contract GreenProofCredits is GreenProofParams {
     mapping(uint256 certificateId => StoredCertificate) internal _certificates;
     mapping(address operator => uint256) private _debt;
     mapping(address operator => uint256) private _escrowed;
+    mapping(uint256 certificateId => uint64 nodeId) private _heldFor; // an open challenge: its node
+    mapping(uint64 nodeId => uint256) private _holdsOf; // open challenges against its certificates
 
     constructor(IEcoCredit eco_) {
         _eco = eco_;
@@ -58,7 +59,25 @@ abstract contract GreenProofCredits is GreenProofParams {
         onlyRole(CHALLENGE_ROLE)
         returns (uint256 slashedWei)
     {
-        return _revoke(certificateId, string.concat("challenge ", Strings.toString(challengeId), " unanswered"), msg.sender);
+        // The challenge id is in the ChallengeManager's ChallengeDefaulted of the same transaction
+        // (a formatted reason did not fit GreenProof under the 24 KiB code size limit).
+        challengeId;
+        return _revoke(certificateId, "challenge unanswered", msg.sender);
+    }
+
+    /// @inheritdoc IGreenProof
+    function setReleaseHold(uint256 certificateId, bool held) external onlyRole(CHALLENGE_ROLE) {
+        uint64 nodeId = _heldFor[certificateId];
+        if (!held) {
+            if (nodeId == 0) revert GreenProofNotOnHold(certificateId);
+            return _clearHold(certificateId, nodeId);
+        }
+        if (nodeId != 0) revert GreenProofReleaseOnHold(certificateId);
+        // The ChallengeManager opens challenges only on vesting (unrevoked, unreleased) ones.
+        nodeId = _certificate(certificateId).nodeId;
+        _heldFor[certificateId] = nodeId;
+        ++_holdsOf[nodeId];
+        emit ReleaseHeld(certificateId, nodeId);
     }
 
     /// @inheritdoc IGreenProof
@@ -100,6 +119,8 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (block.timestamp < node.lastReleaseAt) {
             revert GreenProofBondLocked(nodeId, node.lastReleaseAt, block.timestamp);
         }
+        uint256 holds = _holdsOf[nodeId];
+        if (holds > 0) revert GreenProofNodeChallenged(nodeId, holds);
         // The bond is the only collateral of a debt the operator walks away from.
         _requireNoDebt(node.operator);
         uint256 bond = node.bondWei;
@@ -130,6 +151,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
         cert.revoked = true;
         uint64 nodeId = cert.nodeId;
+        if (_heldFor[certificateId] != 0) _clearHold(certificateId, nodeId);
         Node storage node = _nodes[nodeId];
         address operator = node.operator;
         uint256 reward = cert.rewardUnits;
@@ -167,6 +189,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         StoredCertificate storage cert = _certificate(certificateId);
         if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
         if (cert.released) revert GreenProofAlreadyReleased(certificateId);
+        if (_heldFor[certificateId] != 0) revert GreenProofReleaseOnHold(certificateId);
         if (block.timestamp < cert.releaseAt) {
             revert GreenProofStillVesting(certificateId, cert.releaseAt, block.timestamp);
         }
@@ -199,6 +222,12 @@ abstract contract GreenProofCredits is GreenProofParams {
         node.bondWei -= uint128(slashed); // slashed <= bondWei
         emit BondSlashed(nodeId, certificateId, slashed, to);
         Address.sendValue(payable(to), slashed);
+    }
+
+    function _clearHold(uint256 certificateId, uint64 nodeId) private {
+        delete _heldFor[certificateId];
+        --_holdsOf[nodeId]; // was incremented with the hold
+        emit ReleaseHoldLifted(certificateId, nodeId);
     }
 
     /// @dev Operators in debt may not add capacity (register or activate nodes).

@@ -183,6 +183,12 @@ interface IGreenProof {
     /// @notice `payer` burnt `units` of Eco Credits to pay down `operator`'s debt.
     event DebtRepaid(address indexed operator, address indexed payer, uint256 units, uint256 remainingDebtUnits);
 
+    /// @notice A challenge holds the certificate's release (and its node's bond) until lifted.
+    event ReleaseHeld(uint256 indexed certificateId, uint64 indexed nodeId);
+
+    /// @notice The hold was lifted (challenge answered) or ended with the revocation.
+    event ReleaseHoldLifted(uint256 indexed certificateId, uint64 indexed nodeId);
+
     /// @notice `bondWei` was added to a node's bond: at registration, or by topUpBond.
     event BondLocked(uint64 indexed nodeId, address indexed operator, uint256 bondWei);
 
@@ -295,6 +301,13 @@ interface IGreenProof {
     /// @notice activateNode needs the node's bond at the current rate (`requiredWei`,
     ///         bondFor its max power); it holds `bondWei`. topUpBond adds to it.
     error GreenProofBondBelowRate(uint64 nodeId, uint256 bondWei, uint256 requiredWei);
+    /// @notice The certificate is challenged: no release (and no second hold) until the
+    ///         challenge is answered or finalized.
+    error GreenProofReleaseOnHold(uint256 certificateId);
+    /// @notice setReleaseHold(id, false) on a certificate that is not held.
+    error GreenProofNotOnHold(uint256 certificateId);
+    /// @notice `openChallenges` certificates of the node are challenged: the bond stays.
+    error GreenProofNodeChallenged(uint64 nodeId, uint256 openChallenges);
     /// @notice topUpBond sent no value.
     error GreenProofZeroTopUp(uint64 nodeId);
     /// @notice The node has no bond left to return.
@@ -370,7 +383,7 @@ interface IGreenProof {
         returns (uint256[] memory certificateIds);
 
     /// @notice Anyone: release the escrowed rewards of `certificateIds` (each must be
-    ///         unrevoked, unreleased and past its releaseAt). The operator's debt is paid
+    ///         unrevoked, unreleased, not held by a challenge and past its releaseAt). The operator's debt is paid
     ///         first; the rest is minted to the operator. Returns the total minted.
     function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits);
 
@@ -386,6 +399,14 @@ interface IGreenProof {
     ///         bond is sent to the caller (which pays the challenger its share and the treasury
     ///         the rest). Returns the slashed amount.
     function revokeByChallenge(uint256 certificateId, uint256 challengeId) external returns (uint256 slashedWei);
+
+    /// @notice CHALLENGE_ROLE (the ChallengeManager): `held` true when a challenge opens holds
+    ///         the certificate's release, and its node's bond, until `held` false (the challenge
+    ///         was answered) or a revocation. A challenged operator could otherwise release
+    ///         (anyone may) and move the reward, or withdraw a retired node's bond, between the
+    ///         answer deadline and the finalization. GreenProofReleaseOnHold for a second hold,
+    ///         GreenProofNotOnHold for lifting none.
+    function setReleaseHold(uint256 certificateId, bool held) external;
 
 
     /// @notice Burn `units` of the caller's Eco Credits to pay down `operator`'s debt.

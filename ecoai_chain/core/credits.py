@@ -89,3 +89,21 @@ def bond_returnable(retired: bool, now_s: int, last_release_at_s: int, operator_
                     ("operator_debt_units", operator_debt_units), ("bond_wei_held", bond_wei_held)):
         require_uint(name, v)
     return retired and now_s >= last_release_at_s and operator_debt_units == 0 and bond_wei_held > 0
+
+
+def release_refusal(revoked: bool, released: bool, challenged: bool, now_s: int,
+                    release_at_s: int) -> str | None:
+    """Which error releaseRewards raises for a certificate, in the contract's order, or None
+    when it releases: revoked, released, held by an open challenge (until it is answered or
+    finalized, even past the release time), still vesting."""
+    require_uint("now_s", now_s)
+    require_uint("release_at_s", release_at_s)
+    if revoked:
+        return "GreenProofAlreadyRevoked"
+    if released:
+        return "GreenProofAlreadyReleased"
+    if challenged:
+        return "GreenProofReleaseOnHold"
+    if now_s < release_at_s:
+        return "GreenProofStillVesting"
+    return None

@@ -30,7 +30,7 @@ async function lateChallenge() {
 describe("ChallengeManager attacks (the challenged operator races)", function () {
   it("Should hold the reward of an unanswered challenge past its release time, then cancel it in full", async function () {
     const { gp, cm, eco, operator, certificateId, challengeId, releaseAt } = await lateChallenge();
-    expect(await gp.releaseOnHold(certificateId)).to.equal(true);
+    await expect(gp.releaseRewards([certificateId])).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
     await time.setNextBlockTimestamp(releaseAt); // deadline passed: finalizable, and release time
     await expect(gp.connect(operator).releaseRewards([certificateId]))
       .to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
@@ -38,7 +38,7 @@ describe("ChallengeManager attacks (the challenged operator races)", function ()
       .to.emit(gp, "RewardCancelled").withArgs(certificateId, operator.address, REWARD);
     expect(await eco.totalSupply()).to.equal(0n);
     expect(await gp.debtOf(operator.address)).to.equal(0n);
-    expect(await gp.releaseOnHold(certificateId)).to.equal(false);
+    await expect(gp.releaseRewards([certificateId])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(certificateId);
   });
 
   it("Should keep a retired node's bond while one of its certificates is challenged", async function () {
@@ -56,7 +56,6 @@ describe("ChallengeManager attacks (the challenged operator races)", function ()
     await pastRandomness(cm, challengeId);
     const slots = await cm.challengeSlots(challengeId);
     await cm.connect(operator).answerChallenge(challengeId, slots.map((s) => opening(s)));
-    expect(await gp.releaseOnHold(certificateId)).to.equal(false);
     await time.setNextBlockTimestamp(releaseAt);
     await gp.releaseRewards([certificateId]);
     expect(await eco.balanceOf(operator.address)).to.equal(REWARD);
@@ -65,13 +64,13 @@ describe("ChallengeManager attacks (the challenged operator races)", function ()
   it("Should refuse holds and lifts from anyone but CHALLENGE_ROLE, and double holds", async function () {
     const { gp, cm, stranger, certificateId } = await loadFixture(challengeFixture);
     const role = await gp.CHALLENGE_ROLE();
-    await expect(gp.connect(stranger).holdRelease(certificateId))
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, true))
       .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
-    await expect(gp.connect(stranger).liftHold(certificateId))
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, false))
       .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
     await gp.grantRole(role, stranger.address);
-    await expect(gp.connect(stranger).liftHold(certificateId)).to.be.revertedWithCustomError(gp, "GreenProofNotOnHold").withArgs(certificateId);
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, false)).to.be.revertedWithCustomError(gp, "GreenProofNotOnHold").withArgs(certificateId);
     await cm.challenge(certificateId, { value: DEPOSIT });
-    await expect(gp.connect(stranger).holdRelease(certificateId)).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, true)).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
   });
 });

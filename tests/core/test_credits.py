@@ -90,3 +90,13 @@ def test_a_bond_is_never_returned_to_an_operator_in_debt(retired, now, last, deb
         assert not ok
     with pytest.raises(ValidationError, match="operator_debt_units"):
         credits.bond_returnable(retired, now, last, -1, bond)
+
+
+@given(revoked=st.booleans(), released=st.booleans(), challenged=st.booleans(), now=U64, release_at=U64)
+def test_a_challenged_reward_is_never_released_whatever_the_time(revoked, released, challenged, now, release_at):
+    refusal = credits.release_refusal(revoked, released, challenged, now, release_at)
+    if challenged or revoked or released:
+        assert refusal is not None  # no mint while a challenge is open, even past release_at
+    assert (refusal is None) == (not (revoked or released or challenged) and now >= release_at)
+    if challenged and not (revoked or released):
+        assert refusal == "GreenProofReleaseOnHold"
