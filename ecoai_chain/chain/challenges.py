@@ -15,14 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.fees import Fees
 from ecoai_chain.chain.node_errors import node_call
 from ecoai_chain.chain.submission import SignedTx
-from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.errors import ChainError
 
 # IChallengeManager.ChallengeStatus
@@ -152,21 +150,8 @@ class ChallengeClient:
     def build_answer_tx(self, challenge_id: int, openings: list[tuple], *, nonce: int,
                         fees: Fees) -> SignedTx:
         """Estimate (a revert surfaces here as ContractRevert) and sign; sends nothing."""
-        client = self.client
         fn = self.contract.functions.answerChallenge(challenge_id, openings)
-        with node_call("eth_chainId"):
-            chain_id = self.w3.eth.chain_id
-        params = {"from": client._sender(), "nonce": nonce, "chainId": chain_id, "type": 2,
-                  "maxFeePerGas": fees.max_fee_per_gas_wei,
-                  "maxPriorityFeePerGas": fees.max_priority_fee_per_gas_wei}
-        try:
-            with node_call("eth_estimateGas"):
-                tx = fn.build_transaction(params)
-        except ContractLogicError as e:
-            raise client.decode_error(e) from e
-        tx["gas"] = gas_limit(tx["gas"])
-        signed = client.account.sign_transaction(tx)
-        return SignedTx(_hex(signed.hash), bytes(signed.raw_transaction), nonce, tx["gas"], fees)
+        return self.client.sign_call(fn, nonce=nonce, fees=fees)
 
     def _send(self, fn: Any, value: int = 0) -> Any:
         if value:

@@ -104,16 +104,21 @@ class CertificateSubmission:
     def build_certificate_tx(self, cert: dict[str, Any], proof: Any, signature: bytes, *,
                              nonce: int, fees: Fees) -> SignedTx:
         """Estimate gas (a revert surfaces here as `ContractRevert`) and sign; sends nothing."""
-        from web3.exceptions import ContractLogicError
-
         from ecoai_chain.chain.client import certificate_tuple, proof_struct
 
-        sender = self._sender()
         fn = self.green_proof.functions.submitCertificate(
             certificate_tuple(cert), proof_struct(proof), bytes(signature))
+        return self.sign_call(fn, nonce=nonce, fees=fees)
+
+    def sign_call(self, fn: Any, *, nonce: int, fees: Fees) -> SignedTx:
+        """Estimate gas for the bound contract call ``fn`` from our account (a revert surfaces
+        here as `ContractRevert`, decoded with every error this client knows) and sign it as a
+        type-2 transaction at ``nonce`` and ``fees``; sends nothing."""
+        from web3.exceptions import ContractLogicError
+
         with node_call("eth_chainId"):
             chain_id = self.w3.eth.chain_id
-        params = {"from": sender, "nonce": nonce, "chainId": chain_id, "type": 2,
+        params = {"from": self._sender(), "nonce": nonce, "chainId": chain_id, "type": 2,
                   "maxFeePerGas": fees.max_fee_per_gas_wei,
                   "maxPriorityFeePerGas": fees.max_priority_fee_per_gas_wei}
         try:
