@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from ecoai_chain.reports.granular import ClaimRecord
 
-class ClaimOut(BaseModel):
-    claim_id: int = Field(description="CertificateClaims claim id")
-    certificate_id: int = Field(description="the claimed certificate")
-    beneficiary: str = Field(description="address that may count this energy and carbon")
-    claimant: str = Field(description="who made the claim")
-    energy_mj: int = Field(description="claimed energy, millijoules")
-    carbon_mg: int = Field(description="claimed carbon, mg CO2e")
-    is_final: bool = Field(description="this claim took the certificate's last energy")
-    purpose: str = Field(description="purpose text (display; invalid UTF-8 replaced)")
+
+class ClaimOut(ClaimRecord):
+    """A claim as indexed: the export's claim fields (reports/granular.py) plus the event."""
+
     purpose_hex: str = Field(description="the exact purpose bytes (keccak256 is on chain)")
-    status: str = Field(description="'claimed', or 'claimed, certificate revoked since'")
-    certificate_revoked: bool = Field(description="the certificate was revoked since")
-    certificate_revoked_reason: str | None = Field(description="the DAO's reason, if revoked")
-    block_number: int = Field(description="block of the claim")
     block_time_s: int = Field(description="block time of the claim, unix seconds")
-    tx_hash: str = Field(description="transaction of the claim")
     log_index: int = Field(description="log index of the CertificateClaimed event")
 
 

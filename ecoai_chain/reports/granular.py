@@ -83,15 +83,33 @@ class Device(BaseModel):
     metadata_uri: str | None = Field(description="operator-supplied description of the node")
 
 
-class ClaimRef(BaseModel):
+class ClaimFacts(BaseModel):
+    """What every view of one claim states (the certificate's list, the export, the API)."""
+
     claim_id: int = Field(description="CertificateClaims claim id")
     beneficiary: str = Field(description="address that may count this energy and carbon")
-    energy_mj: int = Field(description="energy of this claim, millijoules")
-    energy_wh: int = Field(description="energy of this claim, watt-hours, floored")
-    carbon_mg: int = Field(description="carbon of this claim, mg CO2e (rule: core/claims.py)")
-    purpose: str = Field(description="the purpose the claimant gave")
+    energy_mj: int = Field(description="claimed energy, millijoules")
+    carbon_mg: int = Field(description="claimed carbon, mg CO2e (rule: core/claims.py)")
+    purpose: str = Field(description="the purpose the claimant gave (display; invalid UTF-8 "
+                         "replaced; its keccak256 is on chain)")
     is_final: bool = Field(description="this claim took the certificate's last energy")
     status: str = Field(description="'claimed', or 'claimed, certificate revoked since'")
+
+
+class ClaimRecord(ClaimFacts):
+    """A claim on its own: which certificate, who claimed, whether that was revoked since, and
+    the transaction (the API's claim JSON and the export's `GranularClaim`)."""
+
+    certificate_id: int = Field(description="the claimed certificate")
+    claimant: str = Field(description="who made the claim (operator or an address it named)")
+    certificate_revoked: bool = Field(description="the certificate was revoked after the claim")
+    certificate_revoked_reason: str | None = Field(description="the DAO's reason, if revoked")
+    block_number: int = Field(description="block of the claim")
+    tx_hash: str = Field(description="transaction of the claim")
+
+
+class ClaimRef(ClaimFacts):
+    energy_wh: int = Field(description="claimed energy, watt-hours, floored")
     claimed_at_s: int = Field(description="block time of the claim, unix seconds")
 
 
@@ -126,22 +144,9 @@ class GranularCertificate(BaseModel):
     claims: list[ClaimRef] = Field(description="every claim of the certificate, in order")
 
 
-class GranularClaim(BaseModel):
-    claim_id: int = Field(description="CertificateClaims claim id")
-    certificate_id: int = Field(description="the claimed certificate")
-    beneficiary: str = Field(description="address that may count this energy and carbon")
-    claimant: str = Field(description="who made the claim (operator or an address it named)")
-    purpose: str = Field(description="the purpose the claimant gave (its keccak256 is on chain)")
-    energy_mj: int = Field(description="claimed energy, millijoules")
+class GranularClaim(ClaimRecord):
     energy_wh: int = Field(description="claimed energy, watt-hours, floored")
-    carbon_mg: int = Field(description="claimed carbon, mg CO2e (rule: core/claims.py)")
-    is_final: bool = Field(description="this claim took the certificate's last energy")
-    status: str = Field(description="'claimed', or 'claimed, certificate revoked since'")
-    certificate_revoked: bool = Field(description="the certificate was revoked after the claim")
-    certificate_revoked_reason: str | None = Field(description="the DAO's reason, if revoked")
     claimed_at_s: int = Field(description="block time of the claim, unix seconds")
-    block_number: int = Field(description="block of the claim")
-    tx_hash: str = Field(description="transaction of the claim")
     certificate: GranularCertificate = Field(description="the certificate the claim is part of")
 
 
