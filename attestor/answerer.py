@@ -33,7 +33,7 @@ from sqlmodel import Session, select
 from attestor.logs import event
 from attestor.metrics import Metrics
 from attestor.sealer import build_epoch_input
-from attestor.store import ChallengeRecord, Store
+from attestor.store import ChallengeRecord, Store, commit_fields
 from ecoai_chain.chain.fees import Fees
 from ecoai_chain.challenge.openings import build_answer, opened_values
 from ecoai_chain.errors import (
@@ -74,14 +74,7 @@ class ChallengeBook:
         if "last_error" in fields:
             fields["last_error"] = redact(fields["last_error"])[:500]
         with Session(self.engine) as s:
-            rec = s.get(ChallengeRecord, challenge_id)
-            for k, v in fields.items():
-                setattr(rec, k, v)
-            rec.updated_s = int(time.time())
-            s.add(rec)
-            s.commit()
-            s.refresh(rec)
-            return rec
+            return commit_fields(s, s.get(ChallengeRecord, challenge_id), fields)
 
     def all(self, states: tuple[str, ...] | None = None) -> list[ChallengeRecord]:
         with Session(self.engine) as s:

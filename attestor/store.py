@@ -60,6 +60,24 @@ MEASURED_FIELDS = {f.name: f.type for f in dataclasses.fields(ClosedWindow)
                    if f.name not in ("start_s", "cursor")}
 
 
+def commit_fields(s: Session, rec: Any, fields: dict[str, Any], now_s: int | None = None,
+                  duplicate: str | None = None) -> Any:
+    """Set ``fields`` and ``updated_s`` on ``rec``, commit ``s`` and return ``rec`` refreshed;
+    with ``duplicate``, a unique-key clash raises `StoreError(duplicate)`."""
+    for k, v in fields.items():
+        setattr(rec, k, v)
+    rec.updated_s = int(time.time()) if now_s is None else now_s
+    s.add(rec)
+    try:
+        s.commit()
+    except IntegrityError as e:
+        if duplicate is None:
+            raise
+        raise StoreError(duplicate) from e
+    s.refresh(rec)
+    return rec
+
+
 class AgentTable(SQLModel, registry=_registry):
     """Base of the agent's tables: their own metadata, so no other database gets them."""
 
@@ -329,15 +347,9 @@ class Store:
     def add_epoch(self, rec: EpochRecord) -> EpochRecord:
         now = int(time.time())
         rec.created_s = rec.created_s or now
-        rec.updated_s = now
         with Session(self.engine) as s:
-            s.add(rec)
-            try:
-                s.commit()
-            except IntegrityError as e:
-                raise StoreError(f"epoch {rec.epoch_start_s} already in the outbox") from e
-            s.refresh(rec)
-            return rec
+            return commit_fields(s, rec, {}, now,
+                                 duplicate=f"epoch {rec.epoch_start_s} already in the outbox")
 
     def update_epoch(self, epoch_start_s: int, **fields: Any) -> EpochRecord:
         if "state" in fields:
@@ -352,13 +364,7 @@ class Store:
                 raise StoreError(f"epoch {epoch_start_s} is not in the outbox")
             if "last_error" in fields:  # errors may quote an RPC URL: never store its secret
                 fields["last_error"] = redact(fields["last_error"])
-            for k, v in fields.items():
-                setattr(rec, k, v)
-            rec.updated_s = int(time.time())
-            s.add(rec)
-            s.commit()
-            s.refresh(rec)
-            return rec
+            return commit_fields(s, rec, fields)
 
     def epochs(self, states: Iterable[str] | None = None) -> list[EpochRecord]:
         with Session(self.engine) as s:
@@ -388,17 +394,9 @@ class Store:
                                raw_tx=raw_tx_hex, max_fee_per_gas_wei=max_fee_per_gas_wei,
                                max_priority_fee_per_gas_wei=max_priority_fee_per_gas_wei,
                                created_s=now))
-            for k, v in {"state": EpochState.SUBMITTED, "tx_hash": tx_hash,
-                         "raw_tx": raw_tx_hex, "nonce": nonce, **epoch_fields}.items():
-                setattr(rec, k, v)
-            rec.updated_s = now
-            s.add(rec)
-            try:
-                s.commit()
-            except IntegrityError as e:
-                raise StoreError(f"transaction {tx_hash} already recorded") from e
-            s.refresh(rec)
-            return rec
+            return commit_fields(s, rec, {"state": EpochState.SUBMITTED, "tx_hash": tx_hash,
+                                          "raw_tx": raw_tx_hex, "nonce": nonce, **epoch_fields},
+                                 now, duplicate=f"transaction {tx_hash} already recorded")
 
     def submissions(self, epoch_start_s: int) -> list[SubmissionTx]:
         """Every transaction signed for the epoch, oldest first."""
