@@ -41,3 +41,15 @@ def schedule_vector_params(client: Any, vectors: dict = VECTORS) -> None:
 def past_vector_epochs(w3: Any, vectors: dict = VECTORS) -> None:
     """Move the chain's clock past every vector epoch (all within their deadline)."""
     set_chain_time(w3, vectors_end_s(vectors))
+
+
+def submit_vector(ready: dict, vector_cert: Any, i: int) -> int:
+    """Submit vector certificate ``i`` (from the ``vector_cert`` fixture) on the ``ready``
+    chain, signed by its node's attestor, through the admin client; its certificate id."""
+    from ecoai_chain.chain.eip712 import sign_certificate
+
+    cert, proof = vector_cert(i)
+    client = ready["client"]
+    attestor = ready["attestors"][cert["nodeId"] - 1]
+    sig = sign_certificate(attestor, client.w3.eth.chain_id, client.deployment.green_proof, cert)
+    return client.submit_certificate(cert, proof, sig)

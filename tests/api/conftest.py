@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 import pytest
 from eth_account import Account
+from fastapi.testclient import TestClient
 from web3 import HTTPProvider, Web3
 
+from ecoai_chain.api.app import create_app
+from ecoai_chain.api.settings import ApiSettings
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.deployment import deploy_all
 from ecoai_chain.chain.devnet import Anvil, dev_private_key
@@ -24,6 +27,7 @@ from ecoai_chain.chain.tx import deploy, send_tx
 from ecoai_chain.core.bytes32 import encode_bytes32
 from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.follower import Indexer, IndexerConfig
+from ecoai_chain.indexer.manifest import config_from_deployment
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
 
@@ -132,3 +136,22 @@ def pg_world_url(world):
     rpc.close()
     yield url
     server.stop()
+
+
+@pytest.fixture
+def indexed_api(tmp_path, anvil, deployment):
+    """indexed_api(indexer=None) -> TestClient: index the test's own chain (``anvil`` with
+    ``deployment``, as far as it is now) into tmp_path/index.db and serve it, the manifest saved
+    as tmp_path/deployment.json; the list ``indexer`` receives the Indexer (to index again)."""
+
+    def serve(indexer: list | None = None) -> TestClient:
+        manifest = deployment.save(tmp_path / "deployment.json")
+        db_url = f"sqlite:///{tmp_path}/index.db"
+        ix = Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
+                     config_from_deployment(deployment, confirmations=0))
+        ix.sync()
+        if indexer is not None:
+            indexer.append(ix)
+        return TestClient(create_app(ApiSettings(db_url=db_url, manifest=str(manifest))))
+
+    return serve

@@ -9,30 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from ecoai_chain.api.app import create_app
-from ecoai_chain.api.settings import ApiSettings
 from ecoai_chain.chain.challenges import ChallengeClient, ChallengeParams
-from ecoai_chain.chain.eip712 import sign_certificate
-from ecoai_chain.indexer.db import make_engine
-from ecoai_chain.indexer.follower import Indexer
-from ecoai_chain.indexer.manifest import config_from_deployment
-from ecoai_chain.indexer.rpc import JsonRpc
-from ecoai_chain.indexer.store import IndexStore
+from tests.vector_chain import submit_vector
 
 pytestmark = pytest.mark.chain
 OPENINGS = json.loads((Path(__file__).parents[1] / "vectors" / "challenge_openings.json")
                       .read_text())
 DEPOSIT = 10**15
-
-
-def _submit(ready, vector_cert, i) -> int:
-    cert, proof = vector_cert(i)
-    client = ready["client"]
-    attestor = ready["attestors"][cert["nodeId"] - 1]
-    sig = sign_certificate(attestor, client.w3.eth.chain_id, client.deployment.green_proof, cert)
-    return client.submit_certificate(cert, proof, sig)
 
 
 def _opening(slot: int) -> tuple:
@@ -46,14 +30,14 @@ def _mine(w3, n=1):
         w3.provider.make_request("evm_mine", [])
 
 
-def test_challenges_through_the_api_and_explorer_equal_the_chain(ready, vector_cert, tmp_path,
-                                                                 anvil, deployment, dev_accounts):
+def test_challenges_through_the_api_and_explorer_equal_the_chain(ready, vector_cert, indexed_api,
+                                                                 dev_accounts):
     client = ready["client"]
     w3 = client.w3
     cm = ChallengeClient(client)
     cm.set_params(ChallengeParams(DEPOSIT, 3, 600, 5_000))
-    answered = _submit(ready, vector_cert, OPENINGS["certificate_index"])
-    unanswered = _submit(ready, vector_cert, 1)
+    answered = submit_vector(ready, vector_cert, OPENINGS["certificate_index"])
+    unanswered = submit_vector(ready, vector_cert, 1)
     challenger = ChallengeClient(client.with_account(dev_accounts[4]))
     c1 = challenger.challenge(answered)
     c2 = challenger.challenge(unanswered)
@@ -64,11 +48,7 @@ def test_challenges_through_the_api_and_explorer_equal_the_chain(ready, vector_c
     _mine(w3)
     assert cm.finalize(c2)["outcome"] == "ChallengeDefaulted"
 
-    manifest = deployment.save(tmp_path / "deployment.json")
-    db_url = f"sqlite:///{tmp_path}/index.db"
-    Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
-            config_from_deployment(deployment, confirmations=0)).sync()
-    api = TestClient(create_app(ApiSettings(db_url=db_url, manifest=str(manifest))))
+    api = indexed_api()
 
     listed = api.get("/api/v1/challenges").json()["items"]
     assert [c["challenge_id"] for c in listed] == [c2, c1]

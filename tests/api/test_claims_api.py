@@ -11,42 +11,16 @@ from fastapi.testclient import TestClient
 from ecoai_chain.api.app import create_app
 from ecoai_chain.api.settings import ApiSettings
 from ecoai_chain.chain.devnet import set_chain_time
-from ecoai_chain.chain.eip712 import sign_certificate
-from ecoai_chain.indexer.db import make_engine
-from ecoai_chain.indexer.follower import Indexer
-from ecoai_chain.indexer.manifest import config_from_deployment
-from ecoai_chain.indexer.rpc import JsonRpc
-from ecoai_chain.indexer.store import IndexStore
+from tests.vector_chain import submit_vector
 
 pytestmark = pytest.mark.chain
 ECO = 10**18
 
 
-def _submit(ready, vector_cert, i) -> int:
-    cert, proof = vector_cert(i)
-    client = ready["client"]
-    attestor = ready["attestors"][cert["nodeId"] - 1]
-    sig = sign_certificate(attestor, client.w3.eth.chain_id, client.deployment.green_proof, cert)
-    return client.submit_certificate(cert, proof, sig)
-
-
-def _api(tmp_path, anvil, deployment, indexer: list | None = None):
-    """Index the chain into tmp_path/index.db and serve it; ``indexer`` receives the Indexer
-    (to index again later)."""
-    manifest = deployment.save(tmp_path / "deployment.json")
-    db_url = f"sqlite:///{tmp_path}/index.db"
-    ix = Indexer(JsonRpc(anvil.rpc_url), IndexStore(make_engine(db_url)),
-                 config_from_deployment(deployment, confirmations=0))
-    ix.sync()
-    if indexer is not None:
-        indexer.append(ix)
-    return TestClient(create_app(ApiSettings(db_url=db_url, manifest=str(manifest))))
-
-
 @pytest.fixture
 def world(ready, vector_cert, dev_accounts):
     client = ready["client"]
-    cert_id = _submit(ready, vector_cert, 0)
+    cert_id = submit_vector(ready, vector_cert, 0)
     eco = client.eco_credit
     client.send(eco.functions.grantRole(eco.functions.MINTER_ROLE().call(),
                                         dev_accounts[0].address))
@@ -55,11 +29,11 @@ def world(ready, vector_cert, dev_accounts):
             "beneficiary": dev_accounts[4].address}
 
 
-def test_retirements_through_the_api_equal_the_chain(world, tmp_path, anvil, deployment):
+def test_retirements_through_the_api_equal_the_chain(world, indexed_api):
     holder, beneficiary = world["holder"], world["beneficiary"]
     r1 = holder.retire(2 * ECO, beneficiary, "FY2026 scope 2")
     r2 = holder.retire(ECO, beneficiary, "FY2026 scope 3")
-    api = _api(tmp_path, anvil, deployment)
+    api = indexed_api()
     one = api.get(f"/api/v1/retirements/{r1}").json()
     assert one["holder"] == holder.account.address and one["beneficiary"] == beneficiary
     assert one["amount_units"] == str(2 * ECO) and one["purpose"] == "FY2026 scope 2"
@@ -74,7 +48,7 @@ def test_retirements_through_the_api_equal_the_chain(world, tmp_path, anvil, dep
 
 
 def test_claims_through_the_api_equal_the_chain_and_show_a_later_revocation(
-        world, tmp_path, anvil, deployment, dev_accounts):
+        world, indexed_api, deployment, dev_accounts):
     client, cid = world["client"], world["cert_id"]
     set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
     client.release_rewards([cid])
@@ -84,7 +58,7 @@ def test_claims_through_the_api_equal_the_chain_and_show_a_later_revocation(
     first = operator.claim_certificate(cid, ben, "scope 2, Q1", chain["energyMj"] // 3)
     second = operator.claim_certificate(cid, ben2, "scope 2, Q2")
     ix: list = []
-    api = _api(tmp_path, anvil, deployment, ix)
+    api = indexed_api(ix)
     one = api.get(f"/api/v1/claims/{first}").json()
     on_chain = operator.get_claim(first)
     assert (one["energy_mj"], one["carbon_mg"], one["beneficiary"]) == (
@@ -110,8 +84,8 @@ def test_claims_through_the_api_equal_the_chain_and_show_a_later_revocation(
     assert b["claimed_energy_mj"] == on_chain["energy_mj"]  # the record stays
 
 
-def test_the_granular_export_of_a_certificate(world, tmp_path, anvil, deployment):
-    api = _api(tmp_path, anvil, deployment)
+def test_the_granular_export_of_a_certificate(world, indexed_api, deployment):
+    api = indexed_api()
     gc = api.get(f"/api/v1/certificates/{world['cert_id']}/granular").json()
     chain = world["client"].get_certificate(world["cert_id"])
     assert gc["energy_mj"] == chain["energyMj"] and gc["carbon_mg"] == chain["carbonMg"]
@@ -129,10 +103,10 @@ def test_the_granular_export_of_a_certificate(world, tmp_path, anvil, deployment
     assert api.get("/api/v1/claims/1").status_code == 404
 
 
-def test_the_granular_csv_of_ecoai_report(world, tmp_path, anvil, deployment, capsys):
+def test_the_granular_csv_of_ecoai_report(world, tmp_path, indexed_api, deployment, capsys):
     from ecoai_chain.cli import main as ecoai
 
-    _api(tmp_path, anvil, deployment)  # indexes into tmp_path/index.db
+    indexed_api()  # indexes into tmp_path/index.db
     db = f"sqlite:///{tmp_path}/index.db"
     manifest = str(tmp_path / "deployment.json")
     assert ecoai(["report", "--format", "granular-csv", "--index-db", db,

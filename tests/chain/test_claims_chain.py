@@ -10,19 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecoai_chain.chain.devnet import set_chain_time
-from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.core.claims import split_certificate
 from ecoai_chain.errors import ContractRevert
+from tests.vector_chain import submit_vector
 
 pytestmark = pytest.mark.chain
-
-
-def submit(ready, vector_cert, i: int) -> int:
-    cert, proof = vector_cert(i)
-    client = ready["client"]
-    attestor = ready["attestors"][cert["nodeId"] - 1]
-    sig = sign_certificate(attestor, client.w3.eth.chain_id, client.deployment.green_proof, cert)
-    return client.submit_certificate(cert, proof, sig)
 
 
 def release(client, cert_id: int) -> None:
@@ -38,7 +30,7 @@ def operator(ready):
 
 def test_a_claim_waits_for_release_and_happens_once(ready, vector_cert, operator, dev_accounts):
     client, ben = ready["client"], dev_accounts[4].address
-    cid = submit(ready, vector_cert, 0)
+    cid = submit_vector(ready, vector_cert, 0)
     with pytest.raises(ContractRevert) as e:
         operator.claim_certificate(cid, ben, "too early")
     assert e.value.name == "CertificateClaimsStillVesting"
@@ -66,7 +58,7 @@ def test_a_claim_waits_for_release_and_happens_once(ready, vector_cert, operator
 
 def test_a_revoked_certificate_cannot_be_claimed(ready, vector_cert, operator, dev_accounts):
     client = ready["client"]
-    cid = submit(ready, vector_cert, 0)
+    cid = submit_vector(ready, vector_cert, 0)
     client.revoke(cid, "meter tampered")
     with pytest.raises(ContractRevert) as e:
         operator.claim_certificate(cid, dev_accounts[4].address, "")
@@ -76,7 +68,7 @@ def test_a_revoked_certificate_cannot_be_claimed(ready, vector_cert, operator, d
 def test_partial_claims_sum_exactly_and_match_the_python_rule(ready, vector_cert, operator,
                                                               dev_accounts):
     client = ready["client"]
-    cid = submit(ready, vector_cert, 0)
+    cid = submit_vector(ready, vector_cert, 0)
     release(client, cid)
     chain = client.get_certificate(cid)
     e = chain["energyMj"]
@@ -99,7 +91,7 @@ def test_partial_claims_sum_exactly_and_match_the_python_rule(ready, vector_cert
 def test_a_revocation_after_the_claim_shows_on_the_claim(ready, vector_cert, operator,
                                                          dev_accounts):
     client = ready["client"]
-    cid = submit(ready, vector_cert, 0)
+    cid = submit_vector(ready, vector_cert, 0)
     release(client, cid)
     claim_id = operator.claim_certificate(cid, dev_accounts[4].address, "before the audit")
     assert operator.get_claim(claim_id)["certificate_revoked"] is False
@@ -118,7 +110,7 @@ def test_the_contract_splits_like_the_python_rule(ready, vector_cert, operator, 
     client = ready["client"]
     w3 = client.w3
     if client.certificate_count() == 0:
-        release(client, submit(ready, vector_cert, 0))
+        release(client, submit_vector(ready, vector_cert, 0))
         ready["snapshot"] = w3.provider.make_request("evm_snapshot", [])["result"]
     else:
         assert w3.provider.make_request("evm_revert", [ready["snapshot"]])["result"]
