@@ -3,6 +3,12 @@ import { network } from "hardhat";
 
 const { ethers, networkHelpers } = await network.create();
 
+/** ``tx`` by ``who`` is refused: ``who`` lacks ``role``. */
+async function expectUnauthorized(eco, tx, who, role) {
+  await expect(tx).to.be.revertedWithCustomError(eco, "EcoCreditUnauthorized")
+    .withArgs(who.address, await eco[role]());
+}
+
 describe("EcoCredit", function () {
   async function deployFixture() {
     const [admin, minter, holder, stranger] = await ethers.getSigners();
@@ -23,9 +29,7 @@ describe("EcoCredit", function () {
 
     it("Should not mint without MINTER_ROLE", async function () {
       const { eco, stranger } = await networkHelpers.loadFixture(deployFixture);
-      await expect(eco.connect(stranger).mint(stranger.address, 1n))
-        .to.be.revertedWithCustomError(eco, "EcoCreditUnauthorized")
-        .withArgs(stranger.address, await eco.MINTER_ROLE());
+      await expectUnauthorized(eco, eco.connect(stranger).mint(stranger.address, 1n), stranger, "MINTER_ROLE");
     });
   });
 
@@ -43,9 +47,7 @@ describe("EcoCredit", function () {
 
     it("Should not claw back without CLAWBACK_ROLE", async function () {
       const { eco, holder, stranger } = await networkHelpers.loadFixture(deployFixture);
-      await expect(eco.connect(stranger).clawback(holder.address, 1n, 1n))
-        .to.be.revertedWithCustomError(eco, "EcoCreditUnauthorized")
-        .withArgs(stranger.address, await eco.CLAWBACK_ROLE());
+      await expectUnauthorized(eco, eco.connect(stranger).clawback(holder.address, 1n, 1n), stranger, "CLAWBACK_ROLE");
     });
   });
 

@@ -27,6 +27,14 @@ async function passAndQueue(f, p) {
   await f.governor.queue(p.targets, p.values, p.calldatas, p.descriptionHash);
 }
 
+/** ``step`` ("queue" / "execute") of ``p`` is refused: the proposal is in ``state``, the step
+ * needs ``wanted``. */
+async function expectWrongState(f, p, step, state, wanted) {
+  await expect(f.governor[step](p.targets, p.values, p.calldatas, p.descriptionHash))
+    .to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState")
+    .withArgs(p.id, state, stateBitmap(wanted));
+}
+
 describe("EcoGovernor + EcoTimelock", function () {
   describe("# hand-over", function () {
     it("Should leave the deployer no role and give each role to its holder in contracts/roles.json", async function () {
@@ -68,9 +76,7 @@ describe("EcoGovernor + EcoTimelock", function () {
       const [against, forVotes, abstain] = await f.governor.proposalVotes(p.id);
       expect([against, forVotes, abstain]).to.deep.equal([300n * ECO, 600n * ECO, 80n * ECO]);
       expect(await f.governor.quorum(await f.governor.proposalSnapshot(p.id))).to.equal(40n * ECO); // 4% of 1000
-      await expect(f.governor.queue(p.targets, p.values, p.calldatas, p.descriptionHash))
-        .to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState")
-        .withArgs(p.id, STATE.Active, stateBitmap(STATE.Succeeded));
+      await expectWrongState(f, p, "queue", STATE.Active, STATE.Succeeded);
       await closeVote();
       expect(await f.governor.state(p.id)).to.equal(STATE.Succeeded);
       await f.governor.queue(p.targets, p.values, p.calldatas, p.descriptionHash);
@@ -115,12 +121,8 @@ describe("EcoGovernor + EcoTimelock", function () {
       await f.governor.connect(f.bob).castVote(p.id, VOTE.For);
       await closeVote();
       expect(await f.governor.state(p.id)).to.equal(STATE.Defeated);
-      await expect(f.governor.queue(p.targets, p.values, p.calldatas, p.descriptionHash))
-        .to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState")
-        .withArgs(p.id, STATE.Defeated, stateBitmap(STATE.Succeeded));
-      await expect(f.governor.execute(p.targets, p.values, p.calldatas, p.descriptionHash))
-        .to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState")
-        .withArgs(p.id, STATE.Defeated, stateBitmap(STATE.Queued));
+      await expectWrongState(f, p, "queue", STATE.Defeated, STATE.Succeeded);
+      await expectWrongState(f, p, "execute", STATE.Defeated, STATE.Queued);
     });
 
     it("Should defeat a unanimous proposal without quorum", async function () {
@@ -132,9 +134,7 @@ describe("EcoGovernor + EcoTimelock", function () {
       const [against, forVotes] = await f.governor.proposalVotes(p.id);
       expect(forVotes > against).to.equal(true);
       expect(await f.governor.state(p.id)).to.equal(STATE.Defeated);
-      await expect(f.governor.queue(p.targets, p.values, p.calldatas, p.descriptionHash))
-        .to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState")
-        .withArgs(p.id, STATE.Defeated, stateBitmap(STATE.Succeeded));
+      await expectWrongState(f, p, "queue", STATE.Defeated, STATE.Succeeded);
     });
 
     it("Should not count credits received after the snapshot", async function () {
@@ -162,9 +162,7 @@ describe("EcoGovernor + EcoTimelock", function () {
       await expect(f.timelock.connect(f.guardian).cancel(opId)).to.emit(f.timelock, "Cancelled").withArgs(opId);
       expect(await f.governor.state(p.id)).to.equal(STATE.Canceled);
       await networkHelpers.time.increase(DELAYS.timelockDelayS);
-      await expect(f.governor.execute(p.targets, p.values, p.calldatas, p.descriptionHash))
-        .to.be.revertedWithCustomError(f.governor, "GovernorUnexpectedProposalState")
-        .withArgs(p.id, STATE.Canceled, stateBitmap(STATE.Queued));
+      await expectWrongState(f, p, "execute", STATE.Canceled, STATE.Queued);
       expect(await f.gp.regionIntensityAt(KR, p.from)).to.equal(0n);
     });
 
