@@ -7,7 +7,7 @@ import { network } from "hardhat";
 import { CHAIN, PARAMS_FROM, STATUS, VECTORS, WINDOW, makeFixtures, score, vectorCert, vectorIndex } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
-const { bareFixture, readyFixture, prepareVectors, scheduleVectorParams, signedVector, warpPastVectors } =
+const { bareFixture, bondedFixture: bonded, readyFixture, scheduleVectorParams, signedVector, warpPastVectors } =
   makeFixtures(ethers, networkHelpers);
 const { time } = networkHelpers;
 const KR = ethers.encodeBytes32String("KR");
@@ -19,18 +19,7 @@ const HALF = 5_000n;
 const rewardOf = (i) => score(BASELINE, vectorCert(i).work, vectorCert(i).carbonMg).rewardUnits;
 
 /** A bond rate and a 50 % slash share from PARAMS_FROM; nodes registered after it (bonded). */
-async function bondedFixture() {
-  const f = await bareFixture();
-  const { gp, stranger } = f;
-  await gp.setBondPerMw(WEI_PER_MW, PARAMS_FROM);
-  await gp.setSlashShare(HALF, PARAMS_FROM);
-  await gp.setTreasury(stranger.address);
-  await scheduleVectorParams(gp);
-  await time.increaseTo(PARAMS_FROM);
-  await prepareVectors(f, { params: false });
-  await warpPastVectors();
-  return f;
-}
+const bondedFixture = () => bonded(WEI_PER_MW, HALF);
 
 /** Node 1's first epoch certified, released, its credits moved away, then revoked: debt. */
 async function inDebt(f) {

@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { CHAIN, PARAMS_FROM, STATUS, VECTORS, WINDOW, makeFixtures, vectorIndex } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
-const { bareFixture, prepareVectors, scheduleVectorParams, signedVector, warpPastVectors } = makeFixtures(ethers, networkHelpers);
+const { bareFixture, bondedFixture: bonded, signedVector } = makeFixtures(ethers, networkHelpers);
 const { time } = networkHelpers;
 const KR = ethers.encodeBytes32String("KR");
 const WEI_PER_MW = 10n ** 18n; // 1 native coin per MW
@@ -13,18 +13,7 @@ const POWER = BigInt(VECTORS.nodes[0].max_power_mw); // 700 W
 const BOND = (WEI_PER_MW * POWER + 10n ** 9n - 1n) / 10n ** 9n;
 
 /** Bond rate and a 25 % slash share from PARAMS_FROM, nodes registered after it, clock past the epochs. */
-async function bondedFixture() {
-  const f = await bareFixture();
-  const { gp, stranger } = f;
-  await gp.setBondPerMw(WEI_PER_MW, PARAMS_FROM);
-  await gp.setSlashShare(2_500n, PARAMS_FROM);
-  await gp.setTreasury(stranger.address);
-  await scheduleVectorParams(gp);
-  await time.increaseTo(PARAMS_FROM);
-  await prepareVectors(f, { params: false });
-  await warpPastVectors();
-  return f;
-}
+const bondedFixture = () => bonded(WEI_PER_MW, 2_500n);
 
 describe("GreenProof bonds", function () {
   describe("# registerNode", function () {

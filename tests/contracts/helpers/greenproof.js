@@ -153,6 +153,21 @@ export function makeFixtures(ethers, networkHelpers) {
     return f;
   }
 
+  /** A bond rate of `weiPerMw` and a slash share of `slashBps` from PARAMS_FROM (slashed bonds to
+   * the stranger), the vectors' nodes registered after it (bonded), the clock past every epoch. */
+  async function bondedFixture(weiPerMw, slashBps) {
+    const f = await bareFixture();
+    const { gp, stranger } = f;
+    await gp.setBondPerMw(weiPerMw, PARAMS_FROM);
+    await gp.setSlashShare(slashBps, PARAMS_FROM);
+    await gp.setTreasury(stranger.address);
+    await scheduleVectorParams(gp);
+    await networkHelpers.time.increaseTo(PARAMS_FROM);
+    await prepareVectors(f, { params: false });
+    await warpPastVectors();
+    return f;
+  }
+
   /** Move the clock past every vector epoch (a no-op once there). */
   async function warpPastVectors() {
     if (BigInt(await networkHelpers.time.latest()) < VECTORS_END) await networkHelpers.time.increaseTo(VECTORS_END);
@@ -165,5 +180,5 @@ export function makeFixtures(ethers, networkHelpers) {
     return [cert, vectorProof(i), await signCert(signer, f.gp, cert)];
   }
 
-  return { region, domainOf, signCert, deployFixture, bareFixture, earlyFixture, readyFixture, sharedOperatorFixture, prepareVectors, scheduleVectorParams, signedVector, warpPastVectors };
+  return { region, domainOf, signCert, deployFixture, bareFixture, bondedFixture, earlyFixture, readyFixture, sharedOperatorFixture, prepareVectors, scheduleVectorParams, signedVector, warpPastVectors };
 }
