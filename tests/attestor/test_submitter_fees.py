@@ -64,6 +64,17 @@ def submitter(s, **kw) -> Submitter:  # a fresh one = a restarted agent: only th
                      backoff_s=0, backoff_max_s=0, **kw)
 
 
+def run_until_confirmed(s, epoch_start_s: int, rounds: int, base_fee_wei: int | None = None,
+                        **kw) -> None:
+    """Up to ``rounds`` times, until the epoch is confirmed: run a fresh ``submitter(s, **kw)``
+    once, then mine a block (at ``base_fee_wei``)."""
+    for _ in range(rounds):
+        if s["store"].get_epoch(epoch_start_s).state == EpochState.CONFIRMED:
+            break
+        submitter(s, **kw).run_once()
+        mine(s, base_fee_wei)
+
+
 def metric(m: Metrics, name: str, **labels: str) -> float:
     return m.registry.get_sample_value(name, labels) or 0.0
 
@@ -77,11 +88,7 @@ def test_stuck_transaction_is_replaced_at_its_nonce_with_a_higher_fee(s):
     first_max_fee = w3.eth.get_transaction(first.tx_hash)["maxFeePerGas"]
     assert first_max_fee < HIGH_BASE_FEE
     mine(s, HIGH_BASE_FEE)  # the base fee jumps above the transaction's max fee, and stays
-    for _ in range(6):
-        if store.get_epoch(base).state == EpochState.CONFIRMED:
-            break
-        submitter(s).run_once()
-        mine(s, HIGH_BASE_FEE)
+    run_until_confirmed(s, base, 6, base_fee_wei=HIGH_BASE_FEE)
     rec = store.get_epoch(base)
     assert rec.state == EpochState.CONFIRMED, rec.last_error
     landed = w3.eth.get_transaction(rec.tx_hash)
@@ -119,11 +126,8 @@ def test_replacement_fees_never_exceed_the_cap_and_the_epoch_waits(s):
     assert all(t.max_fee_per_gas_wei <= cap for t in store.submissions(base))
     assert metric(m, "ecoai_submit_errors_total", kind="waiting") >= 3
     mine(s, GWEI)  # the base fee falls back under the cap
-    for _ in range(4):
-        if store.get_epoch(base).state == EpochState.CONFIRMED:
-            break
-        submitter(s, fee_policy=policy, metrics=m, confirmations=0).run_once()
-        mine(s, GWEI)
+    run_until_confirmed(s, base, 4, base_fee_wei=GWEI, fee_policy=policy, metrics=m,
+                        confirmations=0)
     assert store.get_epoch(base).state == EpochState.CONFIRMED
     assert all(t.max_fee_per_gas_wei <= cap for t in store.submissions(base))
 
@@ -161,11 +165,7 @@ def test_failed_attempts_are_bounded_and_later_epochs_go_on(s):
     assert store.submissions(base) == []  # nothing was ever signed for it
     s["rpc"]("evm_setBlockGasLimit", hex(30_000_000))
     mine(s)
-    for _ in range(3):
-        if store.get_epoch(second).state == EpochState.CONFIRMED:
-            break
-        submitter(s, max_attempts=3, metrics=m, confirmations=0).run_once()
-        mine(s)
+    run_until_confirmed(s, second, 3, max_attempts=3, metrics=m, confirmations=0)
     assert store.get_epoch(second).state == EpochState.CONFIRMED
     assert store.get_epoch(base).state == EpochState.FAILED  # never retried
     cfg = s["dir"] / "config.toml"
@@ -204,11 +204,7 @@ def test_replacement_committed_but_never_sent_is_the_one_sent_after_a_crash(s):
                               HIGH_BASE_FEE, GWEI)
     crashed = submitter(s).prepare(store.get_epoch(base), nonce=old.nonce, fees=fees)
     # -- kill -9 here: signed and committed, never broadcast --
-    for _ in range(4):
-        if store.get_epoch(base).state == EpochState.CONFIRMED:
-            break
-        submitter(s, confirmations=0).run_once()
-        mine(s, HIGH_BASE_FEE)
+    run_until_confirmed(s, base, 4, base_fee_wei=HIGH_BASE_FEE, confirmations=0)
     rec = store.get_epoch(base)
     assert rec.state == EpochState.CONFIRMED and rec.tx_hash == crashed.tx_hash
     assert w3.eth.get_transaction(crashed.tx_hash)["nonce"] == old.nonce
@@ -221,11 +217,7 @@ def test_a_store_without_transaction_rows_still_lands_its_transaction(s):
     with sqlite3.connect(store.path) as c:
         c.execute("DELETE FROM submissiontx")
     assert store.submissions(base) == []
-    for _ in range(3):
-        if store.get_epoch(base).state == EpochState.CONFIRMED:
-            break
-        submitter(s, confirmations=0).run_once()
-        mine(s)
+    run_until_confirmed(s, base, 3, confirmations=0)
     rec = store.get_epoch(base)
     assert rec.state == EpochState.CONFIRMED and rec.tx_hash == sent.tx_hash
 
@@ -272,11 +264,7 @@ def test_a_mined_revert_is_one_failed_attempt_and_the_resend_lands(s):
     rpc("evm_setAutomine", True)
     admin.activate_node(node_id)
     rpc("evm_setAutomine", False)
-    for _ in range(3):
-        if store.get_epoch(base).state == EpochState.CONFIRMED:
-            break
-        submitter(s, confirmations=0).run_once()
-        mine(s)
+    run_until_confirmed(s, base, 3, confirmations=0)
     rec = store.get_epoch(base)
     assert rec.state == EpochState.CONFIRMED and rec.submit_failures == 1
     txs = store.submissions(base)
