@@ -53,3 +53,10 @@ def submit_vector(ready: dict, vector_cert: Any, i: int) -> int:
     attestor = ready["attestors"][cert["nodeId"] - 1]
     sig = sign_certificate(attestor, client.w3.eth.chain_id, client.deployment.green_proof, cert)
     return client.submit_certificate(cert, proof, sig)
+
+
+def release_now(client: Any, certificate_id: int) -> None:
+    """Move the chain's clock to the certificate's release time (if not past it) and release
+    its reward."""
+    set_chain_time(client.w3, client.get_certificate(certificate_id)["releaseAt"], at_least=True)
+    client.release_rewards([certificate_id])

@@ -12,14 +12,9 @@ from hypothesis import strategies as st
 from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.core.claims import split_certificate
 from ecoai_chain.errors import ContractRevert
-from tests.vector_chain import submit_vector
+from tests.vector_chain import release_now, submit_vector
 
 pytestmark = pytest.mark.chain
-
-
-def release(client, cert_id: int) -> None:
-    set_chain_time(client.w3, client.get_certificate(cert_id)["releaseAt"], at_least=True)
-    client.release_rewards([cert_id])
 
 
 @pytest.fixture
@@ -69,7 +64,7 @@ def test_partial_claims_sum_exactly_and_match_the_python_rule(ready, vector_cert
                                                               dev_accounts):
     client = ready["client"]
     cid = submit_vector(ready, vector_cert, 0)
-    release(client, cid)
+    release_now(client, cid)
     chain = client.get_certificate(cid)
     e = chain["energyMj"]
     parts = [e // 7, e // 3, 1, e - e // 7 - e // 3 - 1]
@@ -92,7 +87,7 @@ def test_a_revocation_after_the_claim_shows_on_the_claim(ready, vector_cert, ope
                                                          dev_accounts):
     client = ready["client"]
     cid = submit_vector(ready, vector_cert, 0)
-    release(client, cid)
+    release_now(client, cid)
     claim_id = operator.claim_certificate(cid, dev_accounts[4].address, "before the audit")
     assert operator.get_claim(claim_id)["certificate_revoked"] is False
     client.revoke(cid, "audit failed")
@@ -110,7 +105,7 @@ def test_the_contract_splits_like_the_python_rule(ready, vector_cert, operator, 
     client = ready["client"]
     w3 = client.w3
     if client.certificate_count() == 0:
-        release(client, submit_vector(ready, vector_cert, 0))
+        release_now(client, submit_vector(ready, vector_cert, 0))
         ready["snapshot"] = w3.provider.make_request("evm_snapshot", [])["result"]
     else:
         assert w3.provider.make_request("evm_revert", [ready["snapshot"]])["result"]

@@ -11,6 +11,8 @@ import re
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.vector_chain import release_now, submit_vector
+
 pytestmark = [pytest.mark.browser, pytest.mark.chain, pytest.mark.slow]
 
 ECO = 10**18
@@ -56,8 +58,6 @@ def check_printable(browser, url: str, shot, name: str) -> None:
 @pytest.fixture
 def printable_world(ready, vector_cert, dev_accounts, anvil, deployment, tmp_path, serve_app):
     from ecoai_chain.api.settings import ApiSettings
-    from ecoai_chain.chain.devnet import set_chain_time
-    from ecoai_chain.chain.eip712 import sign_certificate
     from ecoai_chain.indexer.db import make_engine
     from ecoai_chain.indexer.follower import Indexer
     from ecoai_chain.indexer.manifest import config_from_deployment
@@ -74,12 +74,9 @@ def printable_world(ready, vector_cert, dev_accounts, anvil, deployment, tmp_pat
     rid = holder.retire(2 * ECO + 5 * 10**15, beneficiary,
                         "ACME AI Ltd: GHG inventory FY2026, scope 2 (location-based)")
     # node 1's first certificate, released and claimed in part by its operator
-    cert, proof = vector_cert(0)
-    sig = sign_certificate(ready["attestors"][0], client.w3.eth.chain_id,
-                           deployment.green_proof, cert)
-    cid = client.submit_certificate(cert, proof, sig)
-    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
-    client.release_rewards([cid])
+    cert = vector_cert(0)[0]
+    cid = submit_vector(ready, vector_cert, 0)
+    release_now(client, cid)
     operator = client.with_account(ready["operators"][0])
     claim_id = operator.claim_certificate(
         cid, beneficiary, "ACME AI Ltd: GPU time rented in 2026, scope 2 (location-based)",

@@ -11,11 +11,10 @@ import os
 import pytest
 from eth_account import Account
 
-from ecoai_chain.chain.devnet import set_chain_time
-from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.network.demo_claims import DEMO_BENEFICIARY, DemoClaims
 from ecoai_chain.network.plan import node_password_file
 from ecoai_chain.network.up import _run_cli
+from tests.vector_chain import release_now, submit_vector
 
 pytestmark = [pytest.mark.chain, pytest.mark.slow]
 
@@ -40,12 +39,9 @@ def test_one_claim_and_one_retirement_once(ready, vector_cert, deployment, tmp_p
                       tmp_path / "demo_claims.json", _run_cli, said.append)
     demo.step()  # nothing certified yet: nothing to claim, nothing to retire
     assert not demo.finished and client.claim_count() == 0
-    cert, proof = vector_cert(0)
-    sig = sign_certificate(ready["attestors"][0], client.w3.eth.chain_id,
-                           deployment.green_proof, cert)
-    cid = client.submit_certificate(cert, proof, sig)
-    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
-    client.release_rewards([cid])
+    cert = vector_cert(0)[0]
+    cid = submit_vector(ready, vector_cert, 0)
+    release_now(client, cid)
     balance = client.eco_balance(operator.address)
     assert balance > 0
     demo.step()
