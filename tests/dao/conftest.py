@@ -17,6 +17,9 @@ from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.chain.governance import hand_over_to_dao
 from ecoai_chain.dao.client import DaoClient
+
+# db_url: a real SQLite file and a real PostgreSQL server (pg_server), as for the indexer's tests
+from tests.indexer.conftest import db_url, pg_server  # noqa: F401
 from tests.vector_chain import ANVIL_ARGS, past_vector_epochs, schedule_vector_params
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" /

@@ -6,8 +6,6 @@ explorer answer without a 5xx. Real anvil, real indexer, SQLite and PostgreSQL."
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
@@ -22,7 +20,6 @@ from ecoai_chain.indexer.follower import Indexer
 from ecoai_chain.indexer.manifest import config_from_deployment
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
-from tests.indexer.conftest import pg_server  # noqa: F401 - the real PostgreSQL fixture
 
 pytestmark = pytest.mark.chain
 MAX = 2**256 - 1
@@ -34,13 +31,6 @@ CREATED_TYPES = ["uint256", "address", "address[]", "uint256[]", "string[]", "by
 
 def topic(sig: str) -> bytes:
     return keccak(text=sig)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/index.db"
-    return request.getfixturevalue("pg_server").create_db(f"t_{uuid.uuid4().hex[:12]}")
 
 
 def test_impossible_governance_events_are_quarantined_or_stored_never_halting(dao, db_url):

@@ -15,8 +15,6 @@ through the real API and explorer; nothing may halt the indexer or answer a 5xx.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector as selector
@@ -32,7 +30,6 @@ from ecoai_chain.indexer.manifest import config_from_deployment
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
 from tests.dao.conftest import DAO_SETTINGS, advance
-from tests.indexer.conftest import pg_server  # noqa: F401 - the real PostgreSQL fixture
 
 pytestmark = pytest.mark.chain
 HOSTILE = b"\xff\xfe\x00<script>alert(1)</script>\xc3\x28 \xe2\x82 \x00\x00 #proposer=0x"
@@ -69,13 +66,6 @@ def index(dep, w3, url: str) -> Indexer:
                  IndexStore(make_engine(url)), config_from_deployment(dep, confirmations=0))
     ix.sync()
     return ix
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/index.db"
-    return request.getfixturevalue("pg_server").create_db(f"t_{uuid.uuid4().hex[:12]}")
 
 
 def test_hostile_proposals_and_votes_are_indexed_and_served(dao, db_url):
