@@ -31,13 +31,17 @@ def _entries():
 
 
 def _solc_method_identifiers() -> dict[str, dict[str, str]]:
+    """Each contract's identifiers from the build its artifact names (``buildInfoId``): after an
+    incremental compile, build-info/ also holds older builds with older ABIs."""
     out: dict[str, dict[str, str]] = {}
-    for path in (artifacts_dir() / "build-info").glob("*.json"):
+    for name in CONTRACTS:
+        artifact = json.loads(next(artifacts_dir().glob(f"**/{name}.sol/{name}.json")).read_text())
+        path = artifacts_dir() / "build-info" / f"{artifact['buildInfoId']}.output.json"
         data = json.loads(path.read_text())
         for contracts in data.get("output", data).get("contracts", {}).values():
-            for name, c in contracts.items():
-                if name in CONTRACTS and c.get("evm", {}).get("methodIdentifiers"):
-                    out[name] = c["evm"]["methodIdentifiers"]
+            c = contracts.get(name)
+            if c and c.get("evm", {}).get("methodIdentifiers"):
+                out[name] = c["evm"]["methodIdentifiers"]
     return out
 
 
