@@ -82,7 +82,8 @@ def test_a_topped_up_bond_is_at_the_rate_whatever_was_slashed(rate, power, held,
     assert credits.bond_shortfall_wei(held + short, rate, power) == 0
 
 
-@given(retired=st.booleans(), now=U64, last=U64, debt=st.integers(0, 2**192), bond=st.integers(0, 2**128))
+@given(retired=st.booleans(), now=U64, last=U64, debt=st.integers(0, 2**192),
+       bond=st.integers(0, 2**128))
 def test_a_bond_is_never_returned_to_an_operator_in_debt(retired, now, last, debt, bond):
     ok = credits.bond_returnable(retired, now, last, debt, bond)
     assert ok == (retired and now >= last and debt == 0 and bond > 0)
@@ -92,8 +93,10 @@ def test_a_bond_is_never_returned_to_an_operator_in_debt(retired, now, last, deb
         credits.bond_returnable(retired, now, last, -1, bond)
 
 
-@given(revoked=st.booleans(), released=st.booleans(), challenged=st.booleans(), now=U64, release_at=U64)
-def test_a_challenged_reward_is_never_released_whatever_the_time(revoked, released, challenged, now, release_at):
+@given(revoked=st.booleans(), released=st.booleans(), challenged=st.booleans(), now=U64,
+       release_at=U64)
+def test_a_challenged_reward_is_never_released_whatever_the_time(revoked, released, challenged,
+                                                                  now, release_at):
     refusal = credits.release_refusal(revoked, released, challenged, now, release_at)
     if challenged or revoked or released:
         assert refusal is not None  # no mint while a challenge is open, even past release_at

@@ -1,6 +1,6 @@
 """Who can do what after the hand-over, driven from the ABIs and contracts/roles.json: every
-role-gated function of GreenProof, EcoCredit and the ChallengeManager is refused to every address but its role's
-holder (a new function fails the first test until it is classified in the table); the
+role-gated function of GreenProof, EcoCredit and the ChallengeManager is refused to every address
+but its role's holder (a new function fails the first test until it is classified in the table); the
 guardian can pause and cancel but not change a parameter; the deployer keeps nothing."""
 
 from __future__ import annotations

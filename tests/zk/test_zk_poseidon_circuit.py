@@ -55,5 +55,6 @@ def test_circuit_poseidon_matches_the_vectors(n, tmp_path):
     )
     results = {r["name"]: r for r in json.loads(done.stdout.strip().splitlines()[-1])}
     for k in range(len(vectors)):
-        assert results[f"ok{k}"]["witness"] and results[f"ok{k}"]["check"] is True, results[f"ok{k}"]
+        ok = results[f"ok{k}"]
+        assert ok["witness"] and ok["check"] is True, ok
         assert not results[f"off{k}"]["witness"], results[f"off{k}"]
