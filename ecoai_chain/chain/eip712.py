@@ -59,36 +59,36 @@ def _domain(chain_id: int, verifying_contract: str) -> dict[str, Any]:
     }
 
 
-def certificate_typed_data(chain_id: int, verifying_contract: str, cert: Any) -> dict:
-    """The full EIP-712 message (domain, types, primaryType, message) for ``cert``."""
+def _typed_data(primary: str, fields: Any, chain_id: int, verifying_contract: str,
+                message: dict) -> dict:
+    """A full EIP-712 message of type ``primary`` (its ``fields``: (name, type) pairs) under
+    GreenProof's domain at ``verifying_contract``."""
     return {
         "types": {
             "EIP712Domain": _EIP712_DOMAIN,
-            "Certificate": [{"name": n, "type": t} for n, t in CERTIFICATE_FIELDS],
+            primary: [{"name": n, "type": t} for n, t in fields],
         },
-        "primaryType": "Certificate",
+        "primaryType": primary,
         "domain": _domain(chain_id, verifying_contract),
-        "message": certificate_struct(cert),
+        "message": message,
     }
+
+
+def certificate_typed_data(chain_id: int, verifying_contract: str, cert: Any) -> dict:
+    """The full EIP-712 message (domain, types, primaryType, message) for ``cert``."""
+    return _typed_data("Certificate", CERTIFICATE_FIELDS, chain_id, verifying_contract,
+                       certificate_struct(cert))
 
 
 def rotate_attestor_typed_data(
     chain_id: int, verifying_contract: str, node_id: int, new_attestor: str, nonce: int
 ) -> dict:
     """EIP-712 message the CURRENT attestor signs to authorise ``rotateAttestor``."""
-    return {
-        "types": {
-            "EIP712Domain": _EIP712_DOMAIN,
-            "RotateAttestor": [{"name": n, "type": t} for n, t in ROTATE_FIELDS],
-        },
-        "primaryType": "RotateAttestor",
-        "domain": _domain(chain_id, verifying_contract),
-        "message": {
-            "nodeId": require_uint("node_id", node_id, 64),
-            "newAttestor": to_checksum_address(new_attestor),
-            "nonce": require_uint("nonce", nonce, 64),
-        },
-    }
+    return _typed_data("RotateAttestor", ROTATE_FIELDS, chain_id, verifying_contract, {
+        "nodeId": require_uint("node_id", node_id, 64),
+        "newAttestor": to_checksum_address(new_attestor),
+        "nonce": require_uint("nonce", nonce, 64),
+    })
 
 
 def _account(private_key_or_account: Any):
