@@ -64,6 +64,21 @@ NODES = [
 ]
 
 
+def _node_epoch(node: dict, k: int, energy: list[int], work: list[int],
+                seed: bytes) -> EpochInput:
+    """Epoch ``k`` (from EPOCH0_S) of ``node`` with these per-window energy and work."""
+    return EpochInput(
+        node_id=node["node_id"],
+        epoch_start_s=EPOCH0_S + k * EPOCH_LENGTH_S,
+        window_s=WINDOW_S,
+        slot_energy_mj=energy,
+        slot_work=work,
+        intensity_mg_per_kwh=node["intensity"],
+        max_power_mw=node["max_power_mw"],
+        seed=seed,
+    )
+
+
 def epochs() -> list[EpochInput]:
     out = []
     for node in NODES:
@@ -76,18 +91,7 @@ def epochs() -> list[EpochInput]:
             ]
             energy = [min(e, node["max_power_mw"] * WINDOW_S) for e in energy]
             work = [rng.randrange(600, 1400) for _ in range(SLOT_COUNT)]
-            out.append(
-                EpochInput(
-                    node_id=node["node_id"],
-                    epoch_start_s=EPOCH0_S + k * EPOCH_LENGTH_S,
-                    window_s=WINDOW_S,
-                    slot_energy_mj=energy,
-                    slot_work=work,
-                    intensity_mg_per_kwh=node["intensity"],
-                    max_power_mw=node["max_power_mw"],
-                    seed=seed,
-                )
-            )
+            out.append(_node_epoch(node, k, energy, work, seed))
     return out
 
 
@@ -102,16 +106,7 @@ def ceiling_cases() -> dict[str, EpochInput]:
     above_work = [at_work[0] + 1, *at_work[1:]]
 
     def make(k: int, energy: list[int], work: list[int]) -> EpochInput:
-        return EpochInput(
-            node_id=node["node_id"],
-            epoch_start_s=EPOCH0_S + (CEILING_EPOCH_K + k) * EPOCH_LENGTH_S,
-            window_s=WINDOW_S,
-            slot_energy_mj=energy,
-            slot_work=work,
-            intensity_mg_per_kwh=node["intensity"],
-            max_power_mw=node["max_power_mw"],
-            seed=seed,
-        )
+        return _node_epoch(node, CEILING_EPOCH_K + k, energy, work, seed)
 
     return {
         "forged": make(0, [0] * SLOT_COUNT, [2**64 - 1] * SLOT_COUNT),
