@@ -8,13 +8,14 @@ quantity and every sum of them is `UInt` (exact beyond 64 bits on both databases
 events is unbounded TEXT without NUL (`abi.clean_text`) with its raw bytes kept beside, and
 bytes32 codes (region, workload class) are TEXT. Ids and epoch starts are BIGINT (GreenProof's
 counters and block times); a log whose id does not fit is quarantined (`QuarantinedLog`).
-Every event-derived row carries (tx_hash, log_index, block_number): the unique key makes
-re-applying a block range idempotent, and the block number lets a reorg remove orphaned rows.
+Every event-derived row is an `EventRow`: it carries (tx_hash, log_index, block_number); the unique
+key makes re-applying a block range idempotent, and the block number lets a reorg remove orphaned
+rows.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -41,6 +42,28 @@ def _text(**kw) -> Column:
     return Column(Text, **kw)
 
 
+class EventRow(IndexTable):
+    """The columns every event-derived row ends with (not a table): the log that made it, kept
+    unique per table by `log_key` so re-applying a block range is idempotent, and its block
+    number, so a reorg can remove the orphaned rows. A table whose rows are looked up by
+    transaction re-declares ``tx_hash`` with an index."""
+
+    block_number: int = Field(sa_type=BigInteger, nullable=False, index=True)
+    tx_hash: str = Field(max_length=66)
+    log_index: int
+
+
+class TimedEventRow(EventRow):
+    """An `EventRow` that also keeps its block's time (for lists by date and the explorer)."""
+
+    block_time_s: int = Field(sa_type=BigInteger, nullable=False)
+
+
+def log_key(name: str) -> UniqueConstraint:
+    """The unique (tx_hash, log_index) of an `EventRow` table, under its historical name."""
+    return UniqueConstraint("tx_hash", "log_index", name=name)
+
+
 class Node(IndexTable, table=True):
     __tablename__ = "nodes"
     node_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
@@ -64,10 +87,10 @@ class Node(IndexTable, table=True):
     avg_score: int = Field(default=0, sa_column=_uint(default=0, index=True))
 
 
-class Certificate(IndexTable, table=True):
+class Certificate(TimedEventRow, table=True):
     __tablename__ = "certificates"
     __table_args__ = (
-        UniqueConstraint("tx_hash", "log_index", name="uq_certificates_log"),
+        log_key("uq_certificates_log"),
         Index("ix_certificates_node_epoch", "node_id", "epoch_start_s"),
         Index("ix_certificates_region_epoch", "region", "epoch_start_s"),
     )
@@ -95,15 +118,12 @@ class Certificate(IndexTable, table=True):
     calldata_note: str | None = Field(default=None, sa_column=_text())
     revoked: bool = False
     revoked_reason: str | None = Field(default=None, sa_column=_text())
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False, index=True))
-    log_index: int
+    tx_hash: str = Field(max_length=66, index=True)
 
 
-class Revocation(IndexTable, table=True):
+class Revocation(EventRow, table=True):
     __tablename__ = "revocations"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_revocations_log"),)
+    __table_args__ = (log_key("uq_revocations_log"),)
     id: int | None = Field(default=None, primary_key=True)
     certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
     node_id: int = Field(sa_column=_big(nullable=False))
@@ -111,16 +131,13 @@ class Revocation(IndexTable, table=True):
     reason_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
     clawed_back_units: str = Field(sa_column=_text(nullable=False))  # decimal text
     debt_units: str = Field(sa_column=_text(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
-class NodeEvent(IndexTable, table=True):
+class NodeEvent(EventRow, table=True):
     """Status changes and attestor rotations, kept so a reorg can replay a node's state."""
 
     __tablename__ = "node_events"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_node_events_log"),)
+    __table_args__ = (log_key("uq_node_events_log"),)
     id: int | None = Field(default=None, primary_key=True)
     node_id: int = Field(sa_column=_big(nullable=False, index=True))
     kind: str = Field(max_length=16)  # "status" | "attestor"
@@ -128,50 +145,38 @@ class NodeEvent(IndexTable, table=True):
     reason: str | None = Field(default=None, sa_column=_text())
     reason_raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     attestor: str | None = Field(default=None, max_length=42)
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
-class RegionIntensity(IndexTable, table=True):
+class RegionIntensity(EventRow, table=True):
     __tablename__ = "region_intensities"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_region_int_log"),)
+    __table_args__ = (log_key("uq_region_int_log"),)
     id: int | None = Field(default=None, primary_key=True)
     region: str = Field(sa_column=_text(nullable=False, index=True))
     intensity_mg_per_kwh: int = Field(sa_column=_uint(nullable=False))
     effective_from_s: int = Field(sa_column=_uint(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
-class BaselineChange(IndexTable, table=True):
+class BaselineChange(EventRow, table=True):
     """A BaselineSet event: the workload class's baseline from ``effective_from_s`` on, as
     scheduled from this block (kept, not just the latest, so a certificate can be re-scored
     with the baseline in force at its epoch start as the chain saw it at its block)."""
 
     __tablename__ = "baselines"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_baselines_log"),)
+    __table_args__ = (log_key("uq_baselines_log"),)
     id: int | None = Field(default=None, primary_key=True)
     workload_class: str = Field(sa_column=Column(Text, nullable=False, index=True))
     baseline_ng_per_work: str = Field(sa_column=_text(nullable=False))  # uint256, decimal text
     effective_from_s: int = Field(sa_column=_uint(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
-class CreditTransfer(IndexTable, table=True):
+class CreditTransfer(TimedEventRow, table=True):
     __tablename__ = "credit_transfers"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_transfers_log"),)
+    __table_args__ = (log_key("uq_transfers_log"),)
     id: int | None = Field(default=None, primary_key=True)
     from_address: str = Field(max_length=42, index=True)
     to_address: str = Field(max_length=42, index=True)
     value_units: str = Field(sa_column=_text(nullable=False))  # decimal text
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False, index=True))
-    log_index: int
+    tx_hash: str = Field(max_length=66, index=True)
 
 
 class Balance(IndexTable, table=True):
@@ -206,20 +211,17 @@ class BlockHash(IndexTable, table=True):
     block_hash: str = Field(max_length=66)
 
 
-class QuarantinedLog(IndexTable, table=True):
+class QuarantinedLog(EventRow, table=True):
     """A log of a followed contract that could not be decoded or stored, kept with its reason
     (and the raw log) instead of halting the indexer; shown by `ecoai indexer status`."""
 
     __tablename__ = "quarantined_logs"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_quarantined_log"),)
+    __table_args__ = (log_key("uq_quarantined_log"),)
     id: int | None = Field(default=None, primary_key=True)
     address: str = Field(max_length=42)
     topic0: str = Field(sa_column=_text(nullable=False))
     reason: str = Field(sa_column=_text(nullable=False))
     raw_json: str = Field(sa_column=_text(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
 class MeasurementRecord(IndexTable, table=True):
@@ -245,13 +247,13 @@ class MeasurementRecord(IndexTable, table=True):
     received_s: int = Field(sa_column=_big(nullable=False))
 
 
-class Proposal(IndexTable, table=True):
+class Proposal(TimedEventRow, table=True):
     """A ProposalCreated event of the EcoGovernor, with its actions decoded by the action
     table (`dao.actions`) at indexing time. Its state is derived on read (`indexer.governance`)
     from its events, its votes and the indexed head's time, like the Governor's `state()`."""
 
     __tablename__ = "proposals"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_proposals_log"),)
+    __table_args__ = (log_key("uq_proposals_log"),)
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: str = Field(sa_column=_text(nullable=False, index=True))  # uint256, decimal
     proposer: str = Field(max_length=42, index=True)
@@ -261,17 +263,13 @@ class Proposal(IndexTable, table=True):
     vote_end_s: int = Field(sa_column=_uint(nullable=False))
     actions_json: str = Field(sa_column=_text(nullable=False))  # [dao.actions.Call.to_json()]
     timelock_op_id: str = Field(max_length=66, index=True)  # the operation it queues
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
-class Vote(IndexTable, table=True):
+class Vote(TimedEventRow, table=True):
     """VoteCast / VoteCastWithParams (support 0 against, 1 for, 2 abstain)."""
 
     __tablename__ = "votes"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_votes_log"),)
+    __table_args__ = (log_key("uq_votes_log"),)
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: str = Field(sa_column=_text(nullable=False, index=True))
     voter: str = Field(max_length=42, index=True)
@@ -279,38 +277,31 @@ class Vote(IndexTable, table=True):
     weight_units: str = Field(sa_column=_text(nullable=False))  # uint256, decimal
     reason: str = Field(sa_column=_text(nullable=False, default=""))
     params_hex: str | None = Field(default=None, sa_column=_text())
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(max_length=66)
-    log_index: int
 
 
-class ProposalEvent(IndexTable, table=True):
+class ProposalEvent(TimedEventRow, table=True):
     """What happened to proposals after their creation, and the Governor's quorum history:
     kind queued (eta_s), executed, canceled (by the Governor), timelock_cancelled (op_id: the
     guardian cancelled the queued operation in the timelock), quorum (value: the numerator)."""
 
     __tablename__ = "proposal_events"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_proposal_events_log"),)
+    __table_args__ = (log_key("uq_proposal_events_log"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=24)
     proposal_id: str | None = Field(default=None, sa_column=_text(index=True))
     eta_s: int | None = Field(default=None, sa_column=_uint())
     op_id: str | None = Field(default=None, max_length=66)
     value: str | None = Field(default=None, sa_column=_text())
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False, index=True))
-    log_index: int
+    tx_hash: str = Field(max_length=66, index=True)
 
 
-class Challenge(IndexTable, table=True):
+class Challenge(TimedEventRow, table=True):
     """A ChallengeOpened event (contracts/ChallengeManager.sol). What happened since (slots
     drawn, answered, defaulted, voided) is in `ChallengeEvent`, the opened windows in
     `OpenedSlot`; the status is derived on read from those rows (one fact, one place)."""
 
     __tablename__ = "challenges"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_challenges_log"),)
+    __table_args__ = (log_key("uq_challenges_log"),)
     challenge_id: int = Field(sa_column=Column(BigInteger, primary_key=True,
                                                autoincrement=False))
     certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
@@ -320,53 +311,41 @@ class Challenge(IndexTable, table=True):
     randomness_block: int = Field(sa_column=_big(nullable=False))
     deadline_s: int = Field(sa_column=_big(nullable=False))
     open_count: int
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
-class ChallengeEvent(IndexTable, table=True):
+class ChallengeEvent(TimedEventRow, table=True):
     """What happened to a challenge: kind drawn (seed, slots), answered (answerer, operator),
     defaulted (slashed, challenger reward, treasury, wei) or voided."""
 
     __tablename__ = "challenge_events"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_challenge_events_log"),)
+    __table_args__ = (log_key("uq_challenge_events_log"),)
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(sa_column=_big(nullable=False, index=True))
     kind: str = Field(max_length=16)
     data_json: str = Field(sa_column=_text(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
-class OpenedSlot(IndexTable, table=True):
+class OpenedSlot(EventRow, table=True):
     """A SlotOpened event: one committed window of a certificate revealed on-chain (checked
     against its root by the contract)."""
 
     __tablename__ = "opened_slots"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_opened_slots_log"),)
+    __table_args__ = (log_key("uq_opened_slots_log"),)
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(sa_column=_big(nullable=False, index=True))
     certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
     slot: int
     energy_mj: int = Field(sa_column=_uint(nullable=False))
     work: int = Field(sa_column=_uint(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
-# Every table by model, for SQLAlchemy core statements (``T[Certificate].c.node_id``).
-class Claim(IndexTable, table=True):
+class Claim(TimedEventRow, table=True):
     """A CertificateClaimed event (contracts/CertificateClaims.sol): a part (or the whole) of a
     certificate's energy and carbon assigned to a beneficiary. Whether the certificate was
     revoked since is not copied here: it is read from `certificates` (one fact, one place)."""
 
     __tablename__ = "claims"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_claims_log"),)
+    __table_args__ = (log_key("uq_claims_log"),)
     claim_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     certificate_id: int = Field(sa_column=_big(nullable=False, index=True))
     beneficiary: str = Field(max_length=42, index=True)
@@ -376,18 +355,14 @@ class Claim(IndexTable, table=True):
     is_final: bool = False
     purpose: str = Field(sa_column=_text(nullable=False))
     purpose_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
-class Retirement(IndexTable, table=True):
+class Retirement(TimedEventRow, table=True):
     """A CreditsRetired event (EcoCredit.retire / retireWithPermit): credits burnt for a
     beneficiary (the burn itself is also a Transfer to the zero address)."""
 
     __tablename__ = "retirements"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_retirements_log"),)
+    __table_args__ = (log_key("uq_retirements_log"),)
     retirement_id: int = Field(sa_column=Column(BigInteger, primary_key=True,
                                                 autoincrement=False))
     holder: str = Field(max_length=42, index=True)
@@ -395,12 +370,9 @@ class Retirement(IndexTable, table=True):
     amount_units: str = Field(sa_column=_text(nullable=False))  # uint256, decimal text
     purpose: str = Field(sa_column=_text(nullable=False))
     purpose_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
+# Every table by model, for SQLAlchemy core statements (``T[Certificate].c.node_id``).
 T = {m: m.__table__ for m in (Balance, BaselineChange, BlockHash, Certificate, CreditTransfer,
                               DailyAggregate, Meta, Node, NodeEvent, QuarantinedLog,
                               RegionIntensity, Revocation, Proposal, Vote,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, String
 from sqlmodel import Field
 
-from ecoai_chain.indexer.models import IndexTable, T, _big, _text, _uint
+from ecoai_chain.indexer.models import EventRow, T, TimedEventRow, _text, _uint, log_key
 
 # IGreenProof.Param in the contract's order (ecoai_chain/chain/client_credits.Param)
 PARAM_NAMES = ("region_intensity", "baseline", "efficiency_ceiling", "submission_deadline",
@@ -21,7 +21,7 @@ PARAM_NAMES = ("region_intensity", "baseline", "efficiency_ceiling", "submission
 PARAM_UNITS = ("mg CO2e/kWh", "ng CO2e/work", "work/kWh", "s", "s", "wei/MW", "bps")
 
 
-class CreditEvent(IndexTable, table=True):
+class CreditEvent(TimedEventRow, table=True):
     """One reward, debt or bond event. ``kind``: escrowed (units = reward, release_at_s),
     released (units = minted, extra_units = withheld), withheld (units = withheld,
     extra_units = operator's remaining debt), cancelled (units = reward), debt_repaid (units,
@@ -30,7 +30,7 @@ class CreditEvent(IndexTable, table=True):
     1 ECO) for rewards and debt, wei for bonds."""
 
     __tablename__ = "credit_events"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_credit_events_log"),)
+    __table_args__ = (log_key("uq_credit_events_log"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, index=True)
     certificate_id: int | None = Field(default=None, sa_column=_uint(index=True))
@@ -40,18 +40,14 @@ class CreditEvent(IndexTable, table=True):
     units: int = Field(sa_column=_uint(nullable=False))
     extra_units: int | None = Field(default=None, sa_column=_uint())
     release_at_s: int | None = Field(default=None, sa_column=_uint())
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    block_time_s: int = Field(sa_column=_big(nullable=False))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
-class ParameterChange(IndexTable, table=True):
+class ParameterChange(EventRow, table=True):
     """A ParameterScheduled event: from ``effective_from_s`` on, ``param`` of ``key`` (region,
     workload class, or empty for the global ones) is ``value`` (unit: PARAM_UNITS)."""
 
     __tablename__ = "parameter_schedule"
-    __table_args__ = (UniqueConstraint("tx_hash", "log_index", name="uq_param_schedule_log"),)
+    __table_args__ = (log_key("uq_param_schedule_log"),)
     id: int | None = Field(default=None, primary_key=True)
     param: int = Field(sa_column=_uint(nullable=False, index=True))
     param_name: str = Field(max_length=32)
@@ -59,9 +55,6 @@ class ParameterChange(IndexTable, table=True):
     key_hex: str = Field(sa_column=Column(String(66), nullable=False))
     value: int = Field(sa_column=_uint(nullable=False))
     effective_from_s: int = Field(sa_column=_uint(nullable=False))
-    block_number: int = Field(sa_column=_big(nullable=False, index=True))
-    tx_hash: str = Field(sa_column=Column(String(66), nullable=False))
-    log_index: int
 
 
 T.update({m: m.__table__ for m in (CreditEvent, ParameterChange)})
