@@ -17,31 +17,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ecoai_chain.core import units
 from ecoai_chain.errors import ValidationError
 
 
-class ReportWindow(Protocol):
+@dataclass(frozen=True)
+class MeteredSpan:
+    """A window's span and metered figures: what a report's input and its rows share."""
+
     start_s: int
     end_s: int
     energy_mj: int
     work: int
     mean_power_mw: int
     max_power_mw: int
+
+
+@dataclass(frozen=True)
+class ReportWindow(MeteredSpan):
+    """One window as a report reads it, from the agent's log or cut from a trace
+    (`reports.sources`); the attestor's ``WindowRecord`` has the same fields."""
+
     source: str
     estimated: bool
 
 
 @dataclass(frozen=True)
-class WindowRow:
-    start_s: int
-    end_s: int
-    energy_mj: int
-    work: int
-    mean_power_mw: int
-    max_power_mw: int
+class WindowRow(MeteredSpan):
+    """A report's row: the window with the grid intensity at its start and its carbon."""
+
     intensity_mg_per_kwh: int
     carbon_mg: int
     estimated: bool

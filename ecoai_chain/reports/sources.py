@@ -15,26 +15,11 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from ecoai_chain.energy.replay import load_trace
 from ecoai_chain.errors import SourceError, ValidationError
-
-
-@dataclass(frozen=True)
-class ReportWindow:
-    """One window as a report reads it, from the agent's log or cut from a trace."""
-
-    start_s: int
-    end_s: int
-    energy_mj: int
-    work: int
-    mean_power_mw: int
-    max_power_mw: int
-    source: str
-    estimated: bool
-
+from ecoai_chain.reports.model import ReportWindow
 
 _STORE_COLUMNS = ("start_s", "end_s", "energy_mj", "work", "mean_power_mw", "max_power_mw",
                   "source", "estimated")
