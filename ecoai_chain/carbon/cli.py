@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ecoai_chain.errors import ConfigError
+from ecoai_chain.core.times import parse_time_s
+from ecoai_chain.errors import ConfigError, ValidationError
 
 _SPAN = re.compile(r"^(\d+)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -24,16 +25,10 @@ def parse_when(text: str, now_s: int, flag: str) -> int:
     m = _SPAN.match(text)
     if m:
         return now_s - int(m.group(1)) * _SECONDS[m.group(2)]
-    if text.isdigit():
-        return int(text)
     try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as e:
-        raise ConfigError(f"{flag}: use 24h / 90m / 7d, unix seconds or ISO 8601, got "
-                          f"{text!r}") from e
-    if dt.tzinfo is None:
-        raise ConfigError(f"{flag}: ISO time needs a zone, e.g. 2026-11-22T00:00:00Z")
-    return int(dt.timestamp())
+        return parse_time_s(text, flag)
+    except ValidationError as e:
+        raise ConfigError(f"{e} (or a span ago: 24h / 90m / 7d)") from e
 
 
 def _chain_layer(deployment: str):

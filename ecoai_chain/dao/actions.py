@@ -25,6 +25,7 @@ from eth_utils import (
 )
 
 from ecoai_chain.core.bytes32 import decode_bytes32, to_bytes32
+from ecoai_chain.core.times import parse_time_s
 from ecoai_chain.errors import ValidationError
 
 
@@ -180,20 +181,6 @@ def _iso(ts: int) -> str:
         return "after the year 9999"
 
 
-def parse_time_s(text: str, field: str) -> int:
-    """Unix seconds, or an ISO 8601 date / date-time (UTC unless it names an offset)."""
-    t = text.strip().replace("_", "")
-    if t.isdigit():
-        return int(t)
-    try:
-        dt = datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError as e:
-        raise ValidationError(field, f"expected unix seconds or ISO 8601, got {text!r}") from e
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return int(dt.timestamp())
-
-
 def role_id(name: str) -> bytes:
     """A role's bytes32: DEFAULT_ADMIN_ROLE is zero, every other is keccak256(name)."""
     return b"\0" * 32 if name == "DEFAULT_ADMIN_ROLE" else keccak(text=name)
@@ -202,7 +189,8 @@ def role_id(name: str) -> bytes:
 def _parse(p: Param, text: str, abi_type: str, role_names: Callable[[], Sequence[str]]) -> Any:
     field = p.option or p.name
     if p.kind in ("uint", "time"):
-        v = parse_time_s(text, field) if p.kind == "time" else _uint(text, field)
+        v = (parse_time_s(text.replace("_", ""), field, assume_utc=True) if p.kind == "time"
+             else _uint(text, field))
         bits = int(abi_type[4:] or 256)
         if v >= 1 << bits:
             raise ValidationError(field, f"must be below 2^{bits} ({abi_type}), got {v}")

@@ -10,24 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
 
 from ecoai_chain.carbon.intensity import g_per_kwh_to_mg
+from ecoai_chain.core.times import parse_time_s
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.scheduler.core import Forecast, Job
-
-
-def _time(value: str, field: str) -> int:
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as e:
-        raise ValidationError(field, f"not unix seconds or ISO 8601: {value!r}") from e
-    if dt.tzinfo is None:
-        raise ValidationError(field, f"ISO time needs a zone (e.g. Z): {value!r}")
-    return int(dt.timestamp())
 
 
 def parse_forecast(text: str) -> Forecast:
@@ -52,7 +39,7 @@ def parse_forecast(text: str) -> Forecast:
         col = "intensity_g_per_kwh"
     else:
         raise ValidationError("forecast", "needs intensity_mg_per_kwh or intensity_g_per_kwh")
-    times = [_time(r["time"], f"forecast line {i + 2}: time") for i, r in enumerate(rows)]
+    times = [parse_time_s(r["time"], f"forecast line {i + 2}: time") for i, r in enumerate(rows)]
     values = [conv(r[col], f"forecast line {i + 2}: {col}") for i, r in enumerate(rows)]
     if len(times) == 1:
         raise ValidationError("forecast", "needs at least two rows to know its step")
