@@ -33,12 +33,7 @@ contract CertificateClaims is ICertificateClaims {
         external
         returns (uint256 claimId)
     {
-        IGreenProof.StoredCertificate memory cert = _claimable(certificateId);
-        // Cannot underflow: the claimed energy never exceeds the certificate's.
-        uint256 remaining;
-        unchecked {
-            remaining = uint256(cert.energyMj) - _claimed[certificateId].energyMj;
-        }
+        (IGreenProof.StoredCertificate memory cert, uint256 remaining) = _claimable(certificateId);
         return _record(certificateId, cert, remaining, beneficiary, purpose);
     }
 
@@ -47,12 +42,7 @@ contract CertificateClaims is ICertificateClaims {
         external
         returns (uint256 claimId)
     {
-        IGreenProof.StoredCertificate memory cert = _claimable(certificateId);
-        uint256 remaining;
-        // Cannot underflow: the claimed energy never exceeds the certificate's.
-        unchecked {
-            remaining = uint256(cert.energyMj) - _claimed[certificateId].energyMj;
-        }
+        (IGreenProof.StoredCertificate memory cert, uint256 remaining) = _claimable(certificateId);
         if (energyMj == 0 || energyMj > remaining) {
             revert CertificateClaimsEnergyOutOfRange(certificateId, energyMj, remaining);
         }
@@ -102,8 +92,13 @@ contract CertificateClaims is ICertificateClaims {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The certificate, if the caller may claim it now; else the named error.
-    function _claimable(uint256 certificateId) private view returns (IGreenProof.StoredCertificate memory cert) {
+    /// @dev The certificate and its energy not claimed yet, if the caller may claim it now; else
+    ///      the named error.
+    function _claimable(uint256 certificateId)
+        private
+        view
+        returns (IGreenProof.StoredCertificate memory cert, uint256 remaining)
+    {
         cert = _greenProof.getCertificate(certificateId); // reverts GreenProofUnknownCertificate
         if (cert.revoked) revert CertificateClaimsRevoked(certificateId);
         if (!cert.released) {
@@ -118,6 +113,10 @@ contract CertificateClaims is ICertificateClaims {
         address operator = _greenProof.getNode(cert.nodeId).operator;
         if (msg.sender != operator && !_claimants[cert.nodeId][msg.sender]) {
             revert CertificateClaimsNotAuthorized(certificateId, msg.sender, operator);
+        }
+        // Cannot underflow: the claimed energy never exceeds the certificate's.
+        unchecked {
+            remaining = uint256(cert.energyMj) - _claimed[certificateId].energyMj;
         }
     }
 
