@@ -112,11 +112,17 @@ describe("EcoCredit", function () {
       return [sig.v, sig.r, sig.s];
     }
 
-    it("Should retire the owner's credits with its permit, in one transaction of the spender", async function () {
-      const { eco, minter, holder, stranger, admin } = await networkHelpers.loadFixture(deployFixture);
-      await eco.connect(minter).mint(holder.address, 50n);
+    // The fixture after minting `minted` to holder, with `signer`'s permit of `value` for admin.
+    async function permitted(minted, value, signer = "holder") {
+      const f = await networkHelpers.loadFixture(deployFixture);
+      await f.eco.connect(f.minter).mint(f.holder.address, minted);
       const deadline = (await networkHelpers.time.latest()) + 3600;
-      const [v, r, s] = await signPermit(eco, holder, admin.address, 50n, deadline);
+      const [v, r, s] = await signPermit(f.eco, f[signer], f.admin.address, value, deadline);
+      return { ...f, deadline, v, r, s };
+    }
+
+    it("Should retire the owner's credits with its permit, in one transaction of the spender", async function () {
+      const { eco, holder, stranger, admin, deadline, v, r, s } = await permitted(50n, 50n);
       await expect(eco.connect(admin).retireWithPermit(holder.address, 50n, stranger.address, "via permit", deadline, v, r, s))
         .to.emit(eco, "CreditsRetired")
         .withArgs(1n, holder.address, stranger.address, 50n, "via permit");
@@ -126,10 +132,7 @@ describe("EcoCredit", function () {
     });
 
     it("Should still retire when the permit was front-run, and not retire twice with it", async function () {
-      const { eco, minter, holder, stranger, admin } = await networkHelpers.loadFixture(deployFixture);
-      await eco.connect(minter).mint(holder.address, 80n);
-      const deadline = (await networkHelpers.time.latest()) + 3600;
-      const [v, r, s] = await signPermit(eco, holder, admin.address, 40n, deadline);
+      const { eco, holder, stranger, admin, deadline, v, r, s } = await permitted(80n, 40n);
       await eco.connect(stranger).permit(holder.address, admin.address, 40n, deadline, v, r, s);
       await eco.connect(admin).retireWithPermit(holder.address, 40n, stranger.address, "p", deadline, v, r, s);
       await expect(eco.connect(admin).retireWithPermit(holder.address, 40n, stranger.address, "p", deadline, v, r, s))
@@ -139,10 +142,7 @@ describe("EcoCredit", function () {
     });
 
     it("Should not retire with a permit signed by someone else", async function () {
-      const { eco, minter, holder, stranger, admin } = await networkHelpers.loadFixture(deployFixture);
-      await eco.connect(minter).mint(holder.address, 10n);
-      const deadline = (await networkHelpers.time.latest()) + 3600;
-      const [v, r, s] = await signPermit(eco, stranger, admin.address, 10n, deadline);
+      const { eco, holder, stranger, admin, deadline, v, r, s } = await permitted(10n, 10n, "stranger");
       await expect(eco.connect(admin).retireWithPermit(holder.address, 10n, stranger.address, "", deadline, v, r, s))
         .to.be.revertedWithCustomError(eco, "ERC20InsufficientAllowance");
     });
