@@ -163,23 +163,46 @@ def _parse_jsonl(p: Path, text: str) -> tuple[dict, list]:
     return header or {}, rows
 
 
-class ReplaySource:
-    """Energy from a trace; ``anchor_s`` is the unix time the trace's t=0 maps to."""
+class TraceReplay:
+    """A trace read at the clock's time, its counters scaled by an exact fraction: what the
+    replay energy source and the agent's replay work source share. ``anchor_s`` is the unix
+    time the trace's t=0 maps to; ``open()`` loads the trace."""
 
-    name = "replay"
-
-    def __init__(self, path: str | Path, energy_scale: float | str = 1, anchor_s: float = 0.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: str | Path, scale: float | str, anchor_s: float,
+                 clock: Callable[[], float]) -> None:
         self._path = Path(path)
-        self._scale = Fraction(str(energy_scale))
-        if self._scale < 0:
-            raise SourceError(f"replay: energy_scale must be >= 0, got {energy_scale}")
+        self._scale = Fraction(str(scale))
         self._anchor_s = anchor_s
         self._clock = clock
         self.trace: Trace | None = None
 
     def open(self) -> None:
         self.trace = load_trace(self._path)
+
+    def close(self) -> None:
+        self.trace = None
+
+    def _now(self) -> tuple[Trace, float, tuple[int, int, int]]:
+        """The trace, the clock's time and the trace's (energy_mj, work, power_mw) then."""
+        if self.trace is None:
+            raise SourceError(f"{type(self).__name__}.read() before open()")
+        t = self._clock()
+        return self.trace, t, self.trace.at(t, self._anchor_s)
+
+    def _scaled(self, value: int) -> int:
+        return value * self._scale.numerator // self._scale.denominator
+
+
+class ReplaySource(TraceReplay):
+    """Energy from a trace; ``anchor_s`` is the unix time the trace's t=0 maps to."""
+
+    name = "replay"
+
+    def __init__(self, path: str | Path, energy_scale: float | str = 1, anchor_s: float = 0.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__(path, energy_scale, anchor_s, clock)
+        if self._scale < 0:
+            raise SourceError(f"replay: energy_scale must be >= 0, got {energy_scale}")
 
     @property
     def label(self) -> str:
@@ -188,18 +211,11 @@ class ReplaySource:
         return f"{kind}replay of {self._path.name}"
 
     def read(self) -> list[EnergySample]:
-        if self.trace is None:
-            raise SourceError("ReplaySource.read() before open()")
-        t = self._clock()
-        e, _w, p = self.trace.at(t, self._anchor_s)
-        num, den = self._scale.numerator, self._scale.denominator
-        flag = str(self.trace.header.get("estimated", "false")).lower() in ("true", "1", "yes")
-        return [EnergySample(self.trace.device_id, t, e * num // den, p * num // den,
+        trace, t, (e, _w, p) = self._now()
+        flag = str(trace.header.get("estimated", "false")).lower() in ("true", "1", "yes")
+        return [EnergySample(trace.device_id, t, self._scaled(e), self._scaled(p),
                              estimated=flag,
                              note="replay", method=REPLAY)]
-
-    def close(self) -> None:
-        self.trace = None
 
     def drain_events(self) -> list[SourceEvent]:
         return []
