@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from ecoai_chain.api.params import address, positive_id
-from ecoai_chain.errors import ValidationError
 
 _CLAIM_QUERY = re.compile(r"(claim|retirement)\s*#?(\d{1,19})", re.IGNORECASE | re.ASCII)
 _BENEFICIARY_QUERY = re.compile(r"(?:beneficiary|for)\s+(0x[0-9a-fA-F]{40})", re.IGNORECASE)
@@ -32,8 +31,8 @@ def resolve(state: Any, q: str) -> str | None:
 
 
 def register(app: FastAPI, render: Callable[..., HTMLResponse],
-             missing: Callable[[str], HTMLResponse], entity_page: Callable[..., HTMLResponse]
-             ) -> None:
+             entity_page: Callable[..., HTMLResponse],
+             address_page: Callable[..., HTMLResponse]) -> None:
     state = app.state
 
     def verification(cert_id: int) -> dict | None:
@@ -62,11 +61,8 @@ def register(app: FastAPI, render: Callable[..., HTMLResponse],
 
     @app.get("/beneficiaries/{addr}", response_class=HTMLResponse, include_in_schema=False)
     def beneficiary(addr: str) -> HTMLResponse:
-        try:
-            a = address("beneficiary", addr)
-        except ValidationError:
-            return missing(f"beneficiary {addr!r}")
         cq = state.claim_queries
-        return render("beneficiary.html", title=f"Beneficiary {a}", address=a,
-                      t=cq.beneficiary_totals(a), claims=cq.claims_for(a),
-                      retirements=cq.retirements_for(a))
+        return address_page("beneficiary", addr, lambda a: render(
+            "beneficiary.html", title=f"Beneficiary {a}", address=a,
+            t=cq.beneficiary_totals(a), claims=cq.claims_for(a),
+            retirements=cq.retirements_for(a)))

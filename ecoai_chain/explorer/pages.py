@@ -97,6 +97,14 @@ def register(app: FastAPI, queries: Queries) -> None:
         row = fetch(n)
         return missing(f"{kind} {n}") if row is None else show(n, row)
 
+    def address_page(kind: str, raw: str, show: Callable[[str], HTMLResponse]) -> HTMLResponse:
+        """``show(address)`` for a page's path address (checksummed), or the 404 page."""
+        try:
+            a = address(kind, raw)
+        except ValidationError:
+            return missing(f"{kind} {raw!r}")
+        return show(a)
+
     @app.get("/certificates/{cert_id}", response_class=HTMLResponse, include_in_schema=False)
     def certificate(cert_id: str) -> HTMLResponse:
         return entity_page("certificate", cert_id, queries.certificate, certificate_page)
@@ -158,20 +166,16 @@ def register(app: FastAPI, queries: Queries) -> None:
                       certs=certs[::-1][:50])
 
     @app.get("/address/{addr}", response_class=HTMLResponse, include_in_schema=False)
-    def address_page(addr: str) -> HTMLResponse:
-        try:
-            a = address("address", addr)
-        except ValidationError:
-            return missing(f"address {addr!r}")
-        return render("address.html", title=f"Address {a}", address=a,
-                      balance=queries.balance(a),
-                      transfers=queries.transfers(50, None, a)["items"],
-                      as_beneficiary=app.state.claim_queries.beneficiary_totals(a))
+    def address_view(addr: str) -> HTMLResponse:
+        return address_page("address", addr, lambda a: render(
+            "address.html", title=f"Address {a}", address=a, balance=queries.balance(a),
+            transfers=queries.transfers(50, None, a)["items"],
+            as_beneficiary=app.state.claim_queries.beneficiary_totals(a)))
 
     from ecoai_chain.explorer.claims_pages import register as register_claims
     from ecoai_chain.explorer.claims_pages import resolve as resolve_claims
 
-    register_claims(app, render, missing, entity_page)
+    register_claims(app, render, entity_page, address_page)
 
     @app.get("/search", include_in_schema=False)
     def search(q: str = "") -> Response:
