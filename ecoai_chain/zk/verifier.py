@@ -14,9 +14,10 @@ Two engines compute the pairings, same checks around them:
   one ``final_exponentiate`` (the reference; ~10x slower).
 
 `verify_batch` checks many proofs under one key by a random linear combination with independent
-128-bit scalars r_i: prod e(-r_i A_i, B_i) * e(sum r_i vk_x_i, gamma) * e(sum r_i C_i, delta)
-* e(alpha, beta)^(sum r_i) == 1. A forged proof survives with probability <= 2^-128; a failed
-batch says only that some proof is bad (re-check singly to find it).
+128-bit scalars r_i (`check_combination`: prod e(-r_i A_i, B_i) * e(sum r_i vk_x_i, gamma)
+* e(sum r_i C_i, delta) * e(alpha, beta)^(sum r_i) == 1). A forged proof survives with
+probability <= 2^-128; a failed batch says only that some proof is bad (re-check singly to find
+it). ecoai_chain/zk/batch.py derives the r_i by Fiat-Shamir instead, as the contract does.
 """
 
 from __future__ import annotations
@@ -198,39 +199,65 @@ def verify_groth16(
 
 
 def verify_batch(vk: VerifyingKey, items: Sequence[tuple[dict | ProofBundle, Sequence]]) -> bool:
-    """True iff every (proof, public_signals) in ``items`` is valid (soundness error 2^-128)."""
-    if not items:
-        return True
-    sum_r = 0
-    coeffs = [0] * vk.n_public  # sum_i r_i x_ij mod r: vk_x needs one n+1 term MSM
-    c_points, c_scalars = [], []
-    pairs = []
+    """True iff every (proof, public_signals) in ``items`` is valid (soundness error 2^-128).
+    Coefficients are private random 128-bit scalars: for a verifier that can keep a secret.
+    Where the prover must not influence them yet nothing is secret (a contract), see
+    ecoai_chain/zk/batch.py (Fiat-Shamir coefficients, the Solidity batch verifier's mirror)."""
+    checked = checked_items(vk, items)
+    if checked is None:
+        return False
+    return check_combination(vk, checked, [secrets.randbits(128) | (1 << 127) for _ in checked])
+
+
+def checked_items(vk: VerifyingKey, items: Sequence[tuple[dict | ProofBundle, Sequence]]):
+    """[(A, B, C, inputs)] with every point and input checked as `verify_groth16` checks them,
+    or None if any item is malformed."""
+    out = []
     for proof, signals in items:
         inputs = _check_inputs(vk, signals)
         pts = _proof_points(proof)
         if inputs is None or pts is None:
-            return False
-        a, b, c = pts
-        r = secrets.randbits(128) | (1 << 127)
-        sum_r += r
-        for j, x in enumerate(inputs):
-            coeffs[j] = (coeffs[j] + r * x) % bn.R
-        c_points.append(c)
-        c_scalars.append(r)
-        pairs.append((grp.g1_neg(grp.g1_mul(a, r)), bn.g2_line_schedule(b)))
-    pairs.append((_vk_x(vk, sum_r % bn.R, coeffs), vk.gamma_lines))
-    pairs.append((grp.g1_msm(c_points, c_scalars), vk.delta_lines))
+            return None
+        out.append((*pts, inputs))
+    return out
+
+
+def check_combination(vk: VerifyingKey, checked: Sequence, coeffs: Sequence[int],
+                      engine: str = "fast") -> bool:
+    """The batch equation for checked items (`checked_items`) and coefficients r_i:
+    prod e(-r_i A_i, B_i) * e(sum r_i vk_x_i, gamma) * e(sum r_i C_i, delta)
+    * e(alpha, beta)^(sum r_i) == 1, with sum r_i vk_x_i = one MSM over the IC points of the
+    folded inputs sum_i r_i x_ij. True for an empty batch."""
+    engine = engine_of(engine)
+    if not checked:
+        return True
+    sum_r = sum(coeffs) % bn.R
+    folded = [sum(r * it[3][j] for r, it in zip(coeffs, checked, strict=True)) % bn.R
+              for j in range(vk.n_public)]
+    vk_x = _vk_x(vk, sum_r, folded)
+    c_sum = grp.g1_msm([it[2] for it in checked], list(coeffs))
+    neg_ra = [(grp.g1_neg(grp.g1_mul(it[0], r)), it[1]) for r, it in zip(coeffs, checked)]
+    if engine == "py_ecc":
+        return _combination_py_ecc(vk, neg_ra, vk_x, c_sum, sum_r)
+    pairs = [(a, bn.g2_line_schedule(b)) for a, b in neg_ra]
+    pairs.append((vk_x, vk.gamma_lines))
+    pairs.append((c_sum, vk.delta_lines))
     f = bn.final_exponentiation(bn.multi_miller_loop(pairs))
-    # alpha_beta is in the cyclotomic subgroup: its power by a 130-bit scalar is cheap
-    return bn.f12_mul(f, bn.f12_pow(vk.alpha_beta, sum_r % bn.R)) == bn.ONE12
+    # alpha_beta is in the cyclotomic subgroup: f12_pow works there
+    return bn.f12_mul(f, bn.f12_pow(vk.alpha_beta, sum_r)) == bn.ONE12
 
 
 # ----------------------------------------------------------------------------- py-ecc reference
 def _verify_py_ecc(vk: VerifyingKey, a, b, c, vk_x) -> bool:
+    return _combination_py_ecc(vk, [(grp.g1_neg(a), b)], vk_x, c, 1)
+
+
+def _combination_py_ecc(vk: VerifyingKey, neg_a_b, vk_x, c, ab_power: int) -> bool:
+    """prod e(-A_i, B_i) * e(vk_x, gamma) * e(c, delta) * e(alpha, beta)^ab_power == 1."""
     from py_ecc.fields import optimized_bn128_FQ as FQ
     from py_ecc.fields import optimized_bn128_FQ2 as FQ2
     from py_ecc.fields import optimized_bn128_FQ12 as FQ12
-    from py_ecc.optimized_bn128 import final_exponentiate, neg, pairing
+    from py_ecc.optimized_bn128 import final_exponentiate, pairing
 
     def p1(pt):
         return None if pt is None else (FQ(pt[0]), FQ(pt[1]), FQ.one())
@@ -242,5 +269,7 @@ def _verify_py_ecc(vk: VerifyingKey, a, b, c, vk_x) -> bool:
         return FQ12.one() if p is None else pairing(q, p, final_exponentiate=False)
 
     ab = vk._cached("ab_py_ecc", lambda: pairing(p2(vk.beta), p1(vk.alpha)))
-    f = ml(p2(b), neg(p1(a))) * ml(p2(vk.gamma), p1(vk_x)) * ml(p2(vk.delta), p1(c))
-    return final_exponentiate(f) * ab == FQ12.one()
+    f = ml(p2(vk.gamma), p1(vk_x)) * ml(p2(vk.delta), p1(c))
+    for a, b in neg_a_b:
+        f = f * ml(p2(b), p1(a))
+    return final_exponentiate(f) * ab**ab_power == FQ12.one()
