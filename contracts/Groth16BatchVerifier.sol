@@ -52,6 +52,11 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     uint256 private constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
     uint256 private constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant PROOF_WORDS = 8;
+    /// @dev ecPairing price (EIP-1108): 45,000 + 34,000 per pair. The call is given twice that
+    /// (headroom for a repricing), never all gas: a refused point burns what the call was given,
+    /// and `verifyEach` must still afford the items after it.
+    uint256 private constant PAIRING_BASE_GAS = 45_000;
+    uint256 private constant PAIRING_PAIR_GAS = 34_000;
 
     /// @dev How one item or batch ended: valid, equation false, or a precompile refused a point.
     enum Outcome { Valid, Invalid, PrecompileFailed }
@@ -131,16 +136,46 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         pure
         returns (uint256 kind, uint256 index, uint256 value)
     {
-        uint256[PROOF_WORDS] memory w =
-            [p.a[0], p.a[1], p.b[0][0], p.b[0][1], p.b[1][0], p.b[1][1], p.c[0], p.c[1]];
-        for (uint256 k = 0; k < PROOF_WORDS; ++k) {
-            if (w[k] >= Q) return (1, k, w[k]);
+        (index, value) = _firstAtLeast(_offset(p), PROOF_WORDS, Q);
+        if (index < PROOF_WORDS) return (1, index, value);
+        (index, value) = _firstAtLeast(_offset(x), N_PUBLIC, R);
+        if (index < N_PUBLIC) return (2, index, value);
+        if (!_onCurve(p.a[0], p.a[1])) return (3, 0, 0);
+        if (!_onCurve(p.c[0], p.c[1])) return (3, 2, 0);
+        return (0, 0, 0);
+    }
+
+    /// @dev The first of `words` calldata words from `start` that is >= `bound`: (its index,
+    /// its value), or (words, 0) if there is none. Proof and input arrays are static, so their
+    /// words are contiguous from their calldata offset.
+    function _firstAtLeast(uint256 start, uint256 words, uint256 bound)
+        private
+        pure
+        returns (uint256 index, uint256 value)
+    {
+        index = words;
+        assembly ("memory-safe") {
+            for { let k := 0 } lt(k, words) { k := add(k, 1) } {
+                let w := calldataload(add(start, mul(k, 0x20)))
+                if iszero(lt(w, bound)) {
+                    index := k
+                    value := w
+                    break
+                }
+            }
         }
-        for (uint256 j = 0; j < N_PUBLIC; ++j) {
-            if (x[j] >= R) return (2, j, x[j]);
+    }
+
+    function _offset(IGreenProof.Proof calldata p) private pure returns (uint256 o) {
+        assembly ("memory-safe") {
+            o := p
         }
-        if (!_onCurve(w[0], w[1])) return (3, 0, 0);
-        if (!_onCurve(w[6], w[7])) return (3, 2, 0);
+    }
+
+    function _offset(uint256[N_PUBLIC] calldata x) private pure returns (uint256 o) {
+        assembly ("memory-safe") {
+            o := x
+        }
     }
 
     function _onCurve(uint256 x, uint256 y) private pure returns (bool) {
@@ -174,10 +209,10 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         }
         uint256 o = 6 * n;
         (bool okAl, uint256 alx, uint256 aly) = _mul(K.ALPHA_X, K.ALPHA_Y, s.sumR);
-        _put(pairs, o, alx, aly, [K.BETA_X_IM, K.BETA_X_RE, K.BETA_Y_IM, K.BETA_Y_RE]);
+        _put(pairs, o, alx, aly, K.BETA_X_IM, K.BETA_X_RE, K.BETA_Y_IM, K.BETA_Y_RE);
         (bool okVk, uint256 vx, uint256 vy) = _inputsPoint(s.sumR, s.folded);
-        _put(pairs, o + 6, vx, vy, [K.GAMMA_X_IM, K.GAMMA_X_RE, K.GAMMA_Y_IM, K.GAMMA_Y_RE]);
-        _put(pairs, o + 12, s.cx, s.cy, [K.DELTA_X_IM, K.DELTA_X_RE, K.DELTA_Y_IM, K.DELTA_Y_RE]);
+        _put(pairs, o + 6, vx, vy, K.GAMMA_X_IM, K.GAMMA_X_RE, K.GAMMA_Y_IM, K.GAMMA_Y_RE);
+        _put(pairs, o + 12, s.cx, s.cy, K.DELTA_X_IM, K.DELTA_X_RE, K.DELTA_Y_IM, K.DELTA_Y_RE);
         if (!(s.ok && okAl && okVk)) return (Outcome.PrecompileFailed, 7);
         (bool okP, bool holds) = _pairing(pairs);
         if (!okP) return (Outcome.PrecompileFailed, 8);
@@ -194,8 +229,14 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         uint256 r
     ) private view {
         s.sumR = addmod(s.sumR, r, R);
-        for (uint256 j = 0; j < N_PUBLIC; ++j) {
-            s.folded[j] = addmod(s.folded[j], mulmod(r, x[j], R), R);
+        uint256[N_PUBLIC] memory folded = s.folded;
+        assembly ("memory-safe") {
+            // folded[j] += r * x[j] mod r, j < N_PUBLIC: x is a static calldata array (its
+            // N_PUBLIC words validated by the ABI decoder), folded a fixed-size memory array
+            for { let j := 0 } lt(j, N_PUBLIC) { j := add(j, 1) } {
+                let at := add(folded, mul(j, 0x20))
+                mstore(at, addmod(mload(at), mulmod(r, calldataload(add(x, mul(j, 0x20))), R), R))
+            }
         }
         {
             (bool okC, uint256 rcx, uint256 rcy) = _mul(p.c[0], p.c[1], r);
@@ -205,16 +246,30 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         }
         (bool okA, uint256 ax, uint256 ay) = _mul(p.a[0], p.a[1], r);
         s.ok = s.ok && okA;
-        _put(pairs, o, ax, (Q - ay) % Q, [p.b[0][0], p.b[0][1], p.b[1][0], p.b[1][1]]);
+        _put(pairs, o, ax, (Q - ay) % Q, p.b[0][0], p.b[0][1], p.b[1][0], p.b[1][1]);
     }
 
-    /// @dev pairs[o..o+5] = (x, y, g2 words).
-    function _put(uint256[] memory pairs, uint256 o, uint256 x, uint256 y, uint256[4] memory g2)
-        private
-        pure
-    {
-        (pairs[o], pairs[o + 1]) = (x, y);
-        (pairs[o + 2], pairs[o + 3], pairs[o + 4], pairs[o + 5]) = (g2[0], g2[1], g2[2], g2[3]);
+    /// @dev pairs[o..o+5] = (x, y, G2 words w2..w5). Unchecked writes: every caller's o is
+    /// 6 * k with k < n + 3, inside the 6 * (n + 3) words `_check` allocated.
+    function _put(
+        uint256[] memory pairs,
+        uint256 o,
+        uint256 x,
+        uint256 y,
+        uint256 w2,
+        uint256 w3,
+        uint256 w4,
+        uint256 w5
+    ) private pure {
+        assembly ("memory-safe") {
+            let at := add(add(pairs, 0x20), mul(o, 0x20))
+            mstore(at, x)
+            mstore(add(at, 0x20), y)
+            mstore(add(at, 0x40), w2)
+            mstore(add(at, 0x60), w3)
+            mstore(add(at, 0x80), w4)
+            mstore(add(at, 0xa0), w5)
+        }
     }
 
     /// @dev (sum r_i) IC_0 + sum_j folded_j IC_{j+1}: one MSM for the whole batch.
@@ -257,7 +312,12 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     /// @dev r_0 = 1; r_i = keccak256(seed || i) mod r, 0 replaced by 1.
     function _coefficient(bytes32 seed, uint256 i) private pure returns (uint256 r) {
         if (i == 0) return 1;
-        r = uint256(keccak256(abi.encode(seed, i))) % R;
+        assembly ("memory-safe") {
+            // keccak256(abi.encode(seed, i)) in the scratch space 0x00..0x3f (no allocation)
+            mstore(0x00, seed)
+            mstore(0x20, i)
+            r := mod(keccak256(0x00, 0x40), R)
+        }
         if (r == 0) r = 1;
     }
 
@@ -295,9 +355,10 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
 
     /// @dev One ecPairing (precompile 8) call over all pairs: (call succeeded, product is 1).
     function _pairing(uint256[] memory pairs) private view returns (bool ok, bool holds) {
+        uint256 callGas = 2 * (PAIRING_BASE_GAS + PAIRING_PAIR_GAS * (pairs.length / 6));
         assembly ("memory-safe") {
             let m := mload(0x40)
-            ok := staticcall(gas(), 8, add(pairs, 0x20), mul(mload(pairs), 0x20), m, 0x20)
+            ok := staticcall(callGas, 8, add(pairs, 0x20), mul(mload(pairs), 0x20), m, 0x20)
             holds := and(ok, eq(mload(m), 1))
         }
     }

@@ -39,7 +39,8 @@ def _key(vkey_text: str) -> VerifyingKey:
     vk = VerifyingKey.from_snarkjs(json.loads(vkey_text))
     n_signals = len(signal_table())
     if vk.n_public != n_signals:
-        raise SystemExit(f"{VKEY}: {vk.n_public} public inputs, public_signals.json has {n_signals}")
+        raise SystemExit(f"{VKEY}: {vk.n_public} public inputs, "
+                         f"public_signals.json has {n_signals}")
     return vk
 
 
@@ -62,8 +63,8 @@ def render_sol(vkey_text: str, zkey_sha256: str) -> str:
         "/// @dev Words of the IC points (x, y each).",
         f"uint256 constant GROTH16_BATCH_IC_WORDS = {len(ic)};",
         "",
-        "/// @title Groth16 verifying key of circuit green_proof for contracts/Groth16BatchVerifier.sol",
-        "/// @notice G2 points are (x_im, x_re, y_im, y_re), the order the ecPairing precompile reads.",
+        "/// @title Groth16 verifying key of circuit green_proof, for Groth16BatchVerifier.sol",
+        "/// @notice G2 points are (x_im, x_re, y_im, y_re), as ecPairing reads them.",
         "library Groth16BatchKey {",
         f'    /// @notice keccak256("{batch.DOMAIN_TAG.decode()}"): the Fiat-Shamir domain tag.',
         f"    bytes32 internal constant DOMAIN = 0x{batch.domain().hex()};",

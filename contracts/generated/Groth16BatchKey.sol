@@ -9,8 +9,8 @@ uint256 constant GROTH16_BATCH_N_PUBLIC = 10;
 /// @dev Words of the IC points (x, y each).
 uint256 constant GROTH16_BATCH_IC_WORDS = 22;
 
-/// @title Groth16 verifying key of circuit green_proof for contracts/Groth16BatchVerifier.sol
-/// @notice G2 points are (x_im, x_re, y_im, y_re), the order the ecPairing precompile reads.
+/// @title Groth16 verifying key of circuit green_proof, for Groth16BatchVerifier.sol
+/// @notice G2 points are (x_im, x_re, y_im, y_re), as ecPairing reads them.
 library Groth16BatchKey {
     /// @notice keccak256("ecoai.groth16-batch.v1"): the Fiat-Shamir domain tag.
     bytes32 internal constant DOMAIN = 0x3df7b875f2a70c2fc0040f92af76918376f0928fe79d0c8ffebadeb65aa77c57;

@@ -236,7 +236,8 @@ def check_combination(vk: VerifyingKey, checked: Sequence, coeffs: Sequence[int]
               for j in range(vk.n_public)]
     vk_x = _vk_x(vk, sum_r, folded)
     c_sum = grp.g1_msm([it[2] for it in checked], list(coeffs))
-    neg_ra = [(grp.g1_neg(grp.g1_mul(it[0], r)), it[1]) for r, it in zip(coeffs, checked)]
+    neg_ra = [(grp.g1_neg(grp.g1_mul(it[0], r)), it[1])
+              for r, it in zip(coeffs, checked, strict=True)]
     if engine == "py_ecc":
         return _combination_py_ecc(vk, neg_ra, vk_x, c_sum, sum_r)
     pairs = [(a, bn.g2_line_schedule(b)) for a, b in neg_ra]

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     "script",
     ["scripts/gen_public_signals_sol.py", "scripts/gen_scoring_vectors.py",
-     "scripts/gen_challenge_vectors.py"],
+     "scripts/gen_challenge_vectors.py", "scripts/gen_batch_verifier.py"],
 )
 def test_generated_file_is_current(script):
     done = subprocess.run(

@@ -177,6 +177,17 @@ describe("Groth16BatchVerifier", function () {
       expect(await batch.verifyEach(...args)).to.deep.equal([true, true, false]);
     });
 
+    it("Should check every item after a refused B: the failed pairing burns only its own gas", async function () {
+      // A failed precompile call consumes all the gas it was given; forwarding everything would
+      // leave 1/64 for the items after it and the call would run out of gas.
+      const { batch } = await networkHelpers.loadFixture(fixture);
+      const items = take(8);
+      const p = items[0].proof;
+      items[0] = { proof: { ...p, b: [p.b[0], [p.b[1][0], p.b[1][1] ^ 1n]] }, inputs: items[0].inputs };
+      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      expect(await batch.verifyEach(...args, { gasLimit: 6_000_000n })).to.deep.equal([false, ...Array(7).fill(true)]);
+    });
+
     it("Should not accept an empty batch or proofs and inputs of different lengths", async function () {
       const { batch } = await networkHelpers.loadFixture(fixture);
       await expect(batch.verifyBatch([], [])).to.be.revertedWithCustomError(batch, "Groth16BatchEmpty");

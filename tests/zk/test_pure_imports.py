@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("module", ["ecoai_chain.zk.verifier", "ecoai_chain.zk.bundle"])
+@pytest.mark.parametrize("module", ["ecoai_chain.zk.verifier", "ecoai_chain.zk.bundle",
+                                    "ecoai_chain.zk.batch"])
 def test_import_loads_neither_subprocess_nor_threading(module):
     code = (f"import sys, {module}\n"
             "bad = sorted(m for m in ('subprocess', 'threading') if m in sys.modules)\n"
