@@ -25,28 +25,29 @@ import {
 /// with vk = (sum_i r_i) IC_0 + sum_j (sum_i r_i x_ij) IC_j: the inputs are folded per index
 /// first, so the public-input MSM is done once (N_PUBLIC + 1 multiplications), not N times.
 ///
-/// Soundness. All of A_i, C_i (G1, prime order r, on-curve checked here and by the precompiles)
-/// and B_i (G2; EIP-197 refuses points outside the order-r subgroup) lie in groups of prime
-/// order r, so every E_i lies in the order-r subgroup of GT and only r_i mod r matters. This is
-/// the small-exponents batch test of Bellare, Garay and Rabin ["Fast Batch Verification for
-/// Modular Exponentiation and Digital Signatures", EUROCRYPT 1998, LNCS 1403, section 3.2] in
-/// the prime-order group GT: if some E_j != 1 with j >= 1, then for any fixed values of the
-/// other coefficients exactly one value of r_j mod r makes the product 1, so the check passes
-/// with probability at most max_v Pr[r_j = v]. Here r_j = keccak256(seed || j) mod r: modelling
-/// keccak as a random oracle [Bellare-Rogaway, CCS 1993], a 256-bit value reduced mod r
-/// (r > 2^253) hits any v with probability <= 6 / 2^256 < 2^-253. The coefficients must be
-/// unpredictable to whoever chose the batch, hence Fiat-Shamir [Fiat-Shamir, CRYPTO 1986]: the
-/// seed hashes a domain tag, the key hash, N and every word of every proof and input (all
-/// checked canonical: coordinates < q, inputs < r), so changing any item changes every r_j; a
-/// prover who tries Q batches succeeds with probability <= Q * 2^-253. The same equation with
-/// private random 128-bit coefficients is Zcash's Groth16 batch verifier (zkcrypto/bellman
-/// `groth16::batch`) and ecoai_chain/zk/verifier.py `verify_batch`.
-/// r_0 = 1 saves two multiplications: if only E_0 != 1 the product is E_0 != 1 and the check
-/// fails for certain; if some E_j != 1 with j >= 1 the bound above holds whatever r_0 is
-/// [BGR98 use the same normalisation]. r_j = 0 is replaced by 1 so no item drops out (that
-/// changes the bound by one value, still < 2^-252). N = 1 is therefore exactly the single check.
-/// The same proof twice, or a re-randomised copy, is a valid batch (both items are true
-/// statements); refusing duplicates is the caller's job, keyed on the statement (node, epoch).
+/// Soundness. A_i and C_i are on the curve (checked here), and G1 has prime order r; B_i is in
+/// G2, the order-r subgroup of the twist, or the pairing call fails [EIP-197: the call fails if
+/// any input is not an element of its group]. So every E_i lies in the order-r subgroup of GT
+/// and only r_i mod r matters. This is the small-exponents batch test of Bellare, Garay and
+/// Rabin ["Fast Batch Verification for Modular Exponentiation and Digital Signatures",
+/// EUROCRYPT 1998, LNCS 1403] in the prime-order group GT: if E_j != 1 for some j >= 1, then for
+/// any fixed values of the other coefficients at most one value of r_j mod r makes the product
+/// 1, so the check passes with probability at most max_v Pr[r_j = v]. Here r_j =
+/// keccak256(seed || j) mod r, 0 replaced by 1: modelling keccak as a random oracle
+/// [Bellare-Rogaway, CCS 1993], a 256-bit value reduced mod r (2^256 / r < 6) hits any residue
+/// with probability <= 6 / 2^256, and 1 (which also takes 0) with <= 12 / 2^256 < 2^-252. The
+/// coefficients must be unpredictable to whoever chose the batch, hence Fiat-Shamir
+/// [Fiat-Shamir, CRYPTO 1986]: the seed hashes a domain tag, the key hash, N and every word of
+/// every proof and input (all checked canonical first: coordinates < q, inputs < r), so a
+/// different batch is a fresh oracle query with fresh r_j; a prover who tries Q batches gets a
+/// bad one accepted with probability <= Q * 2^-252. If E_0 is the only E_i != 1, the product is
+/// E_0 != 1 and the check fails for certain: so r_0 = 1 costs no soundness and saves two scalar
+/// multiplications, and N = 1 is exactly the single verifier's check. The same equation with
+/// private random 128-bit coefficients: cf. Zcash's bellman crate (Groth16 batch verification)
+/// and ecoai_chain/zk/verifier.py `verify_batch`.
+/// The same proof twice, or a re-randomised copy (sA, s^-1 B, C), is a valid batch: both items
+/// are true statements. Refusing duplicates is the caller's job, keyed on the statement (node,
+/// epoch), never on the proof bytes.
 contract Groth16BatchVerifier is IGroth16BatchVerifier {
     /// @dev Base field modulus q (coordinates) and scalar field modulus r (inputs, scalars).
     uint256 private constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
@@ -58,14 +59,8 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     uint256 private constant PAIRING_BASE_GAS = 45_000;
     uint256 private constant PAIRING_PAIR_GAS = 34_000;
 
-    /// @dev How one item or batch ended: valid, equation false, or a precompile refused a point.
-    enum Outcome { Valid, Invalid, PrecompileFailed }
-
-    /// @notice A precompile (7 ecMul, 8 ecPairing) failed: a B point off the twist or outside
-    /// the order-r subgroup, or not enough gas. `verifyEach` names the item.
-    error Groth16BatchPrecompileFailed(uint256 precompile);
-    /// @notice Point `point` (0 = A, 2 = C) of proof `item` is not on the curve y^2 = x^3 + 3.
-    error Groth16BatchPointNotOnCurve(uint256 item, uint256 point);
+    /// @dev How a batch (or one item) ended: valid, equation false, or ecPairing refused a B.
+    enum Outcome { Valid, Invalid, PairingRefused }
 
     /// @inheritdoc IGroth16BatchVerifier
     function verifyBatch(IGreenProof.Proof[] calldata proofs, uint256[N_PUBLIC][] calldata inputs)
@@ -74,8 +69,8 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         returns (bool)
     {
         _requireWellFormed(proofs, inputs);
-        (Outcome outcome, uint256 precompile) = _check(proofs, inputs);
-        if (outcome == Outcome.PrecompileFailed) revert Groth16BatchPrecompileFailed(precompile);
+        Outcome outcome = _check(proofs, inputs);
+        if (outcome == Outcome.PairingRefused) revert Groth16BatchPairingRefused();
         return outcome == Outcome.Valid;
     }
 
@@ -90,8 +85,7 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         for (uint256 i = 0; i < proofs.length; ++i) {
             (uint256 kind,,) = _firstDefect(proofs[i], inputs[i]);
             if (kind != 0) continue; // malformed: false, as the single verifier answers
-            (Outcome outcome,) = _check(proofs[i:i + 1], inputs[i:i + 1]);
-            valid[i] = outcome == Outcome.Valid;
+            valid[i] = _check(proofs[i:i + 1], inputs[i:i + 1]) == Outcome.Valid;
         }
     }
 
@@ -197,7 +191,7 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     function _check(IGreenProof.Proof[] calldata proofs, uint256[N_PUBLIC][] calldata inputs)
         private
         view
-        returns (Outcome, uint256 precompile)
+        returns (Outcome)
     {
         uint256 n = proofs.length;
         bytes32 seed = n > 1 ? _seed(proofs, inputs) : bytes32(0); // r_0 = 1 needs no seed
@@ -213,10 +207,11 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         (bool okVk, uint256 vx, uint256 vy) = _inputsPoint(s.sumR, s.folded);
         _put(pairs, o + 6, vx, vy, K.GAMMA_X_IM, K.GAMMA_X_RE, K.GAMMA_Y_IM, K.GAMMA_Y_RE);
         _put(pairs, o + 12, s.cx, s.cy, K.DELTA_X_IM, K.DELTA_X_RE, K.DELTA_Y_IM, K.DELTA_Y_RE);
-        if (!(s.ok && okAl && okVk)) return (Outcome.PrecompileFailed, 7);
+        // every point given to ecMul / ecAdd is on the curve (checked, constant or a result)
+        if (!(s.ok && okAl && okVk)) revert Groth16BatchOutOfGas(7);
         (bool okP, bool holds) = _pairing(pairs);
-        if (!okP) return (Outcome.PrecompileFailed, 8);
-        return (holds ? Outcome.Valid : Outcome.Invalid, 0);
+        if (!okP) return Outcome.PairingRefused;
+        return holds ? Outcome.Valid : Outcome.Invalid;
     }
 
     /// @dev Item i with coefficient r: the pair (-r A, B) at pairs[o..o+5], r into the sums.
@@ -354,8 +349,11 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     }
 
     /// @dev One ecPairing (precompile 8) call over all pairs: (call succeeded, product is 1).
+    /// Given enough gas first (else Groth16BatchOutOfGas), so a failed call means a refused point.
     function _pairing(uint256[] memory pairs) private view returns (bool ok, bool holds) {
         uint256 callGas = 2 * (PAIRING_BASE_GAS + PAIRING_PAIR_GAS * (pairs.length / 6));
+        // the call gets at most 63/64 of what is left (EIP-150)
+        if (gasleft() < callGas + callGas / 63 + 1_000) revert Groth16BatchOutOfGas(8);
         assembly ("memory-safe") {
             let m := mload(0x40)
             ok := staticcall(callGas, 8, add(pairs, 0x20), mul(mload(pairs), 0x20), m, 0x20)

@@ -19,18 +19,29 @@ interface IGroth16BatchVerifier {
     error Groth16BatchCoordinateNotInField(uint256 item, uint256 word, uint256 value);
     /// @notice Public input `signal` of item `item` is not below the scalar field modulus r.
     error Groth16BatchInputNotInField(uint256 item, uint256 signal, uint256 value);
+    /// @notice Point `point` (0 = A, 2 = C) of proof `item` is not on the curve y^2 = x^3 + 3.
+    error Groth16BatchPointNotOnCurve(uint256 item, uint256 point);
+    /// @notice The ecPairing precompile refused the batch: some B is off the twist or outside
+    /// the order-r subgroup (EIP-197). `verifyEach` names the item.
+    error Groth16BatchPairingRefused();
+    /// @notice Precompile `precompile` (7 ecMul, 8 ecPairing) could not be given the gas it
+    /// needs: the call reverts rather than answer false for want of gas.
+    error Groth16BatchOutOfGas(uint256 precompile);
 
-    /// @notice True iff every proof is valid for its public inputs (soundness error below
-    /// (Q + 1) * 2^-253 for a prover making Q keccak evaluations; see the contract's NatSpec).
-    /// A point the precompiles refuse (off the curve, B outside the order-r subgroup) makes the
-    /// batch false. Reverts on an empty batch, a length mismatch, or any word out of its field.
+    /// @notice True iff every proof is valid for its public inputs (soundness error at most
+    /// Q * 2^-252 for a prover trying Q batches; see the contract's NatSpec).
+    /// False only when the pairing equation fails. Reverts on an empty batch, a length
+    /// mismatch, a word out of its field, an A or C off the curve (naming the item), a B the
+    /// pairing precompile refuses, or too little gas.
     function verifyBatch(
         IGreenProof.Proof[] calldata proofs,
         uint256[N_PUBLIC][] calldata inputs
     ) external view returns (bool);
 
     /// @notice Per item, the single Groth16 check (a batch of one: r_0 = 1, four pairings):
-    /// exactly the generated single verifier's verdict, out-of-field words giving false.
+    /// exactly the generated single verifier's verdict; malformed items (out-of-field words,
+    /// points off the curve or refused by the precompile) are false. Reverts only on a length
+    /// mismatch or too little gas, so every other item is still answered.
     function verifyEach(
         IGreenProof.Proof[] calldata proofs,
         uint256[N_PUBLIC][] calldata inputs

@@ -13,7 +13,9 @@ contract receives as calldata (G2 coordinates imaginary part first, as EIP-197 w
 
 with DOMAIN = keccak256("ecoai.groth16-batch.v1") and vk_hash = keccak256 of the key's words
 (`vk_words`). Every word is checked canonical first (coordinates < q, inputs < r), so a batch
-has exactly one transcript. The soundness argument is in the contract's NatSpec.
+has exactly one transcript. The soundness argument is in the contract's NatSpec. One difference
+on degenerate data: the contract reads an A or C of (0, 0) as the point at infinity (as the
+precompiles do), Python refuses it (False); no valid proof has one.
 The shared vector tests/vectors/groth16_batch.json (scripts/gen_batch_verifier.py) pins the
 seed and coefficients for Python and the Hardhat test alike.
 

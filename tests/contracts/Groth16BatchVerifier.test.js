@@ -172,8 +172,7 @@ describe("Groth16BatchVerifier", function () {
       const p = items[2].proof;
       items[2] = { proof: { ...p, b: [p.b[0], [p.b[1][0], p.b[1][1] ^ 1n]] }, inputs: items[2].inputs };
       const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
-      await expect(batch.verifyBatch(...args))
-        .to.be.revertedWithCustomError(batch, "Groth16BatchPrecompileFailed").withArgs(8n);
+      await expect(batch.verifyBatch(...args)).to.be.revertedWithCustomError(batch, "Groth16BatchPairingRefused");
       expect(await batch.verifyEach(...args)).to.deep.equal([true, true, false]);
     });
 
@@ -186,6 +185,16 @@ describe("Groth16BatchVerifier", function () {
       items[0] = { proof: { ...p, b: [p.b[0], [p.b[1][0], p.b[1][1] ^ 1n]] }, inputs: items[0].inputs };
       const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
       expect(await batch.verifyEach(...args, { gasLimit: 6_000_000n })).to.deep.equal([false, ...Array(7).fill(true)]);
+    });
+
+    it("Should revert for want of gas, never answer false (an estimate finds the real need)", async function () {
+      const { batch } = await networkHelpers.loadFixture(fixture);
+      const items = take(8);
+      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      await expect(batch.verifyBatch(...args, { gasLimit: 400_000n }))
+        .to.be.revertedWithCustomError(batch, "Groth16BatchOutOfGas").withArgs(8n);
+      const needed = await batch.verifyBatch.estimateGas(...args);
+      expect(await batch.verifyBatch(...args, { gasLimit: needed })).to.equal(true);
     });
 
     it("Should not accept an empty batch or proofs and inputs of different lengths", async function () {
