@@ -19,6 +19,10 @@ const ITEMS = [...VECTORS.certificates, ...Object.values(VECTORS.ceiling_cases)]
 const take = (n) => ITEMS.slice(0, n);
 /** The proof with A negated: still a curve point, no longer a valid proof. */
 const negateA = ({ proof, inputs }) => ({ proof: { ...proof, a: [proof.a[0], Q - proof.a[1]] }, inputs });
+/** B with y_re + 1 or - 1: off the twist, so ecPairing refuses it. */
+const offTwist = ({ proof, inputs }) => ({ proof: { ...proof, b: [proof.b[0], [proof.b[1][0], proof.b[1][1] ^ 1n]] }, inputs });
+/** verifyBatch / verifyEach arguments: (proofs, inputs). */
+const argsOf = (items) => [items.map((x) => x.proof), items.map((x) => x.inputs)];
 /** Affine G1 addition on y^2 = x^3 + 3 (distinct, non-opposite points). */
 function g1Add([x1, y1], [x2, y2]) {
   const mod = (v) => ((v % Q) + Q) % Q;
@@ -46,7 +50,7 @@ describe("Groth16BatchVerifier", function () {
   /** verifyBatch, verifyEach and the single verifier on `items`; checks that they agree. */
   async function verdicts(items) {
     const { batch, single } = await networkHelpers.loadFixture(fixture);
-    const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+    const args = argsOf(items);
     const each = await batch.verifyEach(...args);
     expect(each).to.deep.equal(await singleVerdicts(single, items));
     const all = await batch.verifyBatch(...args);
@@ -70,7 +74,7 @@ describe("Groth16BatchVerifier", function () {
     it("Should change every coefficient when one word of one item changes", async function () {
       const { batch } = await networkHelpers.loadFixture(fixture);
       const items = take(4);
-      const [seed, rs] = await batch.batchCoefficients(items.map((x) => x.proof), items.map((x) => x.inputs));
+      const [seed, rs] = await batch.batchCoefficients(...argsOf(items));
       const changed = items.map((x) => x.inputs.slice());
       changed[3][9] += 1n;
       const [seed2, rs2] = await batch.batchCoefficients(items.map((x) => x.proof), changed);
@@ -127,7 +131,7 @@ describe("Groth16BatchVerifier", function () {
       const { batch, single } = await networkHelpers.loadFixture(fixture);
       const items = take(3);
       items[1] = { proof: items[1].proof, inputs: items[1].inputs.map((v, j) => (j === 6 ? v + FIELD : v)) };
-      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      const args = argsOf(items);
       await expect(batch.verifyBatch(...args))
         .to.be.revertedWithCustomError(batch, "Groth16BatchInputNotInField").withArgs(1n, 6n, items[1].inputs[6]);
       await expect(batch.batchCoefficients(...args))
@@ -148,7 +152,7 @@ describe("Groth16BatchVerifier", function () {
       const items = take(2);
       const p = items[1].proof;
       items[1] = { proof: { ...p, c: [p.c[0], p.c[1] + Q] }, inputs: items[1].inputs };
-      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      const args = argsOf(items);
       await expect(batch.verifyBatch(...args))
         .to.be.revertedWithCustomError(batch, "Groth16BatchCoordinateNotInField").withArgs(1n, 7n, p.c[1] + Q);
       expect(await batch.verifyEach(...args)).to.deep.equal([true, false]);
@@ -159,7 +163,7 @@ describe("Groth16BatchVerifier", function () {
       const items = take(2);
       const p = items[0].proof;
       items[0] = { proof: { ...p, a: [p.a[0], p.a[1] ^ 1n] }, inputs: items[0].inputs };
-      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      const args = argsOf(items);
       await expect(batch.verifyBatch(...args))
         .to.be.revertedWithCustomError(batch, "Groth16BatchPointNotOnCurve").withArgs(0n, 0n);
       expect(await batch.verifyEach(...args)).to.deep.equal([false, true]);
@@ -169,9 +173,8 @@ describe("Groth16BatchVerifier", function () {
     it("Should revert when the pairing precompile refuses a B off the twist; verifyEach names it", async function () {
       const { batch } = await networkHelpers.loadFixture(fixture);
       const items = take(3);
-      const p = items[2].proof;
-      items[2] = { proof: { ...p, b: [p.b[0], [p.b[1][0], p.b[1][1] ^ 1n]] }, inputs: items[2].inputs };
-      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      items[2] = offTwist(items[2]);
+      const args = argsOf(items);
       await expect(batch.verifyBatch(...args)).to.be.revertedWithCustomError(batch, "Groth16BatchPairingRefused");
       expect(await batch.verifyEach(...args)).to.deep.equal([true, true, false]);
     });
@@ -181,16 +184,15 @@ describe("Groth16BatchVerifier", function () {
       // leave 1/64 for the items after it and the call would run out of gas.
       const { batch } = await networkHelpers.loadFixture(fixture);
       const items = take(8);
-      const p = items[0].proof;
-      items[0] = { proof: { ...p, b: [p.b[0], [p.b[1][0], p.b[1][1] ^ 1n]] }, inputs: items[0].inputs };
-      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      items[0] = offTwist(items[0]);
+      const args = argsOf(items);
       expect(await batch.verifyEach(...args, { gasLimit: 6_000_000n })).to.deep.equal([false, ...Array(7).fill(true)]);
     });
 
     it("Should revert for want of gas, never answer false (an estimate finds the real need)", async function () {
       const { batch } = await networkHelpers.loadFixture(fixture);
       const items = take(8);
-      const args = [items.map((x) => x.proof), items.map((x) => x.inputs)];
+      const args = argsOf(items);
       await expect(batch.verifyBatch(...args, { gasLimit: 400_000n }))
         .to.be.revertedWithCustomError(batch, "Groth16BatchOutOfGas").withArgs(8n);
       const needed = await batch.verifyBatch.estimateGas(...args);
