@@ -8,7 +8,9 @@ Public API:
 * `ecoai_chain.zk.merkle`: `MerkleTree`, `MerkleProof`, `verify_merkle_proof(root, leaf, proof)`.
 * `ecoai_chain.zk.bundle`: `ProofBundle` (.solidity_calldata(), .to_json()/.from_json()); pure.
 * `ecoai_chain.zk.prover`: `Prover` (.prove(epoch) -> `ProofBundle`), `snarkjs_verify`.
-* `ecoai_chain.zk.verifier`: `load_vkey`, `verify_groth16`, `verify_batch`.
+* `ecoai_chain.zk.verifier`: `load_vkey`, `verify_groth16`, `verify_batch`, `check_combination`.
+* `ecoai_chain.zk.batch`: `verify_batch_fiat_shamir`, `batch_seed`, `batch_coefficients`,
+  `rerandomize` (mirror of contracts/Groth16BatchVerifier.sol).
 * `ecoai_chain.zk.artifacts`: `zk_artifacts()` (committed zkey, wasm, vkey, manifest).
 * `ecoai_chain.zk.setup`: `run_setup` (`ecoai zk setup`).
 """
