@@ -111,6 +111,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from ecoai_chain.api.challenge_queries import ChallengeQueries
 
     app.state.challenges = ChallengeQueries(engine)
+    from ecoai_chain.api.credit_queries import CreditQueries
+
+    app.state.credit_queries = CreditQueries(queries)
     app.state.granular = GranularExports(queries, app.state.claim_queries, settings.manifest)
     app.state.verify_bucket = TokenBucket(settings.verify_rate_per_min / 60.0,
                                           settings.verify_burst)
@@ -152,10 +155,12 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     from ecoai_chain.api.routes_credits import router as credits
     from ecoai_chain.api.routes_measurement import router as measurement
     from ecoai_chain.api.routes_nodes import router as nodes
+    from ecoai_chain.api.routes_operators import router as operators
     from ecoai_chain.api.routes_proposals import router as proposals
 
     # hottest lookups first: routes match in order
-    for r in (certificates, credits, nodes, measurement, proposals, claims, challenges):
+    for r in (certificates, credits, nodes, measurement, proposals, claims, challenges,
+              operators):
         app.include_router(r, prefix=API_PREFIX)
 
     from ecoai_chain.explorer.pages import register as register_explorer

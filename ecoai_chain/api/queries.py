@@ -22,13 +22,14 @@ from ecoai_chain.indexer.models import (
     NodeEvent,
     RegionIntensity,
 )
+from ecoai_chain.indexer.models_credits import PARAM_NAMES, ParameterChange
 from ecoai_chain.indexer.sqltypes import usum
 from ecoai_chain.indexer.store import T
 
-NODE_STATUS = {0: "pending", 1: "active", 2: "suspended"}
+NODE_STATUS = {0: "pending", 1: "active", 2: "suspended", 3: "retired"}
 C, N, X, B, D, M, R = (T[Certificate], T[Node], T[CreditTransfer], T[Balance],
                        T[DailyAggregate], T[Meta], T[RegionIntensity])
-E, BL = T[NodeEvent], T[BaselineChange]
+E, BL, PS = T[NodeEvent], T[BaselineChange], T[ParameterChange]
 
 
 def node_json(r: Any) -> dict:
@@ -281,16 +282,20 @@ class Queries:
         return or_(t.c.block_number < block,
                    and_(t.c.block_number == block, t.c.log_index < log_index))
 
+    def _in_force(self, t, value, where, ts_s: int, before: tuple[int, int] | None):
+        """The newest schedule entry of table ``t`` effective at ``ts_s`` among those indexed
+        before ``before``: a later set for the same effective time replaces the earlier, as in
+        the contract's checkpoints (upperLookupRecent). Its ``value`` column, or None."""
+        r = self._one(select(value)
+                      .where(*where, t.c.effective_from_s <= ts_s, self._before(t, before))
+                      .order_by(t.c.effective_from_s.desc(), t.c.block_number.desc(),
+                                t.c.log_index.desc()).limit(1))
+        return r[0] if r else None
+
     def intensity_at(self, region: str, ts_s: int,
                      before: tuple[int, int] | None = None) -> int | None:
-        """regionIntensityAt(region, ts): the newest entry effective at ``ts_s`` (a later set
-        for the same effective time replaces the earlier, as in the contract)."""
-        r = self._one(select(R.c.intensity_mg_per_kwh)
-                      .where(R.c.region == region, R.c.effective_from_s <= ts_s,
-                             self._before(R, before))
-                      .order_by(R.c.effective_from_s.desc(), R.c.block_number.desc(),
-                                R.c.log_index.desc()).limit(1))
-        return r[0] if r else None
+        """regionIntensityAt(region, ts) (mg CO2e/kWh) as scheduled before ``before``."""
+        return self._in_force(R, R.c.intensity_mg_per_kwh, [R.c.region == region], ts_s, before)
 
     def attestor_at(self, node_id: int, before: tuple[int, int] | None = None) -> str | None:
         """The node's attestor: registered, then each AttestorRotated before ``before``."""
@@ -306,11 +311,15 @@ class Queries:
     def baseline_at(self, workload_class: str, ts_s: int,
                     before: tuple[int, int] | None = None) -> tuple[int, bool]:
         """The class's baseline in force at ``ts_s`` (an epoch start) as scheduled before
-        ``before``: (ng CO2e per work unit, is set). The newest entry effective at ``ts_s``; a
-        later set for the same effective time replaces the earlier, as in the contract."""
-        r = self._one(select(BL.c.baseline_ng_per_work)
-                      .where(BL.c.workload_class == workload_class, BL.c.effective_from_s <= ts_s,
-                             self._before(BL, before))
-                      .order_by(BL.c.effective_from_s.desc(), BL.c.block_number.desc(),
-                                BL.c.log_index.desc()).limit(1))
-        return (int(r[0]), True) if r else (0, False)
+        ``before``: (ng CO2e per work unit, is set)."""
+        v = self._in_force(BL, BL.c.baseline_ng_per_work,
+                           [BL.c.workload_class == workload_class], ts_s, before)
+        return (int(v), True) if v is not None else (0, False)
+
+    def parameter_at(self, param: str, key_hex: str, ts_s: int,
+                     before: tuple[int, int] | None = None) -> int | None:
+        """A ParameterScheduled parameter (models_credits.PARAM_NAMES: "efficiency_ceiling",
+        ...) of bytes32 ``key_hex`` (0x-hex; the zero word for a global one) in force at
+        ``ts_s`` as scheduled before ``before`` (unit: PARAM_UNITS); None: never set."""
+        return self._in_force(PS, PS.c.value, [PS.c.param == PARAM_NAMES.index(param),
+                                               PS.c.key_hex == key_hex.lower()], ts_s, before)

@@ -10,7 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ecoai_chain.api.deps import Cursor, Limit, cached_json, not_found, queries
 from ecoai_chain.api.params import MAX_ID, time_range
-from ecoai_chain.api.schemas import CertificateOut, CertificatePage, ProofOut, VerifyOut, doc
+from ecoai_chain.api.queries import cert_json
+from ecoai_chain.api.schemas import CertificatePage, ProofOut, VerifyOut, doc
+from ecoai_chain.api.schemas_credits import CertificateDetailOut
 
 router = APIRouter()
 CertId = Annotated[int, Path(ge=1, le=MAX_ID, description="certificate id (from 1)")]
@@ -33,12 +35,17 @@ def list_certificates(
 
 
 @router.get("/certificates/{certificate_id}", tags=["certificates"],
-            responses=doc(CertificateOut, 404))
-async def get_certificate(request: Request, certificate_id: CertId):
-    cert = queries(request).certificate(certificate_id)
-    if cert is None:
+            responses=doc(CertificateDetailOut, 404))
+def get_certificate(request: Request, certificate_id: CertId):
+    """The certificate's fields and its reward (`credits`): escrowed, held, released or
+    cancelled, with the ceiling and per-epoch bound in force at its epoch start."""
+    q = queries(request)
+    row = q.certificate_row(certificate_id)
+    if row is None:
         return not_found(f"certificate {certificate_id}")
-    # Fields never change once confirmed except `revoked`: cache briefly, revalidate by ETag.
+    cert = {**cert_json(row), "credits": request.app.state.credit_queries.certificate_credits(row)}
+    # Fields never change once confirmed except `revoked` and the reward's state: cache
+    # briefly, revalidate by ETag.
     return cached_json(request, cert, "public, max-age=30, must-revalidate")
 
 

@@ -3,8 +3,10 @@ ones `ecoai verify` runs -- on an `Evidence` built from the index instead of a c
 
 The index holds everything the checks need at the certificate's own log: its event fields and
 decoded calldata (proof, signature), the attestor then (NodeRegistered + AttestorRotated), the
-region intensity then (RegionIntensitySet) and the baseline in force at the epoch start as
-scheduled then (BaselineSet with its effectiveFrom). What it cannot
+region intensity then (RegionIntensitySet), the baseline in force at the epoch start as
+scheduled then (BaselineSet with its effectiveFrom) and the efficiency ceiling likewise
+(ParameterScheduled, `Queries.parameter_at`), with the epoch length the certificate's calldata
+gives (window x slots, which the contract requires to equal it). What it cannot
 hold is reported as not run, with the `ecoai verify` command that runs it (`INDEX_NOT_RUN`).
 
 A result cannot change while the certificate's row does not (its events are final once
@@ -32,9 +34,6 @@ INDEX_NOT_RUN = {
     "record": "needs chain RPC: the index keeps one copy of the certificate (its event's fields "
               "and its calldata's), not the contract's stored record (getCertificate) to compare "
               "with the signed calldata; " + _CHAIN_CMD,
-    "ceiling": "needs chain RPC: the index does not hold the efficiency-ceiling schedule "
-               "(ParameterScheduled) yet, so the ceiling and per-epoch bound in force at the "
-               "epoch start are unknown here; " + _CHAIN_CMD,
 }
 GLOBAL_NOT_RUN = {
     "verifier_code": "needs chain RPC: the deployed Groth16Verifier's code (eth_getCode) against "
@@ -80,6 +79,10 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
         node_at_block={"attestor": q.attestor_at(row.node_id, before), "region": row.region},
         intensity_at_block=q.intensity_at(row.region, row.epoch_start_s, before) or 0,
         baseline_at_block=q.baseline_at(row.workload_class, row.epoch_start_s, before),
+        ceiling_at_epoch=q.parameter_at("efficiency_ceiling", row.workload_class_hex,
+                                        row.epoch_start_s, before),
+        epoch_length_s=(row.window_s * row.slot_count
+                        if None not in (row.window_s, row.slot_count) else None),
         chain_id=chain_id, green_proof=green_proof, source="index",
         not_run={k: v.format(id=row.certificate_id) for k, v in INDEX_NOT_RUN.items()},
         calldata_note=note if submitted is None else None,

@@ -107,3 +107,18 @@ def release_refusal(revoked: bool, released: bool, challenged: bool, now_s: int,
     if now_s < release_at_s:
         return "GreenProofStillVesting"
     return None
+
+
+CREDIT_STATES = ("escrowed", "held", "released", "cancelled", "revoked after release")
+
+
+def credit_state(revoked: bool, released: bool, held: bool = False) -> str:
+    """Where a certificate's reward stands (one of CREDIT_STATES): escrowed (vesting, locked
+    until its release time), held (escrowed, and an open challenge holds its release),
+    released (minted to the operator, or withheld against its debt), cancelled (revoked in
+    escrow: never minted) or revoked after release (clawed back, the rest owed as debt)."""
+    if revoked:
+        return "revoked after release" if released else "cancelled"
+    if released:
+        return "released"
+    return "held" if held else "escrowed"

@@ -1,5 +1,5 @@
 """Explorer routes (HTML, read-only), registered on the API app: home, certificate, node,
-address, DAO proposals, search. Charts are server-side SVG; the only script is the verify button."""
+operator, address, DAO proposals, search. Charts are server-side SVG; the only script is the verify button."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def _utc(ts: int | None) -> str:
         return f"{ts} s (after the year 9999)"
 
 
-def _eco(units: str | int) -> str:
+def _eco(units: str | int | None) -> str:
+    if units is None:
+        return ""
     v = int(units)
     return f"{v // 10**18:,}.{(v % 10**18) * 10**6 // 10**18:06d}"
 
@@ -125,7 +127,8 @@ def register(app: FastAPI, queries: Queries) -> None:
 
     def certificate_page(cid: int, cert: Any) -> HTMLResponse:
         row = queries.certificate_row(cid)
-        return render("certificate.html", title=f"Certificate {cid}", c=cert,
+        credits = app.state.credit_queries.certificate_credits(row) if row is not None else None
+        return render("certificate.html", title=f"Certificate {cid}", c=cert, credits=credits,
                       proof=queries.proof(cid), node=queries.node(cert["node_id"]),
                       claims=app.state.claim_queries.claims_of_certificate(cid),
                       challenges=_challenges_of(cid),
@@ -163,7 +166,18 @@ def register(app: FastAPI, queries: Queries) -> None:
                               color="#1565c0")),
         ]
         return render("node.html", title=f"Node {nid}", n=n, charts=charts,
-                      certs=certs[::-1][:50])
+                      certs=certs[::-1][:50], bond=app.state.credit_queries.node_bond(nid))
+
+    @app.get("/operators/{addr}", response_class=HTMLResponse, include_in_schema=False)
+    def operator_page(addr: str) -> HTMLResponse:
+        try:
+            a = address("address", addr)
+        except ValidationError:
+            return missing(f"operator {addr!r}")
+        op = app.state.credit_queries.operator(a)
+        if op is None:
+            return missing(f"operator {a}")
+        return render("operator.html", title=f"Operator {a}", op=op)
 
     @app.get("/address/{addr}", response_class=HTMLResponse, include_in_schema=False)
     def address_view(addr: str) -> HTMLResponse:

@@ -129,8 +129,10 @@ class Revocation(EventRow, table=True):
     node_id: int = Field(sa_column=_big(nullable=False))
     reason: str = Field(sa_column=_text(nullable=False))
     reason_raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False, default=b""))
-    clawed_back_units: str = Field(sa_column=_text(nullable=False))  # decimal text
-    debt_units: str = Field(sa_column=_text(nullable=False))
+    # EcoCredit units burnt from the operator / added to its debt (both 0 for a revocation in
+    # escrow: RewardCancelled says what was cancelled)
+    clawed_back_units: int = Field(sa_column=_uint(nullable=False))
+    debt_units: int = Field(sa_column=_uint(nullable=False))
 
 
 class NodeEvent(EventRow, table=True):

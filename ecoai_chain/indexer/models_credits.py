@@ -1,6 +1,7 @@
 """The index's Eco Credits tables (issue 13): what happened to each reward (escrowed, released,
 withheld against debt, cancelled), operators' debt repayments, node bonds (locked, slashed,
-returned) and the DAO's parameter schedules (ParameterScheduled, with effectiveFrom). Event
+returned), release holds (a challenge open against a vesting certificate) and the DAO's
+parameter schedules (ParameterScheduled, with effectiveFrom). Event
 history like the other event tables: removed by a reorg, amounts stored exactly as `UInt`.
 
 `CREDIT_ROWS` maps each event to (table, row without block/tx/log) for indexer/store.py."""
@@ -26,8 +27,9 @@ class CreditEvent(TimedEventRow, table=True):
     released (units = minted, extra_units = withheld), withheld (units = withheld,
     extra_units = operator's remaining debt), cancelled (units = reward), debt_repaid (units,
     extra_units = remaining debt, counterparty = payer), bond_locked / bond_returned (units =
-    wei), bond_slashed (units = wei, counterparty = treasury). Units: EcoCredit units (1e18 =
-    1 ECO) for rewards and debt, wei for bonds."""
+    wei), bond_slashed (units = wei, counterparty = treasury), held / hold_lifted (units = 0:
+    a challenge holds the certificate's release, or no longer does). Units: EcoCredit units
+    (1e18 = 1 ECO) for rewards and debt, wei for bonds."""
 
     __tablename__ = "credit_events"
     __table_args__ = (log_key("uq_credit_events_log"),)
@@ -61,13 +63,13 @@ T.update({m: m.__table__ for m in (CreditEvent, ParameterChange)})
 CREDIT_TABLES = (CreditEvent, ParameterChange)
 
 
-def _credit(kind: str, *, units: str, extra: str | None = None, counterparty: str | None = None,
+def _credit(kind: str, *, units: str | None, extra: str | None = None, counterparty: str | None = None,
             release_at: str | None = None) -> Callable[[Any, int], tuple[type, dict]]:
     def row(a: Any, block_time_s: int) -> tuple[type, dict]:
         return CreditEvent, {
             "kind": kind, "certificate_id": a.get("certificateId"), "node_id": a.get("nodeId"),
             "operator": a.get("operator"), "counterparty": a[counterparty] if counterparty
-            else None, "units": a[units], "extra_units": a[extra] if extra else None,
+            else None, "units": a[units] if units else 0, "extra_units": a[extra] if extra else None,
             "release_at_s": a[release_at] if release_at else None, "block_time_s": block_time_s}
     return row
 
@@ -94,5 +96,7 @@ def credit_rows(bytes32_text: Callable[[str], str]) -> dict[str, Callable]:
         "BondLocked": _credit("bond_locked", units="bondWei"),
         "BondSlashed": _credit("bond_slashed", units="slashedWei", counterparty="treasury"),
         "BondReturned": _credit("bond_returned", units="bondWei"),
+        "ReleaseHeld": _credit("held", units=None),
+        "ReleaseHoldLifted": _credit("hold_lifted", units=None),
         "ParameterScheduled": _scheduled(bytes32_text),
     }

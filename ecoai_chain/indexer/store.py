@@ -287,8 +287,8 @@ class IndexStore:
             rows[Revocation].append({
                 "certificate_id": a["certificateId"], "node_id": a["nodeId"],
                 "reason": str(a["reason"]), "reason_raw": a["reason"].raw,
-                "clawed_back_units": str(a["clawedBackUnits"]),
-                "debt_units": str(a["debtUnits"]), **where})
+                "clawed_back_units": a["clawedBackUnits"], "debt_units": a["debtUnits"],
+                **where})
             touched.revoked_certs.add(a["certificateId"])
         elif ev in governance.EVENTS:
             found = governance.rows_for(log, headers[log.block_number]["timestamp"], self.codec)

@@ -170,12 +170,12 @@ def check_epoch_fresh(ev: Evidence) -> Check:
 def reward_bound_at_epoch(ev: Evidence) -> int | None:
     """The most the certificate could earn: the per-epoch bound with the baseline, ceiling and
     intensity in force at its epoch start (core.credits.reward_bound_units); None if unknown."""
-    s = _fields(ev)
+    max_power = _fields(ev).get("maxPowerMw")  # None: the index has no calldata for it
     baseline_ng, is_set = ev.baseline_at_block
-    if not is_set or ev.ceiling_at_epoch is None or ev.epoch_length_s is None:
+    if not is_set or None in (ev.ceiling_at_epoch, ev.epoch_length_s, max_power):
         return None
     return credits.reward_bound_units(baseline_ng, ev.ceiling_at_epoch, ev.intensity_at_block,
-                                      int(s["maxPowerMw"]), ev.epoch_length_s)
+                                      int(max_power), ev.epoch_length_s)
 
 
 def check_ceiling(ev: Evidence) -> Check:
@@ -194,8 +194,10 @@ def check_ceiling(ev: Evidence) -> Check:
     reward = int(ev.stored["rewardUnits"]) if ev.stored is not None else None
     if bound is not None and reward is not None and reward > bound:
         return Check("ceiling", False, f"reward {reward} units above the per-epoch bound {bound}")
+    why = "unknown (no baseline, epoch length or max power)" if bound is None else \
+        f"{bound} units"
     return Check("ceiling", True, f"work {work} within the ceiling {ceiling} work/kWh for "
-                 f"{energy} mJ; per-epoch bound {bound} units")
+                 f"{energy} mJ; per-epoch bound {why}")
 
 
 def check_not_revoked(ev: Evidence) -> Check:
@@ -246,10 +248,8 @@ def not_run(ev: Evidence) -> list[dict[str, str]]:
 
 
 def credit_state(stored: dict[str, Any]) -> str:
-    """escrowed (vesting), released, cancelled (revoked in escrow) or revoked after release."""
-    if stored.get("revoked"):
-        return "revoked after release" if stored.get("released") else "cancelled"
-    return "released" if stored.get("released") else "escrowed"
+    """core.credits.credit_state of a stored record (getCertificate names)."""
+    return credits.credit_state(bool(stored.get("revoked")), bool(stored.get("released")))
 
 
 def credits_view(ev: Evidence) -> dict[str, Any] | None:

@@ -33,6 +33,7 @@ from ecoai_chain.indexer.store import IndexStore
 
 ECO = 10**18
 EPOCH0 = 1_700_006_400  # a multiple of 3600
+CEILING_WORK_PER_KWH = 50_000_000
 
 
 def b32(s: str) -> bytes:
@@ -76,6 +77,9 @@ def world(tmp_path_factory):
         soon = w3.eth.get_block("latest")["timestamp"] + 30
         world.tx(gp.functions.setRegionIntensity(b32("KR"), 415_000, soon))
         world.tx(gp.functions.setRegionIntensity(b32("DE"), 380_000, soon))
+        # The bench emitter's certificates (llm-inference, ~1.8e6 work/kWh) are within it.
+        world.tx(gp.functions.setEfficiencyCeiling(b32("llm-inference"), CEILING_WORK_PER_KWH,
+                                                   soon))
         world.tx(gp.functions.registerNode(att1.address, b32("KR"), 700_000_000, "ipfs://n1"), op1)
         world.tx(gp.functions.registerNode(att2.address, b32("DE"), 400_000_000, "ipfs://n2"), op2)
         world.tx(gp.functions.activateNode(1))

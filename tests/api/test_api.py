@@ -117,11 +117,13 @@ def test_leaderboard_and_stats(client):
 def test_verify_reports_each_check(client):
     body = client.post("/api/v1/certificates/5/verify").json()
     checks = {c["name"]: c for c in body["checks"]}
-    # the checks of `ecoai verify` that the index supports ("record" needs a chain RPC, and
-    # "ceiling" the efficiency-ceiling schedule, which the index cannot answer yet)
+    # the checks of `ecoai verify` that the index supports ("record" needs a chain RPC); the
+    # ceiling comes from the indexed ParameterScheduled schedule
     assert set(checks) == {"field_range", "proof", "signature", "intensity", "scoring",
-                           "not_revoked"}
-    assert [c["name"] for c in body["not_run"]] == ["record", "ceiling"]
+                           "ceiling", "not_revoked"}
+    assert [c["name"] for c in body["not_run"]] == ["record"]
+    assert checks["ceiling"]["ok"] is True, checks["ceiling"]
+    assert "within the ceiling 50000000 work/kWh" in checks["ceiling"]["detail"]
     # bench-emitter events carry no GreenProof calldata: nothing signed or proved to check
     assert all(not checks[n]["ok"] and "calldata unavailable" in checks[n]["detail"]
                for n in ("field_range", "proof", "signature"))

@@ -22,6 +22,7 @@ INTENSITY = 436_000
 BASELINE_NG_PER_WORK = 5_000_000
 CEILING_WORK_PER_KWH = 50_000_000
 CHALLENGE_WINDOW_S = 600
+LATER_CEILING_WORK_PER_KWH = 1  # scheduled after the certificates: must not apply to them
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +93,10 @@ def real(tmp_path_factory):
         client.revoke(ids[-1], "meter tampering found in audit")  # inside its window: cancelled
         set_chain_time(w3, client.get_certificate(ids[0])["releaseAt"])
         client.release_rewards([ids[0]])  # the valid one vests and is minted
+        # The DAO lowers the ceiling afterwards: from now on only, so the certificates keep
+        # the ceiling (and bound) of their epoch start.
+        client.set_efficiency_ceiling("llm-inference", LATER_CEILING_WORK_PER_KWH,
+                                      client.effective_soon_s())
         db_url = f"sqlite:///{tmp}/index.db"
         t0 = time.perf_counter()
         rc = ecoai(["indexer", "run", "--manifest", str(manifest), "--db", db_url,
@@ -137,9 +142,14 @@ def test_verify_passes_every_check_on_a_real_certificate(real):
     # the two that need a chain RPC are reported as not run, never as passed.
     assert {c["name"]: c["ok"] for c in body["checks"]} == {
         "field_range": True, "proof": True, "signature": True, "intensity": True,
-        "scoring": True, "not_revoked": True}, body
-    # ceiling: the index holds no ParameterScheduled schedule yet (see api.verify.INDEX_NOT_RUN)
-    assert [c["name"] for c in body["not_run"]] == ["record", "ceiling"]
+        "scoring": True, "ceiling": True, "not_revoked": True}, body
+    # the ceiling and bound come from the indexed ParameterScheduled schedule, as the chain has
+    ceiling = next(c for c in body["checks"] if c["name"] == "ceiling")["detail"]
+    cert = real["client"].get_certificate(real["ids"][0])
+    bound = real["client"].reward_bound(cert["nodeId"], "llm-inference", cert["epochStart"])
+    assert f"ceiling {CEILING_WORK_PER_KWH} work/kWh" in ceiling
+    assert f"per-epoch bound {bound} units" in ceiling, ceiling
+    assert [c["name"] for c in body["not_run"]] == ["record"]
     assert [c["name"] for c in body["global_not_run"]] == ["verifier_code"]
     assert all("needs chain RPC" in c["detail"] for c in body["not_run"] + body["global_not_run"])
     assert {c["name"]: c["ok"] for c in body["global_checks"]} == {"vkey_hash": True}
@@ -181,3 +191,107 @@ def test_credits_minted_by_greenproof_are_indexed(real):
     assert client.eco_balance(op.address) == client.get_certificate(real["ids"][0])["rewardUnits"]
     supply = int(api.get("/api/v1/credits/supply").json()["total_supply_units"])
     assert supply == client.eco_credit.functions.totalSupply().call()
+
+
+def test_each_certificate_shows_its_reward_state_ceiling_and_bound(real):
+    """The API's certificate JSON against the chain: the released one (minted, release time),
+    the one revoked in escrow (cancelled), each with the ceiling and per-epoch bound of its
+    epoch start -- not the lower ceiling the DAO scheduled after them."""
+    api, client = real["api"], real["client"]
+    for cid, state in zip(real["ids"], ("released", "cancelled"), strict=True):
+        onchain = client.get_certificate(cid)
+        credits = api.get(f"/api/v1/certificates/{cid}").json()["credits"]
+        assert credits["state"] == state and credits["held"] is False
+        assert credits["reward_units"] == str(onchain["rewardUnits"])
+        assert credits["release_at_s"] == onchain["releaseAt"]
+        assert credits["ceiling_work_per_kwh"] == CEILING_WORK_PER_KWH
+        assert credits["baseline_ng_per_work"] == BASELINE_NG_PER_WORK
+        assert credits["epoch_length_s"] == EPOCH_S
+        assert credits["bound_units"] == str(client.reward_bound(
+            onchain["nodeId"], "llm-inference", onchain["epochStart"]))
+        assert int(credits["bound_units"]) >= onchain["rewardUnits"]
+        if state == "released":
+            assert credits["minted_units"] == str(onchain["rewardUnits"])
+            assert credits["withheld_units"] == "0" and credits["cancelled_units"] is None
+        else:
+            assert credits["cancelled_units"] == str(onchain["rewardUnits"])
+            assert credits["minted_units"] is None and credits["released_at_s"] is None
+            # revoked in escrow: nothing to claw back, no debt
+            assert credits["clawed_back_units"] == "0" and credits["debt_units"] == "0"
+    now = client.efficiency_ceiling_at("llm-inference", client.chain_time_s() + 60)
+    assert now == LATER_CEILING_WORK_PER_KWH  # the schedule did change, later
+
+
+def test_the_operator_record_matches_the_chain(real):
+    api, client, op = real["api"], real["client"], real["operator"].address
+    body = api.get(f"/api/v1/operators/{op.lower()}").json()
+    assert body["operator"] == op
+    assert body["debt_units"] == str(client.debt_of(op)) == "0" and body["in_debt"] is False
+    released, cancelled = (client.get_certificate(c)["rewardUnits"] for c in real["ids"])
+    assert body["rewards"] == {
+        "escrowed_units": str(client.escrowed_of(op)), "released_units": str(released),
+        "minted_units": str(released), "withheld_units": "0",
+        "cancelled_units": str(cancelled), "clawed_back_units": "0"}
+    assert [n["node_id"] for n in body["nodes"]] == [1]
+    assert body["nodes"][0]["bond"]["current_wei"] == str(client.get_node(1)["bondWei"])
+    assert body["bond_wei"] == str(client.get_node(1)["bondWei"])
+    assert api.get(f"/api/v1/operators/{real['signers'][0]}").status_code == 404
+    bad = api.get("/api/v1/operators/0x12345")
+    assert bad.status_code == 422 and bad.json()["field"] == "address"
+
+
+def _tampered_api(real, tmp_path, sql: str, **params):
+    """The API over a copy of the real index file, changed by ``sql`` (real SQLite)."""
+    import shutil
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from ecoai_chain.api.app import create_app
+
+    src = real["settings"].db_url.removeprefix("sqlite:///")
+    dst = tmp_path / "index.db"
+    with sqlite3.connect(src) as c:  # a consistent copy while the WAL may hold pages
+        c.execute("PRAGMA wal_checkpoint(FULL)")
+    shutil.copy(src, dst)
+    with sqlite3.connect(dst) as c:
+        assert c.execute(sql, params).rowcount >= 1
+    settings = real["settings"].model_copy(update={"db_url": f"sqlite:///{dst}"})
+    return TestClient(create_app(settings))
+
+
+def _ceiling_check(api, cid) -> dict:
+    body = api.post(f"/api/v1/certificates/{cid}/verify").json()
+    return next(c for c in body["checks"] if c["name"] == "ceiling") | {"valid": body["valid"]}
+
+
+def test_verify_ceiling_fails_when_the_schedule_in_force_is_lower(real, tmp_path):
+    """The index's ceiling schedule decides the check: with the entry in force at the epoch
+    start lowered below the certificate's efficiency, the ceiling check fails, naming it."""
+    cid = real["ids"][0]
+    api = _tampered_api(real, tmp_path, "UPDATE parameter_schedule SET value = 1000 "
+                        "WHERE param_name = 'efficiency_ceiling' AND value = :v",
+                        v=CEILING_WORK_PER_KWH)
+    with api:
+        check = _ceiling_check(api, cid)
+    assert check["ok"] is False and check["valid"] is False
+    assert "above the ceiling 1000 work/kWh" in check["detail"], check
+
+
+def test_verify_ceiling_ignores_a_schedule_entry_indexed_after_the_certificate(real, tmp_path):
+    """Parameters are fixed in time: an entry effective at the epoch start but indexed after
+    the certificate's log (the chain refuses such a backdated set) is not the ceiling that
+    applied; the check still uses the one scheduled before it, and passes."""
+    cid = real["ids"][0]
+    cert = real["client"].get_certificate(cid)
+    api = _tampered_api(
+        real, tmp_path,
+        "UPDATE parameter_schedule SET effective_from_s = :t WHERE param_name = "
+        "'efficiency_ceiling' AND value = :v", t=cert["epochStart"],
+        v=LATER_CEILING_WORK_PER_KWH)
+    with api:
+        check = _ceiling_check(api, cid)
+        credits = api.get(f"/api/v1/certificates/{cid}").json()["credits"]
+    assert check["ok"] is True, check
+    assert f"ceiling {CEILING_WORK_PER_KWH} work/kWh" in check["detail"]
+    assert credits["ceiling_work_per_kwh"] == CEILING_WORK_PER_KWH

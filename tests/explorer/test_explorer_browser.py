@@ -58,9 +58,11 @@ def test_certificate_verify_button_shows_each_check(browser, server, shot):
     checks = {li.get_attribute("data-check"): li for li in
               browser.find_elements(By.CSS_SELECTOR, "#verify-result li.check")}
     assert set(checks) == {"field_range", "proof", "signature", "intensity", "scoring",
-                           "not_revoked"}
+                           "ceiling", "not_revoked"}
     assert [li.get_attribute("data-check") for li in browser.find_elements(
-        By.CSS_SELECTOR, "#verify-result li.not-run")] == ["record", "ceiling", "verifier_code"]
+        By.CSS_SELECTOR, "#verify-result li.not-run")] == ["record", "verifier_code"]
+    assert "ok" in checks["ceiling"].get_attribute("class").split()  # indexed schedule
+    assert "50000000 work/kWh" in checks["ceiling"].text
     assert "415000" in checks["intensity"].text and "bad" in checks["intensity"].get_attribute(
         "class")
     assert "ok" in checks["not_revoked"].get_attribute("class")
@@ -86,7 +88,8 @@ def test_real_certificate_verifies_in_the_browser(browser, real_server, real, sh
     WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "verify-overall")))
     checks = browser.find_elements(By.CSS_SELECTOR, "#verify-result li.check")
     assert [c.get_attribute("data-check") for c in checks] == \
-        ["field_range", "proof", "signature", "intensity", "scoring", "not_revoked", "vkey_hash"]
+        ["field_range", "proof", "signature", "intensity", "scoring", "ceiling", "not_revoked",
+         "vkey_hash"]
     assert all("ok" in c.get_attribute("class").split() for c in checks)
     assert "engine fast" in browser.find_element(By.ID, "verify-engine").text
     assert browser.find_element(By.ID, "verify-overall").text == "certificate verified"
