@@ -25,6 +25,7 @@ from ecoai_chain.errors import (
 )
 from ecoai_chain.indexer import governance, quarantine
 from ecoai_chain.indexer.abi import CallDecoder, DecodedLog, EventDecoder
+from ecoai_chain.indexer.models_credits import CREDIT_EVENTS  # GreenProof's Eco Credits events
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import CallData, IndexStore
 
@@ -32,9 +33,6 @@ OUTAGE_BACKOFF_MAX_S = 60.0
 # contracts/ChallengeManager.sol (indexer/store.py: challenges, challenge_events, opened_slots)
 CHALLENGE_EVENTS = ("ChallengeOpened", "ChallengeSlotsDrawn", "SlotOpened", "ChallengeAnswered",
                     "ChallengeDefaulted", "ChallengeVoided")
-# GreenProof's Eco Credits events (indexer/models_credits.py)
-CREDIT_EVENTS = ("RewardEscrowed", "RewardReleased", "RewardWithheld", "RewardCancelled",
-                 "DebtRepaid", "BondLocked", "BondSlashed", "BondReturned", "ParameterScheduled")
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer",
           "CertificateClaimed", "CreditsRetired", *CHALLENGE_EVENTS, *CREDIT_EVENTS,

@@ -100,3 +100,7 @@ def credit_rows(bytes32_text: Callable[[str], str]) -> dict[str, Callable]:
         "ReleaseHoldLifted": _credit("hold_lifted", units=None),
         "ParameterScheduled": _scheduled(bytes32_text),
     }
+
+
+# The events those rows come from, in one place (the follower asks the node for these topics).
+CREDIT_EVENTS = tuple(credit_rows(str))
