@@ -72,3 +72,39 @@ def test_rewards_bonds_and_schedules_are_indexed_and_reorged(
     raw_w3.provider.make_request("anvil_mine", [3])
     ix.sync()
     assert [e[0] for e in _events(ix.store)] == ["escrowed", "released", "bond_locked"]
+
+
+def test_release_holds_and_revocation_amounts_are_indexed(ready, vector_cert, deployment,
+                                                          make_indexer, dev_accounts):
+    """A challenge holds a vesting certificate's release (ReleaseHeld) until its revocation
+    lifts the hold; a revocation after release, once the operator moved its credits away,
+    claws back nothing and leaves all of it as debt: CertificateRevoked's amounts are indexed
+    exactly, as the chain's debtOf says."""
+    from ecoai_chain.chain.challenges import ChallengeClient, ChallengeParams
+    from ecoai_chain.indexer.models import Revocation
+    from tests.vector_chain import release_now, submit_vector
+
+    client, op = ready["client"], ready["operators"][0]
+    ix = make_indexer(config_from_deployment(deployment, confirmations=0))
+    released = submit_vector(ready, vector_cert, 0)
+    challenged = submit_vector(ready, vector_cert, 1)
+    ChallengeClient(client).set_params(ChallengeParams(10**15, 3, 600, 5_000))
+    ChallengeClient(client.with_account(dev_accounts[4])).challenge(challenged)
+    release_now(client, released)
+    minted = client.eco_balance(op.address)
+    client.with_account(op)._transact(client.eco_credit.functions.transfer(
+        dev_accounts[4].address, minted))
+    client.revoke(released, "audit")
+    client.revoke(challenged, "audit")
+    ix.sync()
+    events = _events(ix.store)
+    assert [(k, c, n) for k, c, n, *_ in events if k in ("held", "hold_lifted")] == [
+        ("held", challenged, 1), ("hold_lifted", challenged, 1)]
+    assert ("cancelled", challenged, None, client.get_certificate(challenged)["rewardUnits"],
+            None, None) in events
+    r = T[Revocation]
+    with ix.store.engine.connect() as c:
+        amounts = dict((row[0], (row[1], row[2])) for row in c.execute(
+            select(r.c.certificate_id, r.c.clawed_back_units, r.c.debt_units)))
+    assert amounts == {released: (0, minted), challenged: (0, 0)}
+    assert client.debt_of(op.address) == minted > 0

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ecoai_chain.api.app import create_app
 from ecoai_chain.api.settings import ApiSettings
 from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
-from ecoai_chain.indexer.models import Certificate, Node
+from ecoai_chain.indexer.models import Certificate, Node, QuarantinedLog
 from ecoai_chain.indexer.store import T
 
 pytestmark = pytest.mark.chain
@@ -145,3 +145,41 @@ def test_a_workload_class_that_is_not_ascii_keeps_its_bytes(anvil, make_indexer,
     checks = {c["name"]: c for c in api.post(f"/api/v1/certificates/{cid}/verify").json()[
         "checks"]}
     assert checks["signature"]["ok"], checks["signature"]
+
+
+def test_release_holds_and_revocation_amounts_beyond_any_integer_type(adv, make_indexer, db_url):
+    """Issue 13: ReleaseHeld / ReleaseHoldLifted and CertificateRevoked's clawed-back and debt
+    amounts are a stranger's words as far as the index knows: ids and amounts of 2^256-1 are
+    kept exactly, a hold log with the wrong topics is quarantined, and indexing goes on."""
+    from eth_abi import encode as abi_encode
+    from eth_utils import keccak
+
+    from ecoai_chain.indexer.models import Revocation
+    from ecoai_chain.indexer.models_credits import CreditEvent
+
+    top = 2**256 - 1
+    held = keccak(text="ReleaseHeld(uint256,uint64)")
+    lifted = keccak(text="ReleaseHoldLifted(uint256,uint64)")
+    e = adv.emitter.functions
+    word = top.to_bytes(32, "big")
+    adv.tx(e.rawLog([held, word, word], b""))  # a certificate and node id beyond uint64
+    adv.tx(e.rawLog([lifted, word], b""))  # one indexed topic short: quarantined
+    adv.tx(e.certificateRevoked(5, 1, b"huge", top, top))
+    ix = make_indexer(adv.config(hostile=True))
+    ix.sync()
+    assert ix.step() is None  # caught up, not stuck
+    t, r = T[CreditEvent], T[Revocation]
+    with ix.store.engine.connect() as c:
+        holds = c.execute(select(t.c.kind, t.c.certificate_id, t.c.node_id, t.c.units)
+                          .where(t.c.kind.in_(["held", "hold_lifted"]))).all()
+        rev = c.execute(select(r.c.clawed_back_units, r.c.debt_units)
+                        .where(r.c.certificate_id == 5)).one()
+    assert [tuple(h) for h in holds] == [("held", top, top, 0)]
+    assert tuple(rev) == (top, top)
+    q = T[QuarantinedLog]
+    with ix.store.engine.connect() as c:
+        reasons = list(c.execute(select(q.c.reason)).scalars())
+    assert any("ReleaseHoldLifted has 1 indexed topics, its ABI 2" in x for x in reasons), reasons
+    # Followed as GreenProof here, the revocation names node 1: its operator's debt is exact.
+    body = _api(db_url).get(f"/api/v1/operators/{adv.operators[0].address}").json()
+    assert body["debt_units"] == str(top) and body["in_debt"] is True
