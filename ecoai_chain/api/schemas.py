@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Error(BaseModel):
@@ -17,23 +17,42 @@ class Error(BaseModel):
 
 
 class NodeOut(BaseModel):
-    node_id: int = Field(description="GreenProof node id (from 1)")
-    operator: str = Field(description="the operator address (registers, owns bond and debt)")
-    attestor: str = Field(description="the attestor address signing its certificates now")
-    region: str = Field(description="grid region code (display text)")
-    max_power_mw: int = Field(description="registered max power, milliwatts")
-    metadata_uri: str = Field(description="display text: invalid UTF-8 replaced, NUL shown "
-                              "as U+2400")
-    metadata_uri_hex: str = Field(description="the exact bytes registered, 0x-hex")
-    status: str = Field(description="pending | active | suspended | retired (or the raw code)")
-    status_reason: str = Field(description="reason given with the last status change")
-    registered_block: int = Field(description="block of its NodeRegistered event")
-    registered_tx: str = Field(description="transaction of its registration")
-    certificate_count: int = Field(description="unrevoked certificates")
-    avg_eco_score: int = Field(description="mean Eco Score of those, 0-100")
-    energy_mj: int = Field(description="their energy, millijoules")
-    carbon_mg: int = Field(description="their carbon, mg CO2e")
-    avoided_mg: int = Field(description="their avoided carbon, mg CO2e")
+    """A registered node (units in the field names: _mw milliwatts, _mj millijoules, _mg mg
+    CO2e)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+    node_id: int
+    """GreenProof node id (from 1)"""
+    operator: str
+    """the operator address (registers the node, owns its bond and its debt)"""
+    attestor: str
+    """the attestor address signing its certificates now"""
+    region: str
+    """grid region code (display text)"""
+    max_power_mw: int
+    """registered max power, milliwatts"""
+    metadata_uri: str
+    """display text: invalid UTF-8 replaced, NUL shown as U+2400"""
+    metadata_uri_hex: str
+    """the exact bytes registered, 0x-hex"""
+    status: str
+    """pending | active | suspended | retired (or the raw code)"""
+    status_reason: str
+    """reason given with the last status change"""
+    registered_block: int
+    """block of its NodeRegistered event"""
+    registered_tx: str
+    """transaction of its registration"""
+    certificate_count: int
+    """unrevoked certificates"""
+    avg_eco_score: int
+    """mean Eco Score of those, 0-100"""
+    energy_mj: int
+    """their energy, millijoules"""
+    carbon_mg: int
+    """their carbon, mg CO2e"""
+    avoided_mg: int
+    """their avoided carbon, mg CO2e"""
 
 
 class CertificateOut(BaseModel):

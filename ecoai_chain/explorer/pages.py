@@ -1,5 +1,6 @@
 """Explorer routes (HTML, read-only), registered on the API app: home, certificate, node,
-operator, address, DAO proposals, search. Charts are server-side SVG; the only script is the verify button."""
+operator, address, DAO proposals, search. Charts are server-side SVG; the only script is the
+verify button."""
 
 from __future__ import annotations
 
@@ -170,14 +171,12 @@ def register(app: FastAPI, queries: Queries) -> None:
 
     @app.get("/operators/{addr}", response_class=HTMLResponse, include_in_schema=False)
     def operator_page(addr: str) -> HTMLResponse:
-        try:
-            a = address("address", addr)
-        except ValidationError:
-            return missing(f"operator {addr!r}")
-        op = app.state.credit_queries.operator(a)
-        if op is None:
-            return missing(f"operator {a}")
-        return render("operator.html", title=f"Operator {a}", op=op)
+        def show(a: str) -> HTMLResponse:
+            op = app.state.credit_queries.operator(a)
+            if op is None:
+                return missing(f"operator {a}")
+            return render("operator.html", title=f"Operator {a}", op=op)
+        return address_page("operator", addr, show)
 
     @app.get("/address/{addr}", response_class=HTMLResponse, include_in_schema=False)
     def address_view(addr: str) -> HTMLResponse:

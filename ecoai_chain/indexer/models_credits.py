@@ -63,14 +63,19 @@ T.update({m: m.__table__ for m in (CreditEvent, ParameterChange)})
 CREDIT_TABLES = (CreditEvent, ParameterChange)
 
 
-def _credit(kind: str, *, units: str | None, extra: str | None = None, counterparty: str | None = None,
-            release_at: str | None = None) -> Callable[[Any, int], tuple[type, dict]]:
+def _credit(kind: str, *, units: str | None, extra: str | None = None,
+            counterparty: str | None = None, release_at: str | None = None
+            ) -> Callable[[Any, int], tuple[type, dict]]:
+    """A CreditEvent row builder: ``units`` etc. name the event's arguments (None: absent)."""
+    def arg(a: Any, name: str | None, default: int | None = None) -> Any:
+        return a[name] if name else default
+
     def row(a: Any, block_time_s: int) -> tuple[type, dict]:
         return CreditEvent, {
             "kind": kind, "certificate_id": a.get("certificateId"), "node_id": a.get("nodeId"),
-            "operator": a.get("operator"), "counterparty": a[counterparty] if counterparty
-            else None, "units": a[units] if units else 0, "extra_units": a[extra] if extra else None,
-            "release_at_s": a[release_at] if release_at else None, "block_time_s": block_time_s}
+            "operator": a.get("operator"), "counterparty": arg(a, counterparty),
+            "units": arg(a, units, 0), "extra_units": arg(a, extra),
+            "release_at_s": arg(a, release_at), "block_time_s": block_time_s}
     return row
 
 

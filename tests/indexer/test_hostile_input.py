@@ -151,7 +151,6 @@ def test_release_holds_and_revocation_amounts_beyond_any_integer_type(adv, make_
     """Issue 13: ReleaseHeld / ReleaseHoldLifted and CertificateRevoked's clawed-back and debt
     amounts are a stranger's words as far as the index knows: ids and amounts of 2^256-1 are
     kept exactly, a hold log with the wrong topics is quarantined, and indexing goes on."""
-    from eth_abi import encode as abi_encode
     from eth_utils import keccak
 
     from ecoai_chain.indexer.models import Revocation
