@@ -13,12 +13,17 @@ from typing import Annotated
 
 import typer
 
-from ecoai_chain.chain.cli import DevAccountOpt, KeyFileOpt, PasswordFileOpt, _account, _web3
-from ecoai_chain.errors import ConfigError, ValidationError
-
-ManifestOpt = typer.Option("--manifest", help="deployment manifest")
-RpcOpt = typer.Option("--rpc", help="override the manifest's RPC URL")
-DryRunOpt = typer.Option("--dry-run", help="print the call and stop")
+from ecoai_chain.chain.cli import (
+    DevAccountOpt,
+    DryRunOpt,
+    KeyFileOpt,
+    ManifestOpt,
+    PasswordFileOpt,
+    RpcOpt,
+    _account,
+    _connect,
+)
+from ecoai_chain.errors import ValidationError
 
 
 def parse_eco(text: str) -> int:
@@ -36,12 +41,8 @@ def parse_eco(text: str) -> int:
 
 def _client(manifest: Path, rpc: str | None, key_file, password_file, dev_account):
     from ecoai_chain.chain.client import GreenProofClient
-    from ecoai_chain.chain.deployment import load_manifest
 
-    dep = load_manifest(manifest)
-    w3 = _web3(rpc or dep.rpc_url)
-    if w3.eth.chain_id != dep.chain_id:
-        raise ConfigError(f"RPC chain id {w3.eth.chain_id} != manifest chain id {dep.chain_id}")
+    dep, w3 = _connect(manifest, rpc)
     return GreenProofClient(w3, dep, _account(w3, key_file, password_file, dev_account))
 
 

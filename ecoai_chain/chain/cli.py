@@ -35,6 +35,23 @@ PasswordFileOpt = typer.Option(
 DevAccountOpt = typer.Option(
     "--dev-account", help="anvil dev account N (local chains 31337/1337 only)"
 )
+ManifestOpt = typer.Option("--manifest", help="deployment manifest")
+RpcOpt = typer.Option("--rpc", help="override the manifest's RPC URL")
+DryRunOpt = typer.Option("--dry-run", help="print the call and stop")
+
+
+def _connect(manifest: Path, rpc: str | None):
+    """The deployment of ``manifest`` and a Web3 on its RPC (or ``rpc``), refused unless that
+    node is on the manifest's chain."""
+    from ecoai_chain.chain.deployment import load_manifest
+
+    deployment = load_manifest(manifest)
+    w3 = _web3(rpc or deployment.rpc_url)
+    if w3.eth.chain_id != deployment.chain_id:
+        raise ConfigError(
+            f"RPC chain id {w3.eth.chain_id} != manifest chain id {deployment.chain_id}"
+        )
+    return deployment, w3
 
 
 def _account(w3, key_file: Path | None, password_file: Path | None, dev_account: int | None):
@@ -210,14 +227,8 @@ def status(
 ) -> None:
     """Print the deployment's parameters and counters as the chain reports them."""
     from ecoai_chain.chain.client import GreenProofClient
-    from ecoai_chain.chain.deployment import load_manifest
 
-    deployment = load_manifest(manifest)
-    w3 = _web3(rpc or deployment.rpc_url)
-    if w3.eth.chain_id != deployment.chain_id:
-        raise ConfigError(
-            f"RPC chain id {w3.eth.chain_id} != manifest chain id {deployment.chain_id}"
-        )
+    deployment, w3 = _connect(manifest, rpc)
     client = GreenProofClient(w3, deployment)
     typer.echo(f"GreenProof     {deployment.green_proof}")
     typer.echo(f"EcoCredit      {deployment.eco_credit}")

@@ -15,11 +15,17 @@ from typing import Annotated
 
 import typer
 
-from ecoai_chain.chain.cli import DevAccountOpt, KeyFileOpt, PasswordFileOpt, _account, _web3
+from ecoai_chain.chain.cli import (
+    DevAccountOpt,
+    DryRunOpt,
+    KeyFileOpt,
+    ManifestOpt,
+    PasswordFileOpt,
+    RpcOpt,
+    _account,
+    _connect,
+)
 from ecoai_chain.errors import ConfigError, ContractRevert
-
-ManifestOpt = typer.Option("--manifest", help="deployment manifest")
-RpcOpt = typer.Option("--rpc", help="override the manifest's RPC URL")
 
 
 def _challenges(manifest: Path, rpc: str | None, key_file=None, password_file=None,
@@ -28,12 +34,9 @@ def _challenges(manifest: Path, rpc: str | None, key_file=None, password_file=No
     from ecoai_chain.chain.client import GreenProofClient
     from ecoai_chain.chain.deployment import load_manifest
 
-    dep = load_manifest(manifest)
-    if not ChallengeClient.available(dep):
+    if not ChallengeClient.available(load_manifest(manifest)):
         raise ConfigError(f"{manifest} has no ChallengeManager (deployed before challenges)")
-    w3 = _web3(rpc or dep.rpc_url)
-    if w3.eth.chain_id != dep.chain_id:
-        raise ConfigError(f"RPC chain id {w3.eth.chain_id} != manifest chain id {dep.chain_id}")
+    dep, w3 = _connect(manifest, rpc)
     account = _account(w3, key_file, password_file, dev_account) if signer else None
     return ChallengeClient(GreenProofClient(w3, dep, account))
 
@@ -45,7 +48,7 @@ def challenge(
     key_file: Annotated[Path | None, KeyFileOpt] = None,
     password_file: Annotated[Path | None, PasswordFileOpt] = None,
     dev_account: Annotated[int | None, DevAccountOpt] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the call and stop")] = False,
+    dry_run: Annotated[bool, DryRunOpt] = False,
 ) -> None:
     """Challenge a vesting certificate: its node must open randomly drawn slots on-chain before
     the deadline, or lose the reward and part of its bond (you get your deposit back and a share

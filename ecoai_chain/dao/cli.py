@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ecoai_chain.errors import ConfigError, ValidationError
+from ecoai_chain.errors import ValidationError
 
 app = typer.Typer(help="The DAO: propose, vote, queue, execute, cancel; direct actions.",
                   no_args_is_help=True)
@@ -34,23 +34,11 @@ DEFAULT_MANIFEST = Path("deployment.json")
 def _client(manifest: Path, rpc: str | None, key_file: Path | None = None,
             password_file: Path | None = None, dev_account: int | None = None,
             need_key: bool = True):
-    from ecoai_chain.chain.cli import _web3
-    from ecoai_chain.chain.deployment import load_manifest
-    from ecoai_chain.chain.keys import dev_account as dev_acct
-    from ecoai_chain.chain.keys import keystore_account, read_password
+    from ecoai_chain.chain.cli import _account, _connect
     from ecoai_chain.dao.client import DaoClient
 
-    deployment = load_manifest(manifest)
-    w3 = _web3(rpc or deployment.rpc_url)
-    if w3.eth.chain_id != deployment.chain_id:
-        raise ConfigError(f"RPC chain id {w3.eth.chain_id} != manifest chain id "
-                          f"{deployment.chain_id}")
-    account = None
-    if need_key:
-        if (key_file is None) == (dev_account is None):
-            raise ConfigError("give exactly one of --key-file KEYSTORE or --dev-account N")
-        account = (dev_acct(dev_account, w3.eth.chain_id) if dev_account is not None
-                   else keystore_account(key_file, read_password(password_file)))
+    deployment, w3 = _connect(manifest, rpc)
+    account = _account(w3, key_file, password_file, dev_account) if need_key else None
     return DaoClient(w3, deployment, account)
 
 
