@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ecoai_chain.chain.cli import (
-    DevAccountOpt,
-    DryRunOpt,
-    KeyFileOpt,
-    ManifestOpt,
-    PasswordFileOpt,
-    RpcOpt,
-    _account,
-    _connect,
-)
+from ecoai_chain.chain.cli import DryRunOpt, Signer, signing_command
 from ecoai_chain.errors import ValidationError
 
 
@@ -39,11 +29,11 @@ def parse_eco(text: str) -> int:
     return int(units)
 
 
-def _client(manifest: Path, rpc: str | None, key_file, password_file, dev_account):
+def _client(signer: Signer):
     from ecoai_chain.chain.client import GreenProofClient
 
-    dep, w3 = _connect(manifest, rpc)
-    return GreenProofClient(w3, dep, _account(w3, key_file, password_file, dev_account))
+    dep, w3 = signer.connect()
+    return GreenProofClient(w3, dep, signer.account(w3))
 
 
 def _show(contract: str, address: str, call: str, sender: str, chain_id: int) -> None:
@@ -52,6 +42,7 @@ def _show(contract: str, address: str, call: str, sender: str, chain_id: int) ->
     typer.echo(f"  from   {sender}")
 
 
+@signing_command
 def claim(
     certificate_id: Annotated[int, typer.Argument(min=1, help="certificate id")],
     beneficiary: Annotated[str, typer.Option(help="address that may count the claim")],
@@ -59,19 +50,16 @@ def claim(
     energy_mj: Annotated[int | None, typer.Option(
         min=1, help="claim only this energy (mJ); default: what is left of the certificate")]
     = None,
-    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
-    rpc: Annotated[str | None, RpcOpt] = None,
-    key_file: Annotated[Path | None, KeyFileOpt] = None,
-    password_file: Annotated[Path | None, PasswordFileOpt] = None,
-    dev_account: Annotated[int | None, DevAccountOpt] = None,
     dry_run: Annotated[bool, DryRunOpt] = False,
+    *,
+    signer: Signer,
 ) -> None:
     """Claim a released certificate's energy and carbon (all, or --energy-mj of it) for a
     beneficiary, as its node's operator or an address the operator authorised."""
     from ecoai_chain.api.params import address
 
     ben = address("beneficiary", beneficiary)
-    client = _client(manifest, rpc, key_file, password_file, dev_account)
+    client = _client(signer)
     cert = client.get_certificate(certificate_id)
     done = client.claimed_of(certificate_id)
     left = cert["energyMj"] - done["energy_mj"]
@@ -90,23 +78,21 @@ def claim(
     typer.echo(json.dumps({"claim_id": claim_id, **got}))
 
 
+@signing_command
 def retire(
     amount: Annotated[str, typer.Argument(help="ECO to retire, e.g. 1.5 (18 decimals at most)")],
     beneficiary: Annotated[str, typer.Option(help="address that may count the retirement")],
     purpose: Annotated[str, typer.Option(help="what the retirement is for (public)")],
-    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
-    rpc: Annotated[str | None, RpcOpt] = None,
-    key_file: Annotated[Path | None, KeyFileOpt] = None,
-    password_file: Annotated[Path | None, PasswordFileOpt] = None,
-    dev_account: Annotated[int | None, DevAccountOpt] = None,
     dry_run: Annotated[bool, DryRunOpt] = False,
+    *,
+    signer: Signer,
 ) -> None:
     """Burn your Eco Credits for a beneficiary and record the retirement."""
     from ecoai_chain.api.params import address
 
     units = parse_eco(amount)
     ben = address("beneficiary", beneficiary)
-    client = _client(manifest, rpc, key_file, password_file, dev_account)
+    client = _client(signer)
     balance = client.eco_balance(client.account.address)
     _show("EcoCredit", client.eco_credit.address, f"retire({units}, {ben}, {purpose!r})",
           client.account.address, client.w3.eth.chain_id)

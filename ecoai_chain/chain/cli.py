@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -63,6 +67,53 @@ def _account(w3, key_file: Path | None, password_file: Path | None, dev_account:
     if dev_account is not None:
         return dev_acct(dev_account, w3.eth.chain_id)
     return keystore_account(key_file, read_password(password_file))
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The options of a command that sends transactions: the deployment, the node to send
+    through, and the key that signs (a keystore, or an anvil dev account on a local chain)."""
+
+    manifest: Path
+    rpc: str | None
+    key_file: Path | None
+    password_file: Path | None
+    dev_account: int | None
+
+    def connect(self):
+        """(deployment, w3), checked to be the same chain (`_connect`)."""
+        return _connect(self.manifest, self.rpc)
+
+    def account(self, w3):
+        return _account(w3, self.key_file, self.password_file, self.dev_account)
+
+
+_SIGNER_OPTIONS = (
+    ("manifest", Annotated[Path, ManifestOpt], Path("deployment.json")),
+    ("rpc", Annotated[str | None, RpcOpt], None),
+    ("key_file", Annotated[Path | None, KeyFileOpt], None),
+    ("password_file", Annotated[Path | None, PasswordFileOpt], None),
+    ("dev_account", Annotated[int | None, DevAccountOpt], None),
+)
+
+
+def signing_command(command: Callable[..., None]) -> Callable[..., None]:
+    """``command(..., signer: Signer)`` as Typer sees it: the `Signer` options (--manifest,
+    --rpc, --key-file, --password-file, --dev-account) after the command's own parameters, in
+    place of ``signer`` (click's shared-options decorator; Typer reads ``__signature__``)."""
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values()
+           if p.name != "signer"]
+    options = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                 annotation=annotation)
+               for name, annotation, default in _SIGNER_OPTIONS]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        signer = Signer(*(kwargs.pop(name) for name, _, _ in _SIGNER_OPTIONS))
+        command(**kwargs, signer=signer)
+
+    run.__signature__ = inspect.Signature([*own, *options])  # type: ignore[attr-defined]
+    return run
 
 
 def _governance(guardian: str | None, voting_delay_s: int, voting_period_s: int,

@@ -15,21 +15,12 @@ from typing import Annotated
 
 import typer
 
-from ecoai_chain.chain.cli import (
-    DevAccountOpt,
-    DryRunOpt,
-    KeyFileOpt,
-    ManifestOpt,
-    PasswordFileOpt,
-    RpcOpt,
-    _account,
-    _connect,
-)
+from ecoai_chain.chain.cli import DryRunOpt, ManifestOpt, RpcOpt, Signer, _connect, signing_command
 from ecoai_chain.errors import ConfigError, ContractRevert
 
 
-def _challenges(manifest: Path, rpc: str | None, key_file=None, password_file=None,
-                dev_account=None, *, signer: bool = True):
+def _challenges(manifest: Path, rpc: str | None, signer: Signer | None = None):
+    """The deployment's ChallengeClient, signing as ``signer`` (None: read only)."""
     from ecoai_chain.chain.challenges import ChallengeClient
     from ecoai_chain.chain.client import GreenProofClient
     from ecoai_chain.chain.deployment import load_manifest
@@ -37,23 +28,20 @@ def _challenges(manifest: Path, rpc: str | None, key_file=None, password_file=No
     if not ChallengeClient.available(load_manifest(manifest)):
         raise ConfigError(f"{manifest} has no ChallengeManager (deployed before challenges)")
     dep, w3 = _connect(manifest, rpc)
-    account = _account(w3, key_file, password_file, dev_account) if signer else None
-    return ChallengeClient(GreenProofClient(w3, dep, account))
+    return ChallengeClient(GreenProofClient(w3, dep, signer.account(w3) if signer else None))
 
 
+@signing_command
 def challenge(
     certificate_id: Annotated[int, typer.Argument(min=1, help="certificate id")],
-    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
-    rpc: Annotated[str | None, RpcOpt] = None,
-    key_file: Annotated[Path | None, KeyFileOpt] = None,
-    password_file: Annotated[Path | None, PasswordFileOpt] = None,
-    dev_account: Annotated[int | None, DevAccountOpt] = None,
     dry_run: Annotated[bool, DryRunOpt] = False,
+    *,
+    signer: Signer,
 ) -> None:
     """Challenge a vesting certificate: its node must open randomly drawn slots on-chain before
     the deadline, or lose the reward and part of its bond (you get your deposit back and a share
     of the slash). An answered challenge pays your deposit to the node's operator."""
-    cm = _challenges(manifest, rpc, key_file, password_file, dev_account)
+    cm = _challenges(signer.manifest, signer.rpc, signer)
     p = cm.params()
     typer.echo(f"sending  ChallengeManager.challenge({certificate_id}) with {p.deposit_wei} wei")
     typer.echo(f"  to     {cm.address} (chain {cm.w3.eth.chain_id})")
@@ -65,16 +53,14 @@ def challenge(
     typer.echo(json.dumps({"challenge_id": cid, **c}))
 
 
+@signing_command
 def challenge_finalize(
     challenge_id: Annotated[int, typer.Argument(min=1, help="challenge id")],
-    manifest: Annotated[Path, ManifestOpt] = Path("deployment.json"),
-    rpc: Annotated[str | None, RpcOpt] = None,
-    key_file: Annotated[Path | None, KeyFileOpt] = None,
-    password_file: Annotated[Path | None, PasswordFileOpt] = None,
-    dev_account: Annotated[int | None, DevAccountOpt] = None,
+    *,
+    signer: Signer,
 ) -> None:
     """Settle a challenge whose answer deadline passed: revoke, slash, pay the challenger."""
-    cm = _challenges(manifest, rpc, key_file, password_file, dev_account)
+    cm = _challenges(signer.manifest, signer.rpc, signer)
     out = cm.finalize(challenge_id)
     typer.echo(json.dumps(out, default=str))
 
@@ -85,7 +71,7 @@ def challenge_show(
     rpc: Annotated[str | None, RpcOpt] = None,
 ) -> None:
     """A challenge, and its slots once the randomness block is past."""
-    cm = _challenges(manifest, rpc, signer=False)
+    cm = _challenges(manifest, rpc)
     c = cm.get(challenge_id)
     if c["status"] == "none":
         raise ConfigError(f"no challenge {challenge_id}")
