@@ -10,20 +10,22 @@ from eth_utils import to_checksum_address
 
 from ecoai_chain.errors import ValidationError
 
-_ADDR = re.compile(r"^0x[0-9a-fA-F]{40}$")
-_TX = re.compile(r"^0x[0-9a-fA-F]{64}$")
+# fullmatch, never match with "$": "$" also matches before a trailing newline, and a path
+# ending in %0A then reached eth_utils (a bare ValueError: HTTP 500) or the SQL lookup
+_ADDR = re.compile(r"0x[0-9a-fA-F]{40}")
+_TX = re.compile(r"0x[0-9a-fA-F]{64}")
 _ID = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit and int() also take "²", "١", "1_0"
 MAX_ID = 2**63 - 1
 
 
 def address(field: str, value: str) -> str:
-    if not _ADDR.match(value or ""):
+    if not _ADDR.fullmatch(value or ""):
         raise ValidationError(field, "must be a 0x-prefixed 20-byte hex address")
     return to_checksum_address(value)
 
 
 def tx_hash(field: str, value: str) -> str:
-    if not _TX.match(value or ""):
+    if not _TX.fullmatch(value or ""):
         raise ValidationError(field, "must be a 0x-prefixed 32-byte hex transaction hash")
     return value.lower()
 
