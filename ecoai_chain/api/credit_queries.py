@@ -95,13 +95,16 @@ class CreditQueries:
         """The operator's record (checksummed ``address``); None when the index holds no node
         of it and no Eco Credits event naming it."""
         nodes = self._rows(select(N).where(N.c.operator == address).order_by(N.c.node_id))
-        ids = [n.node_id for n in nodes]
+        # its node ids as a subquery, never as a literal list: one bind parameter per node
+        # would fail past the driver's limit (65,535 in PostgreSQL) for an operator with
+        # that many nodes, and its record (its debt) would be a 500
+        ids = select(N.c.node_id).where(N.c.operator == address).scalar_subquery()
         events = self._rows(select(CE).where(or_(CE.c.operator == address,
                                                  CE.c.node_id.in_(ids)))
                             .order_by(CE.c.block_number, CE.c.log_index))
         if not nodes and not events:
             return None
-        revs = self._rows(select(RV).where(RV.c.node_id.in_(ids))) if ids else []
+        revs = self._rows(select(RV).where(RV.c.node_id.in_(ids))) if nodes else []
         bonds = _bonds(events)
         totals = dict.fromkeys(("escrowed", "minted", "withheld", "cancelled"), 0)
         slashes = []

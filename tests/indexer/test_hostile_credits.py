@@ -112,3 +112,36 @@ def test_a_strangers_credit_events_are_kept_exactly_and_every_view_answers(anvil
                  f"/operators/{stranger}", f"/address/{op}"):
         r = api.get(page)
         assert r.status_code in (200, 404) and "Internal Server Error" not in r.text, page
+
+
+MANY = 65_540  # more than PostgreSQL's 65,535 bind parameters in one statement
+
+
+@pytest.mark.slow
+def test_an_operator_with_more_nodes_than_bind_parameters(anvil, make_indexer, db_url):
+    """An operator (or, followed as GreenProof, a stranger naming it) with 65,540 nodes more
+    than the two real ones: its record still answers, with every node's bond and its debt.
+    The extra nodes' rows are written into the real index database directly, standing in for
+    that many registrations (too many transactions to send here)."""
+    from ecoai_chain.indexer.models import Node
+    from ecoai_chain.indexer.store import T
+
+    adv = Adversary(anvil.rpc_url)
+    op = adv.operators[0].address
+    ix = make_indexer(adv.config())
+    ix.sync()
+    rows = [{"node_id": 10 + i, "operator": op, "attestor": op, "registered_attestor": op,
+             "region": "KR", "max_power_mw": 1, "metadata_uri": "", "metadata_uri_raw": b"",
+             "status": 0, "status_reason": "", "registered_block": 1,
+             "registered_tx": "0x" + f"{i:064x}", "registered_log_index": 0,
+             "certificate_count": 0, "score_sum": 0, "energy_mj": 0, "carbon_mg": 0,
+             "avoided_mg": 0, "avg_score": 0} for i in range(MANY)]
+    with ix.store.engine.begin() as c:
+        c.execute(T[Node].insert(), rows)
+    api = TestClient(create_app(ApiSettings(db_url=db_url)), raise_server_exceptions=False)
+    r = api.get(f"/api/v1/operators/{op}")
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    assert len(body["nodes"]) == MANY + 1 and body["debt_units"] == "0"
+    assert body["nodes"][0]["bond"]["current_wei"] == str(adv.client.get_node(1)["bondWei"])
+    assert api.get(f"/operators/{op}").status_code == 200
