@@ -34,19 +34,31 @@ def _utc(ts: int | None) -> str:
         return f"{ts} s (after the year 9999)"
 
 
+def _fixed(num: int, den: int, places: int) -> str:
+    """num / den rounded half up to ``places`` decimals, with thousands separators, in exact
+    integer arithmetic: a float rounds a chain's value beyond 2^53 (an avoided mass of 2^70
+    mg is off in its first decimal)."""
+    sign, n, scale = "-" if num < 0 else "", abs(int(num)), 10**places
+    q = (2 * n * scale + den) // (2 * den)
+    return f"{sign}{q // scale:,}.{q % scale:0{places}d}"
+
+
 def _eco(units: str | int | None) -> str:
+    """EcoCredit units as ECO, truncated to 6 decimals (the sign kept: floor division of a
+    negative figure would show -1 unit as -1.999999)."""
     if units is None:
         return ""
     v = int(units)
-    return f"{v // 10**18:,}.{(v % 10**18) * 10**6 // 10**18:06d}"
+    sign, v = ("-" if v < 0 else ""), abs(v)
+    return f"{sign}{v // 10**18:,}.{(v % 10**18) * 10**6 // 10**18:06d}"
 
 
 def _kwh(mj: int) -> str:
-    return f"{mj / 3.6e9:,.3f}"
+    return _fixed(mj, 3_600_000_000, 3)
 
 
 def _kg(mg: int) -> str:
-    return f"{mg / 1e6:,.3f}"
+    return _fixed(mg, 10**6, 3)
 
 
 def _id(raw: str) -> int | None:
