@@ -78,7 +78,7 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
         tx_hash=row.tx_hash, block_number=row.block_number, block_timestamp_s=row.block_time_s,
         node_at_block={"attestor": q.attestor_at(row.node_id, before), "region": row.region},
         intensity_at_block=q.intensity_at(row.region, row.epoch_start_s, before) or 0,
-        baseline_at_block=q.baseline_at(row.workload_class, row.epoch_start_s, before),
+        baseline_at_block=_baseline(q, row, before),
         ceiling_at_epoch=q.parameter_at("efficiency_ceiling", row.workload_class_hex,
                                         row.epoch_start_s, before),
         epoch_length_s=(row.window_s * row.slot_count
@@ -87,6 +87,14 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
         not_run={k: v.format(id=row.certificate_id) for k, v in INDEX_NOT_RUN.items()},
         calldata_note=note if submitted is None else None,
     )
+
+
+def _baseline(q: Queries, row: Any, before: tuple[int, int]) -> tuple[int, bool]:
+    """The class's baseline in force at the epoch start, (ng CO2e per work unit, is set), by
+    the bytes32 the certificate signed (its ParameterScheduled key): two classes whose bytes
+    are not UTF-8 can display the same text, and BaselineSet's row keeps only that text."""
+    v = q.parameter_at("baseline", row.workload_class_hex, row.epoch_start_s, before)
+    return (int(v), True) if v is not None else (0, False)
 
 
 def row_state(row: Any) -> tuple:

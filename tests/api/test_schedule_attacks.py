@@ -39,11 +39,12 @@ def _one_block(w3, account, calls) -> None:
         assert w3.eth.get_transaction_receipt(tx["hash"])["status"] == 1
 
 
-@pytest.fixture
-def scheduled(admin_client, dev_accounts, deployment, anvil, tmp_path):
+def _world(admin_client, dev_accounts, deployment, anvil, tmp_path, schedule, certs):
+    """Nodes registered and active, the vectors' parameters and then ``schedule(client, gp)``
+    scheduled, the clock past the epochs, ``certs`` [(vector index, changes)] submitted with
+    their real proofs, a ceiling of 1 scheduled after them; indexed into SQLite."""
     from ecoai_chain.api.app import create_app
     from ecoai_chain.api.settings import ApiSettings
-    from ecoai_chain.core.bytes32 import to_bytes32
     from ecoai_chain.indexer.db import make_engine
     from ecoai_chain.indexer.follower import Indexer
     from ecoai_chain.indexer.manifest import config_from_deployment
@@ -56,29 +57,43 @@ def scheduled(admin_client, dev_accounts, deployment, anvil, tmp_path):
         client.activate_node(client.with_account(op).register_node(
             att.address, node["region"], node["max_power_mw"], "ipfs://n"))
     schedule_vector_params(client, VECTORS)
-    t0 = VECTORS["params_effective_from_s"]
-    late = int(VECTORS["certificates"][LATE]["cert"]["epochStart"])
-    gp, cls = client.green_proof.functions, to_bytes32(CLS, "workload_class")
-    _one_block(client.w3, dev_accounts[0], [  # replaces the vectors' CEILING at t0, twice
-        gp.setEfficiencyCeiling(cls, 1, t0), gp.setEfficiencyCeiling(cls, CEILING, t0),
-        gp.setEfficiencyCeiling(cls, LATER_CEILING, late), gp.setBaseline(cls, 2 * BASELINE,
-                                                                          late)])
+    schedule(client, client.green_proof.functions)
     past_vector_epochs(client.w3, VECTORS)
     ready = {"client": client, "attestors": [p[1] for p in pairs]}
     ids = []
-    for i in (0, LATE):
+    for i, changes in certs:
         item = VECTORS["certificates"][i]
         cert = {k: (v if k == "workloadClass" else int(v)) for k, v in item["cert"].items()}
+        cert.update(changes)
         ids.append(submit_vector(ready, lambda _i, c=cert, p=item["proof"]: (c, p), i))
     client.set_efficiency_ceiling(CLS, 1, client.effective_soon_s())  # after them: no effect
     db_url = f"sqlite:///{tmp_path}/index.db"
     rpc = JsonRpc(anvil.rpc_url)
     Indexer(rpc, IndexStore(make_engine(db_url)),
             config_from_deployment(deployment, confirmations=0)).sync()
-    settings = ApiSettings(db_url=db_url, manifest=str(deployment.save(tmp_path / "dep.json")))
-    with TestClient(create_app(settings), raise_server_exceptions=False) as api:
-        yield {"client": client, "api": api, "ids": ids}
     rpc.close()
+    settings = ApiSettings(db_url=db_url, manifest=str(deployment.save(tmp_path / "dep.json")))
+    return client, TestClient(create_app(settings), raise_server_exceptions=False), ids
+
+
+@pytest.fixture
+def scheduled(admin_client, dev_accounts, deployment, anvil, tmp_path):
+    from ecoai_chain.core.bytes32 import to_bytes32
+
+    t0 = VECTORS["params_effective_from_s"]
+    late = int(VECTORS["certificates"][LATE]["cert"]["epochStart"])
+    cls = to_bytes32(CLS, "workload_class")
+
+    def schedule(client, gp):
+        _one_block(client.w3, dev_accounts[0], [  # replaces the vectors' CEILING at t0, twice
+            gp.setEfficiencyCeiling(cls, 1, t0), gp.setEfficiencyCeiling(cls, CEILING, t0),
+            gp.setEfficiencyCeiling(cls, LATER_CEILING, late),
+            gp.setBaseline(cls, 2 * BASELINE, late)])
+
+    client, api, ids = _world(admin_client, dev_accounts, deployment, anvil, tmp_path,
+                              schedule, [(0, {}), (LATE, {})])
+    with api:
+        yield {"client": client, "api": api, "ids": ids}
 
 
 def test_each_certificate_shows_the_schedule_in_force_at_its_own_epoch_start(scheduled):
@@ -101,3 +116,38 @@ def test_each_certificate_shows_the_schedule_in_force_at_its_own_epoch_start(sch
         assert f"per-epoch bound {cr['bound_units']} units" in check["detail"]
         page = api.get(f"/certificates/{cid}")
         assert page.status_code == 200 and f"{ceiling} work/kWh" in page.text
+
+
+# Two classes whose bytes are not UTF-8 and differ, but whose display text is the same
+# ("\ufffdllm"): the class signed is A; B, scheduled after it, has another baseline.
+CLASS_A = b"\xffllm".ljust(32, b"\0")
+CLASS_B = b"\xfellm".ljust(32, b"\0")
+
+
+def test_a_class_is_judged_by_its_own_bytes_not_by_a_look_alike(admin_client, dev_accounts,
+                                                                 deployment, anvil, tmp_path):
+    """The baseline (and with it the bound and the scoring check) is the one scheduled for the
+    certificate's own bytes32 class, as the contract's parameterAt reads it, not the newest
+    entry of any class that merely displays the same."""
+    t0 = VECTORS["params_effective_from_s"]
+
+    def schedule(client, gp):
+        for wc, baseline in ((CLASS_A, BASELINE), (CLASS_B, 3 * BASELINE)):
+            client.set_baseline(wc, baseline, t0)
+            client.set_efficiency_ceiling(wc, CEILING, t0)
+
+    client, api, (cid,) = _world(admin_client, dev_accounts, deployment, anvil, tmp_path,
+                                 schedule, [(0, {"workloadClass": "0x" + CLASS_A.hex()})])
+    with api:
+        onchain = client.get_certificate(cid)
+        start = onchain["epochStart"]
+        assert client.baseline_at(CLASS_A, start) == BASELINE  # the contract's view
+        body = api.get(f"/api/v1/certificates/{cid}").json()
+        assert body["workload_class"] == "\ufffdllm"
+        cr = body["credits"]
+        assert cr["baseline_ng_per_work"] == BASELINE
+        assert cr["bound_units"] == str(client.reward_bound(1, CLASS_A, start))
+        checks = {c["name"]: c for c in api.post(f"/api/v1/certificates/{cid}/verify")
+                  .json()["checks"]}
+        assert checks["scoring"]["ok"] is True, checks["scoring"]
+        assert checks["ceiling"]["ok"] is True, checks["ceiling"]
