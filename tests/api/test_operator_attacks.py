@@ -166,3 +166,25 @@ def test_a_reorg_that_undoes_a_release_undoes_it_in_the_view(world):
     body = _matches_chain(w, a)
     assert _credit_matches_chain(w, cid)["state"] == "escrowed"
     assert body["rewards"]["minted_units"] == "0"
+
+
+def test_a_retired_nodes_returned_bond_is_not_shown_as_held(world):
+    """The other operator's node earns, retires, waits out its last release and takes its
+    bond back: the record shows it returned (held now 0, as getNode says), the node retired."""
+    from ecoai_chain.chain.devnet import set_chain_time
+
+    w = world
+    client, op = w["client"], w["ops"][1]
+    mine = client.with_account(op)
+    mine.top_up_bond(2, BOND_WEI)
+    cid = w["submit"](10)
+    assert _matches_chain(w, op.address)["bond_wei"] == str(BOND_WEI)
+    mine.retire_node(2, "decommissioned")
+    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
+    assert mine.withdraw_bond(2) == BOND_WEI
+    body = _matches_chain(w, op.address)
+    (node,) = body["nodes"]
+    assert node["status"] == "retired" and body["bond_wei"] == "0"
+    assert (node["bond"]["locked_wei"], node["bond"]["returned_wei"]) == (str(BOND_WEI),) * 2
+    page = w["api"].get("/nodes/2").text
+    assert "0 wei held (locked 1000000000000000, slashed 0, returned 1000000000000000)" in page
