@@ -95,3 +95,14 @@ def work_per_kwh(work: int, energy_mj: int) -> float:
     require_uint("work", work)
     require_uint("energy_mj", energy_mj)
     return 0.0 if energy_mj == 0 else work * MJ_PER_KWH / energy_mj
+
+
+CREDIT_UNITS_PER_ECO = 10**18
+
+
+def eco_text(units: int) -> str:
+    """EcoCredit units as ECO with 6 decimals (truncated), in exact integer arithmetic: a
+    reward beyond 2^53 units is not a float's approximation ("18446744073709.624279", not
+    "...709.625000"); a negative figure keeps its sign."""
+    sign, v = ("-" if units < 0 else ""), abs(int(units))
+    return f"{sign}{v // CREDIT_UNITS_PER_ECO}.{v % CREDIT_UNITS_PER_ECO // 10**12:06d}"

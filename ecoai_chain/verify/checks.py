@@ -149,7 +149,7 @@ def check_carbon_and_reward(ev: Evidence) -> Check:
     if problems:
         return Check("scoring", False, "; ".join(problems))
     return Check("scoring", True, f"carbon {carbon} mg, eco score {score}, reward "
-                 f"{reward / 1e18:.6f} ECO recomputed off-chain")
+                 f"{units.eco_text(reward)} ECO recomputed off-chain")
 
 
 def check_epoch_fresh(ev: Evidence) -> Check:

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ecoai_chain.core.units import eco_text
 from ecoai_chain.errors import ConfigError, ValidationError
 
 
@@ -98,7 +99,7 @@ def _credits_line(c: dict) -> str:
     """The reward's state and the bound that applied, e.g. "reward 0.09 ECO escrowed until
     1767300000; ceiling 50000000 work/kWh, per-epoch bound 2.1 ECO"."""
     def eco(units: str | None) -> str:
-        return "unknown" if units is None else f"{int(units) / 1e18:.6f} ECO"
+        return "unknown" if units is None else f"{eco_text(int(units))} ECO"
 
     state = c["state"] + (f" until {c['release_at_s']} (unix s)" if c["state"] == "escrowed"
                           else "")

@@ -74,3 +74,17 @@ def test_public_signal_roundtrip_and_edges():
     values["window_s"] = 2**16
     with pytest.raises(ValidationError, match="window_s"):
         to_public_signals(values)
+
+
+@given(st.integers(min_value=-(2**256), max_value=2**256))
+@example(18446744073709624279 * 10**12)  # a float shows it as ...709.625000
+@example(-1)
+def test_eco_text_is_exact(v):
+    from decimal import ROUND_DOWN, Decimal, localcontext
+
+    from ecoai_chain.core.units import eco_text
+
+    with localcontext() as ctx:
+        ctx.prec = 200
+        q = (Decimal(abs(v)) / 10**18).quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
+    assert eco_text(v) == ("-" if v < 0 else "") + f"{q:f}"

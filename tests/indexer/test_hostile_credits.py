@@ -145,3 +145,34 @@ def test_an_operator_with_more_nodes_than_bind_parameters(anvil, make_indexer, d
     assert len(body["nodes"]) == MANY + 1 and body["debt_units"] == "0"
     assert body["nodes"][0]["bond"]["current_wei"] == str(adv.client.get_node(1)["bondWei"])
     assert api.get(f"/operators/{op}").status_code == 200
+
+
+def test_rewards_beyond_2_53_are_shown_exactly(anvil, make_indexer, db_url, tmp_path):
+    """A DAO baseline near 2^61 ng and a ceiling of 2^64 - 1 (both within the contract's
+    range) give the vectors' most productive epoch a reward of ~9.2e30 units: the API's
+    scoring check and the explorer's certificate page show it, and the mass avoided, to
+    their last digit (a float gave ...854.775391 ECO)."""
+    from decimal import Decimal, localcontext
+
+    at = VECTORS["ceiling_cases"]["at_ceiling"]["cert"]
+    baseline = 2 * (2**63 + int(at["carbonMg"])) * 10**6 // int(at["work"])
+    adv = Adversary(anvil.rpc_url, baseline_ng_per_work=baseline,
+                    ceiling_work_per_kwh=2**64 - 1)
+    cert, proof, sig = adv.signed("at_ceiling")
+    cid = adv.client.submit_certificate(cert, proof, sig)
+    reward = adv.client.get_certificate(cid)["rewardUnits"]
+    assert reward > 2**100
+    make_indexer(adv.config()).sync()
+    manifest = adv.dep.save(tmp_path / "deployment.json")
+    api = TestClient(create_app(ApiSettings(db_url=db_url, manifest=str(manifest))))
+    with localcontext() as ctx:
+        ctx.prec = 100
+        eco = (Decimal(reward) / 10**18).quantize(Decimal("0.000001"), rounding="ROUND_DOWN")
+        kg = (Decimal(reward // 10**12) / 10**6).quantize(Decimal("0.001"),
+                                                           rounding="ROUND_HALF_UP")
+    checks = {c["name"]: c for c in api.post(f"/api/v1/certificates/{cid}/verify")
+              .json()["checks"]}
+    assert checks["scoring"]["ok"] is True, checks["scoring"]
+    assert f"reward {eco} ECO recomputed off-chain" in checks["scoring"]["detail"]
+    page = api.get(f"/certificates/{cid}").text
+    assert f"{eco:,} ECO (avoided {kg:,} kg)" in page
