@@ -84,6 +84,9 @@ def test_a_strangers_credit_events_are_kept_exactly_and_every_view_answers(anvil
     # the class's ceiling lifted to 2^256-1 from time 0, after the certificate: not its ceiling
     _emit(adv, "ParameterScheduled(uint8,bytes32,uint256,uint64)", [_word(2), cls],
           ["uint256", "uint64"], [TOP, 0])
+    # node 1 registered again, to the stranger: quarantined, it stays the operator's
+    adv.tx(adv.emitter.functions.nodeRegistered(1, stranger, stranger, b"KR".ljust(32, b"\0"),
+                                                1, b"ipfs://mine"))
     ix = make_indexer(adv.config(hostile=True))
     ix.sync()
     assert ix.step() is None  # caught up, not stuck
@@ -100,6 +103,8 @@ def test_a_strangers_credit_events_are_kept_exactly_and_every_view_answers(anvil
     credits = bodies[f"/api/v1/certificates/{cid}"]["credits"]
     assert credits["ceiling_work_per_kwh"] == int(VECTORS["efficiency_ceiling_work_per_kwh"])
     assert credits["bound_units"] == str(adv.client.reward_bound(1, cls, cert["epochStart"]))
+    assert bodies[f"/api/v1/operators/{stranger}"] == {
+        "error": f"operator {stranger} not found"}  # named only as payer and treasury
     record = bodies[f"/api/v1/operators/{op}"]
     node = next(n for n in record["nodes"] if n["node_id"] == 1)
     assert node["bond"]["locked_wei"] == str(2 * TOP) and node["bond"]["slashed_wei"] == str(TOP)
