@@ -9,6 +9,7 @@ keeps its traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -42,7 +43,10 @@ _DOMAINS: list[tuple[str | None, str]] = [
 ]
 
 
+@functools.cache
 def _register() -> None:
+    """Add every domain's commands to `app`, once per process: `app` keeps them, and adding
+    them again on each `main()` call grew the command tree by one copy per call."""
     for group, module in _DOMAINS:
         if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None:
             continue

@@ -56,3 +56,18 @@ def test_in_process_main_returns_2_for_usage_errors(capsys):
 
     assert main(["verify", "--bogus"]) == 2
     assert "No such option: --bogus" in capsys.readouterr().err
+
+
+def test_in_process_main_registers_each_command_once(capsys):
+    """Every `main()` call used to add the domains' sub-apps again, so each call in a process
+    rebuilt a command tree one copy larger than the last (the tests call `main` in-process
+    hundreds of times)."""
+    from ecoai_chain.cli import app, main
+
+    assert main(["version"]) == 0
+    shape = (len(app.registered_groups), len(app.registered_commands))
+    assert main(["version"]) == 0
+    assert (len(app.registered_groups), len(app.registered_commands)) == shape
+    names = [g.name for g in app.registered_groups]
+    assert len(names) == len(set(names)), names
+    capsys.readouterr()
