@@ -1,5 +1,10 @@
 """Shared fixtures and factories: a real anvil chain, dev accounts, web3, contracts deployed with
-deploy_all, and certificates with real Groth16 proofs (tests/vectors/contract_proofs.json)."""
+deploy_all, and certificates with real Groth16 proofs (tests/vectors/contract_proofs.json).
+
+Fixtures defined in helper modules are registered here, for every test, so that a session
+fixture has one instance per run (a test module importing one would get its own copy):
+``pg_server`` / ``db_url`` (tests/postgres.py) and the governed chain ``dao_chain`` / ``dao``
+(tests/dao_chain.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import pytest
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import deploy_all
 from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from tests.dao_chain import dao, dao_chain  # noqa: F401 - fixtures, see the docstring
+from tests.postgres import db_url, pg_server  # noqa: F401 - fixtures, see the docstring
 from tests.vector_chain import ANVIL_ARGS, past_vector_epochs, schedule_vector_params
 
 

@@ -117,29 +117,13 @@ def client(world):
 
 
 @pytest.fixture(scope="session")
-def pg_world_url(world):
-    """The same world indexed into a real PostgreSQL database (server from tests/indexer)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    name = "ecoai_tests_indexer_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).resolve().parents[1] / "indexer" / "conftest.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    try:
-        server = sys.modules[name].PgServer().start()
-    except RuntimeError as e:
-        pytest.skip(f"PostgreSQL cannot run here: {e}")
-    url = server.create_db("api_world")
+def pg_world_url(world, pg_server):
+    """The same world indexed into a real PostgreSQL database (the session's ``pg_server``)."""
+    url = pg_server.create_db("api_world")
     rpc = JsonRpc(world.anvil.rpc_url)
     Indexer(rpc, IndexStore(make_engine(url)), world.indexer.cfg).sync()
     rpc.close()
-    yield url
-    server.stop()
+    return url
 
 
 @pytest.fixture

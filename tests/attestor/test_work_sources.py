@@ -40,7 +40,9 @@ def metrics_server():
             self.wfile.write(data)
 
     srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop to poll: 0.5 s by default, at every teardown
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02},
+                     daemon=True).start()
     yield f"http://127.0.0.1:{srv.server_address[1]}/metrics", state
     srv.shutdown()
     srv.server_close()

@@ -1,4 +1,4 @@
-"""One DAO history on a governed chain (tests/dao/conftest.py), indexed into SQLite: shared by
+"""One DAO history on a governed chain (tests/dao_chain.py), indexed into SQLite: shared by
 the API test and the explorer's Chromium test.
 
 - "executed": revoke certificate 1 and lower KR's intensity from 2030; the larger holder votes
@@ -18,7 +18,7 @@ from ecoai_chain.indexer.follower import Indexer
 from ecoai_chain.indexer.manifest import config_from_deployment
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
-from tests.dao.conftest import DAO_SETTINGS, advance
+from tests.dao_chain import DAO_SETTINGS, advance
 
 FUTURE_S = 1_900_000_000
 

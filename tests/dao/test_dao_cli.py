@@ -11,7 +11,7 @@ from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import load_manifest
 from ecoai_chain.cli import main as ecoai
 from ecoai_chain.dao.client import DaoClient
-from tests.dao.conftest import DAO_SETTINGS, accounts, advance
+from tests.dao_chain import DAO_SETTINGS, accounts, advance
 
 pytestmark = pytest.mark.chain
 

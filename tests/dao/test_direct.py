@@ -9,7 +9,7 @@ from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import deploy_all
 from ecoai_chain.dao.client import DaoClient
 from ecoai_chain.errors import ConfigError, GovernanceError
-from tests.dao.conftest import accounts
+from tests.dao_chain import accounts
 
 pytestmark = pytest.mark.chain
 

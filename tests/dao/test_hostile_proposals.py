@@ -29,7 +29,7 @@ from ecoai_chain.indexer.follower import Indexer
 from ecoai_chain.indexer.manifest import config_from_deployment
 from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
-from tests.dao.conftest import DAO_SETTINGS, advance
+from tests.dao_chain import DAO_SETTINGS, advance
 
 pytestmark = pytest.mark.chain
 HOSTILE = b"\xff\xfe\x00<script>alert(1)</script>\xc3\x28 \xe2\x82 \x00\x00 #proposer=0x"

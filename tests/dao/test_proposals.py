@@ -8,7 +8,7 @@ import pytest
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.dao.client import DaoClient
 from ecoai_chain.errors import GovernanceError
-from tests.dao.conftest import DAO_SETTINGS, advance
+from tests.dao_chain import DAO_SETTINGS, advance
 
 pytestmark = pytest.mark.chain
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.dao.conftest import dao, dao_chain  # noqa: F401 - the governed chain fixtures
 from tests.dao.scenario import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.chain]
 
 
 @pytest.fixture
-def dao_server(dao, tmp_path):  # noqa: F811
+def dao_server(dao, tmp_path):
     from ecoai_chain.api.settings import ApiSettings
     from tests.explorer.conftest import _serve
 

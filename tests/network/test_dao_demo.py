@@ -8,12 +8,12 @@ import pytest
 
 from ecoai_chain.dao.client import DaoClient
 from ecoai_chain.network.dao_demo import DemoProposal
-from tests.dao.conftest import DAO_SETTINGS, advance, dao, dao_chain  # noqa: F401
+from tests.dao_chain import DAO_SETTINGS, advance
 
 pytestmark = pytest.mark.chain
 
 
-def test_the_demo_proposal_goes_end_to_end(dao):  # noqa: F811
+def test_the_demo_proposal_goes_end_to_end(dao):
     w3, dep = dao["w3"], dao["deployment"]
     member = dao["voters"][0]
     lines: list[str] = []
@@ -47,7 +47,7 @@ def test_the_demo_proposal_goes_end_to_end(dao):  # noqa: F811
     assert client.proposal_ids() == [int(state["proposal_id"])]
 
 
-def test_a_failing_step_is_reported_once_and_stops(dao):  # noqa: F811
+def test_a_failing_step_is_reported_once_and_stops(dao):
     lines: list[str] = []
     state: dict = {}
     # The stranger holds no votes: with quorum unmet the proposal is defeated.

@@ -1,12 +1,10 @@
-"""A governed deployment on a real anvil, shared by a module and reset per test (evm_snapshot):
+"""A governed deployment on a real anvil, built once per test session and reset per test
+(evm_snapshot / evm_revert; the fixtures are registered for every test by tests/conftest.py):
 GreenProof + EcoCredit deployed, genesis nodes and parameters set with plain roles, real
 certificates (tests/vectors) accepted so the two operators hold Eco Credits and delegate them,
 then every role handed to the EcoTimelock / EcoGovernor (ecoai_chain.chain.governance)."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 from eth_account import Account
@@ -17,13 +15,8 @@ from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.chain.governance import hand_over_to_dao
 from ecoai_chain.dao.client import DaoClient
+from tests.vector_chain import ANVIL_ARGS, VECTORS, past_vector_epochs, schedule_vector_params
 
-# db_url: a real SQLite file and a real PostgreSQL server (pg_server), as for the indexer's tests
-from tests.indexer.conftest import db_url, pg_server  # noqa: F401
-from tests.vector_chain import ANVIL_ARGS, past_vector_epochs, schedule_vector_params
-
-VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" /
-                      "contract_proofs.json").read_text())
 DAO_SETTINGS = dict(voting_delay_s=10, voting_period_s=100, timelock_delay_s=60, quorum_percent=4)
 
 
@@ -68,8 +61,9 @@ def genesis(w3, certificates: int = 3):
     return dep, acc
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dao_chain():
+    """The governed chain after the hand-over; tests take it through `dao`, which reverts it."""
     from web3 import HTTPProvider, Web3
 
     with Anvil(extra_args=ANVIL_ARGS) as node:
