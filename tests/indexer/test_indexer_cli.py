@@ -114,6 +114,7 @@ def test_follows_new_blocks_and_stops_on_sigterm(w3, anvil, dev_accounts, tmp_pa
     assert rc == 0
 
 
+@pytest.mark.slow  # a follower process backfilling 3,000 blocks to its first range boundary
 def test_sigterm_during_the_backfill_is_a_clean_stop(w3, dev_accounts, anvil, tmp_path):
     """The handler is in place before the database is touched: a SIGTERM as soon as the index
     exists (during the backfill) exits 0 at a range boundary, never killed (rc -15)."""
