@@ -28,27 +28,78 @@ def anvil_session():
         yield node
 
 
+def _web3(node: Anvil):
+    from web3 import HTTPProvider, Web3
+
+    return Web3(HTTPProvider(node.rpc_url, request_kwargs={"timeout": 30}))
+
+
+def _dev_accounts() -> list:
+    from eth_account import Account
+
+    return [Account.from_key(dev_private_key(i)) for i in range(5)]
+
+
+def _node_accounts(accounts: list) -> list:
+    """(operator, attestor) of the vectors' nodes 1 and 2: dev accounts 1 / 2 and 3 / 4."""
+    return [(accounts[1], accounts[2]), (accounts[3], accounts[4])]
+
+
+def _prepare_vector_nodes(admin_client: GreenProofClient, accounts: list, vectors: dict) -> None:
+    """Register and activate the vectors' nodes, schedule their parameters, move the clock
+    past every vector epoch."""
+    pairs = _node_accounts(accounts)
+    for node, (operator, attestor) in zip(vectors["nodes"], pairs, strict=False):
+        node_id = admin_client.with_account(operator).register_node(
+            attestor.address, node["region"], node["max_power_mw"], f"ipfs://node-{node['node_id']}"
+        )
+        assert node_id == node["node_id"]
+        admin_client.activate_node(node_id)
+    schedule_vector_params(admin_client, vectors)
+    past_vector_epochs(admin_client.w3, vectors)
+
+
+@pytest.fixture(scope="session")
+def ready_chain(proof_vectors):
+    """(anvil, deployment): one chain, deployed and prepared as `ready` describes once per
+    session, for every test that asks for `ready`; the `anvil` fixture snapshots it before each
+    such test and reverts it after (evm_snapshot / evm_revert: state, blocks and clock)."""
+    accounts = _dev_accounts()
+    with Anvil(extra_args=ANVIL_ARGS) as node:
+        w3 = _web3(node)
+        dep = deploy_all(w3, accounts[0], proof_vectors["epoch_length_s"])
+        _prepare_vector_nodes(GreenProofClient(w3, dep, accounts[0]), accounts, proof_vectors)
+        yield node, dep
+
+
 @pytest.fixture
-def anvil():
+def anvil(request):
     """A fresh real anvil for one test (starts in well under a second). Its clock starts at the
     vectors' ``chain_start_s``, a day before their epochs: DAO parameters are scheduled from
-    now on only, so the `ready` fixture schedules them first and then moves the clock on."""
-    with Anvil(extra_args=ANVIL_ARGS) as node:
-        yield node
+    now on only, so the `ready` fixture schedules them first and then moves the clock on.
+
+    A test that asks for `ready` gets the session's `ready_chain` instead, reverted to its
+    prepared state after the test: the same state a fresh chain would reach, without a fresh
+    deployment per test."""
+    if "ready" not in request.fixturenames:
+        with Anvil(extra_args=ANVIL_ARGS) as node:
+            yield node
+        return
+    node, _ = request.getfixturevalue("ready_chain")
+    rpc = _web3(node).provider.make_request
+    snapshot = rpc("evm_snapshot", [])["result"]
+    yield node
+    assert rpc("evm_revert", [snapshot])["result"] is True, "the shared chain was not reverted"
 
 
 @pytest.fixture
 def w3(anvil):
-    from web3 import HTTPProvider, Web3
-
-    return Web3(HTTPProvider(anvil.rpc_url, request_kwargs={"timeout": 30}))
+    return _web3(anvil)
 
 
 @pytest.fixture
 def dev_accounts():
-    from eth_account import Account
-
-    return [Account.from_key(dev_private_key(i)) for i in range(5)]
+    return _dev_accounts()
 
 
 VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
@@ -61,8 +112,11 @@ def proof_vectors() -> dict:
 
 
 @pytest.fixture
-def deployment(w3, dev_accounts, proof_vectors):
-    """Verifier (generated), EcoCredit and GreenProof deployed by dev account 0 (the admin)."""
+def deployment(request, w3, dev_accounts, proof_vectors):
+    """Verifier (generated), EcoCredit and GreenProof deployed by dev account 0 (the admin)
+    (for a test that asks for `ready`: the deployment on the shared `ready_chain`)."""
+    if "ready" in request.fixturenames:
+        return request.getfixturevalue("ready_chain")[1]
     return deploy_all(w3, dev_accounts[0], proof_vectors["epoch_length_s"])
 
 
@@ -72,20 +126,13 @@ def admin_client(w3, deployment, dev_accounts) -> GreenProofClient:
 
 
 @pytest.fixture
-def ready(admin_client, dev_accounts, proof_vectors):
+def ready(admin_client, dev_accounts):
     """Nodes of the vectors registered (operator = dev 1 / 3, attestor = dev 2 / 4) and active;
     intensities, baseline, efficiency ceiling and a one-hour challenge window scheduled from
     the vectors' ``params_effective_from_s``; the clock moved past every vector epoch: a
-    certificate from the vectors can be submitted."""
-    pairs = [(dev_accounts[1], dev_accounts[2]), (dev_accounts[3], dev_accounts[4])]
-    for node, (operator, attestor) in zip(proof_vectors["nodes"], pairs, strict=False):
-        node_id = admin_client.with_account(operator).register_node(
-            attestor.address, node["region"], node["max_power_mw"], f"ipfs://node-{node['node_id']}"
-        )
-        assert node_id == node["node_id"]
-        admin_client.activate_node(node_id)
-    schedule_vector_params(admin_client, proof_vectors)
-    past_vector_epochs(admin_client.w3, proof_vectors)
+    certificate from the vectors can be submitted. Prepared once (`ready_chain`), reverted to
+    after each test (`anvil`)."""
+    pairs = _node_accounts(dev_accounts)
     return {
         "client": admin_client,
         "operators": [p[0] for p in pairs],
