@@ -33,7 +33,10 @@ test-python: build
 test: test-contracts test-python
 
 # Deselects the markers `slow` (real proofs, the circuit compile, browsers, schema fuzzing,
-# PostgreSQL backends, long-running processes) and `soak`; see pyproject.toml.
+# PostgreSQL backends, long-running processes) and `soak`; see pyproject.toml. Target: under
+# 3 minutes on two cores, kept by sharing rather than skipping: one prepared chain for the
+# `ready` tests, one governed DAO chain and one PostgreSQL server per run (tests/conftest.py),
+# each chain reverted after every test.
 test-fast: test-contracts
 	$(PY) -m pytest -m "not slow and not soak" $(PYTEST_ARGS)
 
