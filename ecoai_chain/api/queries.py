@@ -323,3 +323,14 @@ class Queries:
         ``ts_s`` as scheduled before ``before`` (unit: PARAM_UNITS); None: never set."""
         return self._in_force(PS, PS.c.value, [PS.c.param == PARAM_NAMES.index(param),
                                                PS.c.key_hex == key_hex.lower()], ts_s, before)
+
+    def parameter_keys(self, param: str, key_text: str,
+                       before: tuple[int, int] | None = None) -> list[str]:
+        """The distinct bytes32 keys (0x-hex) of ``param`` entries scheduled before ``before``
+        whose display text is ``key_text``: more than one when keys that are not UTF-8 look
+        alike (b"\\xffR" and b"\\xfeR" both show as "\\ufffdR")."""
+        with self.engine.connect() as c:
+            return sorted(c.execute(
+                select(PS.c.key_hex).distinct()
+                .where(PS.c.param == PARAM_NAMES.index(param), PS.c.key == key_text,
+                       self._before(PS, before))).scalars())

@@ -64,6 +64,15 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
             submitted = Certificate.from_api(row, workload_class=row.workload_class_hex).struct()
         except ValidationError as e:
             note = f"the index cannot rebuild the signed certificate ({e})"
+    not_here = {k: v.format(id=row.certificate_id) for k, v in INDEX_NOT_RUN.items()}
+    # The index keeps a node's region as text only: when regions whose bytes differ but
+    # display alike have intensities, it cannot tell which one the contract read, and must
+    # not lend one's intensity to the other (the bound is then unknown).
+    look_alike = q.parameter_keys("region_intensity", row.region, before)
+    intensity = None if len(look_alike) > 1 else q.intensity_at(row.region, row.epoch_start_s,
+                                                                 before)
+    if len(look_alike) > 1:
+        not_here["intensity"] = _look_alike(row, look_alike)
     stored = {**_recorded(row), "ecoScore": row.eco_score, "rewardUnits": int(row.reward_units),
               "revoked": bool(row.revoked), "revokedReason": row.revoked_reason}
     sig = None
@@ -77,16 +86,25 @@ def index_evidence(q: Queries, row: Any, chain_id: int | None,
         proof_solidity=proof if submitted is not None else None, signature=sig,
         tx_hash=row.tx_hash, block_number=row.block_number, block_timestamp_s=row.block_time_s,
         node_at_block={"attestor": q.attestor_at(row.node_id, before), "region": row.region},
-        intensity_at_block=q.intensity_at(row.region, row.epoch_start_s, before) or 0,
+        intensity_at_block=intensity,
         baseline_at_block=_baseline(q, row, before),
         ceiling_at_epoch=q.parameter_at("efficiency_ceiling", row.workload_class_hex,
                                         row.epoch_start_s, before),
         epoch_length_s=(row.window_s * row.slot_count
                         if None not in (row.window_s, row.slot_count) else None),
         chain_id=chain_id, green_proof=green_proof, source="index",
-        not_run={k: v.format(id=row.certificate_id) for k, v in INDEX_NOT_RUN.items()},
+        not_run=not_here,
         calldata_note=note if submitted is None else None,
     )
+
+
+def _look_alike(row: Any, keys: list[str]) -> str:
+    """Why the intensity check does not run (the region text is a stranger's: never
+    str.format'ed)."""
+    return (f"needs chain RPC: {len(keys)} regions with intensities ({', '.join(keys)}) "
+            f"display as node {row.node_id}'s region {row.region!r}, and the index keeps only "
+            "that text, not the node's bytes32 region (getNode); "
+            + _CHAIN_CMD.format(id=row.certificate_id))
 
 
 def _baseline(q: Queries, row: Any, before: tuple[int, int]) -> tuple[int, bool]:

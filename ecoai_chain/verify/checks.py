@@ -126,6 +126,9 @@ def check_intensity(ev: Evidence) -> Check:
     got = int(_fields(ev)["intensityMgPerKwh"])
     want = ev.intensity_at_block
     region = _region(ev.node_at_block.get("region"))
+    if want is None:
+        return Check("intensity", False, f"certificate {got} mg/kWh; no intensity for {region} "
+                     "in force at the epoch start in the index")
     ok = want != 0 and got == want
     return Check("intensity", ok, f"certificate {got} mg/kWh; on-chain table for {region} at "
                  f"epoch start {want} mg/kWh")
@@ -172,7 +175,8 @@ def reward_bound_at_epoch(ev: Evidence) -> int | None:
     intensity in force at its epoch start (core.credits.reward_bound_units); None if unknown."""
     max_power = _fields(ev).get("maxPowerMw")  # None: the index has no calldata for it
     baseline_ng, is_set = ev.baseline_at_block
-    if not is_set or None in (ev.ceiling_at_epoch, ev.epoch_length_s, max_power):
+    if not is_set or None in (ev.ceiling_at_epoch, ev.epoch_length_s, max_power,
+                              ev.intensity_at_block):
         return None
     return credits.reward_bound_units(baseline_ng, ev.ceiling_at_epoch, ev.intensity_at_block,
                                       int(max_power), ev.epoch_length_s)
@@ -194,7 +198,7 @@ def check_ceiling(ev: Evidence) -> Check:
     reward = int(ev.stored["rewardUnits"]) if ev.stored is not None else None
     if bound is not None and reward is not None and reward > bound:
         return Check("ceiling", False, f"reward {reward} units above the per-epoch bound {bound}")
-    why = "unknown (no baseline, epoch length or max power)" if bound is None else \
+    why = "unknown (no baseline, intensity, epoch length or max power)" if bound is None else \
         f"{bound} units"
     return Check("ceiling", True, f"work {work} within the ceiling {ceiling} work/kWh for "
                  f"{energy} mJ; per-epoch bound {why}")

@@ -31,7 +31,8 @@ class Evidence:
     block_number: int
     block_timestamp_s: int
     node_at_block: dict[str, Any]       # getNode(nodeId) at the submission block
-    intensity_at_block: int             # regionIntensityAt(region, epochStart) at that block
+    intensity_at_block: int | None      # regionIntensityAt(region, epochStart) at that block
+                                        # (None: the index cannot tell, see not_run)
     baseline_at_block: tuple[int, bool] # (ng per work, is set): the workload class's baseline
                                         # in force at the epoch start, as scheduled by that block
     chain_id: int | None                # None: no manifest, the signature domain is unknown

@@ -39,10 +39,12 @@ def _one_block(w3, account, calls) -> None:
         assert w3.eth.get_transaction_receipt(tx["hash"])["status"] == 1
 
 
-def _world(admin_client, dev_accounts, deployment, anvil, tmp_path, schedule, certs):
-    """Nodes registered and active, the vectors' parameters and then ``schedule(client, gp)``
-    scheduled, the clock past the epochs, ``certs`` [(vector index, changes)] submitted with
-    their real proofs, a ceiling of 1 scheduled after them; indexed into SQLite."""
+def _world(admin_client, dev_accounts, deployment, anvil, tmp_path, schedule, certs,
+           regions=None):
+    """Nodes registered (in ``regions``, default the vectors') and active, the vectors'
+    parameters and then ``schedule(client, gp)`` scheduled, the clock past the epochs,
+    ``certs`` [(vector index, changes)] submitted with their real proofs, a ceiling of 1
+    scheduled after them; indexed into SQLite."""
     from ecoai_chain.api.app import create_app
     from ecoai_chain.api.settings import ApiSettings
     from ecoai_chain.indexer.db import make_engine
@@ -53,9 +55,10 @@ def _world(admin_client, dev_accounts, deployment, anvil, tmp_path, schedule, ce
 
     client = admin_client
     pairs = [(dev_accounts[1], dev_accounts[2]), (dev_accounts[3], dev_accounts[4])]
-    for node, (op, att) in zip(VECTORS["nodes"], pairs, strict=True):
+    regions = regions or [n["region"] for n in VECTORS["nodes"]]
+    for node, region, (op, att) in zip(VECTORS["nodes"], regions, pairs, strict=True):
         client.activate_node(client.with_account(op).register_node(
-            att.address, node["region"], node["max_power_mw"], "ipfs://n"))
+            att.address, region, node["max_power_mw"], "ipfs://n"))
     schedule_vector_params(client, VECTORS)
     schedule(client, client.green_proof.functions)
     past_vector_epochs(client.w3, VECTORS)
@@ -151,3 +154,47 @@ def test_a_class_is_judged_by_its_own_bytes_not_by_a_look_alike(admin_client, de
                   .json()["checks"]}
         assert checks["scoring"]["ok"] is True, checks["scoring"]
         assert checks["ceiling"]["ok"] is True, checks["ceiling"]
+
+
+# Two regions likewise ("\ufffd{R}"): node 1 is in A, at the vectors' intensity; B, scheduled
+# after A, is far cleaner, so a bound computed with B's intensity is far above the contract's.
+REGION_A = b"\xff{R}".ljust(32, b"\0")  # braces: the reason text is never str.format'ed
+REGION_B = b"\xfe{R}".ljust(32, b"\0")
+
+
+def test_a_region_look_alike_never_lends_its_intensity(admin_client, dev_accounts,
+                                                      deployment, anvil, tmp_path):
+    """The index keeps a node's region as display text only: when two regions scheduled
+    before the certificate display as its node's, it cannot tell which is the node's. Then
+    the intensity check is reported as not run (saying why, with the command that runs it)
+    and the bound as unknown, never computed with the look-alike's intensity; with one
+    region of that text (node 2's) both stand as the contract says."""
+    t0 = VECTORS["params_effective_from_s"]
+    kr = next(e["intensity_mg_per_kwh"] for e in VECTORS["intensities"] if e["region"] == "KR")
+
+    def schedule(client, gp):
+        client.set_region_intensity(REGION_A, kr, t0)
+        client.set_region_intensity(REGION_B, 100, t0)
+
+    client, api, (cid, other) = _world(
+        admin_client, dev_accounts, deployment, anvil, tmp_path, schedule, [(0, {}), (10, {})],
+        regions=[REGION_A, VECTORS["nodes"][1]["region"]])
+    with api:
+        start = client.get_certificate(cid)["epochStart"]
+        assert client.region_intensity_at(REGION_A, start) == kr  # what the contract used
+        contract_bound = client.reward_bound(1, CLS, start)
+        cr = api.get(f"/api/v1/certificates/{cid}").json()["credits"]
+        assert cr["bound_units"] in (None, str(contract_bound)), (cr["bound_units"],
+                                                                  contract_bound)
+        body = api.post(f"/api/v1/certificates/{cid}/verify").json()
+        checks = {c["name"]: c for c in body["checks"]}
+        skipped = {c["name"]: c["detail"] for c in body["not_run"]}
+        assert "intensity" not in checks and "\ufffd{R}" in skipped["intensity"]
+        assert "ecoai verify" in skipped["intensity"]
+        assert checks["ceiling"]["ok"] is True and "unknown" in checks["ceiling"]["detail"]
+        body = api.post(f"/api/v1/certificates/{other}/verify").json()
+        checks = {c["name"]: c for c in body["checks"]}
+        assert checks["intensity"]["ok"] is True, checks["intensity"]
+        cr = api.get(f"/api/v1/certificates/{other}").json()["credits"]
+        assert cr["bound_units"] == str(client.reward_bound(
+            2, CLS, client.get_certificate(other)["epochStart"]))
