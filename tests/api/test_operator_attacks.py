@@ -12,7 +12,7 @@ import pytest
 from eth_account import Account
 from fastapi.testclient import TestClient
 
-from ecoai_chain.chain.devnet import dev_private_key
+from ecoai_chain.chain.devnet import dev_private_key, set_chain_time
 from tests.vector_chain import release_now, submit_vector
 
 pytestmark = [pytest.mark.chain, pytest.mark.slow]
@@ -94,13 +94,14 @@ def test_debt_bonds_and_rewards_follow_the_contract(world):
     assert [_credit_matches_chain(w, c)["state"] for c in ids] == ["escrowed"] * 4
 
     release_now(client, ids[0])
-    client.release_rewards([ids[1]])
+    release_now(client, ids[1])  # each vests from its own block's time
     minted = client.eco_balance(a)
     mine._transact(client.eco_credit.functions.transfer(stranger.address, minted))
     client.revoke(ids[0], "meter tampering")  # nothing left to claw back: all debt
     assert client.debt_of(a) > 0
     body = _matches_chain(w, a)
     assert body["slashes"][0]["slashed_wei"] == str(BOND_WEI + 7)
+    set_chain_time(client.w3, client.get_certificate(ids[2])["releaseAt"], at_least=True)
     out = client.release_rewards([ids[2]])  # paid into the debt first
     assert out["withheld_units"] > 0
     cr = _credit_matches_chain(w, ids[2])
@@ -171,8 +172,6 @@ def test_a_reorg_that_undoes_a_release_undoes_it_in_the_view(world):
 def test_a_retired_nodes_returned_bond_is_not_shown_as_held(world):
     """The other operator's node earns, retires, waits out its last release and takes its
     bond back: the record shows it returned (held now 0, as getNode says), the node retired."""
-    from ecoai_chain.chain.devnet import set_chain_time
-
     w = world
     client, op = w["client"], w["ops"][1]
     mine = client.with_account(op)
