@@ -34,6 +34,7 @@ _DOMAINS: list[tuple[str | None, str]] = [
     ("attestor", "attestor.cli"),
     ("indexer", "ecoai_chain.indexer.cli"),
     ("api", "ecoai_chain.api.cli"),
+    ("relay", "ecoai_chain.relay.cli"),
     (None, "ecoai_chain.carbon.cli"),
     (None, "ecoai_chain.optimizer.cli"),
     (None, "ecoai_chain.verify.cli"),

@@ -113,6 +113,19 @@ class ConflictError(EcoAIError):
     """A resource that may be written once already holds different content (HTTP 409)."""
 
 
+class RelayRefused(EcoAIError):
+    """The relayer refuses an item; ``field`` names what is wrong and ``status`` is the HTTP
+    status it answers with (400s: the poster's mistake, never the relayer's)."""
+
+    def __init__(self, field: str, reason: str, status: int = 422) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason, self.status = field, reason, status
+
+
+class RelayUnavailable(EcoAIError):
+    """No configured relayer answered usefully (unreachable, 5xx, refused, or too slow)."""
+
+
 class RpcUnavailable(ChainError):
     """The node could not be reached or did not answer in time (connection refused, timeout,
     HTTP 5xx): nothing was decided, the same request may be retried as it is."""

@@ -110,6 +110,59 @@ class CertificateSubmission:
             certificate_tuple(cert), proof_struct(proof), bytes(signature))
         return self.sign_call(fn, nonce=nonce, fees=fees)
 
+    def _batch_fn(self, certs: list[Any], proofs: list[Any], signatures: list[bytes]) -> Any:
+        from ecoai_chain.chain.client import certificate_tuple, proof_struct
+
+        return self.green_proof.functions.submitCertificates(
+            [certificate_tuple(c) for c in certs], [proof_struct(p) for p in proofs],
+            [bytes(s) for s in signatures])
+
+    def simulate_batch(self, certs: list[Any], proofs: list[Any],
+                       signatures: list[bytes]) -> list[int]:
+        """eth_call ``submitCertificates`` from our account against the latest state: the ids
+        it would return, or the revert (``GreenProofBatchItemFailed(index, reason)``: see
+        `GreenProofClient.decode_item_failure`) as `ContractRevert`; sends nothing."""
+        from web3.exceptions import ContractLogicError
+
+        fn = self._batch_fn(certs, proofs, signatures)
+        try:
+            with node_call("eth_call submitCertificates"):
+                return [int(i) for i in fn.call({"from": self._sender()})]
+        except ContractLogicError as e:
+            raise self._revert(e) from e
+
+    def build_batch_tx(self, certs: list[Any], proofs: list[Any], signatures: list[bytes], *,
+                       nonce: int, fees: Fees) -> SignedTx:
+        """`build_certificate_tx` for ``submitCertificates``: estimated and signed, not sent."""
+        return self.sign_call(self._batch_fn(certs, proofs, signatures), nonce=nonce, fees=fees)
+
+    def batch_outcome(self, tx_hash: str) -> tuple[TxReceipt, dict[int, tuple[int, bool]]] | None:
+        """For a mined ``submitCertificates`` transaction: its receipt and, per batch index,
+        (certificate id, skipped) -- skipped: the item had already landed identically
+        (``BatchItemSkipped``); None while it is pending or unknown."""
+        from web3.exceptions import TransactionNotFound
+        from web3.logs import DISCARD
+
+        with node_call("eth_getTransactionReceipt", tx_hash):
+            try:
+                r = self.w3.eth.get_transaction_receipt(tx_hash)
+            except TransactionNotFound:
+                return None
+        if r is None or r.get("blockNumber") is None:
+            return None
+        receipt = self._receipt(r)
+        if not receipt.succeeded:
+            return receipt, {}
+        events = self.green_proof.events
+        skipped = {int(e.args["index"]): int(e.args["certificateId"])
+                   for e in events.BatchItemSkipped().process_receipt(r, errors=DISCARD)}
+        landed = iter(int(e.args["certificateId"])
+                      for e in events.CertificateSubmitted().process_receipt(r, errors=DISCARD))
+        n = len(skipped) + sum(1 for _ in events.CertificateSubmitted().process_receipt(
+            r, errors=DISCARD))
+        return receipt, {i: (skipped[i], True) if i in skipped else (next(landed), False)
+                         for i in range(n)}
+
     def sign_call(self, fn: Any, *, nonce: int, fees: Fees) -> SignedTx:
         """Estimate gas for the bound contract call ``fn`` from our account (a revert surfaces
         here as `ContractRevert`, decoded with every error this client knows) and sign it as a

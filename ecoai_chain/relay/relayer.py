@@ -1,0 +1,267 @@
+"""The relayer's work: admit posted items, batch them, land them, say where each one stands.
+
+`Relayer.accept` checks an item at the edge, cheapest first, each refusal a `RelayRefused`
+naming the field: malformed fields (422); a signature that does not recover to the node's
+registered attestor, on chain (401); an unknown (404) or inactive (403) node; an epoch
+already certified on chain (409); a proof that fails local Groth16 verification (422). The
+same item posted again returns its row unchanged (idempotent); a different item for an epoch
+already queued is a conflict (409). A refused row is kept only once the poster proved it is
+the node's attestor (so strangers cannot fill the table); its (node, epoch) may be posted
+again, corrected.
+
+`Relayer.tick` is the worker's step: reconcile sent batches from their receipts, then send
+one batch when ``max_batch_size`` items wait or the oldest has waited ``max_age_s``. Before
+sending, each item is re-checked against ``certificateOf`` (front-run -> ``skipped``) and the
+batch is simulated (eth_call); an item that would revert is dropped -- refused with the
+decoded reason, or kept queued if the reason is a "not yet" -- and the rest simulated again,
+so a bad item never sinks the others. Items that land identically meanwhile are skipped by
+the contract itself (``BatchItemSkipped``). Transactions are signed with the relayer's own
+key and committed before broadcast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ecoai_chain.chain.eip712 import recover_certificate_signer
+from ecoai_chain.chain.fees import FeePolicy
+from ecoai_chain.core.certificate import Certificate
+from ecoai_chain.errors import (
+    ChainError,
+    ContractRevert,
+    NonceTooLow,
+    RelayRefused,
+    TxAlreadyKnown,
+    ValidationError,
+)
+from ecoai_chain.relay.store import BatchTx, RelayItem, RelayStore
+from ecoai_chain.relay.wire import parse_item
+from ecoai_chain.zk.verifier import VerifyingKey, verify_groth16
+
+log = logging.getLogger("ecoai.relay")
+
+NODE_ACTIVE = 1  # IGreenProof.NodeStatus.Active
+# Reverts that mean "not yet": the item stays queued for a later batch.
+WAITING_REVERTS = {"GreenProofEpochNotFinished", "GreenProofIntensityUnset",
+                   "GreenProofUnknownWorkloadClass", "EnforcedPause"}
+
+
+def _same(row: RelayItem, body: dict) -> bool:
+    return json.loads(row.body_json) == body
+
+
+class Relayer:
+    def __init__(self, store: RelayStore, client: Any, vkey: VerifyingKey, *,
+                 max_batch_size: int = 32, max_age_s: float = 30.0,
+                 fee_policy: FeePolicy | None = None, engine: str = "fast",
+                 clock: Callable[[], float] = time.time) -> None:
+        if max_batch_size < 1:
+            raise ValidationError("max_batch_size", "must be >= 1")
+        self.store, self.client, self.vkey, self.engine = store, client, vkey, engine
+        self.max_batch_size, self.max_age_s, self.clock = max_batch_size, max_age_s, clock
+        self.fee_policy = fee_policy or FeePolicy(max_fee_per_gas_wei=500 * 10**9)
+        self._lock = threading.Lock()
+        dep = client.deployment
+        self._domain = (dep.chain_id, dep.green_proof)
+
+    # ------------------------------------------------------------------ admission
+    def accept(self, body: Any) -> RelayItem:
+        """Queue a posted item (or return its existing row); `RelayRefused` otherwise."""
+        try:
+            cert, proof, signature = parse_item(body)
+            signer = recover_certificate_signer(*self._domain, cert, signature)
+        except ValidationError as e:
+            raise RelayRefused(e.field, e.reason, 401 if e.field == "signature" else 422) from e
+        key = (cert.node_id, cert.epoch_start_s)
+        with self._lock:
+            row = self.store.get(*key)
+            if row is not None and _same(row, body):
+                return row  # idempotent: the same item again
+            if row is not None and row.state != "refused":
+                raise RelayRefused("epoch_start_s", f"node {key[0]} epoch {key[1]} is already "
+                                   f"{row.state} here with a different certificate", 409)
+        self._check_node(cert, signer)
+        new = RelayItem(node_id=key[0], epoch_start_s=key[1], state="queued",
+                        body_json=json.dumps(body), signer=signer,
+                        created_s=int(self.clock()))
+        try:
+            landed = self.client.certificate_of(*key)
+            if landed:
+                raise RelayRefused("epoch_start_s", f"already certified on chain (certificate "
+                                   f"{landed})", 409)
+            if not verify_groth16(self.vkey, proof, cert.public_signals(), self.engine):
+                raise RelayRefused("proof", "fails Groth16 verification for these public "
+                                   "signals", 422)
+        except RelayRefused as e:  # authenticated: keep the reason for GET
+            new.state, new.reason = "refused", str(e)
+            with self._lock:
+                if self._replaceable(key):
+                    self.store.put(new)
+            raise
+        with self._lock:
+            if not self._replaceable(key):  # a concurrent post of the same epoch won
+                row = self.store.get(*key)
+                if _same(row, body):
+                    return row
+                raise RelayRefused("epoch_start_s", "already queued with a different "
+                                   "certificate", 409)
+            return self.store.put(new)
+
+    def _replaceable(self, key: tuple[int, int]) -> bool:
+        row = self.store.get(*key)
+        return row is None or row.state == "refused"
+
+    def _check_node(self, cert: Certificate, signer: str) -> None:
+        try:
+            node = self.client.get_node(cert.node_id)
+        except ContractRevert as e:
+            raise RelayRefused("node_id", f"unknown node {cert.node_id} ({e.name})", 404) from e
+        if int(node["operator"], 16) == 0:
+            raise RelayRefused("node_id", f"unknown node {cert.node_id}", 404)
+        if node["attestor"].lower() != signer.lower():
+            raise RelayRefused("signature", f"signed by {signer}, but node {cert.node_id}'s "
+                               f"attestor is {node['attestor']}", 401)
+        if int(node["status"]) != NODE_ACTIVE:
+            raise RelayRefused("node_id", f"node {cert.node_id} is not active (status "
+                               f"{int(node['status'])})", 403)
+
+    # ------------------------------------------------------------------ status
+    def status(self, node_id: int, epoch_start_s: int) -> RelayItem | None:
+        return self.store.get(node_id, epoch_start_s)
+
+    def counts(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        batches = self.store.batches()
+        return {"items": {s: counts.get(s, 0) for s in
+                          ("queued", "submitted", "landed", "skipped", "refused")},
+                "batches": {"sent": len(batches),
+                            "mined": sum(b.state == "mined" for b in batches),
+                            "reverted": sum(b.state == "reverted" for b in batches)},
+                "gas_used": sum(b.gas_used or 0 for b in batches),
+                "relayer": self.client.account.address,
+                "max_batch_size": self.max_batch_size, "max_age_s": self.max_age_s}
+
+    # ------------------------------------------------------------------ the worker
+    def tick(self) -> str | None:
+        """Reconcile sent batches, then send one batch if one is due; its tx hash, if sent."""
+        with self._lock:
+            self._reconcile()
+            queued = self.store.items("queued")
+            if not queued or not self._due(queued):
+                return None
+            return self._send(queued[: self.max_batch_size])
+
+    def _due(self, queued: list[RelayItem]) -> bool:
+        if self.store.batches("sent"):
+            return False  # one batch in flight at a time: its nonce is settled first
+        return (len(queued) >= self.max_batch_size
+                or self.clock() - queued[0].created_s >= self.max_age_s)
+
+    def _parts(self, rows: list[RelayItem]) -> tuple[list, list, list]:
+        items = [parse_item(json.loads(r.body_json)) for r in rows]
+        return ([c for c, _, _ in items], [p for _, p, _ in items], [s for _, _, s in items])
+
+    def _send(self, rows: list[RelayItem]) -> str | None:
+        rows = [r for r in rows if not self._front_run(r)]
+        while rows:
+            certs, proofs, sigs = self._parts(rows)
+            try:
+                self.client.simulate_batch(certs, proofs, sigs)
+                break
+            except ContractRevert as e:
+                if e.name != "GreenProofBatchItemFailed":
+                    log.warning("batch simulation failed: %s; keeping %d items queued", e,
+                                len(rows))
+                    return None  # paused, or the relayer's own problem: nothing is the items'
+                index, inner = self.client.decode_item_failure(e)
+                rows = self._drop(rows, index, inner)
+        if not rows:
+            return None
+        certs, proofs, sigs = self._parts(rows)
+        nonce = self.client.account_nonce(pending=True)
+        fees = self.fee_policy.initial(*self.client.fee_quote())
+        tx = self.client.build_batch_tx(certs, proofs, sigs, nonce=nonce, fees=fees)
+        self.store.record_batch(BatchTx(tx_hash=tx.tx_hash, nonce=nonce, raw_tx=tx.raw_tx.hex(),
+                                        size=len(rows)),
+                                [(r.node_id, r.epoch_start_s) for r in rows])
+        self._broadcast(tx.raw_tx)
+        log.info("batch sent: %s (%d certificates, nonce %d)", tx.tx_hash, len(rows), nonce)
+        return tx.tx_hash
+
+    def _front_run(self, row: RelayItem) -> bool:
+        landed = self.client.certificate_of(row.node_id, row.epoch_start_s)
+        if landed:
+            self.store.update(row.node_id, row.epoch_start_s, state="skipped",
+                              certificate_id=landed,
+                              reason="landed by someone else before this relayer sent it")
+        return bool(landed)
+
+    def _drop(self, rows: list[RelayItem], index: int, inner: ContractRevert | None
+              ) -> list[RelayItem]:
+        row = rows[index]
+        rest = rows[:index] + rows[index + 1:]
+        if self._front_run(row):
+            return rest
+        name = inner.name if inner is not None else "unknown revert"
+        if name in WAITING_REVERTS:
+            self.store.update(row.node_id, row.epoch_start_s, reason=f"waiting: {inner}")
+        else:
+            self.store.update(row.node_id, row.epoch_start_s, state="refused",
+                              reason=f"the contract would revert: {inner or name}")
+        return rest
+
+    def _broadcast(self, raw_tx: bytes) -> None:
+        try:
+            self.client.send_raw(raw_tx)
+        except (TxAlreadyKnown, NonceTooLow):
+            return  # already pooled, or mined: the receipt settles it
+
+    def _reconcile(self) -> None:
+        for batch in self.store.batches("sent"):
+            rows = self.store.items(tx_hash=batch.tx_hash)
+            # The nonce first, then the receipt: a batch mined in between is found, never
+            # taken for one whose nonce went to another transaction.
+            if self.client.account_nonce() <= batch.nonce:
+                self._broadcast(bytes.fromhex(batch.raw_tx))  # pending, or lost by a restart
+                continue
+            found = self.client.batch_outcome(batch.tx_hash)
+            if found is None:
+                self._requeue(batch, rows, "its nonce was used by another transaction")
+                continue
+            receipt, outcome = found
+            if not receipt.succeeded:
+                self._requeue(batch, rows, f"batch {batch.tx_hash} reverted", "reverted")
+                continue
+            self.store.set_batch(batch.tx_hash, state="mined",
+                                 gas_used=self._gas_used(batch.tx_hash))
+            order = self._batch_order(batch.tx_hash, rows)
+            for i, row in enumerate(order):
+                cert_id, skipped = outcome[i]
+                self.store.update(row.node_id, row.epoch_start_s,
+                                  state="skipped" if skipped else "landed",
+                                  certificate_id=cert_id,
+                                  reason="landed by someone else meanwhile" if skipped else "")
+
+    def _requeue(self, batch: BatchTx, rows: list[RelayItem], why: str,
+                 state: str = "dropped") -> None:
+        self.store.set_batch(batch.tx_hash, state=state)
+        for row in rows:  # the next simulation sorts them (front-run, refused or good)
+            self.store.update(row.node_id, row.epoch_start_s, state="queued", tx_hash="",
+                              reason=why)
+
+    def _gas_used(self, tx_hash: str) -> int:
+        return int(self.client.w3.eth.get_transaction_receipt(tx_hash)["gasUsed"])
+
+    def _batch_order(self, tx_hash: str, rows: list[RelayItem]) -> list[RelayItem]:
+        """The items in the order the transaction carries them (its calldata)."""
+        tx = self.client.w3.eth.get_transaction(tx_hash)
+        _fn, args = self.client.green_proof.decode_function_input(tx["input"])
+        by_key = {(r.node_id, r.epoch_start_s): r for r in rows}
+        certs = [Certificate.from_mapping(c) if isinstance(c, dict) else c for c in args["certs"]]
+        return [by_key[(int(c.node_id), int(c.epoch_start_s))] if isinstance(c, Certificate)
+                else by_key[(int(c[0]), int(c[1]))] for c in certs]
