@@ -81,6 +81,12 @@ class AttestorSettings(BaseSettings):
     # Blocks on top of the certificate's block before the epoch counts as confirmed (as the
     # indexer's --confirmations): 0 = as soon as the receipt exists.
     confirmations: int = Field(default=1, ge=0)
+    # Relayers (`ecoai relay serve`) tried in order before submitting alone; none = alone.
+    # One is given up when unreachable at posting, when it refuses or loses the epoch, or
+    # when the epoch is not certified on chain within relay_timeout_s of posting it.
+    relay_urls: list[str] = []
+    relay_timeout_s: float = Field(default=600.0, gt=0)
+    relay_request_timeout_s: float = Field(default=10.0, gt=0)
     log_level: str = "INFO"
 
     @field_validator("region", "workload_class")
@@ -89,6 +95,14 @@ class AttestorSettings(BaseSettings):
         if not v:
             raise ValueError("must not be empty")
         encode_bytes32(v)  # its ValueError says what is wrong (ASCII, NUL, 32 characters)
+        return v
+
+    @field_validator("relay_urls")
+    @classmethod
+    def _http_urls(cls, v: list[str]) -> list[str]:
+        for url in v:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"{url!r} is not an http(s) URL")
         return v
 
     @model_validator(mode="after")

@@ -137,9 +137,16 @@ def build_submitter(s: AttestorSettings, store: Store, key: AttestorKey, client:
 
     fees = FeePolicy(max_fee_per_gas_wei=s.submit_max_fee_gwei * GWEI,
                      bump_percent=s.submit_fee_bump_percent)
+    relay = None
+    if s.relay_urls:
+        from attestor.relaying import RelayLink
+
+        relay = RelayLink(store, s.relay_urls, s.relay_timeout_s,
+                          request_timeout_s=s.relay_request_timeout_s)
     return Submitter(store, client, key.account, metrics, backoff_s=s.submit_backoff_s,
                      backoff_max_s=s.submit_backoff_max_s, fee_policy=fees,
-                     max_attempts=s.submit_max_attempts, confirmations=s.confirmations)
+                     max_attempts=s.submit_max_attempts, confirmations=s.confirmations,
+                     relay=relay)
 
 
 def check_key_matches_log(store: Store, key: AttestorKey) -> None:

@@ -81,7 +81,7 @@ class Submitter:
                  max_attempts: int = _DEFAULTS["submit_max_attempts"].default,
                  confirmations: int = _DEFAULTS["confirmations"].default,
                  poll_s: float = 0.1, sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, relay: Any = None) -> None:
         self.store, self.client, self.account = store, client, account
         self.metrics = metrics or Metrics()
         self.receipt_timeout_s = receipt_timeout_s
@@ -91,6 +91,7 @@ class Submitter:
         self.max_attempts, self.confirmations = max_attempts, confirmations
         self.poll_s, self.sleep, self.monotonic = poll_s, sleep, monotonic
         self._next_try_s = 0.0
+        self.relay = relay  # attestor.relaying.RelayLink: relayers first (None: alone)
 
     # -- backoff --------------------------------------------------------------------------
     def _backoff(self, why: str, epoch_start_s: int) -> None:
@@ -235,26 +236,36 @@ class Submitter:
                 return self._reconcile(rec)
             event(log, "nonce consumed elsewhere; sending again", logging.WARNING,
                   epoch_start_s=rec.epoch_start_s, nonce=rec.nonce)
-        rec = self.prepare(rec)
+        if self.relay is not None and not sent and self.relay.holds(rec, *self._item(rec)):
+            return EpochState.SUBMITTED  # a relayer holds it: the chain will say (above)
+        try:
+            rec = self.prepare(rec)
+        except ContractRevert:
+            if self.client.certificate_of(rec.node_id, rec.epoch_start_s):
+                return self._reconcile(rec)  # landed a moment ago (a relayer, another sender)
+            raise
         self._push(rec)
         return self._await(rec, lambda: self._landed(rec))
 
-    def prepare(self, rec: EpochRecord, nonce: int | None = None,
-                fees: Fees | None = None) -> EpochRecord:
-        """Build (estimating gas), sign and commit the transaction; nothing is sent yet.
-        Without ``nonce`` / ``fees``: the account's next nonce and the policy's first offer."""
+    def _item(self, rec: EpochRecord) -> tuple[dict, dict, bytes]:
+        """(certificate fields, snarkjs proof, signature) of a proved epoch."""
         from attestor.sealer import certificate_fields
 
         data = json.loads(rec.public_json)
         public = {k: int(v) for k, v in data["public"].items()}
         cert = certificate_fields(public, bytes.fromhex(data["workload_class_hex"]))
-        proof = json.loads(rec.proof_json)["proof"]
+        return cert, json.loads(rec.proof_json)["proof"], bytes.fromhex(rec.signature)
+
+    def prepare(self, rec: EpochRecord, nonce: int | None = None,
+                fees: Fees | None = None) -> EpochRecord:
+        """Build (estimating gas), sign and commit the transaction; nothing is sent yet.
+        Without ``nonce`` / ``fees``: the account's next nonce and the policy's first offer."""
+        cert, proof, signature = self._item(rec)
         if nonce is None:
             nonce = self.client.account_nonce(pending=True)
         if fees is None:
             fees = self.fee_policy.initial(*self.client.fee_quote())
-        tx = self.client.build_certificate_tx(cert, proof, bytes.fromhex(rec.signature),
-                                              nonce=nonce, fees=fees)
+        tx = self.client.build_certificate_tx(cert, proof, signature, nonce=nonce, fees=fees)
         rec = self.store.record_submission(
             rec.epoch_start_s, tx.tx_hash, tx.raw_tx.hex(), nonce, fees.max_fee_per_gas_wei,
             fees.max_priority_fee_per_gas_wei, attempts=rec.attempts + 1)
