@@ -47,6 +47,7 @@ from attestor.window import ClosedWindow
 from ecoai_chain.energy.quality import UNKNOWN
 from ecoai_chain.errors import StoreError
 from ecoai_chain.redact import redact
+from ecoai_chain.sqlite_durable import durable_sqlite
 
 _WHAT_TO_DO = ("Stop the agent, move the file aside and restore it from a backup (or rebuild it "
                "with `sqlite3 <file> .recover`), then check the signed log with `ecoai attestor "
@@ -195,20 +196,12 @@ def _add_missing_columns(engine: Any) -> None:
                 c.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
-def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
-
-
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(f"sqlite:///{self.path}")
-        event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "connect", durable_sqlite)
         try:
             with self.engine.connect() as c:
                 problems = [r[0] for r in c.exec_driver_sql("PRAGMA quick_check").fetchall()]

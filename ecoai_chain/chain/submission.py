@@ -140,15 +140,10 @@ class CertificateSubmission:
         """For a mined ``submitCertificates`` transaction: its receipt and, per batch index,
         (certificate id, skipped) -- skipped: the item had already landed identically
         (``BatchItemSkipped``); None while it is pending or unknown."""
-        from web3.exceptions import TransactionNotFound
         from web3.logs import DISCARD
 
-        with node_call("eth_getTransactionReceipt", tx_hash):
-            try:
-                r = self.w3.eth.get_transaction_receipt(tx_hash)
-            except TransactionNotFound:
-                return None
-        if r is None or r.get("blockNumber") is None:
+        r = self._mined(tx_hash)
+        if r is None:
             return None
         receipt = self._receipt(r)
         if not receipt.succeeded:
@@ -156,12 +151,11 @@ class CertificateSubmission:
         events = self.green_proof.events
         skipped = {int(e.args["index"]): int(e.args["certificateId"])
                    for e in events.BatchItemSkipped().process_receipt(r, errors=DISCARD)}
-        landed = iter(int(e.args["certificateId"])
-                      for e in events.CertificateSubmitted().process_receipt(r, errors=DISCARD))
-        n = len(skipped) + sum(1 for _ in events.CertificateSubmitted().process_receipt(
-            r, errors=DISCARD))
-        return receipt, {i: (skipped[i], True) if i in skipped else (next(landed), False)
-                         for i in range(n)}
+        landed = [int(e.args["certificateId"])
+                  for e in events.CertificateSubmitted().process_receipt(r, errors=DISCARD)]
+        new = iter(landed)  # in batch order, the items that were not skipped
+        return receipt, {i: (skipped[i], True) if i in skipped else (next(new), False)
+                         for i in range(len(skipped) + len(landed))}
 
     def sign_call(self, fn: Any, *, nonce: int, fees: Fees) -> SignedTx:
         """Estimate gas for the bound contract call ``fn`` from our account (a revert surfaces
@@ -196,6 +190,11 @@ class CertificateSubmission:
     # ------------------------------------------------------------------ find
     def receipt(self, tx_hash: str) -> TxReceipt | None:
         """The mined receipt of ``tx_hash``, or None while it is pending or unknown."""
+        r = self._mined(tx_hash)
+        return None if r is None else self._receipt(r)
+
+    def _mined(self, tx_hash: str) -> Any:
+        """web3's receipt of ``tx_hash`` once mined, else None."""
         from web3.exceptions import TransactionNotFound
 
         with node_call("eth_getTransactionReceipt", tx_hash):
@@ -203,9 +202,7 @@ class CertificateSubmission:
                 r = self.w3.eth.get_transaction_receipt(tx_hash)
             except TransactionNotFound:
                 return None
-        if r is None or r.get("blockNumber") is None:
-            return None
-        return self._receipt(r)
+        return None if r is None or r.get("blockNumber") is None else r
 
     def _receipt(self, r: Any) -> TxReceipt:
         from web3.logs import DISCARD

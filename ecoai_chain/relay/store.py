@@ -17,6 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from ecoai_chain.sqlite_durable import durable_sqlite
+
 _registry = registry()
 
 
@@ -52,21 +54,13 @@ class BatchTx(RelayTable, table=True):
     created_s: int = 0
 
 
-def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
-
-
 class RelayStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(f"sqlite:///{self.path}",
                                     connect_args={"check_same_thread": False})
-        event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "connect", durable_sqlite)
         RelayTable.metadata.create_all(self.engine)
 
     def close(self) -> None:
