@@ -32,7 +32,6 @@ from ecoai_chain.chain.eip712 import recover_certificate_signer
 from ecoai_chain.chain.fees import FeePolicy
 from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.errors import (
-    ChainError,
     ContractRevert,
     NonceTooLow,
     RelayRefused,

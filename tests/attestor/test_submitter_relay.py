@@ -12,7 +12,7 @@ from chain_world import proved_world
 from eth_account import Account
 from fastapi.testclient import TestClient
 
-from attestor.config import AttestorSettings
+from attestor.config import AttestorSettings, load_settings
 from attestor.metrics import Metrics
 from attestor.relaying import RelayLink
 from attestor.submitter import Submitter
@@ -24,12 +24,11 @@ from ecoai_chain.relay.store import RelayStore
 from ecoai_chain.zk.artifacts import zk_artifacts
 from ecoai_chain.zk.verifier import load_vkey
 
-pytestmark = [pytest.mark.slow, pytest.mark.chain]
 URL = "http://relay.test"
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path):  # real proofs: the tests that use it are marked slow
     with proved_world(tmp_path, epochs=2) as w:
         yield w
 
@@ -68,6 +67,8 @@ def _nonce(world) -> int:
     return world["w3"].eth.get_transaction_count(world["attestor"].address)
 
 
+@pytest.mark.slow
+@pytest.mark.chain
 def test_a_working_relayer_lands_the_epochs_and_the_attestor_sends_nothing(world, tmp_path):
     relayer = _relayer(world, tmp_path)
     http = TestClient(create_app(relayer), base_url=URL)
@@ -85,6 +86,8 @@ def test_a_working_relayer_lands_the_epochs_and_the_attestor_sends_nothing(world
         assert json.loads(store.get_meta(f"relay:{e.epoch_start_s}"))["url"] == URL
 
 
+@pytest.mark.slow
+@pytest.mark.chain
 def test_a_dead_relayer_is_given_up_and_each_epoch_lands_once_directly(world):
     nonce = _nonce(world)
     link = RelayLink(world["store"], ["http://127.0.0.1:9"], 600, request_timeout_s=2)
@@ -99,6 +102,8 @@ def test_a_dead_relayer_is_given_up_and_each_epoch_lands_once_directly(world):
         assert meta == {"tried": ["http://127.0.0.1:9"], "direct": True}
 
 
+@pytest.mark.slow
+@pytest.mark.chain
 def test_a_slow_relayer_is_given_up_after_the_timeout_and_then_skips_the_epoch(
         world, tmp_path):
     relayer = _relayer(world, tmp_path)  # its worker does not run: the items only queue
@@ -125,7 +130,6 @@ def test_a_slow_relayer_is_given_up_after_the_timeout_and_then_skips_the_epoch(
 
 
 def test_relay_urls_must_be_http():
-    with pytest.raises(ValueError, match="http"):
-        AttestorSettings(relay_urls=["relay.example:8070"])
+    with pytest.raises(ConfigError, match="relay_urls.*http"):
+        load_settings(None, relay_urls=["relay.example:8070"])
     assert AttestorSettings().relay_urls == []  # default: submit alone, as before
-    assert issubclass(ConfigError, ValueError)
