@@ -129,6 +129,31 @@ def test_a_slow_relayer_is_given_up_after_the_timeout_and_then_skips_the_epoch(
     assert relayer.store.batches() == []
 
 
+@pytest.mark.slow
+@pytest.mark.chain
+def test_a_refusing_relayer_is_given_up_at_once_with_its_reason(world, tmp_path):
+    """A relayer for another GreenProof (another EIP-712 domain) recovers a stranger from
+    the signature and refuses with 401: the attestor goes direct in the same pass."""
+    from ecoai_chain.chain.client import GreenProofClient
+    from ecoai_chain.chain.deployment import deploy_all
+
+    dao = Account.from_key(dev_private_key(0))
+    other = deploy_all(world["w3"], dao, epoch_length_s=world["client"].epoch_length_s())
+    client = GreenProofClient(world["w3"], other, Account.from_key(dev_private_key(5)))
+    relayer = Relayer(RelayStore(tmp_path / "relay.db"), client,
+                      load_vkey(zk_artifacts().vkey), max_age_s=0)
+    http = TestClient(create_app(relayer), base_url=URL)
+    store, nonce = world["store"], _nonce(world)
+    sub = _submitter(world, RelayLink(store, [URL], 600, http=http))
+    first = store.epochs()[0].epoch_start_s
+    sub.run_once()
+    assert len(store.submissions(first)) == 1  # sent directly in the very first pass
+    _drive(world, sub)
+    assert [e.state for e in store.epochs()] == ["confirmed"] * 2
+    assert _nonce(world) == nonce + 2 and relayer.store.counts() == {}
+    assert json.loads(store.get_meta(f"relay:{first}")) == {"tried": [URL], "direct": True}
+
+
 def test_relay_urls_must_be_http():
     with pytest.raises(ConfigError, match="relay_urls.*http"):
         load_settings(None, relay_urls=["relay.example:8070"])
