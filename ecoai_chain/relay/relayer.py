@@ -16,7 +16,8 @@ batch is simulated (eth_call); an item that would revert is dropped -- refused w
 decoded reason, or kept queued if the reason is a "not yet" -- and the rest simulated again,
 so a bad item never sinks the others. Items that land identically meanwhile are skipped by
 the contract itself (``BatchItemSkipped``). Transactions are signed with the relayer's own
-key and committed before broadcast.
+key and committed before broadcast; one whose max fee falls below the base fee is replaced
+at its nonce with both fees bumped (`FeePolicy`), and whichever of them is mined counts.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ecoai_chain.chain.eip712 import recover_certificate_signer
-from ecoai_chain.chain.fees import FeePolicy
+from ecoai_chain.chain.fees import FeePolicy, Fees
 from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.errors import (
     ContractRevert,
+    FeeCapReached,
     NonceTooLow,
     RelayRefused,
     TxAlreadyKnown,
@@ -181,16 +183,49 @@ class Relayer:
                 rows = self._drop(rows, index, inner)
         if not rows:
             return None
-        certs, proofs, sigs = self._parts(rows)
         nonce = self.client.account_nonce(pending=True)
         fees = self.fee_policy.initial(*self.client.fee_quote())
-        tx = self.client.build_batch_tx(certs, proofs, sigs, nonce=nonce, fees=fees)
-        self.store.record_batch(BatchTx(tx_hash=tx.tx_hash, nonce=nonce, raw_tx=tx.raw_tx.hex(),
-                                        size=len(rows)),
-                                [(r.node_id, r.epoch_start_s) for r in rows])
-        self._broadcast(tx.raw_tx)
+        tx = self._sign(rows, nonce, fees)
         log.info("batch sent: %s (%d certificates, nonce %d)", tx.tx_hash, len(rows), nonce)
         return tx.tx_hash
+
+    def _sign(self, rows: list[RelayItem], nonce: int, fees: Fees,
+              replaces: str | None = None) -> Any:
+        """Sign the batch of ``rows``, commit it, then broadcast it."""
+        tx = self.client.build_batch_tx(*self._parts(rows), nonce=nonce, fees=fees)
+        self.store.record_batch(
+            BatchTx(tx_hash=tx.tx_hash, nonce=nonce, raw_tx=tx.raw_tx.hex(), size=len(rows),
+                    max_fee_per_gas_wei=fees.max_fee_per_gas_wei,
+                    max_priority_fee_per_gas_wei=fees.max_priority_fee_per_gas_wei),
+            [(r.node_id, r.epoch_start_s) for r in rows], replaces=replaces)
+        self._broadcast(tx.raw_tx)
+        return tx
+
+    def _push(self, batch: BatchTx, rows: list[RelayItem]) -> None:
+        """Rebroadcast a pending batch as it is, or replace it at its nonce with bumped fees
+        once its max fee is below the base fee (it could never be mined)."""
+        base_fee_wei, tip_wei = self.client.fee_quote()
+        if batch.max_fee_per_gas_wei >= base_fee_wei:
+            self._broadcast(bytes.fromhex(batch.raw_tx))  # pending, or lost by a restart
+            return
+        prev = Fees(batch.max_fee_per_gas_wei, batch.max_priority_fee_per_gas_wei)
+        try:
+            fees = self.fee_policy.replacement(prev, base_fee_wei, tip_wei)
+            tx = self._sign(rows, batch.nonce, fees, replaces=batch.tx_hash)
+        except (FeeCapReached, ContractRevert) as e:  # wait: the old one may still land
+            log.warning("batch %s not replaced: %s", batch.tx_hash, e)
+            return
+        log.warning("stuck batch %s replaced by %s (max fee %d wei/gas)", batch.tx_hash,
+                    tx.tx_hash, fees.max_fee_per_gas_wei)
+
+    def _landed_at_nonce(self, batch: BatchTx) -> tuple[str, Any] | None:
+        """The mined outcome of ``batch`` or of a batch it replaced (same nonce)."""
+        for b in (batch, *(old for old in self.store.batches("replaced")
+                           if old.nonce == batch.nonce)):
+            found = self.client.batch_outcome(b.tx_hash)
+            if found is not None:
+                return b.tx_hash, found
+        return None
 
     def _front_run(self, row: RelayItem) -> bool:
         landed = self.client.certificate_of(row.node_id, row.epoch_start_s)
@@ -226,24 +261,24 @@ class Relayer:
             # The nonce first, then the receipt: a batch mined in between is found, never
             # taken for one whose nonce went to another transaction.
             if self.client.account_nonce() <= batch.nonce:
-                self._broadcast(bytes.fromhex(batch.raw_tx))  # pending, or lost by a restart
+                self._push(batch, rows)
                 continue
-            found = self.client.batch_outcome(batch.tx_hash)
-            if found is None:
+            landing = self._landed_at_nonce(batch)
+            if landing is None:
                 self._requeue(batch, rows, "its nonce was used by another transaction")
                 continue
-            receipt, outcome = found
+            tx_hash, (receipt, outcome) = landing
             if not receipt.succeeded:
-                self._requeue(batch, rows, f"batch {batch.tx_hash} reverted", "reverted")
+                self._requeue(batch, rows, f"batch {tx_hash} reverted", "reverted")
                 continue
-            self.store.set_batch(batch.tx_hash, state="mined",
-                                 gas_used=self._gas_used(batch.tx_hash))
-            order = self._batch_order(batch.tx_hash, rows)
-            for i, row in enumerate(order):
+            if tx_hash != batch.tx_hash:  # the one it replaced was mined instead
+                self.store.set_batch(batch.tx_hash, state="dropped")
+            self.store.set_batch(tx_hash, state="mined", gas_used=self._gas_used(tx_hash))
+            for i, row in enumerate(self._batch_order(tx_hash, rows)):
                 cert_id, skipped = outcome[i]
                 self.store.update(row.node_id, row.epoch_start_s,
                                   state="skipped" if skipped else "landed",
-                                  certificate_id=cert_id,
+                                  certificate_id=cert_id, tx_hash=tx_hash,
                                   reason="landed by someone else meanwhile" if skipped else "")
 
     def _requeue(self, batch: BatchTx, rows: list[RelayItem], why: str,

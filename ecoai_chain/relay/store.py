@@ -49,7 +49,9 @@ class BatchTx(RelayTable, table=True):
     nonce: int
     raw_tx: str                      # hex: rebroadcast as-is
     size: int
-    state: str = "sent"              # sent -> mined | reverted
+    max_fee_per_gas_wei: int = 0
+    max_priority_fee_per_gas_wei: int = 0
+    state: str = "sent"              # sent -> mined | reverted | replaced | dropped
     gas_used: int | None = None
     created_s: int = 0
 
@@ -107,16 +109,22 @@ class RelayStore:
             return list(s.exec(q.order_by(RelayItem.created_s, RelayItem.node_id,
                                           RelayItem.epoch_start_s)))
 
-    def record_batch(self, tx: BatchTx, keys: list[tuple[int, int]]) -> None:
-        """Commit the signed batch and mark its items submitted, in one transaction."""
+    def record_batch(self, tx: BatchTx, keys: list[tuple[int, int]],
+                     replaces: str | None = None) -> None:
+        """Commit the signed batch and mark its items submitted, in one transaction (with
+        ``replaces``: that batch, at the same nonce, becomes ``replaced``)."""
         now = int(time.time())
         with Session(self.engine) as s:
             tx.created_s = now
             s.add(tx)
+            if replaces is not None:
+                old = s.get(BatchTx, replaces)
+                old.state = "replaced"
+                s.add(old)
             for key in keys:
                 row = s.get(RelayItem, key)
                 row.state, row.tx_hash, row.reason = "submitted", tx.tx_hash, ""
-                row.attempts += 1
+                row.attempts += replaces is None
                 row.updated_s = now
                 s.add(row)
             s.commit()

@@ -198,3 +198,27 @@ def test_a_restart_keeps_the_queue_and_the_batch_in_flight(ready, proof_vectors,
     rows = [third.status(*_key(ready, proof_vectors, i)) for i in (0, 1)]
     assert [(r.state, r.tx_hash) for r in rows] == [("landed", tx_hash)] * 2
     assert ready["client"].certificate_count() == 2
+
+
+def test_a_stuck_batch_is_replaced_at_its_nonce_and_the_replacement_counts(
+        ready, proof_vectors, tmp_path):
+    relayer = make_relayer(ready, tmp_path / "relay.db", max_batch_size=2)
+    for i in (0, 1):
+        relayer.accept(body(ready, proof_vectors, i))
+    rpc = ready["client"].w3.provider.make_request
+    rpc("evm_setAutomine", [False])
+    try:
+        stuck = relayer.tick()
+        (sent,) = relayer.store.batches()
+        rpc("anvil_setNextBlockBaseFeePerGas", [hex(sent.max_fee_per_gas_wei * 3)])
+        assert relayer.tick() is None  # no new batch: the stuck one is replaced
+        replaced, new = sorted(relayer.store.batches(), key=lambda b: b.state != "replaced")
+        assert (replaced.tx_hash, replaced.state, new.state) == (stuck, "replaced", "sent")
+        assert new.nonce == sent.nonce and new.max_fee_per_gas_wei > 3 * sent.max_fee_per_gas_wei
+        rpc("evm_mine", [])
+    finally:
+        rpc("evm_setAutomine", [True])
+    relayer.tick()
+    rows = [relayer.status(*_key(ready, proof_vectors, i)) for i in (0, 1)]
+    assert [(r.state, r.tx_hash) for r in rows] == [("landed", new.tx_hash)] * 2
+    assert relayer.counts()["batches"] == {"sent": 2, "mined": 1, "reverted": 0}
