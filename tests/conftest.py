@@ -87,9 +87,19 @@ def anvil(request):
         return
     node, _ = request.getfixturevalue("ready_chain")
     rpc = _web3(node).provider.make_request
-    snapshot = rpc("evm_snapshot", [])["result"]
+
+    def next_base_fee() -> str:
+        return rpc("eth_getBlockByNumber", ["pending", False])["result"]["baseFeePerGas"]
+
+    snapshot, fee = rpc("evm_snapshot", [])["result"], next_base_fee()
     yield node
     assert rpc("evm_revert", [snapshot])["result"] is True, "the shared chain was not reverted"
+    # evm_revert leaves two things as the test left them: the next block's base fee (a test
+    # that raised it, e.g. anvil_setNextBlockBaseFeePerGas, made every later submission's
+    # fee estimate too low) and the transaction pool
+    rpc("anvil_setNextBlockBaseFeePerGas", [fee])
+    rpc("anvil_dropAllTransactions", [])
+    assert next_base_fee() == fee
 
 
 @pytest.fixture
