@@ -83,9 +83,11 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path):
-    """Every follower test runs against a real SQLite file and a real PostgreSQL server."""
+    """Every follower test runs against a real SQLite file and a real PostgreSQL server (the
+    PostgreSQL half is `slow`, like the other PostgreSQL backends: `make test` runs it,
+    `make test-fast` keeps the SQLite half)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/index.db"
     server = request.getfixturevalue("pg_server")
