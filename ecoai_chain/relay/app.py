@@ -17,12 +17,14 @@ import threading
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi import Path as PathParam
+from starlette.concurrency import run_in_threadpool
 
-from ecoai_chain.errors import ChainError, EcoAIError, RelayRefused
+from ecoai_chain.errors import ChainError, EcoAIError, RelayRefused, ValidationError
 from ecoai_chain.relay.relayer import Relayer
 from ecoai_chain.relay.store import RelayItem
+from ecoai_chain.relay.wire import MAX_BODY_BYTES, loads_item
 
 log = logging.getLogger("ecoai.relay")
 _ID = Annotated[int, PathParam(ge=0, lt=2**63)]  # SQLite integers are signed 64-bit
@@ -61,11 +63,25 @@ def create_app(relayer: Relayer, tick_s: float | None = None) -> FastAPI:
     app = FastAPI(title="EcoAI relayer", lifespan=lifespan)
 
     @app.post("/relay/v1/items", status_code=202)
-    def post_item(body: Any = Body(...)) -> dict[str, Any]:  # noqa: B008 - FastAPI idiom
+    async def post_item(request: Request) -> dict[str, Any]:
+        # Read and parse by hand: bounded in size before reading and in depth before
+        # parsing (a stranger's 10^5 nested brackets crash the process in FastAPI's parser).
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise HTTPException(413, {"field": "body", "reason": f"over {MAX_BODY_BYTES} bytes"})
+        raw = bytearray()
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY_BYTES:
+                raise HTTPException(413, {"field": "body",
+                                          "reason": f"over {MAX_BODY_BYTES} bytes"})
         try:
-            return item_status(relayer.accept(body))
+            body = loads_item(bytes(raw))
+            return item_status(await run_in_threadpool(relayer.accept, body))
         except RelayRefused as e:
             raise HTTPException(e.status, {"field": e.field, "reason": e.reason}) from e
+        except ValidationError as e:  # not JSON, or nested too deep
+            raise HTTPException(422, {"field": e.field, "reason": e.reason}) from e
         except ChainError as e:  # the relayer cannot check the item now: not the poster's fault
             raise HTTPException(503, {"field": "chain", "reason": str(e)[:300]}) from e
 

@@ -9,12 +9,18 @@ range). Malformed input raises `ValidationError` naming the field.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.errors import ValidationError
 
 ITEM_STATES = ("queued", "submitted", "landed", "skipped", "refused")
+UINT256_DIGITS = len(str(2**256 - 1))  # a longer decimal is out of range (and int() may refuse it)
+KEY_LIMIT = 2**63  # node ids and epoch starts key the relayer's SQLite rows (signed 64-bit)
+MAX_BODY_BYTES = 16 * 1024  # an item is about 1.5 KB: room for pretty-printing, not for payloads
+MAX_DEPTH = 8  # body > proof > pi_b > pair is 4 deep
+_NAMES = {f.solidity: f.name for f in Certificate._table}
 
 
 def item_body(cert: Any, proof: dict, signature: bytes) -> dict:
@@ -29,10 +35,46 @@ def item_body(cert: Any, proof: dict, signature: bytes) -> dict:
     }
 
 
+def _depth(raw: bytes) -> int:
+    """The deepest bracket nesting of JSON text, strings skipped (linear, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def loads_item(raw: bytes) -> Any:
+    """Posted bytes -> JSON, refusing text nested deeper than an item ever is before parsing
+    it; `ValidationError` naming ``body``."""
+    if _depth(raw) > MAX_DEPTH:
+        raise ValidationError("body", f"nested deeper than {MAX_DEPTH} levels")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValidationError("body", f"is not JSON: {str(e)[:120]}") from e
+
+
 def _ints(values: dict) -> dict:
     out = {}
     for k, v in values.items():
         if isinstance(v, str) and v.isascii() and v.isdigit():
+            if len(v) > UINT256_DIGITS:
+                raise ValidationError(_NAMES.get(k, k), f"must be below 2**256, got "
+                                      f"{len(v)} digits")
             v = int(v)
         out[k] = v
     return out
@@ -65,6 +107,9 @@ def parse_item(body: Any) -> tuple[Certificate, dict, bytes]:
     if not isinstance(raw_cert, dict):
         raise ValidationError("certificate", "must be an object of certificate fields")
     cert = Certificate.from_mapping(_ints(raw_cert))
+    for name in ("node_id", "epoch_start_s"):
+        if getattr(cert, name) >= KEY_LIMIT:
+            raise ValidationError(name, f"must be below 2**63, got {getattr(cert, name)}")
     proof = _proof(body.get("proof"))
     sig = body.get("signature")
     if not isinstance(sig, str):
