@@ -13,11 +13,13 @@ again, corrected.
 one batch when ``max_batch_size`` items wait or the oldest has waited ``max_age_s``. Before
 sending, each item is re-checked against ``certificateOf`` (front-run -> ``skipped``) and the
 batch is simulated (eth_call); an item that would revert is dropped -- refused with the
-decoded reason, or kept queued if the reason is a "not yet" -- and the rest simulated again,
-so a bad item never sinks the others. Items that land identically meanwhile are skipped by
-the contract itself (``BatchItemSkipped``). Transactions are signed with the relayer's own
-key and committed before broadcast; one whose max fee falls below the base fee is replaced
-at its nonce with both fees bumped (`FeePolicy`), and whichever of them is mined counts.
+decoded reason, or kept queued if the reason is a "not yet" -- and the next item taken in
+its place, so a bad item never sinks the others; items waiting on a "not yet" go behind the
+fresh ones, so they never hold them back either. Items that land identically meanwhile are
+skipped by the contract itself (``BatchItemSkipped``). Transactions are signed with the
+relayer's own key and committed before broadcast; one whose max fee falls below the base fee
+is replaced at its nonce with both fees bumped (`FeePolicy`), and whichever of them is mined
+counts.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ NODE_ACTIVE = 1  # IGreenProof.NodeStatus.Active
 # Reverts that mean "not yet": the item stays queued for a later batch.
 WAITING_REVERTS = {"GreenProofEpochNotFinished", "GreenProofIntensityUnset",
                    "GreenProofUnknownWorkloadClass", "EnforcedPause"}
+WAITING = "waiting: "  # the reason of a queued item a simulation found not landable yet
 
 
 def _same(row: RelayItem, body: dict) -> bool:
@@ -155,7 +158,17 @@ class Relayer:
             queued = self.store.items("queued")
             if not queued or not self._due(queued):
                 return None
-            return self._send(queued[: self.max_batch_size])
+            return self._send(self._candidates(queued))
+
+    @staticmethod
+    def _candidates(queued: list[RelayItem]) -> list[RelayItem]:
+        """Fresh items oldest first, then the waiting ones least recently tried first: items
+        that cannot land yet (an operator can sign any number of them) never stand in front
+        of the others."""
+        fresh = [r for r in queued if not r.reason.startswith(WAITING)]
+        waiting = sorted((r for r in queued if r.reason.startswith(WAITING)),
+                         key=lambda r: (r.updated_s, r.created_s))
+        return fresh + waiting
 
     def _due(self, queued: list[RelayItem]) -> bool:
         if self.store.batches("sent"):
@@ -167,9 +180,20 @@ class Relayer:
         items = [parse_item(json.loads(r.body_json)) for r in rows]
         return ([c for c, _, _ in items], [p for _, p, _ in items], [s for _, _, s in items])
 
-    def _send(self, rows: list[RelayItem]) -> str | None:
-        rows = [r for r in rows if not self._front_run(r)]
-        while rows:
+    def _send(self, candidates: list[RelayItem]) -> str | None:
+        """Fill a batch from ``candidates`` in order, each item that would revert dropped and
+        the next one taken in its place -- at most ``max_batch_size`` replacements a tick, so
+        the RPC work one tick spends on bad items is bounded -- then sign and send it."""
+        pending, rows, refills = iter(candidates), [], self.max_batch_size
+        while True:
+            while len(rows) < self.max_batch_size and refills >= 0:
+                row = next(pending, None)
+                if row is None:
+                    break
+                if not self._front_run(row):
+                    rows.append(row)
+            if not rows:
+                return None
             certs, proofs, sigs = self._parts(rows)
             try:
                 self.client.simulate_batch(certs, proofs, sigs)
@@ -181,8 +205,7 @@ class Relayer:
                     return None  # paused, or the relayer's own problem: nothing is the items'
                 index, inner = self.client.decode_item_failure(e)
                 rows = self._drop(rows, index, inner)
-        if not rows:
-            return None
+                refills -= 1
         nonce = self.client.account_nonce(pending=True)
         fees = self.fee_policy.initial(*self.client.fee_quote())
         tx = self._sign(rows, nonce, fees)
@@ -243,7 +266,7 @@ class Relayer:
             return rest
         name = inner.name if inner is not None else "unknown revert"
         if name in WAITING_REVERTS:
-            self.store.update(row.node_id, row.epoch_start_s, reason=f"waiting: {inner}")
+            self.store.update(row.node_id, row.epoch_start_s, reason=f"{WAITING}{inner}")
         else:
             self.store.update(row.node_id, row.epoch_start_s, state="refused",
                               reason=f"the contract would revert: {inner or name}")

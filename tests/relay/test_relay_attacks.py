@@ -52,3 +52,24 @@ def test_deep_and_huge_bodies_are_refused_before_parsing(ready, proof_vectors, t
     r = http.post("/relay/v1/items", json=huge)
     assert r.status_code == 413, r.text
     assert relayer.store.counts() == {}
+
+
+def test_an_operators_waiting_items_never_hold_back_the_others(ready, proof_vectors, tmp_path):
+    """The workload class is signed but not proved: node 1's attestor signs its real proofs
+    under a class the DAO never set, so they verify here and simulate as "not yet"
+    (GreenProofUnknownWorkloadClass); they are the oldest, yet node 2's item lands."""
+    now = [1000.0]
+    relayer = make_relayer(ready, tmp_path / "relay.db", max_batch_size=2, max_age_s=0,
+                           clock=lambda: now[0])
+    unknown = "0x" + b"nope".ljust(32, b"\0").hex()
+    for i in (0, 1, 2):
+        relayer.accept(body(ready, proof_vectors, i, workloadClass=unknown))
+        now[0] += 1
+    relayer.accept(body(ready, proof_vectors, 10))
+    for _ in range(3):
+        relayer.tick()
+    honest = relayer.status(2, int(proof_vectors["certificates"][10]["cert"]["epochStart"]))
+    assert honest.state == "landed", honest
+    assert honest.certificate_id == ready["client"].certificate_of(2, honest.epoch_start_s)
+    waiting = [r for r in relayer.store.items("queued")]
+    assert len(waiting) == 3 and all(r.reason.startswith("waiting") for r in waiting)
