@@ -6,8 +6,9 @@ registered attestor, on chain (401); an unknown (404) or inactive (403) node; an
 already certified on chain (409); a proof that fails local Groth16 verification (422). The
 same item posted again returns its row unchanged (idempotent); a different item for an epoch
 already queued is a conflict (409). A refused row is kept only once the poster proved it is
-the node's attestor (so strangers cannot fill the table); its (node, epoch) may be posted
-again, corrected.
+the node's attestor (so strangers cannot fill the table), and only the latest
+``refused_kept_per_node`` of a node (so its attestor cannot either); its (node, epoch) may be
+posted again, corrected.
 
 `Relayer.tick` is the worker's step: reconcile sent batches from their receipts, then send
 one batch when ``max_batch_size`` items wait or the oldest has waited ``max_age_s``. Before
@@ -63,11 +64,13 @@ class Relayer:
     def __init__(self, store: RelayStore, client: Any, vkey: VerifyingKey, *,
                  max_batch_size: int = 32, max_age_s: float = 30.0,
                  fee_policy: FeePolicy | None = None, engine: str = "fast",
+                 refused_kept_per_node: int = 64,
                  clock: Callable[[], float] = time.time) -> None:
         if max_batch_size < 1:
             raise ValidationError("max_batch_size", "must be >= 1")
         self.store, self.client, self.vkey, self.engine = store, client, vkey, engine
         self.max_batch_size, self.max_age_s, self.clock = max_batch_size, max_age_s, clock
+        self.refused_kept_per_node = refused_kept_per_node
         self.fee_policy = fee_policy or FeePolicy(max_fee_per_gas_wei=500 * 10**9)
         self._lock = threading.Lock()
         dep = client.deployment
@@ -106,6 +109,8 @@ class Relayer:
             with self._lock:
                 if self._replaceable(key):
                     self.store.put(new)
+                    # the latest few only: an attestor cannot grow the table epoch by epoch
+                    self.store.prune_refused(key[0], self.refused_kept_per_node)
             raise
         with self._lock:
             if not self._replaceable(key):  # a concurrent post of the same epoch won

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -97,6 +97,17 @@ class RelayStore:
             s.commit()
             s.refresh(row)
             return row
+
+    def prune_refused(self, node_id: int, keep: int) -> None:
+        """Delete ``node_id``'s refused items beyond its ``keep`` most recently updated."""
+        with Session(self.engine) as s:
+            q = (select(RelayItem)
+                 .where(RelayItem.node_id == node_id, RelayItem.state == "refused")
+                 .order_by(RelayItem.updated_s.desc(), text("rowid DESC"))  # insertion order
+                 .offset(keep))
+            for row in s.exec(q):
+                s.delete(row)
+            s.commit()
 
     def items(self, state: str | None = None, tx_hash: str | None = None) -> list[RelayItem]:
         """Items oldest first, optionally of one state or one batch transaction."""

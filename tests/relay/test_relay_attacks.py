@@ -73,3 +73,18 @@ def test_an_operators_waiting_items_never_hold_back_the_others(ready, proof_vect
     assert honest.certificate_id == ready["client"].certificate_of(2, honest.epoch_start_s)
     waiting = [r for r in relayer.store.items("queued")]
     assert len(waiting) == 3 and all(r.reason.startswith("waiting") for r in waiting)
+
+
+def test_an_attestor_cannot_fill_the_table_with_refused_items(ready, proof_vectors, tmp_path):
+    """Refusals are kept for the attestor to read, but only the latest few per node: its
+    attestor signing bad items for epoch after epoch does not grow the table."""
+    relayer = make_relayer(ready, tmp_path / "relay.db", refused_kept_per_node=3)
+    http = TestClient(create_app(relayer), raise_server_exceptions=False)
+    start = int(proof_vectors["certificates"][0]["cert"]["epochStart"])
+    epochs = [start + 3600 * 1000 * k for k in (5, 1, 4, 2, 3)]  # proofs of another epoch
+    for epoch in epochs:
+        _refused(http, body(ready, proof_vectors, 0, epochStart=epoch), 422, "proof")
+    assert relayer.store.counts() == {"refused": 3}
+    assert [relayer.status(1, e) is not None for e in epochs] == [False, False] + [True] * 3
+    relayer.accept(body(ready, proof_vectors, 10))  # another node's refusals are its own
+    assert relayer.store.counts() == {"refused": 3, "queued": 1}
