@@ -12,15 +12,16 @@ posted again, corrected.
 
 `Relayer.tick` is the worker's step: reconcile sent batches from their receipts, then send
 one batch when ``max_batch_size`` items wait or the oldest has waited ``max_age_s``. Before
-sending, each item is re-checked against ``certificateOf`` (front-run -> ``skipped``) and the
-batch is simulated (eth_call); an item that would revert is dropped -- refused with the
-decoded reason, or kept queued if the reason is a "not yet" -- and the next item taken in
-its place, so a bad item never sinks the others; items waiting on a "not yet" go behind the
-fresh ones, so they never hold them back either. Items that land identically meanwhile are
-skipped by the contract itself (``BatchItemSkipped``). Transactions are signed with the
-relayer's own key and committed before broadcast; one whose max fee falls below the base fee
-is replaced at its nonce with both fees bumped (`FeePolicy`), and whichever of them is mined
-counts.
+sending, each item is re-checked against ``certificateOf`` (front-run -> ``skipped``) and
+its submission deadline (under ``deadline_margin_s`` away -> refused: it could revert once
+mined), and the batch is simulated (eth_call); an item that would revert is dropped --
+refused with the decoded reason, or kept queued if the reason is a "not yet" -- and the next
+item taken in its place, so a bad item never sinks the others; items waiting on a "not yet"
+go behind the fresh ones, so they never hold them back either. Items that land identically
+meanwhile are skipped by the contract itself (``BatchItemSkipped``). Transactions are signed
+with the relayer's own key and committed before broadcast; one whose max fee falls below the
+base fee is replaced at its nonce with both fees bumped (`FeePolicy`), and whichever of them
+is mined counts.
 """
 
 from __future__ import annotations
@@ -64,13 +65,14 @@ class Relayer:
     def __init__(self, store: RelayStore, client: Any, vkey: VerifyingKey, *,
                  max_batch_size: int = 32, max_age_s: float = 30.0,
                  fee_policy: FeePolicy | None = None, engine: str = "fast",
-                 refused_kept_per_node: int = 64,
+                 refused_kept_per_node: int = 64, deadline_margin_s: int = 600,
                  clock: Callable[[], float] = time.time) -> None:
         if max_batch_size < 1:
             raise ValidationError("max_batch_size", "must be >= 1")
         self.store, self.client, self.vkey, self.engine = store, client, vkey, engine
         self.max_batch_size, self.max_age_s, self.clock = max_batch_size, max_age_s, clock
         self.refused_kept_per_node = refused_kept_per_node
+        self.deadline_margin_s = deadline_margin_s
         self.fee_policy = fee_policy or FeePolicy(max_fee_per_gas_wei=500 * 10**9)
         self._lock = threading.Lock()
         dep = client.deployment
@@ -190,12 +192,13 @@ class Relayer:
         the next one taken in its place -- at most ``max_batch_size`` replacements a tick, so
         the RPC work one tick spends on bad items is bounded -- then sign and send it."""
         pending, rows, refills = iter(candidates), [], self.max_batch_size
+        now_s = int(self.client.w3.eth.get_block("latest")["timestamp"])
         while True:
             while len(rows) < self.max_batch_size and refills >= 0:
                 row = next(pending, None)
                 if row is None:
                     break
-                if not self._front_run(row):
+                if not self._front_run(row) and not self._closing(row, now_s):
                     rows.append(row)
             if not rows:
                 return None
@@ -262,6 +265,18 @@ class Relayer:
                               certificate_id=landed,
                               reason="landed by someone else before this relayer sent it")
         return bool(landed)
+
+    def _closing(self, row: RelayItem, now_s: int) -> bool:
+        """Refuse an item whose submission deadline is under ``deadline_margin_s`` away: it
+        would pass the simulation and revert the whole batch if mined after it (an attestor
+        can time that for free); its attestor can still send it alone."""
+        closes_s = self.client.submission_deadline_s(row.epoch_start_s)
+        if closes_s - now_s >= self.deadline_margin_s:
+            return False
+        self.store.update(row.node_id, row.epoch_start_s, state="refused",
+                          reason=f"its submission deadline ({closes_s}) is under "
+                                 f"{self.deadline_margin_s} s away: too near to batch")
+        return True
 
     def _drop(self, rows: list[RelayItem], index: int, inner: ContractRevert | None
               ) -> list[RelayItem]:

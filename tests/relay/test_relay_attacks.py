@@ -88,3 +88,30 @@ def test_an_attestor_cannot_fill_the_table_with_refused_items(ready, proof_vecto
     assert [relayer.status(1, e) is not None for e in epochs] == [False, False] + [True] * 3
     relayer.accept(body(ready, proof_vectors, 10))  # another node's refusals are its own
     assert relayer.store.counts() == {"refused": 3, "queued": 1}
+
+
+def test_an_item_near_its_deadline_is_refused_not_sent_to_sink_the_batch(
+        ready, proof_vectors, tmp_path):
+    """An attestor posts an item minutes before its submission deadline: it passes the
+    simulation, but mined after the deadline it would revert the whole batch (the relayer
+    paying for it, node 1's epoch 9 item requeued). It is refused instead, the rest lands."""
+    relayer = make_relayer(ready, tmp_path / "relay.db", max_batch_size=2, max_age_s=0)
+    client, rpc = ready["client"], ready["client"].w3.provider.make_request
+    late, fine = (int(proof_vectors["certificates"][i]["cert"]["epochStart"]) for i in (0, 9))
+    closes_s = client.submission_deadline_s(late)
+    rpc("evm_setNextBlockTimestamp", [closes_s - 300])
+    rpc("evm_mine", [])
+    for i in (0, 9):
+        relayer.accept(body(ready, proof_vectors, i))
+    rpc("evm_setAutomine", [False])
+    try:
+        relayer.tick()
+        rpc("evm_setNextBlockTimestamp", [closes_s + 1])  # mined past item 0's deadline
+        rpc("evm_mine", [])
+    finally:
+        rpc("evm_setAutomine", [True])
+    relayer.tick()
+    refused, landed = relayer.status(1, late), relayer.status(1, fine)
+    assert refused.state == "refused" and "deadline" in refused.reason.lower()
+    assert landed.state == "landed" and landed.certificate_id == client.certificate_of(1, fine)
+    assert relayer.counts()["batches"] == {"sent": 1, "mined": 1, "reverted": 0}
