@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from eth_account import Account
 from fastapi.testclient import TestClient
-from relay_helpers import body, make_relayer
+from relay_helpers import body, make_relayer, vector_item
 
+from ecoai_chain.chain.eip712 import sign_certificate
 from ecoai_chain.relay.app import create_app
+from ecoai_chain.relay.wire import item_body
 
 pytestmark = pytest.mark.chain
 
@@ -115,3 +117,19 @@ def test_an_item_near_its_deadline_is_refused_not_sent_to_sink_the_batch(
     assert refused.state == "refused" and "deadline" in refused.reason.lower()
     assert landed.state == "landed" and landed.certificate_id == client.certificate_of(1, fine)
     assert relayer.counts()["batches"] == {"sent": 1, "mined": 1, "reverted": 0}
+
+
+def test_signatures_of_another_deployment_or_node_are_401(ready, proof_vectors, tmp_path):
+    """Replayed across chains or contracts, or a node's item re-posted under another node's
+    id: the signature recovers to nobody's attestor, and nothing is stored."""
+    relayer = make_relayer(ready, tmp_path / "relay.db")
+    http = TestClient(create_app(relayer), raise_server_exceptions=False)
+    cert, proof, _ = vector_item(ready, proof_vectors, 0)
+    client, attestor = ready["client"], ready["attestors"][0]
+    other_contract = "0x" + "11" * 20
+    for chain_id, contract in ((client.w3.eth.chain_id + 1, client.deployment.green_proof),
+                               (client.w3.eth.chain_id, other_contract)):
+        sig = sign_certificate(attestor, chain_id, contract, cert)
+        _refused(http, item_body(cert, proof, sig), 401, "signature")
+    _refused(http, body(ready, proof_vectors, 0, nodeId=2, signer=attestor), 401, "signature")
+    assert relayer.store.counts() == {}
