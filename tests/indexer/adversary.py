@@ -143,3 +143,14 @@ class Adversary:
         decoy = ([1, 2], [[3, 4], [5, 6]], [7, 8])
         return self.tx(self.decoy_relay.functions.submitCertificate(certificate_tuple(cert), decoy,
                                                               b"\x01" * 65))
+
+
+def big_reward_adversary(rpc_url: str) -> tuple[Adversary, int]:
+    """(adversary, id of its certificate): the vectors' most productive epoch (work at the
+    ceiling) under a DAO baseline near 2^61 ng and a ceiling of 2^64 - 1, both within the
+    contract's range: a reward of ~9.2e30 units, avoided_mg >= 2^63 (past BIGINT and 2^53)."""
+    at = VECTORS["ceiling_cases"]["at_ceiling"]["cert"]
+    baseline = 2 * (2**63 + int(at["carbonMg"])) * 10**6 // int(at["work"])
+    adv = Adversary(rpc_url, baseline_ng_per_work=baseline, ceiling_work_per_kwh=2**64 - 1)
+    cert, proof, sig = adv.signed("at_ceiling")
+    return adv, adv.client.submit_certificate(cert, proof, sig)

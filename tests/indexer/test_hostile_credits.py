@@ -10,7 +10,7 @@ it, not the stranger's later one."""
 from __future__ import annotations
 
 import pytest
-from adversary import Adversary
+from adversary import Adversary, big_reward_adversary
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
 from fastapi.testclient import TestClient
@@ -159,12 +159,7 @@ def test_rewards_beyond_2_53_are_shown_exactly(anvil, make_indexer, db_url, tmp_
     their last digit (a float gave ...854.775391 ECO)."""
     from decimal import Decimal, localcontext
 
-    at = VECTORS["ceiling_cases"]["at_ceiling"]["cert"]
-    baseline = 2 * (2**63 + int(at["carbonMg"])) * 10**6 // int(at["work"])
-    adv = Adversary(anvil.rpc_url, baseline_ng_per_work=baseline,
-                    ceiling_work_per_kwh=2**64 - 1)
-    cert, proof, sig = adv.signed("at_ceiling")
-    cid = adv.client.submit_certificate(cert, proof, sig)
+    adv, cid = big_reward_adversary(anvil.rpc_url)
     reward = adv.client.get_certificate(cid)["rewardUnits"]
     assert reward > 2**100
     make_indexer(adv.config()).sync()

@@ -4,7 +4,7 @@ real anvil with the real GreenProof and real proofs, into real SQLite and Postgr
 from __future__ import annotations
 
 import pytest
-from adversary import SUBMIT, Adversary
+from adversary import SUBMIT, Adversary, big_reward_adversary
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -98,14 +98,7 @@ def test_a_reward_of_more_than_2_63_mg_avoided(anvil, make_indexer, db_url):
     issue 13 a baseline is below 2^64 and work below the class's efficiency ceiling, so this
     takes the vectors' most productive epochs (work at the ceiling, 8.3e6 units) under a
     baseline near 2^61 ng and a ceiling of 2^64 - 1 (both scheduled before the epochs)."""
-    from tests.vector_chain import VECTORS
-
-    at = VECTORS["ceiling_cases"]["at_ceiling"]["cert"]
-    baseline = 2 * (2**63 + int(at["carbonMg"])) * 10**6 // int(at["work"])
-    adv = Adversary(anvil.rpc_url, baseline_ng_per_work=baseline,
-                    ceiling_work_per_kwh=2**64 - 1)
-    cert, proof, sig = adv.signed("at_ceiling")
-    cid = adv.client.submit_certificate(cert, proof, sig)
+    adv, cid = big_reward_adversary(anvil.rpc_url)
     cert, proof, sig = adv.signed("above_ceiling")  # within this ceiling
     adv.client.submit_certificate(cert, proof, sig)
     reward = [adv.client.get_certificate(i)["rewardUnits"] for i in (cid, cid + 1)]
