@@ -31,7 +31,8 @@ from ecoai_chain.indexer.rpc import JsonRpc
 from ecoai_chain.indexer.store import IndexStore
 from tests.dao_chain import DAO_SETTINGS, advance
 
-pytestmark = pytest.mark.chain
+# slow: hostile-input suites (like the schema fuzzing), run by `make test`, not `make test-fast`
+pytestmark = [pytest.mark.chain, pytest.mark.slow]
 HOSTILE = b"\xff\xfe\x00<script>alert(1)</script>\xc3\x28 \xe2\x82 \x00\x00 #proposer=0x"
 SUPPORT_FOR = 1
 

@@ -19,7 +19,8 @@ from ecoai_chain.api.app import create_app
 from ecoai_chain.api.settings import ApiSettings
 from tests.vector_chain import VECTORS
 
-pytestmark = pytest.mark.chain
+# slow: hostile-input suites (like the schema fuzzing), run by `make test`, not `make test-fast`
+pytestmark = [pytest.mark.chain, pytest.mark.slow]
 TOP = 2**256 - 1
 U64 = 2**64 - 1
 

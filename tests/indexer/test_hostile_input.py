@@ -14,7 +14,8 @@ from ecoai_chain.core.units import CREDIT_UNITS_PER_MG
 from ecoai_chain.indexer.models import Certificate, Node, QuarantinedLog
 from ecoai_chain.indexer.store import T
 
-pytestmark = pytest.mark.chain
+# slow: hostile-input suites (like the schema fuzzing), run by `make test`, not `make test-fast`
+pytestmark = [pytest.mark.chain, pytest.mark.slow]
 
 
 @pytest.fixture
