@@ -34,6 +34,8 @@ def register(app: typer.Typer) -> None:
                                    "certificates (0: run until Ctrl-C)"),
         timeout_s: float = typer.Option(900.0, help="with --epochs: fail after this long"),
         headless: bool = typer.Option(False, help="plain log lines instead of a live table"),
+        relay: bool = typer.Option(True, help="attestors post to a relayer (`ecoai relay "
+                                   "serve`, batching) before submitting alone"),
         fresh: bool = typer.Option(False, help="delete the data dir first (new chain, keys)"),
     ) -> None:
         """Start a local chain, deploy, register nodes, run their attestors, the indexer, the
@@ -55,7 +57,7 @@ def register(app: typer.Typer) -> None:
                        deployer_password_file=deployer_password_file, guardian=guardian,
                        nodes=nodes,
                        window_s=window_s, slot_count=slots, api_port=api_port, epochs=epochs,
-                       timeout_s=timeout_s)
+                       timeout_s=timeout_s, relay=relay)
         net = Network(cfg, say)
         stopping = False
 
@@ -73,12 +75,13 @@ def register(app: typer.Typer) -> None:
             net.ensure_parameters([region for region, _scale in _plan(nodes)])
             net.ensure_nodes(dao)
             net.ensure_governance(dao)
+            net.ensure_relayer(dao)
             url = net.start_services()
             say(f"API {url}/api/v1  explorer {url}/  (ready in {time.monotonic() - t0:.1f} s; "
                 f"Ctrl-C to stop)")
             views = [NodeView(n["name"], n["node_id"], n["region"], n.get("source", "?"),
                               n["address"]) for n in net.state.nodes]
-            summary = Summary(net.client, views)
+            summary = Summary(net.client, views, relay=net.relay)
             from ecoai_chain.network.dao_demo import DemoProposal
 
             demo = DemoProposal(net.w3, net.deployment, dao, net.state.nodes[-1]["region"], say,
@@ -94,7 +97,8 @@ def register(app: typer.Typer) -> None:
             with Live(console=console, auto_refresh=False, transient=False) if live_mode \
                     else _NoLive() as live:
                 while True:
-                    net.sup.check()
+                    for restarted in net.sup.check():  # the relayer may be restarted
+                        say(restarted)
                     summary.poll()
                     step = net.state.dao_demo.get("step")
                     demo.poll(summary.min_certificates())

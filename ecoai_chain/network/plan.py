@@ -48,6 +48,7 @@ class UpState:
     rpc_url: str | None = None
     anvil_port: int | None = None
     api_port: int | None = None
+    relay_port: int | None = None
     window_s: int = 5
     slot_count: int = 6
     nodes: list[dict] = field(default_factory=list)  # {name, dir, region, scale, address, node_id}

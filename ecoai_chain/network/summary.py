@@ -29,10 +29,12 @@ class NodeView:
 class Summary:
     client: Any
     nodes: list[NodeView]
+    relay: Any = None  # network.relay_service.RelayService, or None: attestors submit alone
     started_s: float = field(default_factory=time.monotonic)
     first_certificate_after_s: float | None = None
     _from_block: int = 0
     _vesting: list[int] = field(default_factory=list)  # certificate ids not yet released
+    relay_status: dict[str, Any] | None = None  # the relayer's last /relay/v1/status
 
     def __post_init__(self) -> None:
         self._from_block = self.client.deployment.contracts["GreenProof"].block
@@ -71,6 +73,8 @@ class Summary:
         for n in self.nodes:
             n.balance_units = self.client.eco_balance(n.address)
             n.escrowed_units = self.client.escrowed_of(n.address)
+        if self.relay is not None:
+            self.relay_status = self.relay.status()
         if self.first_certificate_after_s is None and self.total_certificates:
             self.first_certificate_after_s = time.monotonic() - self.started_s
 
@@ -81,8 +85,13 @@ class Summary:
     def min_certificates(self) -> int:
         return min((n.certificates for n in self.nodes), default=0)
 
+    def relay_line(self) -> str | None:
+        from ecoai_chain.network.relay_service import relay_line
+
+        return None if self.relay is None else relay_line(self.relay_status)
+
     def table(self, title: str) -> Table:
-        t = Table(title=title)
+        t = Table(title=title, caption=self.relay_line())
         for col in ("node", "id", "region", "energy", "certificates", "Eco Score", "energy kWh",
                     "carbon g", "ECO locked", "ECO released"):
             t.add_column(col, justify="right" if col not in ("node", "region", "energy") else
@@ -98,4 +107,5 @@ class Summary:
         parts = [f"{n.name}: {n.certificates} certs, score {n.last_score}, "
                  f"{n.escrowed_units / 1e18:.6f} ECO locked, "
                  f"{n.balance_units / 1e18:.6f} released" for n in self.nodes]
-        return "; ".join(parts)
+        relay = self.relay_line()
+        return "; ".join(parts if relay is None else [*parts, relay])

@@ -1,5 +1,6 @@
 """`ecoai up`: chain -> contracts -> genesis parameters -> nodes -> hand-over to the DAO ->
-attestors, indexer, API (and one DAO proposal carried end to end: network/dao_demo.py).
+relayer, attestors (posting to the relayer first), indexer, API (and one DAO proposal carried
+end to end: network/dao_demo.py).
 
 Every step is idempotent and its results live in the data dir, so a second run resumes the
 same network (anvil reloads its dumped state; the deployment, node keys and databases are
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ecoai_chain.chain.devnet import Anvil, dev_private_key, free_port
-from ecoai_chain.errors import ChainError, ConfigError, EcoAIError
+from ecoai_chain.errors import ChainError, ChildExited, ConfigError, EcoAIError
 from ecoai_chain.network.plan import (
     BASELINE_NG_PER_TOKEN,
     BOND_WEI_PER_MW,
@@ -31,6 +32,7 @@ from ecoai_chain.network.plan import (
     UpState,
     node_password_file,
 )
+from ecoai_chain.network.relay_service import RELAY_RESTART_LIMIT, RelayService
 from ecoai_chain.network.supervisor import Supervisor
 from ecoai_chain.toolchain import project_root
 
@@ -52,6 +54,7 @@ class UpConfig:
     epochs: int = 0                     # stop once every node has this many certificates
     timeout_s: float = 900.0            # with epochs > 0: give up after this long
     trace: Path | None = None           # replay trace (default: the shipped synthetic one)
+    relay: bool = True                  # attestors post to a relayer (`ecoai relay serve`)
 
 
 def ecoai(*args: str) -> list[str]:
@@ -98,6 +101,7 @@ class Network:
         self.w3: Any = None
         self.client: Any = None
         self.deployment: Any = None
+        self.relay: RelayService | None = None
 
     # ------------------------------------------------------------------ chain
     def start_chain(self) -> None:
@@ -306,11 +310,45 @@ class Network:
         send_tx(self.w3, dao, {"to": address, "value": 100 * 10**18}, gas=21_000)
 
     # ------------------------------------------------------------------ services
+    def ensure_relayer(self, dao: Any) -> None:
+        """The relayer's account (created once, kept in the data dir) with gas money."""
+        if not self.cfg.relay:
+            return
+        self.relay = RelayService(self.layout.root / "relay")
+        address = self.relay.ensure_key()
+        self._fund(dao, address)
+        self.say(f"relayer: account {address}")
+
+    def _start_relayer(self) -> dict[str, str]:
+        """Start `ecoai relay serve` (started again if it dies) and wait until it answers;
+        the environment that points an attestor at it ({} without a relayer)."""
+        if self.relay is None:
+            return {}
+        port = self.state.relay_port
+        if port is None or not _port_free(port):
+            port = free_port()
+        self.relay.port = self.state.relay_port = port
+        child = self.sup.start("relayer", self.relay.argv(
+            ecoai, self.state.rpc_url, self.layout.manifest, max_batch_size=self.cfg.nodes),
+            restart_limit=RELAY_RESTART_LIMIT)
+
+        def alive() -> None:  # dying before it ever answered is a set-up fault: no restart
+            if child.proc.poll() is not None:
+                raise ChildExited(f"the relayer exited with code {child.proc.returncode} at "
+                                  f"start-up; last log lines ({child.log_path}):\n"
+                                  f"{child.tail()}")
+
+        self.relay.wait_ready(alive)
+        self.say(f"relayer: {self.relay.url}/relay/v1 (batches of up to {self.cfg.nodes})")
+        return self.relay.attestor_env()
+
     def start_services(self) -> str:
+        relay_env = self._start_relayer()
         for node in self.state.nodes:
             self.sup.start(node["name"], ecoai("attestor", "run", "--config", node["config"],
                                                "--password-file", str(Path(node["dir"]) /
-                                                                      "password")))
+                                                                      "password")),
+                           env=relay_env)
         db = f"sqlite:///{self.layout.indexer_db}"
         index = ("indexer", "run", "--manifest", str(self.layout.manifest),
                  "--rpc", self.state.rpc_url, "--db", db, "--confirmations", "0")
@@ -328,6 +366,8 @@ class Network:
         self.layout.ready.write_text(json.dumps({
             "rpc_url": self.state.rpc_url, "api_url": url, "explorer_url": url + "/",
             "manifest": str(self.layout.manifest),
+            "relayer": None if self.relay is None else {"url": self.relay.url,
+                                                        "address": self.relay.address},
             "nodes": [{k: n[k] for k in ("name", "node_id", "region", "address")}
                       for n in self.state.nodes]}, indent=2))
         return url

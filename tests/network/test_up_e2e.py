@@ -1,6 +1,8 @@
-"""End to end: `ecoai up` as a real process tree (anvil, 3 attestors proving real epochs,
-indexer, API), then the API agrees with the chain, `ecoai verify --all` passes, Ctrl-C stops
-everything, and a second `ecoai up` resumes the same network."""
+"""End to end: `ecoai up` as a real process tree (anvil, a relayer, 3 attestors proving real
+epochs and posting them to the relayer, indexer, API), then certificates landed in the
+relayer's batches, the API agrees with the chain, `ecoai verify --all` passes, a killed
+relayer is started again and goes on landing, Ctrl-C stops everything, and a second
+`ecoai up` resumes the same network."""
 
 from __future__ import annotations
 
@@ -52,6 +54,44 @@ def _certs_per_node(client: GreenProofClient, node_ids: list[int]) -> dict[int, 
     return out
 
 
+def _relayed_per_node(client: GreenProofClient, relayer: str, node_ids: list[int]
+                      ) -> dict[int, int]:
+    """Certificates per node that landed in a ``submitCertificates`` transaction sent by the
+    relayer's account to GreenProof."""
+    batch = client.green_proof.get_function_by_name("submitCertificates")
+    out = dict.fromkeys(node_ids, 0)
+    for log in client.green_proof.events.CertificateSubmitted().get_logs(from_block=0):
+        tx = client.w3.eth.get_transaction(log.transactionHash)
+        if tx["from"] != relayer or tx["to"] != client.green_proof.address:
+            continue
+        fn, _ = client.green_proof.decode_function_input(tx["input"])
+        if fn.fn_name == batch.fn_name:
+            out[int(log.args["nodeId"])] += 1
+    return out
+
+
+def _relay_status(url: str) -> dict | None:
+    try:
+        r = httpx.get(f"{url}/relay/v1/status", timeout=5)
+    except httpx.HTTPError:
+        return None
+    return r.json() if r.status_code == 200 else None
+
+
+def _pid_with_arg(arg: str) -> int:
+    """The one process whose command line holds ``arg`` (a path unique to this test)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if proc.name.isdigit() and arg.encode() in argv:
+            found.append(int(proc.name))
+    assert len(found) == 1, found
+    return found[0]
+
+
 def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
     data = tmp_path / "net"
     data.mkdir()
@@ -68,6 +108,18 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
         assert len({n["region"] for n in ready["nodes"]}) == 3
         _wait(lambda: min(_certs_per_node(client, node_ids).values()) >= 2, 600,
               "two certificates per node", proc)
+
+        # Through the relayer: every node's certificates land in its batches, sent from its
+        # own account, and the relayer counts them as landed.
+        relayer = ready["relayer"]
+        assert relayer is not None and relayer["address"] not in (
+            dep.deployer, *(n["address"] for n in ready["nodes"]))
+        _wait(lambda: min(_relayed_per_node(client, relayer["address"], node_ids).values()) >= 1,
+              300, "a certificate of every node landed by the relayer", proc)
+        status = _relay_status(relayer["url"])
+        assert status["relayer"] == relayer["address"]
+        assert status["batches"]["mined"] >= 1
+        assert status["items"]["landed"] >= 1
 
         # The API (fed by the indexer) agrees with balanceOf on-chain for every operator.
         api = ready["api_url"]
@@ -123,6 +175,16 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
         assert dep.governance is not None
         assert not client.has_role("PARAMS_ROLE", dep.deployer)
 
+        # The relayer dies: `ecoai up` starts it again (same account, same queue) and it goes
+        # on landing the nodes' certificates.
+        before = sum(_relayed_per_node(client, relayer["address"], node_ids).values())
+        os.kill(_pid_with_arg(str(data / "relay" / "relay.sqlite")), signal.SIGKILL)
+        _wait(lambda: "relayer exited with code -9; started again" in " ".join(
+            (tmp_path / "up.log").read_text().split()), 60, "the relayer's restart", proc)
+        _wait(lambda: sum(_relayed_per_node(client, relayer["address"], node_ids).values())
+              > before, 300, "a certificate landed by the restarted relayer", proc)
+        assert _relay_status(relayer["url"])["relayer"] == relayer["address"]
+
         # Ctrl-C stops every child cleanly.
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=60) == 0
@@ -140,6 +202,7 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
             os.killpg(proc2.pid, signal.SIGKILL)
     again = json.loads((data / "up.json").read_text())
     assert load_manifest(again["manifest"]).green_proof == first_address
+    assert again["relayer"]["address"] == relayer["address"]  # the same relayer account
     assert [n["node_id"] for n in again["nodes"]] == [1, 2, 3]
     log = (tmp_path / "up.log").read_text()
     assert "state reloaded" in log and "reusing GreenProof" in log
