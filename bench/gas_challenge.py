@@ -1,4 +1,4 @@
-"""Gas of the challenge game (contracts/ChallengeManager.sol), for bench/bench_gas.py.
+"""Gas of the challenge game (contracts/ChallengeManager.sol), for bench/bench_gas_ops.py.
 
 On a certificate submitted with a real proof (vector certificate 0, whose openings are in
 tests/vectors/challenge_openings.json): challenge (deposit paid), drawSlots, answerChallenge
