@@ -299,14 +299,15 @@ class Network:
         if delegate_votes(self.w3, self.deployment, operator, member):
             self.say(f"dao: {operator.address} delegates its votes to {member}")
 
-    def _fund(self, dao: Any, address: str) -> None:
-        """Attestors pay their own gas; on a local chain the DAO account tops them up."""
+    def _fund(self, dao: Any, address: str, who: str = "attestor") -> None:
+        """Attestors (and the relayer) pay their own gas; on a local chain the DAO account tops
+        them up."""
         from ecoai_chain.chain.tx import send_tx
 
         if self.w3.eth.get_balance(address) >= 10**18:
             return
         if self.w3.eth.chain_id not in LOCAL_CHAIN_IDS:
-            raise ConfigError(f"attestor {address} has no gas money: fund it on this chain")
+            raise ConfigError(f"{who} {address} has no gas money: fund it on this chain")
         send_tx(self.w3, dao, {"to": address, "value": 100 * 10**18}, gas=21_000)
 
     # ------------------------------------------------------------------ services
@@ -316,7 +317,7 @@ class Network:
             return
         self.relay = RelayService(self.layout.root / "relay")
         address = self.relay.ensure_key()
-        self._fund(dao, address)
+        self._fund(dao, address, who="relayer")
         self.say(f"relayer: account {address}")
 
     def _start_relayer(self) -> dict[str, str]:
