@@ -275,9 +275,13 @@ def main() -> int:  # noqa: PLR0915 - one scenario, read top to bottom
     ap.add_argument("--block-gas-limit", type=int, default=36_000_000)
     ap.add_argument("--prove-workers", type=int, default=max(1, (os.cpu_count() or 2)))
     ap.add_argument("--timeout-s", type=float, default=3600)
+    ap.add_argument("--prove-only", action="store_true", help="fill the proof cache and stop")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     cache, prove_s = proofs(a.nodes, a.prove_workers)
+    if a.prove_only:
+        print(f"{a.nodes} proofs cached in {cache} ({prove_s:.0f} s spent now)")
+        return 0
     work = OUT / "sim_run"
     if work.exists():
         for f in work.iterdir():
