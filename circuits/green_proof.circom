@@ -2,20 +2,28 @@ pragma circom 2.1.0;
 
 // GreenProof(N): one epoch of N metered slots -> Groth16 statement about its totals.
 //
-// PUBLIC SIGNALS, in this exact order (ecoai_chain/core/public_signals.json; snarkjs
-// publicSignals index = position; all ten are public *inputs* of the main component):
-//   0 root                  Poseidon Merkle root of the N slot leaves (8-ary, see TREE below)
-//   1 node_id               < 2^64
-//   2 epoch_start_s         < 2^64
-//   3 window_s              < 2^16
-//   4 slot_count            1..N; slots i >= slot_count are zero
-//   5 total_energy_mj       = sum energy_i            (< 2^54 by construction)
-//   6 total_work            = sum work_i              (< 2^70 by construction)
-//   7 carbon_mg             = floor(total_energy_mj * intensity / 3_600_000_000), < 2^64
-//   8 intensity_mg_per_kwh  < 2^32
-//   9 max_power_mw          < 2^32
+// PUBLIC INPUTS (circuit v2), in this exact order (`words` of ecoai_chain/core/public_signals.json;
+// snarkjs publicSignals index = position): three field elements packing the ten proved fields,
+// word = sum field * 2^offset, low field first (offsets from the table's bits, generated into
+// circuits/public_signals.circom with their bit ranges):
+//   0 root    Poseidon Merkle root of the N slot leaves (8-ary, see TREE below)
+//   1 header  node_id, epoch_start_s, window_s, slot_count, intensity_mg_per_kwh, max_power_mw
+//   2 totals  total_energy_mj, total_work, carbon_mg
+// The proved fields (private inputs, bound to the words by PublicWords), each range-checked here
+// to its table width, which is what makes the packing injective (no field spills into the next,
+// no word reaches the modulus):
+//   node_id               < 2^64   (rNode)
+//   epoch_start_s         < 2^64   (rStart)
+//   window_s              < 2^16   (rWindow)
+//   slot_count            1..N     (sum of the boolean prefix mask m: <= 64 < 2^7)
+//   total_energy_mj       = sum energy_i, each < 2^48, so < 2^54 by construction
+//   total_work            = sum work_i, each < 2^64, so < 2^70 by construction
+//   carbon_mg             = floor(total_energy_mj * intensity / 3_600_000_000), < 2^64 (rCarbon)
+//   intensity_mg_per_kwh  < 2^32   (rIntensity)
+//   max_power_mw          < 2^32   (rPower)
 //
-// PRIVATE INPUTS: energy[N] (mJ), work[N], salt[N] (field elements).
+// PRIVATE INPUTS: the nine proved fields other than root (above); energy[N] (mJ), work[N],
+// salt[N] (field elements).
 //
 // WHAT THE CIRCUIT ENFORCES
 //   * leaf_i = Poseidon(energy_i, work_i, salt_i)   (circomlib Poseidon, 3 inputs)
@@ -33,7 +41,9 @@ pragma circom 2.1.0;
 //   * intensity_mg_per_kwh == the on-chain region table at epoch_start_s;
 //   * max_power_mw == the node's registered max power; node registered and Active;
 //   * the attestor's EIP-712 signature over the certificate (binds root, node_id, epoch, totals);
-//   * every public input < the BN254 scalar field modulus (the generated verifier checks it).
+//   * every public input < the BN254 scalar field modulus (the generated verifier checks it);
+//     every certificate field < 2^bits before packing (PublicSignals.pack reverts
+//     GreenProofFieldTooWide naming it), so the contract's words are the circuit's words.
 //   * salt_i = Poseidon(seed_field, node_id, epoch_start_s, i) is how the attestor derives salts
 //     (ecoai_chain/zk/witness.py). The circuit does NOT recompute it: salts only provide hiding,
 //     any salt gives the same guarantees about the public totals, and recomputing 64 salts costs
@@ -46,11 +56,15 @@ pragma circom 2.1.0;
 //   * The prefix mask m_i = [i < slot_count] is a witness-computed 0/1 vector constrained to be
 //     non-increasing with m_0 = 1 and sum m_i = slot_count: 2 constraints a slot instead of a
 //     comparator per slot.
+//   * PACKING: 3 public inputs instead of 10 (each costs ~7k gas in the verifier's MSM); the
+//     words are linear in the fields, so they add no constraint beyond the range checks the
+//     fields needed anyway.
 //   * energy_i <= cap * m_i is ONE 48-bit range check of (cap * m_i - energy_i): it gives both the
 //     power bound and "zero beyond slot_count" for energy.
 
 include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/bitify.circom";
+include "circuits/public_signals.circom";
 
 // in < 2^n (n constraints). Sound while the honest value range is far below the field.
 template RangeCheck(n) {
@@ -65,7 +79,12 @@ template GreenProof(N) {
     var MJ_PER_KWH = 3600000000;
     var ARITY = 8;
 
+    // public inputs (the packed words)
     signal input root;
+    signal input header;
+    signal input totals;
+
+    // the proved fields other than root (private; bound to header/totals in Stage 7)
     signal input node_id;
     signal input epoch_start_s;
     signal input window_s;
@@ -80,7 +99,8 @@ template GreenProof(N) {
     signal input work[N];
     signal input salt[N];
 
-    // ---- Stage 1: widths of the public scalars (bits from public_signals.json) ----
+    // ---- Stage 1: widths of the proved scalars (bits from public_signals.json) ----
+    // slot_count, total_energy_mj and total_work are bounded by Stages 2 and 4.
     component rNode = RangeCheck(64);      rNode.in <== node_id;
     component rStart = RangeCheck(64);     rStart.in <== epoch_start_s;
     component rWindow = RangeCheck(16);    rWindow.in <== window_s;
@@ -188,5 +208,19 @@ template GreenProof(N) {
         levelStart = nextStart;
         levelSize = levelSize \ ARITY;
     }
-    root === tree[total - 1];
+    // ---- Stage 7: the public inputs are the packed fields (all range-checked above) ----
+    component words = PublicWords();
+    words.root <== tree[total - 1];
+    words.node_id <== node_id;
+    words.epoch_start_s <== epoch_start_s;
+    words.window_s <== window_s;
+    words.slot_count <== slot_count;
+    words.total_energy_mj <== total_energy_mj;
+    words.total_work <== total_work;
+    words.carbon_mg <== carbon_mg;
+    words.intensity_mg_per_kwh <== intensity_mg_per_kwh;
+    words.max_power_mw <== max_power_mw;
+    root === words.out[0];
+    header === words.out[1];
+    totals === words.out[2];
 }

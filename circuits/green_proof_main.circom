@@ -1,9 +1,8 @@
 pragma circom 2.1.0;
 
 // The production instance: N = 64 slots (sixty 60-second windows plus zero padding).
-// Public inputs in the order of ecoai_chain/core/public_signals.json.
+// Circuit v2: three public inputs, the words of ecoai_chain/core/public_signals.json in order
+// (root; header = node/epoch/window/slots/intensity/power; totals = energy/work/carbon).
 include "circuits/green_proof.circom";
 
-component main {public [root, node_id, epoch_start_s, window_s, slot_count,
-                        total_energy_mj, total_work, carbon_mg, intensity_mg_per_kwh,
-                        max_power_mw]} = GreenProof(64);
+component main {public [root, header, totals]} = GreenProof(64);

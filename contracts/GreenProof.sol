@@ -248,10 +248,7 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         internal
         returns (uint256 certificateId)
     {
-        uint256[10] memory signals = PublicSignals.toArray(cert);
-        for (uint256 i = 0; i < PublicSignals.COUNT; ++i) {
-            if (signals[i] >= SNARK_SCALAR_FIELD) revert GreenProofInputOutOfField(i, signals[i]);
-        }
+        uint256[PublicSignals.COUNT] memory signals = PublicSignals.pack(cert); // reverts on a too-wide field
         uint64 nodeId = _activeNodeId(cert.nodeId);
         Node storage node = _nodes[nodeId];
         _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);

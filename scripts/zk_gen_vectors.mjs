@@ -96,6 +96,21 @@ for (const [name, leaves] of [
 }
 
 // ---------------------------------------------------------------- epochs -> public signals
+// Circuit v2 packs the proved values into the table's words: word = sum value << offset.
+// Independent of the Python packer (core/signals.py) and of PublicSignals.sol; refuses a value
+// wider than its bits (it would alias into the next field).
+const TABLE = JSON.parse(readFileSync("ecoai_chain/core/public_signals.json", "utf8"));
+function packWords(pub) {
+  return TABLE.words.map((w) =>
+    TABLE.signals
+      .filter((f) => f.word === w.index)
+      .reduce((acc, f) => {
+        const v = BigInt(pub[f.name]);
+        if (v < 0n || (f.bits < 254 && v >> BigInt(f.bits)) || v >= P) throw new Error(`${f.name} wider than ${f.bits} bits: ${v}`);
+        return acc | (v << BigInt(f.offset));
+      }, 0n),
+  );
+}
 function epoch(e) {
   const seedField = BigInt("0x" + createHash("sha256").update(Buffer.from(e.seed_hex, "hex")).digest("hex")) % P;
   const count = e.slot_energy_mj.length;
@@ -118,7 +133,6 @@ function epoch(e) {
     intensity_mg_per_kwh: BigInt(e.intensity_mg_per_kwh),
     max_power_mw: BigInt(e.max_power_mw),
   };
-  const order = JSON.parse(readFileSync("ecoai_chain/core/public_signals.json", "utf8")).signals.map((x) => x.name);
   return {
     name: e.name,
     epoch_input: e,
@@ -126,7 +140,7 @@ function epoch(e) {
     salts: salt.map(s),
     leaves: leaves.map(s),
     public_values: Object.fromEntries(Object.entries(pub).map(([k, v]) => [k, s(v)])),
-    public_signals: order.map((k) => s(pub[k])),
+    public_signals: packWords(pub).map(s),
     opening: { index: 3, siblings: path(levels, 3) },
   };
 }

@@ -3,8 +3,9 @@
 Its fields are the members of ``IGreenProof.Certificate`` in member order, as
 ``core/public_signals.json`` lists them (`certificate_table`); nothing here names a field. From
 the same table come the EIP-712 type string (`eip712_type`), the contract-call tuple
-(`Certificate.as_tuple`), the contract-named struct (`Certificate.struct`), the public signals
-in circuit order (`Certificate.public_signals`) and the index/REST field names (`api_names`).
+(`Certificate.as_tuple`), the contract-named struct (`Certificate.struct`), the public values in
+table order, the verifier's packed public inputs (`Certificate.public_signals`) and the
+index/REST field names (`api_names`).
 
 Pure: no I/O. ``Certificate.from_mapping`` accepts either naming (contract ``nodeId`` or
 Python ``node_id``) and raises `ValidationError` naming the (Python) field.
@@ -18,7 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ecoai_chain.core.bytes32 import to_bytes32
-from ecoai_chain.core.signals import FieldSpec, certificate_table
+from ecoai_chain.core.signals import FieldSpec, certificate_table, to_public_signals
 from ecoai_chain.core.units import require_uint
 from ecoai_chain.errors import ValidationError
 
@@ -107,7 +108,9 @@ class _CertificateMethods:
         return {f.name: getattr(self, f.name) for f in signals}
 
     def public_signals(self) -> list[int]:
-        return list(self.public_values().values())
+        """The verifier's public inputs: the public values packed into words (raises
+        `ValidationError` naming a field wider than the circuit proves)."""
+        return to_public_signals(self.public_values())
 
     def differences(self, other: Certificate) -> list[str]:
         """Contract names of the members whose values differ."""

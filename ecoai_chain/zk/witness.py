@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ecoai_chain.core.signals import signal_names, to_public_signals
+from ecoai_chain.core.signals import signal_names, to_public_signals, word_table
 from ecoai_chain.core.units import (
     ENERGY_SLOT_BITS,
     INTENSITY_BITS,
@@ -50,6 +50,16 @@ def slot_salt(seed_field_: int, node_id: int, epoch_start_s: int, index: int) ->
 
 def slot_leaf(energy_mj: int, work: int, salt: int) -> int:
     return poseidon((energy_mj, work, salt))
+
+
+def circuit_fields(values: dict[str, int]) -> dict[str, str]:
+    """The circuit's scalar inputs for the proved ``values`` (decimal strings): each public
+    input (packed word) by its word name, then each field whose name is not a word's (those
+    are private inputs of GreenProof; ``root`` is both a field and word 0)."""
+    words = word_table()
+    obj = {w.name: str(v) for w, v in zip(words, to_public_signals(values), strict=True)}
+    obj.update({k: str(v) for k, v in values.items() if k not in obj})
+    return obj
 
 
 @dataclass(frozen=True)
@@ -179,7 +189,8 @@ class EpochInput:
         return self.tree.root
 
     def public_values(self) -> dict[str, int]:
-        """The ten public signals by their pinned names (core/public_signals.json)."""
+        """The ten proved values by their pinned names (core/public_signals.json); the circuit's
+        public inputs are these packed into words (`public_signals`)."""
         total_e = sum(self.slot_energy_mj)
         values = {
             "root": self.root,
@@ -200,8 +211,10 @@ class EpochInput:
         return to_public_signals(self.public_values())
 
     def circuit_input(self) -> dict:
-        """The JSON object the circuit's wasm witness calculator takes (decimal strings)."""
-        obj: dict = {k: str(v) for k, v in self.public_values().items()}
+        """The JSON object the circuit's wasm witness calculator takes (decimal strings): the
+        public inputs (the packed words, by word name), then the proved fields not already a
+        word (private), then the slots."""
+        obj = circuit_fields(self.public_values())
         obj["energy"] = [str(x) for x in self.padded_energy()]
         obj["work"] = [str(x) for x in self.padded_work()]
         obj["salt"] = [str(x) for x in self.salts]
