@@ -8,7 +8,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGreenProof} from "./interfaces/IGreenProof.sol";
 import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
 import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
-import {PublicSignals} from "./generated/PublicSignals.sol";
+import {PUBLIC_SIGNALS, PublicSignals} from "./generated/PublicSignals.sol";
 import {GreenScore} from "./GreenScore.sol";
 import {GreenProofParams} from "./GreenProofParams.sol";
 import {GreenProofCredits} from "./GreenProofCredits.sol";
@@ -248,7 +248,7 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         internal
         returns (uint256 certificateId)
     {
-        uint256[PublicSignals.COUNT] memory signals = PublicSignals.pack(cert); // reverts on a too-wide field
+        uint256[PUBLIC_SIGNALS] memory signals = PublicSignals.pack(cert); // reverts on a too-wide field
         uint64 nodeId = _activeNodeId(cert.nodeId);
         Node storage node = _nodes[nodeId];
         _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);

@@ -23,7 +23,7 @@ from generated_file import write_or_check  # scripts/ is sys.path[0]
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ecoai_chain.core.signals import signal_table  # noqa: E402
+from ecoai_chain.core.signals import word_table  # noqa: E402
 from ecoai_chain.zk import batch  # noqa: E402
 from ecoai_chain.zk.verifier import VerifyingKey  # noqa: E402
 
@@ -37,10 +37,10 @@ VECTOR_ITEMS = 4  # certificates 0..3 of contract_proofs.json
 
 def _key(vkey_text: str) -> VerifyingKey:
     vk = VerifyingKey.from_snarkjs(json.loads(vkey_text))
-    n_signals = len(signal_table())
+    n_signals = len(word_table())
     if vk.n_public != n_signals:
         raise SystemExit(f"{VKEY}: {vk.n_public} public inputs, "
-                         f"public_signals.json has {n_signals}")
+                         f"public_signals.json has {n_signals} words")
     return vk
 
 

@@ -24,6 +24,9 @@ from pathlib import Path
 
 from generated_file import write_or_check  # scripts/ is sys.path[0]
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ecoai_chain.core.units import SNARK_SCALAR_FIELD  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "ecoai_chain" / "core" / "public_signals.json"
 TARGET = ROOT / "contracts" / "generated" / "PublicSignals.sol"
@@ -52,6 +55,10 @@ def render(source_text: str) -> str:
         "",
         'import {IGreenProof} from "../interfaces/IGreenProof.sol";',
         "",
+        "// Number of public inputs (packed words), file-level so that it can size arrays",
+        "// (`uint256[PUBLIC_SIGNALS] memory`); also `PublicSignals.COUNT`.",
+        f"uint256 constant PUBLIC_SIGNALS = {len(words)};",
+        "",
         f"/// @title Public inputs of circuit `{table['circuit']}` ({table['n_slots']} slots): the certificate's",  # noqa: E501
         "///        proved fields packed into words, in snarkjs publicSignals order",
         "/// @notice Word layouts (field [from, to) bits):",
@@ -61,10 +68,10 @@ def render(source_text: str) -> str:
     lines += [
         "library PublicSignals {",
         "    /// @notice Number of public inputs (packed words).",
-        f"    uint256 internal constant COUNT = {len(words)};",
+        "    uint256 internal constant COUNT = PUBLIC_SIGNALS;",
         "    /// @notice BN254 scalar field modulus: a whole-field input must be below it.",
         "    uint256 internal constant FIELD_MODULUS =",
-        "        21888242871839275222246405745257275088548364400416410133408568923102658355617;",
+        f"        {SNARK_SCALAR_FIELD};",
     ]
     for w, _ in words:
         lines.append(f"    /// @notice Index of public input `{w['name']}`: {w['doc']}.")
@@ -81,7 +88,7 @@ def render(source_text: str) -> str:
         "    /// @dev Reverts GreenProofFieldTooWide(member, value, bits) if a field is not below",
         "    ///      2^bits (it would alias into the next field), GreenProofInputOutOfField if a",
         "    ///      whole-field input is not below the modulus. So every word is < 2^253.",
-        "    function pack(IGreenProof.Certificate calldata c) internal pure returns (uint256[COUNT] memory s) {",  # noqa: E501
+        "    function pack(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {",  # noqa: E501
     ]
     for w, fields in words:
         if len(fields) == 1 and fields[0]["bits"] >= FIELD_BITS:

@@ -5,6 +5,10 @@ pragma solidity ^0.8.28;
 
 import {IGreenProof} from "../interfaces/IGreenProof.sol";
 
+// Number of public inputs (packed words), file-level so that it can size arrays
+// (`uint256[PUBLIC_SIGNALS] memory`); also `PublicSignals.COUNT`.
+uint256 constant PUBLIC_SIGNALS = 3;
+
 /// @title Public inputs of circuit `green_proof` (64 slots): the certificate's
 ///        proved fields packed into words, in snarkjs publicSignals order
 /// @notice Word layouts (field [from, to) bits):
@@ -13,10 +17,10 @@ import {IGreenProof} from "../interfaces/IGreenProof.sol";
 ///         2 totals: total_energy_mj [0, 54), total_work [54, 124), carbon_mg [124, 188)
 library PublicSignals {
     /// @notice Number of public inputs (packed words).
-    uint256 internal constant COUNT = 3;
+    uint256 internal constant COUNT = PUBLIC_SIGNALS;
     /// @notice BN254 scalar field modulus: a whole-field input must be below it.
     uint256 internal constant FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416410133408568923102658355617;
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
     /// @notice Index of public input `root`: the Poseidon Merkle root, a whole field element.
     uint256 internal constant ROOT = 0;
     /// @notice Index of public input `header`: node id, epoch start, window, slot count, intensity, max power, packed by offset.
@@ -58,7 +62,7 @@ library PublicSignals {
     /// @dev Reverts GreenProofFieldTooWide(member, value, bits) if a field is not below
     ///      2^bits (it would alias into the next field), GreenProofInputOutOfField if a
     ///      whole-field input is not below the modulus. So every word is < 2^253.
-    function pack(IGreenProof.Certificate calldata c) internal pure returns (uint256[COUNT] memory s) {
+    function pack(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {
         if (c.root >= FIELD_MODULUS) revert IGreenProof.GreenProofInputOutOfField(ROOT, c.root);
         s[ROOT] = c.root;
         s[HEADER] = _fit(c.nodeId, NODE_ID_BITS, "nodeId")

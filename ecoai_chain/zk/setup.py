@@ -24,13 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecoai_chain.core.paths import SubPath
+from ecoai_chain.core.signals import word_table
 from ecoai_chain.errors import ConfigError, ToolchainError
 from ecoai_chain.toolchain import project_root
 from ecoai_chain.zk.tools import circom_compile, snarkjs
 
 CIRCUIT_NAME = "green_proof"
 MAIN_NAME = "green_proof_main"
-N_PUBLIC = 10
+
+
+def n_public() -> int:
+    """The circuit's public inputs: the packed words of core/public_signals.json (3 in v2)."""
+    return len(word_table())
+
 
 # Polygon Hermez "powersOfTau28_hez_final_NN.ptau" (54 contributions + beacon, already prepared
 # for phase 2): blake2b-512 of the whole file, as published in the snarkjs README.
@@ -97,7 +103,7 @@ def constraint_count(r1cs: Path) -> int:
 
 def required_power(constraints: int) -> int:
     """Smallest power of tau whose domain holds the constraints plus the public-input rows."""
-    need = constraints + N_PUBLIC + 1
+    need = constraints + n_public() + 1
     return max(8, (need - 1).bit_length())
 
 
@@ -250,7 +256,9 @@ def run_setup(
         "template": "GreenProof(64)",
         "n_slots": 64,
         "constraints": constraints,
-        "public_signals": N_PUBLIC,
+        "circuit_version": 2,
+        "public_signals": n_public(),
+        "public_words": [w.name for w in word_table()],
         "power": power,
         "ptau": ptau_info,
         "phase2": {"contributions": names, "beacon_hash": beacon, "beacon_iterations_exp": 10},

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     "script",
     ["scripts/gen_public_signals_sol.py", "scripts/gen_scoring_vectors.py",
-     "scripts/gen_challenge_vectors.py", "scripts/gen_batch_verifier.py"],
+     "scripts/gen_challenge_vectors.py", "scripts/gen_batch_verifier.py",
+     "scripts/gen_packing_vectors.py"],
 )
 def test_generated_file_is_current(script):
     done = subprocess.run(
@@ -23,13 +24,30 @@ def test_generated_file_is_current(script):
     assert done.returncode == 0, done.stderr
 
 
-def test_public_signals_sol_follows_the_json_order():
-    from ecoai_chain.core.signals import signal_table
+def test_public_signals_sol_follows_the_json_layout():
+    """Circuit v2: PublicSignals.sol, the circuit's PublicWords and its main component's public
+    list all follow the table's words, offsets and widths."""
+    import re
+
+    from ecoai_chain.core.signals import signal_table, word_table
 
     text = (ROOT / "contracts" / "generated" / "PublicSignals.sol").read_text()
+    circom = (ROOT / "circuits" / "public_signals.circom").read_text()
+    words = word_table()
+    assert f"uint256 constant PUBLIC_SIGNALS = {len(words)};" in text
+    for w in words:
+        assert f"uint256 internal constant {w.name.upper()} = {w.index};" in text
     for spec in signal_table():
-        assert f"uint256 internal constant {spec.name.upper()} = {spec.index};" in text
-        assert f"s[{spec.name.upper()}] = c.{spec.solidity};" in text
+        up = spec.name.upper()
+        assert f"uint256 internal constant {up}_OFFSET = {spec.offset};" in text
+        assert f"uint256 internal constant {up}_BITS = {spec.bits};" in text
+        if spec.bits < 254:
+            assert f'_fit(c.{spec.solidity}, {up}_BITS, "{spec.solidity}")' in text
+            term = spec.name if spec.offset == 0 else f"{spec.name} * {1 << spec.offset}"
+            assert term in circom
+    main = (ROOT / "circuits" / "green_proof_main.circom").read_text()
+    public = re.search(r"public \[([^\]]*)\]", main).group(1)
+    assert [x.strip() for x in public.split(",")] == [w.name for w in words]
 
 
 def test_scoring_vectors_match_units():
@@ -67,12 +85,12 @@ def test_contract_proofs_come_from_the_committed_zkey():
 
 
 def test_contract_proof_certificates_are_their_public_signals():
-    """Each vector's certificate fields are its proof's public signals, in the pinned order."""
+    """Each vector's certificate fields, packed by the table, are its proof's public signals."""
     import json
 
-    from ecoai_chain.core.signals import signal_table
+    from ecoai_chain.core.signals import signal_table, to_public_signals
 
     vectors = json.loads((ROOT / "tests" / "vectors" / "contract_proofs.json").read_text())
-    for item in vectors["certificates"]:
-        fields = [int(item["cert"][spec.solidity]) for spec in signal_table()]
-        assert fields == [int(s) for s in item["public_signals"]]
+    for item in [*vectors["certificates"], *vectors["ceiling_cases"].values()]:
+        fields = {spec.name: int(item["cert"][spec.solidity]) for spec in signal_table()}
+        assert to_public_signals(fields) == [int(s) for s in item["public_signals"]]

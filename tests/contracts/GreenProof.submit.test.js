@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import { readFileSync } from "node:fs";
 import {
   CERT_TYPES, CHAIN, FIELD, STATUS, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof, WINDOW,
 } from "./helpers/greenproof.js";
@@ -11,6 +12,7 @@ const EPOCH = BigInt(VECTORS.epoch_length_s);
 const BASELINE = BigInt(VECTORS.baseline_ng_per_work);
 const N1 = vectorIndex(1, 0); // node 1, first epoch
 const N1b = vectorIndex(1, 1); // node 1, the next epoch
+const PACKING = JSON.parse(readFileSync(new URL("../vectors/public_signals_packing.json", import.meta.url), "utf8"));
 
 describe("GreenProof submissions", function () {
   describe("# submitCertificate", function () {
@@ -205,10 +207,30 @@ describe("GreenProof submissions", function () {
       const [cert, proof, sig] = await signedVector(f, N1);
       await expect(f.gp.submitCertificate({ ...cert, root: FIELD }, proof, sig))
         .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(0n, FIELD);
+      await expect(f.gp.submitCertificate({ ...cert, root: ethers.MaxUint256 }, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(0n, ethers.MaxUint256);
+    });
+
+    it("Should not accept a member wider than the circuit proves (it would alias its packed neighbour), naming it", async function () {
+      const f = await readyFixture();
+      const [cert, proof, sig] = await signedVector(f, N1);
+      const name = ethers.encodeBytes32String;
       await expect(f.gp.submitCertificate({ ...cert, energyMj: cert.energyMj + FIELD }, proof, sig))
-        .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(5n, cert.energyMj + FIELD);
+        .to.be.revertedWithCustomError(f.gp, "GreenProofFieldTooWide").withArgs(name("energyMj"), cert.energyMj + FIELD, 54n);
       await expect(f.gp.submitCertificate({ ...cert, maxPowerMw: ethers.MaxUint256 }, proof, sig))
-        .to.be.revertedWithCustomError(f.gp, "GreenProofInputOutOfField").withArgs(9n, ethers.MaxUint256);
+        .to.be.revertedWithCustomError(f.gp, "GreenProofFieldTooWide").withArgs(name("maxPowerMw"), ethers.MaxUint256, 32n);
+      // Every member at 2^bits (the table's widths, tests/vectors/public_signals_packing.json),
+      // e.g. nodeId + 2^64 with epochStart - 1 would pack to the real certificate's header word.
+      const members = PACKING.too_wide.filter((c) => !c.whole_field);
+      expect(members.length).to.equal(9);
+      for (const c of members) {
+        const wide = { ...cert, [c.member]: 1n << BigInt(c.bits) };
+        await expect(f.gp.submitCertificate(wide, proof, sig), c.member)
+          .to.be.revertedWithCustomError(f.gp, "GreenProofFieldTooWide").withArgs(name(c.member), 1n << BigInt(c.bits), BigInt(c.bits));
+      }
+      const aliased = { ...cert, nodeId: cert.nodeId + (1n << 64n), epochStart: cert.epochStart - 1n };
+      await expect(f.gp.submitCertificate(aliased, proof, sig))
+        .to.be.revertedWithCustomError(f.gp, "GreenProofFieldTooWide").withArgs(name("nodeId"), aliased.nodeId, 64n);
     });
 
     it("Should not accept submissions while paused", async function () {

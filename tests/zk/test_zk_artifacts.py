@@ -11,7 +11,8 @@ import json
 import pytest
 
 from ecoai_chain.zk.artifacts import check_artifacts, zk_artifacts
-from ecoai_chain.zk.setup import KNOWN_PTAU_BLAKE2B, required_power, sha256_file
+from ecoai_chain.core.signals import word_table
+from ecoai_chain.zk.setup import KNOWN_PTAU_BLAKE2B, n_public, required_power, sha256_file
 
 pytestmark = pytest.mark.slow
 
@@ -32,6 +33,9 @@ def test_manifest_records_the_setup():
     assert m["ptau"]["dev_only"] == (m["ptau"]["source"] == "dev")
     assert len(m["phase2"]["contributions"]) >= 1 and len(m["phase2"]["beacon_hash"]) == 64
     assert set(m["sha256"]) == {"r1cs", "wasm", "zkey", "vkey", "verifier", "ptau"}
+    assert m["circuit_version"] == 2
+    assert m["public_signals"] == n_public()
+    assert m["public_words"] == [w.name for w in word_table()]
 
 
 def test_verifier_header_names_circuit_and_zkey():
@@ -42,7 +46,8 @@ def test_verifier_header_names_circuit_and_zkey():
     assert a.manifest["sha256"]["zkey"] in head[2]
     assert "contract Groth16Verifier" in a.verifier.read_text()
     vk = json.loads(a.vkey.read_text())
-    assert vk["nPublic"] == 10
+    assert vk["nPublic"] == n_public() == 3  # circuit v2: the three packed words
+    assert "uint[3] calldata _pubSignals" in a.verifier.read_text()
 
 
 def test_public_ceremony_table_is_well_formed():

@@ -11,12 +11,14 @@ import subprocess
 
 import pytest
 
+from ecoai_chain.core.signals import signal_table, word_table
 from ecoai_chain.core.units import MJ_PER_KWH
 from ecoai_chain.core.units import SNARK_SCALAR_FIELD as P
 from ecoai_chain.toolchain import node_binary, npm_package_file, project_root
 from ecoai_chain.zk.artifacts import zk_artifacts
 from ecoai_chain.zk.merkle import MerkleTree
-from ecoai_chain.zk.witness import N_SLOTS, slot_leaf
+from ecoai_chain.zk.setup import n_public
+from ecoai_chain.zk.witness import N_SLOTS, circuit_fields, slot_leaf
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +44,7 @@ def raw_input(
         [slot_leaf(e % P, w % P, s) for e, w, s in zip(energy, work, salts, strict=True)]
     )
     total_e = sum(energy) % P
-    obj = {
+    fields = {
         "root": tree.root,
         "node_id": node_id,
         "epoch_start_s": epoch_start_s,
@@ -53,12 +55,27 @@ def raw_input(
         "carbon_mg": total_e * intensity // MJ_PER_KWH,
         "intensity_mg_per_kwh": intensity,
         "max_power_mw": max_power_mw,
-        "energy": [e % P for e in energy],
-        "work": [w % P for w in work],
-        "salt": list(salts),
     }
-    obj.update(override)
+    fields.update(override)
+    obj = {**linear_words(fields), **fields, "energy": [e % P for e in energy],
+           "work": [w % P for w in work], "salt": list(salts)}
     return json.loads(json.dumps(obj, default=str), parse_int=str)
+
+
+def linear_words(fields: dict) -> dict[str, int]:
+    """The public inputs exactly as the circuit's PublicWords computes them (sum field *
+    2^offset mod p) but WITHOUT the packer's range checks, so that an illegal field reaches the
+    circuit with words consistent with it: the circuit's own range checks must refuse it."""
+    return {w.name: sum(int(fields[f.name]) << f.offset for f in w.fields) % P
+            for w in word_table()}
+
+
+def with_fields(ci: dict, **changed) -> dict:
+    """``ci`` with proved fields changed and the words recomputed to match them (a prover
+    claiming other values, honestly packed)."""
+    fields = {s.name: int(ci[s.name]) for s in signal_table()} | changed
+    words = linear_words(fields)
+    return {**ci, **{k: str(v) for k, v in {**fields, **words}.items()}}
 
 
 def run_cases(r1cs, cases: list[dict], tmp_path) -> dict[str, dict]:
@@ -110,7 +127,7 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
         {
             "name": f"vector:{v['name']}",
             "input": {
-                **{k: v["public_values"][k] for k in v["public_values"]},
+                **circuit_fields({k: int(x) for k, x in v["public_values"].items()}),
                 "energy": [
                     str(x)
                     for x in list(map(int, v["epoch_input"]["slot_energy_mj"]))
@@ -131,7 +148,7 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     cases.append({"name": "at_cap", "input": raw_input([cap] * 60, W, salts, slot_count=60)})
 
     def bad(name, **kw):
-        cases.append({"name": name, "input": {**ci, **{k: str(v) for k, v in kw.items()}}})
+        cases.append({"name": name, "input": with_fields(ci, **kw)})
 
     bad("wrong_total_energy", total_energy_mj=int(ci["total_energy_mj"]) + 1)
     bad("wrong_total_work", total_work=int(ci["total_work"]) - 1)
@@ -140,6 +157,20 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     bad("wrong_root", root=int(ci["root"]) + 1)
     bad("wrong_slot_count", slot_count=59)
     bad("wrong_intensity", intensity_mg_per_kwh=int(ci["intensity_mg_per_kwh"]) + 1)
+    # The public words alone changed (one bit in each field's range), the fields kept.
+    for spec in signal_table():
+        word = next(w.name for w in word_table() if spec in w.fields)
+        flip = dict(ci, **{word: str(int(ci[word]) ^ (1 << spec.offset))})
+        cases.append({"name": f"word_bit:{spec.name}", "input": flip})
+    # Aliases: a field + 2^bits with its upper neighbour - 1 packs to the SAME words as the
+    # honest certificate; only the range checks (or the sums, for the totals) refuse it.
+    for w in word_table():
+        for low, high in zip(w.fields, w.fields[1:], strict=False):
+            alias = {low.name: int(ci[low.name]) + (1 << low.bits),
+                     high.name: int(ci[high.name]) - 1}
+            aliased = with_fields(ci, **alias)
+            assert all(aliased[x.name] == ci[x.name] for x in word_table())
+            cases.append({"name": f"alias:{low.name}+2^{low.bits}", "input": aliased})
     tampered = dict(ci, salt=list(ci["salt"]))
     tampered["salt"][5] = str(int(ci["salt"][5]) + 1)
     cases.append({"name": "tampered_leaf_salt", "input": tampered})
@@ -177,8 +208,8 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
     for i in MASK_PROBES:
         w = wires[f"main.m[{i}]"]
         cases.append({"name": f"mask{i}", "input": ci, "tamper": {str(w): str(int(i >= 60))}})
-    # R1CS level: flip each public input wire (index 1..10) of a valid witness
-    for i in range(1, 11):
+    # R1CS level: flip each public input wire (index 1..n_public()) of a valid witness
+    for i in range(1, n_public() + 1):
         cases.append(
             {
                 "name": f"wire{i}",
@@ -186,12 +217,20 @@ def results(compiled_circuit, hour_epoch, tmp_path_factory):
                 "tamper": {str(i): str(int(list(ci.values())[i - 1]) + 1)},
             }
         )
+    # R1CS level: change each proved field's own wire (private since v2), words kept
+    for spec in signal_table()[1:]:
+        w = wires[f"main.{spec.name}"]
+        if w >= 0:
+            cases.append({"name": f"field_wire:{spec.name}", "input": ci,
+                          "tamper": {str(w): str(int(ci[spec.name]) + 1)}})
     return run_cases(paths.r1cs, cases, tmp_path_factory.mktemp("circuit"))
 
 
 def test_constraint_budget(compiled_circuit):
     _, constraints = compiled_circuit
-    assert constraints <= 32_768 - 11  # fits a 2^15 powers of tau with the 10 public-input rows
+    # fits a 2^15 powers of tau with the public-input rows (3 packed words since v2)
+    assert n_public() == 3
+    assert constraints <= 32_768 - (n_public() + 1)
 
 
 @pytest.mark.parametrize(
@@ -250,7 +289,31 @@ def test_mask_hint_is_constrained(results, i):
     assert r["witness"] and r["check"] is False, r
 
 
-@pytest.mark.parametrize("i", range(1, 11))
+@pytest.mark.parametrize("i", range(1, n_public() + 1))
 def test_every_public_signal_is_constrained(results, i):
     r = results[f"wire{i}"]
     assert r["witness"] and r["check"] is False, r
+
+
+@pytest.mark.parametrize("spec", signal_table(), ids=lambda s: s.name)
+def test_changing_one_field_bit_in_a_word_fails(results, spec):
+    assert not accepted(results[f"word_bit:{spec.name}"]), results[f"word_bit:{spec.name}"]
+
+
+ALIASES = [f"alias:{lo.name}+2^{lo.bits}" for w in word_table()
+           for lo, _ in zip(w.fields, w.fields[1:], strict=False)]
+
+
+@pytest.mark.parametrize("name", ALIASES)
+def test_aliased_fields_with_the_same_words_fail(results, name):
+    """The packing is injective only because every field is range-checked to its bits."""
+    assert len(ALIASES) == 7
+    assert not accepted(results[name]), results[name]
+
+
+def test_every_kept_field_wire_is_bound(results):
+    """--O2 may substitute a field by its word; each field wire it keeps must be constrained."""
+    kept = [k for k in results if k.startswith("field_wire:")]
+    assert kept
+    for k in kept:
+        assert results[k]["witness"] and results[k]["check"] is False, results[k]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecoai_chain.core.signals import signal_names
+from ecoai_chain.core.signals import signal_names, word_table
 from ecoai_chain.errors import ValidationError
 from ecoai_chain.zk.witness import EpochInput, SlotOpening
 
@@ -45,7 +45,11 @@ def test_epoch_matches_circomlibjs(case):
 def test_circuit_input_shape():
     e = epoch(slot_energy_mj=[7, 8], slot_work=[1, 2])
     ci = e.circuit_input()
-    assert list(ci)[:10] == list(signal_names())
+    words = [w.name for w in word_table()]
+    assert words == ["root", "header", "totals"]
+    # the public inputs (packed words) first, then the other proved fields (private inputs)
+    assert list(ci)[:12] == words + [n for n in signal_names() if n not in words]
+    assert [int(ci[w]) for w in words] == e.public_signals()
     assert len(ci["energy"]) == len(ci["work"]) == len(ci["salt"]) == 64
     assert ci["energy"][:3] == ["7", "8", "0"] and ci["slot_count"] == "2"
     assert all(isinstance(v, str) for v in ci["salt"])

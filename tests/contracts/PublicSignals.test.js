@@ -1,0 +1,56 @@
+// The generated PublicSignals.pack (circuit v2: three packed public inputs) against the shared
+// vectors tests/vectors/public_signals_packing.json (scripts/gen_packing_vectors.py, made by the
+// Python packer and also run by the Python and circuit tests): the same words for the same
+// members, and a revert naming the member for each member one bit too wide (packed, it would
+// spill into its neighbour and alias another certificate).
+import { expect } from "chai";
+import { network } from "hardhat";
+import { readFileSync } from "node:fs";
+
+const { ethers, networkHelpers } = await network.create();
+const PACKING = JSON.parse(readFileSync(new URL("../vectors/public_signals_packing.json", import.meta.url), "utf8"));
+const certOf = (fields) => ({
+  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, BigInt(v)])),
+  workloadClass: ethers.encodeBytes32String("llm"),
+});
+
+describe("PublicSignals", function () {
+  async function fixture() {
+    return { harness: await ethers.deployContract("PublicSignalsHarness") };
+  }
+
+  describe("# pack", function () {
+    it("Should pack every shared vector into the Python packer's words", async function () {
+      const { harness } = await networkHelpers.loadFixture(fixture);
+      expect(PACKING.cases.length).to.be.greaterThan(20);
+      for (const c of PACKING.cases) {
+        const words = await harness.pack(certOf(c.cert));
+        expect(words.map(String), c.label).to.deep.equal(c.public_signals);
+      }
+    });
+
+    it("Should not pack a member wider than the circuit proves, naming it", async function () {
+      const { harness } = await networkHelpers.loadFixture(fixture);
+      for (const c of PACKING.too_wide) {
+        const call = harness.pack(certOf(c.cert));
+        if (c.whole_field) {
+          await expect(call, c.label).to.be.revertedWithCustomError(harness, "GreenProofInputOutOfField").withArgs(0n, BigInt(c.value));
+        } else {
+          await expect(call, c.label).to.be.revertedWithCustomError(harness, "GreenProofFieldTooWide")
+            .withArgs(ethers.encodeBytes32String(c.member), BigInt(c.value), BigInt(c.bits));
+        }
+      }
+    });
+
+    it("Should pack a member at its maximum and refuse it one above", async function () {
+      const { harness } = await networkHelpers.loadFixture(fixture);
+      const base = certOf(PACKING.cases[0].cert); // all zero
+      const top = (1n << 64n) - 1n;
+      const words = await harness.pack({ ...base, epochStart: top });
+      expect(words[1]).to.equal(top << 64n);
+      await expect(harness.pack({ ...base, epochStart: top + 1n }))
+        .to.be.revertedWithCustomError(harness, "GreenProofFieldTooWide")
+        .withArgs(ethers.encodeBytes32String("epochStart"), top + 1n, 64n);
+    });
+  });
+});
