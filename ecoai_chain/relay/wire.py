@@ -110,6 +110,7 @@ def parse_item(body: Any) -> tuple[Certificate, dict, bytes]:
     for name in ("node_id", "epoch_start_s"):
         if getattr(cert, name) >= KEY_LIMIT:
             raise ValidationError(name, f"must be below 2**63, got {getattr(cert, name)}")
+    cert.public_signals()  # each proved field within its proved width, or it names the field
     proof = _proof(body.get("proof"))
     sig = body.get("signature")
     if not isinstance(sig, str):

@@ -23,7 +23,13 @@ from ecoai_chain.core.certificate import (
     eip712_type,
     make_certificate_class,
 )
-from ecoai_chain.core.signals import certificate_table, fields_from_table, signal_table
+from ecoai_chain.core.signals import (
+    certificate_table,
+    fields_from_table,
+    from_public_signals,
+    signal_table,
+    to_public_signals,
+)
 from ecoai_chain.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +81,10 @@ def test_every_certificate_list_comes_from_the_table():
     assert certificate_tuple(CERT) == tuple(cert.struct()[n] for n in names) == cert.as_tuple()
     assert list(certificate_fields(cert.public_values(), cert.workload_class)) == names
     assert certificate_fields(cert.public_values(), cert.workload_class) == cert.struct()
-    assert cert.public_signals() == [cert.struct()[s.solidity] for s in signal_table()]
+    # the proved members, in table order, packed into the verifier's words (circuit v2)
+    assert cert.public_values() == {s.name: cert.struct()[s.solidity] for s in signal_table()}
+    assert cert.public_signals() == to_public_signals(cert.public_values())
+    assert from_public_signals(cert.public_signals()) == cert.public_values()
     assert eip712.certificate_struct(CERT) == cert.struct()
 
 

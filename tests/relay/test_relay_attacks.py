@@ -33,6 +33,11 @@ def test_out_of_range_numbers_from_a_stranger_are_4xx_and_leave_no_rows(
              "node_id")
     _refused(http, body(ready, proof_vectors, 0, epochStart=2**255, signer=stranger), 422,
              "epoch_start_s")
+    # wider than the circuit proves (packed, it would spill into the next field)
+    _refused(http, body(ready, proof_vectors, 0, windowS=2**16, signer=stranger), 422,
+             "window_s")
+    _refused(http, body(ready, proof_vectors, 0, carbonMg=2**64, signer=stranger), 422,
+             "carbon_mg")
     # more digits than Python parses by default
     cert = {**good["certificate"], "energyMj": "9" * 5000}
     _refused(http, {**good, "certificate": cert}, 422, "total_energy_mj")

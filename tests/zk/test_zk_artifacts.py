@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from ecoai_chain.zk.artifacts import check_artifacts, zk_artifacts
 from ecoai_chain.core.signals import word_table
+from ecoai_chain.zk.artifacts import check_artifacts, zk_artifacts
 from ecoai_chain.zk.setup import KNOWN_PTAU_BLAKE2B, n_public, required_power, sha256_file
 
 pytestmark = pytest.mark.slow
