@@ -42,7 +42,7 @@ pragma circom 2.1.0;
 //   * max_power_mw == the node's registered max power; node registered and Active;
 //   * the attestor's EIP-712 signature over the certificate (binds root, node_id, epoch, totals);
 //   * every public input < the BN254 scalar field modulus (the generated verifier checks it);
-//     every certificate field < 2^bits before packing (PublicSignals.pack reverts
+//     every certificate field < 2^bits before packing (PublicSignals.toArray reverts
 //     GreenProofFieldTooWide naming it), so the contract's words are the circuit's words.
 //   * salt_i = Poseidon(seed_field, node_id, epoch_start_s, i) is how the attestor derives salts
 //     (ecoai_chain/zk/witness.py). The circuit does NOT recompute it: salts only provide hiding,

@@ -248,7 +248,7 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         internal
         returns (uint256 certificateId)
     {
-        uint256[PUBLIC_SIGNALS] memory signals = PublicSignals.pack(cert); // reverts on a too-wide field
+        uint256[PUBLIC_SIGNALS] memory signals = PublicSignals.toArray(cert); // reverts on a too-wide field
         uint64 nodeId = _activeNodeId(cert.nodeId);
         Node storage node = _nodes[nodeId];
         _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);

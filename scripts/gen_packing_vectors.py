@@ -2,7 +2,7 @@
 
 The reference is the Python packer (ecoai_chain/core/signals.py `to_public_signals`, driven by
 core/public_signals.json). The same file drives the Python tests (tests/core/test_packing.py),
-the Solidity library (tests/contracts/PublicSignals.test.js: PublicSignals.pack gives the same
+the Solidity library (tests/contracts/PublicSignals.test.js: PublicSignals.toArray gives the same
 words, and reverts naming the member on each `too_wide` case) and the circuit
 (tests/zk/test_zk_circuit.py: the witness accepts these words for these fields and refuses
 aliased fields packed to the same words).

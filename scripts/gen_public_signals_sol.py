@@ -3,7 +3,7 @@
 From ecoai_chain/core/public_signals.json (its ``words`` and each signal's ``word``, ``offset``,
 ``bits``) this writes:
 
-* contracts/generated/PublicSignals.sol: ``PublicSignals.pack(Certificate)``, the verifier's
+* contracts/generated/PublicSignals.sol: ``PublicSignals.toArray(Certificate)``, the verifier's
   public-input array. Every field is checked against the width the circuit proves before it is
   shifted into its word (a wider one would spill into its neighbour and alias another
   certificate): it reverts ``GreenProofFieldTooWide(field, value, bits)`` naming the struct
@@ -84,11 +84,12 @@ def render(source_text: str) -> str:
         lines.append(f"    uint256 internal constant {up}_BITS = {s['bits']};")
     lines += [
         "",
-        "    /// @notice The certificate's proved fields as the verifier's public-input array.",
+        "    /// @notice The certificate's proved fields packed into the verifier's public-input array",
+        "    ///         (each at its offset in its word; circuit v2).",
         "    /// @dev Reverts GreenProofFieldTooWide(member, value, bits) if a field is not below",
         "    ///      2^bits (it would alias into the next field), GreenProofInputOutOfField if a",
         "    ///      whole-field input is not below the modulus. So every word is < 2^253.",
-        "    function pack(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {",  # noqa: E501
+        "    function toArray(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {",  # noqa: E501
     ]
     for w, fields in words:
         if len(fields) == 1 and fields[0]["bits"] >= FIELD_BITS:

@@ -58,11 +58,12 @@ library PublicSignals {
     uint256 internal constant MAX_POWER_MW_OFFSET = 183;
     uint256 internal constant MAX_POWER_MW_BITS = 32;
 
-    /// @notice The certificate's proved fields as the verifier's public-input array.
+    /// @notice The certificate's proved fields packed into the verifier's public-input array
+    ///         (each at its offset in its word; circuit v2).
     /// @dev Reverts GreenProofFieldTooWide(member, value, bits) if a field is not below
     ///      2^bits (it would alias into the next field), GreenProofInputOutOfField if a
     ///      whole-field input is not below the modulus. So every word is < 2^253.
-    function pack(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {
+    function toArray(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {
         if (c.root >= FIELD_MODULUS) revert IGreenProof.GreenProofInputOutOfField(ROOT, c.root);
         s[ROOT] = c.root;
         s[HEADER] = _fit(c.nodeId, NODE_ID_BITS, "nodeId")

@@ -72,7 +72,7 @@ interface IGreenProof {
     }
 
     /// @notice The EIP-712 signed certificate (primary type `Certificate`, pinned): its first ten
-    ///         fields are the values the proof is about (PublicSignals.pack makes the
+    ///         fields are the values the proof is about (PublicSignals.toArray makes the
     ///         verifier's three packed public inputs from them), plus the
     ///         workload class that selects the baseline and the efficiency ceiling.
     struct Certificate {
@@ -234,7 +234,7 @@ interface IGreenProof {
     error GreenProofInputOutOfField(uint256 index, uint256 value);
     /// @notice Certificate member `member` (its name, ASCII, zero-padded) is not below 2^bits,
     ///         the width the circuit proves: packed into its public-input word it would spill
-    ///         into the next field (PublicSignals.pack).
+    ///         into the next field (PublicSignals.toArray).
     error GreenProofFieldTooWide(bytes32 member, uint256 value, uint256 bits);
     /// @notice windowS * slotCount must equal the epoch length (and windowS must be non-zero).
     error GreenProofEpochLengthMismatch(uint256 windowS, uint256 slotCount, uint256 epochLengthS);

@@ -9,7 +9,7 @@ import {PUBLIC_SIGNALS} from "../generated/PublicSignals.sol";
 ///         verifier can be redeployed with a new circuit without touching GreenProof's code.
 interface IGroth16Verifier {
     /// @notice True iff the proof (a, b, c) is valid for the PUBLIC_SIGNALS packed
-    ///         public inputs (PublicSignals.pack; layout: ecoai_chain/core/public_signals.json).
+    ///         public inputs (PublicSignals.toArray; layout: ecoai_chain/core/public_signals.json).
     ///         `b` is in snarkjs's `exportSolidityCallData` order (G2 coordinates swapped: [[x1,x0],[y1,y0]]).
     function verifyProof(
         uint256[2] calldata _pA,

@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import {IGreenProof} from "../interfaces/IGreenProof.sol";
 import {PUBLIC_SIGNALS, PublicSignals} from "../generated/PublicSignals.sol";
 
-/// @notice Fuzz properties of the generated PublicSignals.pack (run: npx hardhat test solidity):
+/// @notice Fuzz properties of the generated PublicSignals.toArray (run: npx hardhat test solidity):
 ///         in-range members come back out of their words by shift and mask (so distinct
 ///         certificates give distinct inputs), every word is below 2^253, and a member one bit
 ///         or more too wide reverts GreenProofFieldTooWide naming it.
@@ -26,13 +26,13 @@ contract PublicSignalsTest {
         c.maxPowerMw = uint32(seed >> 192);
     }
 
-    function pack(IGreenProof.Certificate calldata c) external pure returns (uint256[PUBLIC_SIGNALS] memory) {
-        return PublicSignals.pack(c);
+    function toArray(IGreenProof.Certificate calldata c) external pure returns (uint256[PUBLIC_SIGNALS] memory) {
+        return PublicSignals.toArray(c);
     }
 
     function testFuzz_packedMembersComeBackOut(uint256 seed) public view {
         IGreenProof.Certificate memory c = _cert(seed);
-        uint256[PUBLIC_SIGNALS] memory s = this.pack(c);
+        uint256[PUBLIC_SIGNALS] memory s = this.toArray(c);
         uint256 h = s[PublicSignals.HEADER];
         uint256 t = s[PublicSignals.TOTALS];
         require(s[PublicSignals.ROOT] == c.root, "root");
@@ -78,7 +78,7 @@ contract PublicSignalsTest {
         else if (k == 6) c.carbonMg = wide;
         else if (k == 7) c.intensityMgPerKwh = wide;
         else c.maxPowerMw = wide;
-        try this.pack(c) {
+        try this.toArray(c) {
             revert("a too-wide member was packed");
         } catch (bytes memory reason) {
             bytes memory expected = abi.encodeWithSelector(IGreenProof.GreenProofFieldTooWide.selector, member, wide, bits);

@@ -1,4 +1,4 @@
-// The generated PublicSignals.pack (circuit v2: three packed public inputs) against the shared
+// The generated PublicSignals.toArray (circuit v2: three packed public inputs) against the shared
 // vectors tests/vectors/public_signals_packing.json (scripts/gen_packing_vectors.py, made by the
 // Python packer and also run by the Python and circuit tests): the same words for the same
 // members, and a revert naming the member for each member one bit too wide (packed, it would
@@ -19,12 +19,12 @@ describe("PublicSignals", function () {
     return { harness: await ethers.deployContract("PublicSignalsHarness") };
   }
 
-  describe("# pack", function () {
+  describe("# toArray", function () {
     it("Should pack every shared vector into the Python packer's words", async function () {
       const { harness } = await networkHelpers.loadFixture(fixture);
       expect(PACKING.cases.length).to.be.greaterThan(20);
       for (const c of PACKING.cases) {
-        const words = await harness.pack(certOf(c.cert));
+        const words = await harness.toArray(certOf(c.cert));
         expect(words.map(String), c.label).to.deep.equal(c.public_signals);
       }
     });
@@ -32,7 +32,7 @@ describe("PublicSignals", function () {
     it("Should not pack a member wider than the circuit proves, naming it", async function () {
       const { harness } = await networkHelpers.loadFixture(fixture);
       for (const c of PACKING.too_wide) {
-        const call = harness.pack(certOf(c.cert));
+        const call = harness.toArray(certOf(c.cert));
         if (c.whole_field) {
           await expect(call, c.label).to.be.revertedWithCustomError(harness, "GreenProofInputOutOfField").withArgs(0n, BigInt(c.value));
         } else {
@@ -46,9 +46,9 @@ describe("PublicSignals", function () {
       const { harness } = await networkHelpers.loadFixture(fixture);
       const base = certOf(PACKING.cases[0].cert); // all zero
       const top = (1n << 64n) - 1n;
-      const words = await harness.pack({ ...base, epochStart: top });
+      const words = await harness.toArray({ ...base, epochStart: top });
       expect(words[1]).to.equal(top << 64n);
-      await expect(harness.pack({ ...base, epochStart: top + 1n }))
+      await expect(harness.toArray({ ...base, epochStart: top + 1n }))
         .to.be.revertedWithCustomError(harness, "GreenProofFieldTooWide")
         .withArgs(ethers.encodeBytes32String("epochStart"), top + 1n, 64n);
     });
