@@ -23,6 +23,7 @@ from ecoai_chain.chain.client import GreenProofClient, proof_struct
 from ecoai_chain.chain.deployment import deploy_all
 from ecoai_chain.chain.devnet import Anvil, dev_private_key, set_chain_time
 from ecoai_chain.chain.eip712 import sign_certificate
+from ecoai_chain.core.certificate import Certificate
 
 ROOT = Path(__file__).resolve().parents[1]
 INTRINSIC = 21_000
@@ -86,19 +87,8 @@ def main() -> None:
         # Breakdown pieces, measured before the first submission (same cold/warm conditions).
         cert, proof = node2[0]
         verifier = w3.eth.contract(address=d.verifier, abi=load_artifact("Groth16Verifier").abi)
-        order = [
-            "root",
-            "nodeId",
-            "epochStart",
-            "windowS",
-            "slotCount",
-            "energyMj",
-            "work",
-            "carbonMg",
-            "intensityMgPerKwh",
-            "maxPowerMw",
-        ]
-        pub = [cert[k] for k in order]
+        # The verifier's public inputs: the members packed by the table (circuit v2, 3 words).
+        pub = Certificate.from_mapping(cert).public_signals()
         a, b, cc = proof_struct(proof)
         vfn = verifier.functions.verifyProof(a, b, cc, pub)
         assert vfn.call() is True
