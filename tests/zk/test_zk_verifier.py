@@ -153,7 +153,7 @@ def test_batch(vk, proof_bundle):
     assert verify_batch(vk, [good, good, good])
     assert verify_batch(vk, [])
     s = list(proof_bundle.public_signals)
-    s[5] += 1
+    s[2] += 1  # the totals word: total energy + 1 mJ
     assert not verify_batch(vk, [good, (proof_bundle, s), good])
     assert not verify_batch(vk, [good, (tamper_proof(proof_bundle, ("pi_c", 0)), s)])
 
