@@ -15,7 +15,8 @@ proof here). See bench/gas_measure.py for what is traced and how gas is attribut
 * verification: the transaction's calls into the Groth16 verifier contracts (callTracer);
 * storage: its SSTOREs (struct-log trace), gross of refunds, except those below;
 * reward: SSTOREs to slots keyed by an operator's address at submission (escrow / accrual)
-  plus the ``releaseRewards`` transaction (the mint) of the same ids, per certificate;
+  plus the ``releaseRewards`` transaction (the mint) of the same ids grouped by operator, per
+  certificate;
 * other: the rest of the submission (intrinsic + calldata, checks, EIP-712, events, calls).
 
 "all-in" = submission + release, per certificate. Writes bench/out/gas.json (git-ignored) for
