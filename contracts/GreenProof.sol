@@ -2,13 +2,18 @@
 pragma solidity ^0.8.28;
 
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGreenProof} from "./interfaces/IGreenProof.sol";
 import {IEcoCredit} from "./interfaces/IEcoCredit.sol";
 import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
-import {PUBLIC_SIGNALS, PublicSignals} from "./generated/PublicSignals.sol";
+import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
+import {PublicSignals} from "./generated/PublicSignals.sol";
+// The batch verifier's input count (its generated key). The proofs' calldata is encoded by hand
+// with it; `uint256[N_PUBLIC] memory x = PublicSignals.toArray(...)` does not compile unless it
+// equals PUBLIC_SIGNALS, so the two generated files cannot drift apart.
+import {GROTH16_BATCH_N_PUBLIC as N_PUBLIC} from "./generated/Groth16BatchKey.sol";
 import {GreenScore} from "./GreenScore.sol";
 import {GreenProofParams} from "./GreenProofParams.sol";
 import {GreenProofCredits} from "./GreenProofCredits.sol";
@@ -21,7 +26,7 @@ import {GreenProofCredits} from "./GreenProofCredits.sol";
 ///      baselines, ceilings, deadline, window, bond rate and slash share, sets the treasury and
 ///      the epoch length; PAUSER_ROLE pauses submissions and registrations.
 ///      GreenProof must hold EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
-contract GreenProof is GreenProofCredits, Pausable, EIP712 {
+contract GreenProof is GreenProofCredits, Pausable {
     using SafeCast for uint256;
 
     bytes32 public constant NODE_MANAGER_ROLE = keccak256("NODE_MANAGER_ROLE");
@@ -41,17 +46,34 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
+    /// @dev EIP-712 domain {name "GreenProof", version "1", chainId, verifyingContract}, as
+    ///      OpenZeppelin's EIP712 builds it (cached, rebuilt after a chain fork), without its
+    ///      ERC-5267 `eip712Domain()` view: that one did not fit under the code size limit,
+    ///      and the domain is pinned (ecoai_chain/chain/eip712.py).
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private immutable _domainSeparator = _buildDomainSeparator();
+    uint256 private immutable _domainChainId = block.chainid;
+
     IGroth16Verifier private immutable _verifier;
+    IGroth16BatchVerifier private immutable _batchVerifier;
     mapping(uint64 nodeId => mapping(uint64 epochStart => uint256 certificateId)) private _certificateOf;
 
     /// @param admin receives every role; also the first treasury
-    constructor(address admin, IEcoCredit eco_, IGroth16Verifier verifier_, uint64 epochLengthS_)
-        GreenProofParams(epochLengthS_, admin)
-        GreenProofCredits(eco_)
-        EIP712("GreenProof", "1")
-    {
-        if (address(eco_) == address(0) || address(verifier_) == address(0)) revert GreenProofZeroAddress();
+    /// @param verifier_ the generated single verifier (submitCertificate)
+    /// @param batchVerifier_ the batch verifier of the same key (submitCertificates)
+    constructor(
+        address admin,
+        IEcoCredit eco_,
+        IGroth16Verifier verifier_,
+        IGroth16BatchVerifier batchVerifier_,
+        uint64 epochLengthS_
+    ) GreenProofParams(epochLengthS_, admin) GreenProofCredits(eco_) {
+        if (address(eco_) == address(0) || address(verifier_) == address(0) || address(batchVerifier_) == address(0)) {
+            revert GreenProofZeroAddress();
+        }
         _verifier = verifier_;
+        _batchVerifier = batchVerifier_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(NODE_MANAGER_ROLE, admin);
         _grantRole(REVOKER_ROLE, admin);
@@ -133,7 +155,20 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         whenNotPaused
         returns (uint256 certificateId)
     {
-        return _submit(cert, proof, signature);
+        uint256 baseline = _check(cert, signature);
+        if (!_verifier.verifyProof(proof.a, proof.b, proof.c, PublicSignals.toArray(cert))) {
+            revert GreenProofInvalidProof();
+        }
+        return _accept(cert, baseline);
+    }
+
+    /// @inheritdoc IGreenProof
+    function checkCertificate(Certificate calldata cert, bytes calldata signature)
+        external
+        view
+        returns (uint256 baselineNgPerWork)
+    {
+        return _check(cert, signature);
     }
 
     /// @inheritdoc IGreenProof
@@ -147,19 +182,38 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
             revert GreenProofBatchLengthMismatch(n, proofs.length, signatures.length);
         }
         certificateIds = new uint256[](n);
+        // Pass 1: every check but the proof, against the state before the batch. `picked`
+        // holds the passing indices (m of them), `baselines` their baselines by index.
+        uint256[] memory picked = new uint256[](n);
+        uint256[] memory baselines = new uint256[](n);
+        uint256 m;
         for (uint256 i = 0; i < n; ++i) {
-            uint256 landed = _landedIdentical(certs[i]);
-            if (landed != 0) {
-                certificateIds[i] = landed;
-                emit BatchItemSkipped(landed, i);
-                continue;
-            }
-            // A self-call isolates each item so its revert data can be wrapped with its index;
-            // the outer revert still undoes every earlier item.
-            try this.submitCertificate(certs[i], proofs[i], signatures[i]) returns (uint256 id) {
-                certificateIds[i] = id;
+            // A static self-call turns the item's revert into data we can name it by.
+            try this.checkCertificate(certs[i], signatures[i]) returns (uint256 baseline) {
+                baselines[i] = baseline;
+                picked[m++] = i;
             } catch (bytes memory reason) {
-                revert GreenProofBatchItemFailed(i, reason);
+                _rejectOrRunOutOfGas(i, reason);
+            }
+        }
+        if (m == 0) return certificateIds;
+        // Pass 2: one batch check of the passing items' proofs; per item only if it fails.
+        (bool allValid, bool[] memory valid) = _verifyProofs(certs, proofs, picked, m);
+        // Pass 3: accept in batch order. An earlier item of this batch may have taken the
+        // epoch (the same item twice, or two certificates of one epoch): skip it.
+        for (uint256 k = 0; k < m; ++k) {
+            uint256 i = picked[k];
+            Certificate calldata cert = certs[i];
+            uint256 landed = _certificateOf[uint64(cert.nodeId)][uint64(cert.epochStart)]; // checked in pass 1
+            if (!allValid && !valid[k]) {
+                emit BatchItemSkipped(i, abi.encodeWithSelector(GreenProofInvalidProof.selector));
+            } else if (landed != 0) {
+                emit BatchItemSkipped(
+                    i,
+                    abi.encodeWithSelector(GreenProofEpochAlreadyCertified.selector, cert.nodeId, cert.epochStart, landed)
+                );
+            } else {
+                certificateIds[i] = _accept(cert, baselines[i]);
             }
         }
     }
@@ -237,33 +291,105 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         return _eco;
     }
 
-    /// @notice The Groth16 verifier this contract calls.
+    /// @notice The Groth16 verifier submitCertificate calls.
     function verifier() external view returns (IGroth16Verifier) {
         return _verifier;
     }
 
+    /// @notice The Groth16 batch verifier submitCertificates calls.
+    function batchVerifier() external view returns (IGroth16BatchVerifier) {
+        return _batchVerifier;
+    }
+
     // ------------------------------------------------------------------ internals
 
-    function _submit(Certificate calldata cert, Proof calldata proof, bytes calldata signature)
-        internal
-        returns (uint256 certificateId)
-    {
-        uint256[PUBLIC_SIGNALS] memory signals = PublicSignals.toArray(cert); // reverts on a too-wide field
+    /// @dev Every check of a submission but the proof, in the documented order; the baseline.
+    function _check(Certificate calldata cert, bytes calldata signature) private view returns (uint256 baseline) {
+        PublicSignals.toArray(cert); // reverts naming a member too wide to pack, or the root >= r
         uint64 nodeId = _activeNodeId(cert.nodeId);
         Node storage node = _nodes[nodeId];
         _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);
-        uint256 baseline = _checkPhysics(node, nodeId, cert);
+        baseline = _checkPhysics(node, nodeId, cert);
         _requireSigner(_hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor);
-        if (!_verifier.verifyProof(proof.a, proof.b, proof.c, signals)) revert GreenProofInvalidProof();
+    }
 
-        return _accept(node, nodeId, cert, baseline);
+    /// @dev The passing items' proofs: one verifyBatch, and verifyEach (the single check per
+    ///      item) only when the batch fails or reverts, which a malformed proof makes it do
+    ///      (a coordinate out of the field, a point off the curve or refused by ecPairing).
+    ///      The calldata of both is built by hand (the ABI encoder for these arrays did not
+    ///      fit under the code size limit): (Proof[], uint256[N_PUBLIC][]) have static
+    ///      elements, so they are encoded inline: head (0x40, offset of inputs), m, the m
+    ///      proofs (8 words each), m, the m input arrays (N_PUBLIC words each).
+    function _verifyProofs(
+        Certificate[] calldata certs,
+        Proof[] calldata proofs,
+        uint256[] memory picked,
+        uint256 m
+    ) private view returns (bool allValid, bool[] memory valid) {
+        uint256 proofBytes = m * 0x100;
+        uint256 size = 0x84 + proofBytes + m * N_PUBLIC * 0x20; // m <= calldata size / 0x100
+        uint256 ptr;
+        assembly ("memory-safe") {
+            ptr := mload(0x40)
+            mstore(0x40, add(ptr, size))
+            mstore(add(ptr, 0x04), 0x40)
+            mstore(add(ptr, 0x24), add(0x60, proofBytes))
+            mstore(add(ptr, 0x44), m)
+            mstore(add(add(ptr, 0x64), proofBytes), m)
+        }
+        for (uint256 k = 0; k < m; ++k) {
+            uint256 i = picked[k];
+            Proof calldata p = proofs[i];
+            uint256[N_PUBLIC] memory x = PublicSignals.toArray(certs[i]);
+            assembly ("memory-safe") {
+                calldatacopy(add(add(ptr, 0x64), mul(k, 0x100)), p, 0x100)
+                mcopy(add(add(add(ptr, 0x84), proofBytes), mul(k, mul(N_PUBLIC, 0x20))), x, mul(N_PUBLIC, 0x20))
+            }
+        }
+        address bv = address(_batchVerifier);
+        (bytes4 batchSel, bytes4 eachSel) =
+            (IGroth16BatchVerifier.verifyBatch.selector, IGroth16BatchVerifier.verifyEach.selector);
+        bool ran; // verifyBatch returned (true or false) or reverted with data: not out of gas
+        assembly ("memory-safe") {
+            mstore(ptr, or(batchSel, shr(32, shl(32, mload(ptr)))))
+            let ok := staticcall(gas(), bv, ptr, size, 0x00, 0x20)
+            allValid := and(ok, and(eq(returndatasize(), 0x20), eq(mload(0x00), 1)))
+            ran := or(ok, gt(returndatasize(), 0))
+        }
+        if (allValid) return (true, valid);
+        if (!ran) revert GreenProofBatchOutOfGas(m);
+        uint256 returned;
+        assembly ("memory-safe") {
+            mstore(ptr, or(eachSel, shr(32, shl(32, mload(ptr)))))
+            if iszero(staticcall(gas(), bv, ptr, size, 0x00, 0x00)) {
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            returned := returndatasize()
+        }
+        // verifyEach returns (0x20, m, m bools): copy m and the bools into `valid`.
+        if (returned != 0x40 + m * 0x20) revert GreenProofBatchVerifierReturn(m);
+        assembly ("memory-safe") {
+            valid := mload(0x40)
+            mstore(0x40, add(valid, add(0x20, mul(m, 0x20))))
+            returndatacopy(valid, 0x20, add(0x20, mul(m, 0x20)))
+        }
+    }
+
+    /// @dev Item `i` failed a check with `reason`: reported, not applied. Empty revert data
+    ///      is what running out of gas leaves (every check reverts with a custom error): the
+    ///      whole call reverts then, so a gas limit set too low (or an estimate that found
+    ///      one) can never drop items silently.
+    function _rejectOrRunOutOfGas(uint256 i, bytes memory reason) private {
+        if (reason.length == 0) revert GreenProofBatchOutOfGas(i);
+        emit BatchItemSkipped(i, reason);
     }
 
     /// @dev Record an accepted certificate and escrow its reward.
-    function _accept(Node storage node, uint64 nodeId, Certificate calldata cert, uint256 baseline)
-        private
-        returns (uint256 certificateId)
-    {
+    ///      `cert` passed `_check`, so its node id is a registered uint64.
+    function _accept(Certificate calldata cert, uint256 baseline) private returns (uint256 certificateId) {
+        uint64 nodeId = uint64(cert.nodeId);
+        Node storage node = _nodes[nodeId];
         (, uint256 score, uint256 reward) = GreenScore.compute(baseline, cert.work, cert.carbonMg);
         // Cannot overflow: one increment per accepted certificate (2^192 is out of reach).
         unchecked {
@@ -347,20 +473,6 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         );
     }
 
-    /// @dev The id of the node's certificate for this epoch if it has exactly these fields
-    ///      (then it is this very certificate, landed earlier), else 0.
-    function _landedIdentical(Certificate calldata c) private view returns (uint256 id) {
-        if (c.nodeId > type(uint64).max || c.epochStart > type(uint64).max) return 0;
-        id = _certificateOf[uint64(c.nodeId)][uint64(c.epochStart)];
-        if (id == 0) return 0;
-        StoredCertificate storage s = _certificates[id];
-        bool same = s.root == c.root && s.windowS == c.windowS && s.slotCount == c.slotCount
-            && s.energyMj == c.energyMj && s.work == c.work && s.carbonMg == c.carbonMg
-            && s.intensityMgPerKwh == c.intensityMgPerKwh && s.maxPowerMw == c.maxPowerMw
-            && s.workloadClass == c.workloadClass;
-        if (!same) return 0;
-    }
-
     function _activeNodeId(uint256 rawNodeId) private view returns (uint64 nodeId) {
         if (rawNodeId == 0 || rawNodeId > _nodeCount) revert GreenProofUnknownNode(rawNodeId);
         nodeId = uint64(rawNodeId); // <= _nodeCount, a uint64
@@ -392,6 +504,15 @@ contract GreenProof is GreenProofCredits, Pausable, EIP712 {
         if (epochStart < lastEnd && epochStart < _epochLengthSince()) {
             revert GreenProofEpochNotAfterLast(nodeId, epochStart, lastEnd);
         }
+    }
+
+    function _hashTypedDataV4(bytes32 structHash) private view returns (bytes32) {
+        bytes32 domain = block.chainid == _domainChainId ? _domainSeparator : _buildDomainSeparator();
+        return MessageHashUtils.toTypedDataHash(domain, structHash);
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256("GreenProof"), keccak256("1"), block.chainid, address(this)));
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {

@@ -1,5 +1,5 @@
-// Hardhat users' equivalent of `ecoai chain deploy`: deploys the generated Groth16Verifier,
-// EcoCredit and GreenProof, grants GreenProof MINTER_ROLE + CLAWBACK_ROLE on EcoCredit, deploys
+// Hardhat users' equivalent of `ecoai chain deploy`: deploys the generated Groth16Verifier, the
+// Groth16BatchVerifier (its key generated beside it), EcoCredit and GreenProof, grants GreenProof MINTER_ROLE + CLAWBACK_ROLE on EcoCredit, deploys
 // the on-chain Poseidon hashers from contracts/generated/poseidon.json (circomlibjs's leaf contract
 // and PoseidonHasher(8); see ecoai_chain/chain/hashers.py), and writes the same manifest JSON
 // (see ecoai_chain/chain/deployment.py).
@@ -24,8 +24,11 @@ async function deploy(name, args = []) {
 }
 
 const verifier = await deploy("Groth16Verifier");
+const batchVerifier = await deploy("Groth16BatchVerifier"); // submitCertificates' proofs
 const eco = await deploy("EcoCredit", [deployer.address]);
-const gp = await deploy("GreenProof", [deployer.address, await eco.getAddress(), await verifier.getAddress(), epochLengthS]);
+const gp = await deploy("GreenProof", [
+  deployer.address, await eco.getAddress(), await verifier.getAddress(), await batchVerifier.getAddress(), epochLengthS,
+]);
 await deploy("CertificateClaims", [await gp.getAddress()]); // reads GreenProof's views; no roles
 for (const role of [await eco.MINTER_ROLE(), await eco.CLAWBACK_ROLE()]) {
   await (await eco.grantRole(role, await gp.getAddress())).wait();

@@ -177,9 +177,12 @@ interface IGreenProof {
         uint256 indexed certificateId, uint64 indexed nodeId, string reason, uint256 clawedBackUnits, uint256 debtUnits
     );
 
-    /// @notice Batch item `index` had already landed with identical fields as `certificateId`
-    ///         (for example relayed by someone else first) and was skipped.
-    event BatchItemSkipped(uint256 indexed certificateId, uint256 index);
+    /// @notice Batch item `index` was skipped (not applied, its id 0): `reason` is the custom
+    ///         error submitCertificate would have reverted with, e.g. GreenProofBadSignature,
+    ///         GreenProofInvalidProof, or GreenProofEpochAlreadyCertified(node, epoch, id) for
+    ///         an epoch already certified, by someone else first (a front-run copy) or by an
+    ///         earlier item of the same batch.
+    event BatchItemSkipped(uint256 indexed index, bytes reason);
 
     /// @notice `payer` burnt `units` of Eco Credits to pay down `operator`'s debt.
     event DebtRepaid(address indexed operator, address indexed payer, uint256 units, uint256 remainingDebtUnits);
@@ -290,9 +293,11 @@ interface IGreenProof {
     error GreenProofParameterOutOfRange(Param param, bytes32 key, uint256 value, uint256 max);
     /// @notice A batch's arrays differ in length, or the batch is empty.
     error GreenProofBatchLengthMismatch(uint256 certificates, uint256 proofs, uint256 signatures);
-    /// @notice Batch item `index` failed with `reason` (the item's own revert data); nothing
-    ///         in the batch was applied.
-    error GreenProofBatchItemFailed(uint256 index, bytes reason);
+    /// @notice A batch ran out of gas at item (or, verifying proofs, after `index` items): it
+    ///         reverts rather than drop items for want of gas.
+    error GreenProofBatchOutOfGas(uint256 index);
+    /// @notice The batch verifier's verifyEach answered something other than `items` bools.
+    error GreenProofBatchVerifierReturn(uint256 items);
     /// @notice The operator owes `debtUnits` of Eco Credits: it cannot register or activate nodes.
     error GreenProofOperatorInDebt(address operator, uint256 debtUnits);
     /// @notice repayDebt for more than the operator owes.
@@ -378,11 +383,31 @@ interface IGreenProof {
         external
         returns (uint256 certificateId);
 
-    /// @notice Batch of submitCertificate. An item that already landed with identical fields
-    ///         (e.g. copied from the mempool and relayed first) is skipped and reported by
-    ///         BatchItemSkipped, its id returned. Any other failing item i reverts the whole
-    ///         transaction with GreenProofBatchItemFailed(i, itemRevertData). Epochs may land
-    ///         out of order, so no epoch is stranded by a later one landing first.
+    /// @notice Every check of submitCertificate except the proof, in the same order and with
+    ///         the same errors; returns the baseline the reward would use. submitCertificates
+    ///         calls it on itself per item, so a failing item is named by its own error;
+    ///         anyone may call it to pre-check an item.
+    function checkCertificate(Certificate calldata cert, bytes calldata signature)
+        external
+        view
+        returns (uint256 baselineNgPerWork);
+
+    /// @notice Batch of certificates, verified together: a bad item never sinks the others.
+    ///         (1) Per item, the checks of submitCertificate except the proof (checkCertificate,
+    ///         against the state before the batch); a failing item is skipped:
+    ///         BatchItemSkipped(index, its custom error), id 0 -- an item that landed already
+    ///         (a copy relayed first) with GreenProofEpochAlreadyCertified(node, epoch, id).
+    ///         (2) The passing items' proofs in ONE Groth16BatchVerifier.verifyBatch (N + 3
+    ///         pairings); only if that fails or reverts (a malformed proof) does verifyEach name
+    ///         the bad ones, skipped with GreenProofInvalidProof. (3) Accepted in batch order;
+    ///         an item whose epoch an earlier item of the batch took is skipped with
+    ///         GreenProofEpochAlreadyCertified. Epochs may land out of order, so no epoch is
+    ///         stranded by a later one landing first. Reverts only for a malformed call (empty
+    ///         or mismatched arrays: GreenProofBatchLengthMismatch), while paused, or out of gas
+    ///         (GreenProofBatchOutOfGas: no item is ever dropped for want of gas).
+    ///         submitCertificate keeps the generated single verifier: for one proof the batch
+    ///         check is the same four pairings plus the batch verifier's checks and call.
+    /// @return certificateIds per item its new id, 0 if skipped
     function submitCertificates(Certificate[] calldata certs, Proof[] calldata proofs, bytes[] calldata signatures)
         external
         returns (uint256[] memory certificateIds);

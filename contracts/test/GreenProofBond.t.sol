@@ -5,6 +5,7 @@ import {GreenProof} from "../GreenProof.sol";
 import {EcoCredit} from "../EcoCredit.sol";
 import {IGreenProof} from "../interfaces/IGreenProof.sol";
 import {IGroth16Verifier} from "../interfaces/IGroth16Verifier.sol";
+import {IGroth16BatchVerifier} from "../interfaces/IGroth16BatchVerifier.sol";
 
 interface VmBond {
     function warp(uint256 timestamp) external;
@@ -23,7 +24,9 @@ contract GreenProofBondTest {
         vm.warp(1);
         vm.deal(address(this), type(uint128).max);
         EcoCredit eco = new EcoCredit(address(this));
-        h = new GreenProof(address(this), eco, IGroth16Verifier(address(0xdead)), 3600);
+        h = new GreenProof(
+            address(this), eco, IGroth16Verifier(address(0xdead)), IGroth16BatchVerifier(address(0xbeef)), 3600
+        );
     }
 
     function testFuzz_activationNeedsTheBondAtTheCurrentRate(

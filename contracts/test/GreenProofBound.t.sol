@@ -6,6 +6,7 @@ import {GreenProof} from "../GreenProof.sol";
 import {EcoCredit} from "../EcoCredit.sol";
 import {IGreenProof} from "../interfaces/IGreenProof.sol";
 import {IGroth16Verifier} from "../interfaces/IGroth16Verifier.sol";
+import {IGroth16BatchVerifier} from "../interfaces/IGroth16BatchVerifier.sol";
 
 /// @notice The forge-compatible cheatcodes Hardhat's Solidity test runner provides.
 interface Vm {
@@ -23,7 +24,9 @@ contract GreenProofBoundTest {
     function setUp() public {
         vm.warp(1);
         EcoCredit eco = new EcoCredit(address(this));
-        h = new GreenProof(address(this), eco, IGroth16Verifier(address(0xdead)), 3600);
+        h = new GreenProof(
+            address(this), eco, IGroth16Verifier(address(0xdead)), IGroth16BatchVerifier(address(0xbeef)), 3600
+        );
     }
 
     /// @dev What GreenProof pays a certificate of KR / LLM for the epoch at `epochStart`: the

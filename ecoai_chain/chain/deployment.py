@@ -1,4 +1,4 @@
-"""Deploy Groth16Verifier + EcoCredit + GreenProof from compiled artifacts, and the manifest.
+"""Deploy the verifiers, EcoCredit and GreenProof from compiled artifacts, and the manifest.
 
 Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
 
@@ -6,6 +6,7 @@ Manifest JSON (pinned; read by the attestor, indexer, API and verifier)::
      "contracts": {"GreenProof": {"address", "block"}, "EcoCredit": {...},
                    "CertificateClaims": {...},  # since issue 17; older manifests lack it
                    "Groth16Verifier": {...}, "EcoTimelock": {...}, "EcoGovernor": {...},
+                   "Groth16BatchVerifier": {...},  # since issue 16 (submitCertificates)
                    "PoseidonLeaf": {...}, "PoseidonNode": {...},    # see chain/hashers.py
                    "ChallengeManager": {...}},                      # the challenge game
      "epoch_length_s", "vkey_sha256", "zkey_sha256",
@@ -124,6 +125,10 @@ class Deployment:
     def verifier(self) -> str:
         return self.address("Groth16Verifier")
 
+    @property
+    def batch_verifier(self) -> str:
+        return self.address("Groth16BatchVerifier")
+
     def is_live(self, w3: Web3) -> bool:
         """True if ``w3`` serves this manifest's chain and GreenProof's code is deployed there."""
         from ecoai_chain.chain.node_errors import node_call
@@ -191,9 +196,11 @@ def deployment_from_address(w3: Web3, green_proof: str, from_block: int = 0) -> 
         gp = w3.eth.contract(address=addr, abi=load_artifact("GreenProof").abi)
         eco = gp.functions.ecoCredit().call()
         ver = gp.functions.verifier().call()
+        batch = gp.functions.batchVerifier().call()
         epoch_length_s = int(gp.functions.epochLengthS().call())
     refs = {"GreenProof": ContractRef(addr, from_block), "EcoCredit": ContractRef(eco, from_block),
-            "Groth16Verifier": ContractRef(ver, from_block)}
+            "Groth16Verifier": ContractRef(ver, from_block),
+            "Groth16BatchVerifier": ContractRef(batch, from_block)}
     return Deployment(chain_id=chain_id, rpc_url="", deployer="", block_number=from_block,
                       contracts=refs, epoch_length_s=epoch_length_s)
 
@@ -238,8 +245,10 @@ def deploy_all(
     vkey_path: Path | None = None,
     zkey_path: Path | None = None,
     challenge: ChallengeParams | None = None,
+    batch_verifier: str | None = None,
 ) -> Deployment:
-    """Deploy (or reuse ``verifier``) the verifier, EcoCredit and GreenProof; wire the roles;
+    """Deploy (or reuse ``verifier``) the verifier, the batch verifier (or reuse
+    ``batch_verifier``), EcoCredit and GreenProof; wire the roles;
     deploy the on-chain Poseidon hashers and the ChallengeManager (``challenge``: its
     parameters, default `DEFAULT_CHALLENGE_PARAMS`), which gets GreenProof's CHALLENGE_ROLE.
 
@@ -269,6 +278,13 @@ def deploy_all(
         if not is_address(verifier):
             raise ConfigError(f"verifier must be an address, got {verifier!r}")
         refs["Groth16Verifier"] = ContractRef(to_checksum_address(verifier), 0)
+    if batch_verifier is None:
+        _, refs["Groth16BatchVerifier"] = deploy_contract(
+            w3, account, load_artifact("Groth16BatchVerifier"))
+    elif not is_address(batch_verifier):
+        raise ConfigError(f"batch_verifier must be an address, got {batch_verifier!r}")
+    else:
+        refs["Groth16BatchVerifier"] = ContractRef(to_checksum_address(batch_verifier), 0)
 
     eco, refs["EcoCredit"] = deploy_contract(
         w3, account, load_artifact("EcoCredit"), account.address
@@ -280,6 +296,7 @@ def deploy_all(
         admin,
         eco.address,
         refs["Groth16Verifier"].address,
+        refs["Groth16BatchVerifier"].address,
         epoch_length_s,
     )
 

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.chain
 def test_deploy_all_wires_roles_and_round_trips_the_manifest(w3, dev_accounts, tmp_path):
     admin = dev_accounts[0]
     d = deploy_all(w3, admin, 3600)
-    assert set(d.contracts) == {"Groth16Verifier", "EcoCredit", "GreenProof", "PoseidonLeaf",
-                                "PoseidonNode", "CertificateClaims", "ChallengeManager"}
+    assert set(d.contracts) == {"Groth16Verifier", "Groth16BatchVerifier", "EcoCredit",
+                                "GreenProof", "PoseidonLeaf", "PoseidonNode",
+                                "CertificateClaims", "ChallengeManager"}
     assert d.chain_id == 31337 and d.epoch_length_s == 3600 and d.deployer == admin.address
     assert d.contracts["GreenProof"].block >= d.contracts["EcoCredit"].block > 0
     claims = GreenProofClient(w3, d).certificate_claims
@@ -39,6 +40,7 @@ def test_deploy_all_wires_roles_and_round_trips_the_manifest(w3, dev_accounts, t
     for role in ("MINTER_ROLE", "CLAWBACK_ROLE"):
         assert eco.hasRole(getattr(eco, role)().call(), d.green_proof).call()
     assert client.green_proof.functions.verifier().call() == d.verifier
+    assert client.green_proof.functions.batchVerifier().call() == d.batch_verifier
 
     path = d.save(tmp_path / "deployment.json")
     raw = json.loads(path.read_text())

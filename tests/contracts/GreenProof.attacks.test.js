@@ -157,7 +157,8 @@ describe("GreenProof attacks (dishonest operator, stranger)", function () {
       const f = await readyFixture();
       const { gp, operator } = f;
       const [c, p, s] = await signedVector(f, vectorIndex(1, 0));
-      await expect(gp.submitCertificates([c, c], [p, p], [s, s])).to.emit(gp, "BatchItemSkipped").withArgs(1n, 1n);
+      const already = gp.interface.encodeErrorResult("GreenProofEpochAlreadyCertified", [1n, c.epochStart, 1n]);
+      await expect(gp.submitCertificates([c, c], [p, p], [s, s])).to.emit(gp, "BatchItemSkipped").withArgs(1n, already);
       expect(await gp.certificateCount()).to.equal(1n);
       expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(vectorIndex(1, 0)));
     });

@@ -27,13 +27,15 @@ describe("GreenProof registry and parameters", function () {
     });
 
     it("Should not deploy with a zero address or a zero epoch length", async function () {
-      const { gp, eco, verifier, admin } = await bareFixture();
-      const [e, v] = [await eco.getAddress(), await verifier.getAddress()];
-      await expect(ethers.deployContract("GreenProof", [admin.address, ethers.ZeroAddress, v, 3600n]))
+      const { gp, eco, verifier, batchVerifier, admin } = await bareFixture();
+      const [e, v, b] = [await eco.getAddress(), await verifier.getAddress(), await batchVerifier.getAddress()];
+      await expect(ethers.deployContract("GreenProof", [admin.address, ethers.ZeroAddress, v, b, 3600n]))
         .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
-      await expect(ethers.deployContract("GreenProof", [admin.address, e, ethers.ZeroAddress, 3600n]))
+      await expect(ethers.deployContract("GreenProof", [admin.address, e, ethers.ZeroAddress, b, 3600n]))
         .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
-      await expect(ethers.deployContract("GreenProof", [admin.address, e, v, 0n]))
+      await expect(ethers.deployContract("GreenProof", [admin.address, e, v, ethers.ZeroAddress, 3600n]))
+        .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
+      await expect(ethers.deployContract("GreenProof", [admin.address, e, v, b, 0n]))
         .to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(0n);
     });
   });

@@ -1,4 +1,4 @@
-// Batches (front-running), vesting and public release, revocation, and debt that follows the
+// Vesting and public release (batches: GreenProof.batch.test.js), revocation, and debt that follows the
 // operator, with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -9,7 +9,6 @@ const { readyFixture, sharedOperatorFixture, signedVector } = makeFixtures(ether
 const { time } = networkHelpers;
 const BASELINE = BigInt(VECTORS.baseline_ng_per_work);
 const rewardOf = (i) => score(BASELINE, vectorCert(i).work, vectorCert(i).carbonMg).rewardUnits;
-const anyValue = () => true;
 
 async function batchArgs(f, indices, mutate = {}) {
   const items = [];
@@ -23,73 +22,6 @@ async function passWindow() {
 }
 
 describe("GreenProof batches, vesting, revocation and debt", function () {
-  describe("# submitCertificates", function () {
-    it("Should record every certificate of a batch, across nodes, in order", async function () {
-      const f = await readyFixture();
-      const { gp, operator, operator2 } = f;
-      const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
-      const args = await batchArgs(f, idx);
-      expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([1n, 2n, 3n]);
-      const tx = gp.submitCertificates(...args);
-      await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, ...Array(8).fill(anyValue));
-      await expect(tx).to.not.emit(gp, "BatchItemSkipped");
-      expect(await gp.certificateCount()).to.equal(3n);
-      expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
-      expect(await gp.escrowedOf(operator2.address)).to.equal(rewardOf(idx[1]));
-    });
-
-    it("Should skip an item a stranger front-ran and still certify the earlier epochs", async function () {
-      const f = await readyFixture();
-      const { gp, stranger } = f;
-      const idx = [vectorIndex(1, 0), vectorIndex(1, 1), vectorIndex(1, 2)];
-      const args = await batchArgs(f, idx);
-      // The stranger copies item 1 from the mempool and lands it first.
-      await gp.connect(stranger).submitCertificate(args[0][1], args[1][1], args[2][1]);
-      expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([2n, 1n, 3n]);
-      await expect(gp.submitCertificates(...args))
-        .to.emit(gp, "BatchItemSkipped").withArgs(1n, 1n)
-        .and.to.emit(gp, "CertificateSubmitted").withArgs(2n, 1n, args[0][0].epochStart, ...Array(8).fill(anyValue));
-      for (const [k, id] of [[0, 2n], [1, 1n], [2, 3n]]) {
-        expect(await gp.certificateOf(1n, args[0][k].epochStart)).to.equal(id);
-      }
-      // The whole batch again: every item already landed, nothing changes.
-      await expect(gp.submitCertificates(...args)).to.emit(gp, "BatchItemSkipped").withArgs(3n, 2n);
-      expect(await gp.certificateCount()).to.equal(3n);
-    });
-
-    it("Should not skip an item whose epoch landed with other fields", async function () {
-      const f = await readyFixture();
-      const { gp } = f;
-      const first = vectorIndex(1, 0);
-      await gp.submitCertificate(...(await signedVector(f, first)));
-      const args = await batchArgs(f, [first], { [first]: (c) => ({ ...c, energyMj: c.energyMj + 1n }) });
-      const inner = gp.interface.encodeErrorResult("GreenProofEpochAlreadyCertified", [1n, args[0][0].epochStart, 1n]);
-      await expect(gp.submitCertificates(...args)).to.be.revertedWithCustomError(gp, "GreenProofBatchItemFailed").withArgs(0n, inner);
-    });
-
-    it("Should revert the whole batch with the failing index and its error, applying nothing", async function () {
-      const f = await readyFixture();
-      const { gp, operator } = f;
-      const first = vectorIndex(1, 0);
-      const bad = await batchArgs(f, [first, vectorIndex(1, 1)], { [vectorIndex(1, 1)]: (c) => ({ ...c, energyMj: c.energyMj + 1n }) });
-      await expect(gp.submitCertificates(...bad))
-        .to.be.revertedWithCustomError(gp, "GreenProofBatchItemFailed")
-        .withArgs(1n, gp.interface.encodeErrorResult("GreenProofInvalidProof", []));
-      expect(await gp.certificateCount()).to.equal(0n);
-      expect(await gp.nextEpochStart(1n)).to.equal(0n);
-      expect(await gp.escrowedOf(operator.address)).to.equal(0n);
-    });
-
-    it("Should not accept arrays of different lengths or an empty batch", async function () {
-      const f = await readyFixture();
-      const [c, p, s] = await batchArgs(f, [vectorIndex(1, 0)]);
-      await expect(f.gp.submitCertificates(c, p, [])).to.be.revertedWithCustomError(f.gp, "GreenProofBatchLengthMismatch").withArgs(1n, 1n, 0n);
-      await expect(f.gp.submitCertificates([], [], [])).to.be.revertedWithCustomError(f.gp, "GreenProofBatchLengthMismatch").withArgs(0n, 0n, 0n);
-      await f.gp.pause();
-      await expect(f.gp.submitCertificates(c, p, s)).to.be.revertedWithCustomError(f.gp, "EnforcedPause");
-    });
-  });
-
   describe("# releaseRewards", function () {
     it("Should keep a reward in escrow for the window, then let anyone release it to the operator", async function () {
       const f = await readyFixture();

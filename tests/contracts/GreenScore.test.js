@@ -30,8 +30,9 @@ describe("GreenScore", function () {
   async function deployFixture() {
     const [admin] = await ethers.getSigners();
     const eco = await ethers.deployContract("EcoCredit", [admin.address]);
-    // computeReward is pure: the verifier address is never called here.
-    const gp = await ethers.deployContract("GreenProof", [admin.address, await eco.getAddress(), await eco.getAddress(), 3600n]);
+    // computeReward is pure: the verifier addresses are never called here.
+    const e = await eco.getAddress();
+    const gp = await ethers.deployContract("GreenProof", [admin.address, e, e, e, 3600n]);
     return { gp };
   }
 

@@ -38,9 +38,10 @@ export function makeDaoFixtures(ethers, networkHelpers) {
   async function governedFixture() {
     const [deployer, guardian, alice, bob, carol, dave, stranger] = await ethers.getSigners();
     const verifier = await ethers.deployContract("Groth16Verifier");
+    const batchVerifier = await ethers.deployContract("Groth16BatchVerifier");
     const eco = await ethers.deployContract("EcoCredit", [deployer.address]);
     const gp = await ethers.deployContract("GreenProof", [
-      deployer.address, await eco.getAddress(), await verifier.getAddress(), 3600n,
+      deployer.address, await eco.getAddress(), await verifier.getAddress(), await batchVerifier.getAddress(), 3600n,
     ]);
     // Test-only minter for the voters' balances; the hand-over below revokes it.
     await eco.grantRole(await eco.MINTER_ROLE(), deployer.address);

@@ -93,13 +93,15 @@ export function makeFixtures(ethers, networkHelpers) {
   async function deployFixture() {
     const [admin, operator, attestor, operator2, attestor2, stranger] = await ethers.getSigners();
     const verifier = await ethers.deployContract("Groth16Verifier");
+    const batchVerifier = await ethers.deployContract("Groth16BatchVerifier");
     const eco = await ethers.deployContract("EcoCredit", [admin.address]);
     const gp = await ethers.deployContract("GreenProof", [
-      admin.address, await eco.getAddress(), await verifier.getAddress(), BigInt(VECTORS.epoch_length_s),
+      admin.address, await eco.getAddress(), await verifier.getAddress(), await batchVerifier.getAddress(),
+      BigInt(VECTORS.epoch_length_s),
     ]);
     await eco.grantRole(await eco.MINTER_ROLE(), await gp.getAddress());
     await eco.grantRole(await eco.CLAWBACK_ROLE(), await gp.getAddress());
-    return { gp, eco, verifier, admin, operator, attestor, operator2, attestor2, stranger };
+    return { gp, eco, verifier, batchVerifier, admin, operator, attestor, operator2, attestor2, stranger };
   }
 
   /** The vectors' parameters scheduled from PARAMS_FROM (intensities, baseline, ceiling, window). */

@@ -1,0 +1,190 @@
+// submitCertificates: per-item checks, one batch proof check (Groth16BatchVerifier), bad,
+// duplicated and front-run items skipped and named (BatchItemSkipped(index, custom error)),
+// never sinking the others; with the real proofs of tests/vectors/contract_proofs.json.
+import { expect } from "chai";
+import { network } from "hardhat";
+import { CEILING, CHAIN, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof } from "./helpers/greenproof.js";
+
+const { ethers, networkHelpers } = await network.create(CHAIN);
+const { readyFixture, signedVector, signCert } = makeFixtures(ethers, networkHelpers);
+const BASELINE = BigInt(VECTORS.baseline_ng_per_work);
+const CLS = VECTORS.workload_class_bytes32;
+const rewardOf = (i) => score(BASELINE, vectorCert(i).work, vectorCert(i).carbonMg).rewardUnits;
+const anyValue = () => true;
+const bumpEnergy = (c) => ({ ...c, energyMj: c.energyMj + 1n }); // re-signed: only the proof is wrong
+
+async function batchArgs(f, indices, mutate = {}) {
+  const items = [];
+  for (const [k, i] of indices.entries()) items.push(await signedVector(f, i, mutate[k]));
+  return [items.map((x) => x[0]), items.map((x) => x[1]), items.map((x) => x[2])];
+}
+
+/** The BatchItemSkipped events of a mined batch, as [index, decoded error name, args]. */
+async function skipped(gp, tx) {
+  const receipt = await (await tx).wait();
+  return receipt.logs
+    .map((l) => { try { return gp.interface.parseLog(l); } catch { return null; } })
+    .filter((e) => e?.name === "BatchItemSkipped")
+    .map((e) => {
+      const err = gp.interface.parseError(e.args.reason);
+      return [e.args.index, err.name, [...err.args]];
+    });
+}
+
+describe("GreenProof batches (submitCertificates)", function () {
+  const node1 = [0, 1, 2].map((k) => vectorIndex(1, k));
+
+  it("Should record every certificate of a batch, across nodes, in order, skipping none", async function () {
+    const f = await readyFixture();
+    const { gp, operator, operator2 } = f;
+    const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
+    const args = await batchArgs(f, idx);
+    expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([1n, 2n, 3n]);
+    const tx = gp.submitCertificates(...args);
+    await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, ...Array(8).fill(anyValue));
+    await expect(tx).to.not.emit(gp, "BatchItemSkipped");
+    expect(await gp.certificateCount()).to.equal(3n);
+    expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
+    expect(await gp.escrowedOf(operator2.address)).to.equal(rewardOf(idx[1]));
+  });
+
+  for (const [where, bad] of [["first", 0], ["middle", 1], ["last", 2]]) {
+    it(`Should skip a forged proof in ${where} position, name it, and land the others`, async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      const args = await batchArgs(f, node1, { [bad]: bumpEnergy });
+      const good = [0, 1, 2].filter((k) => k !== bad);
+      const ids = await gp.submitCertificates.staticCall(...args);
+      expect(ids[bad]).to.equal(0n);
+      expect(good.map((k) => ids[k])).to.deep.equal([1n, 2n]);
+      expect(await skipped(gp, gp.submitCertificates(...args))).to.deep.equal([[BigInt(bad), "GreenProofInvalidProof", []]]);
+      expect(await gp.certificateCount()).to.equal(2n);
+      expect(await gp.certificateOf(1n, args[0][bad].epochStart)).to.equal(0n);
+      for (const [k, id] of good.map((k, j) => [k, BigInt(j + 1)])) {
+        expect(await gp.certificateOf(1n, args[0][k].epochStart)).to.equal(id);
+      }
+    });
+  }
+
+  it("Should skip a proof that is not even a curve point (the batch check reverts) and land the others", async function () {
+    const f = await readyFixture();
+    const { gp } = f;
+    const args = await batchArgs(f, node1);
+    args[1][1] = { ...args[1][1], a: [args[1][1].a[0], args[1][1].a[1] + 1n] }; // A off the curve
+    expect(await skipped(gp, gp.submitCertificates(...args))).to.deep.equal([[1n, "GreenProofInvalidProof", []]]);
+    expect(await gp.certificateCount()).to.equal(2n);
+  });
+
+  it("Should certify the same item twice in one batch once, skipping the copy with the epoch's id", async function () {
+    const f = await readyFixture();
+    const { gp, operator } = f;
+    const [c, p, s] = await signedVector(f, node1[0]);
+    expect(await gp.submitCertificates.staticCall([c, c], [p, p], [s, s])).to.deep.equal([1n, 0n]);
+    expect(await skipped(gp, gp.submitCertificates([c, c], [p, p], [s, s])))
+      .to.deep.equal([[1n, "GreenProofEpochAlreadyCertified", [1n, c.epochStart, 1n]]]);
+    expect(await gp.certificateCount()).to.equal(1n);
+    expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(node1[0]));
+  });
+
+  it("Should skip an item a stranger front-ran with a single submission and still certify the others", async function () {
+    const f = await readyFixture();
+    const { gp, stranger } = f;
+    const args = await batchArgs(f, node1);
+    // The stranger copies item 1 from the mempool and lands it first.
+    await gp.connect(stranger).submitCertificate(args[0][1], args[1][1], args[2][1]);
+    expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([2n, 0n, 3n]);
+    expect(await skipped(gp, gp.submitCertificates(...args)))
+      .to.deep.equal([[1n, "GreenProofEpochAlreadyCertified", [1n, args[0][1].epochStart, 1n]]]);
+    for (const [k, id] of [[0, 2n], [1, 1n], [2, 3n]]) {
+      expect(await gp.certificateOf(1n, args[0][k].epochStart)).to.equal(id);
+    }
+    // The whole batch again: every item landed already; nothing changes, nothing reverts.
+    expect((await skipped(gp, gp.submitCertificates(...args))).map((e) => e[0])).to.deep.equal([0n, 1n, 2n]);
+    expect(await gp.certificateCount()).to.equal(3n);
+  });
+
+  it("Should skip an item whose epoch landed with other fields, naming the landed id", async function () {
+    const f = await readyFixture();
+    const { gp } = f;
+    await gp.submitCertificate(...(await signedVector(f, node1[0])));
+    const args = await batchArgs(f, [node1[0], node1[1]], { 0: bumpEnergy });
+    expect(await skipped(gp, gp.submitCertificates(...args)))
+      .to.deep.equal([[0n, "GreenProofEpochAlreadyCertified", [1n, args[0][0].epochStart, 1n]]]);
+    expect(await gp.certificateOf(1n, args[0][1].epochStart)).to.equal(2n);
+  });
+
+  it("Should skip an item signed by another key, naming both keys, and land the others", async function () {
+    const f = await readyFixture();
+    const { gp, stranger, attestor } = f;
+    const args = await batchArgs(f, node1);
+    args[2][1] = await signCert(stranger, gp, args[0][1]);
+    expect(await skipped(gp, gp.submitCertificates(...args)))
+      .to.deep.equal([[1n, "GreenProofBadSignature", [stranger.address, attestor.address]]]);
+    expect(await gp.certificateCount()).to.equal(2n);
+  });
+
+  it("Should skip the forged zero-energy epoch with the ceiling error, as a single submission refuses it", async function () {
+    const f = await readyFixture();
+    const { gp } = f;
+    const forged = vectorCert("forged");
+    const args = await batchArgs(f, ["forged", node1[0]]);
+    expect(await skipped(gp, gp.submitCertificates(...args)))
+      .to.deep.equal([[0n, "GreenProofAboveEfficiencyCeiling", [CLS, forged.work, 0n, CEILING]]]);
+    expect(await gp.certificateCount()).to.equal(1n);
+  });
+
+  it("Should land nothing from an all-bad batch, name every item, and not revert", async function () {
+    const f = await readyFixture();
+    const { gp, operator, stranger } = f;
+    const args = await batchArgs(f, ["forged", ...node1], { 1: bumpEnergy, 2: bumpEnergy });
+    args[2][3] = await signCert(stranger, gp, args[0][3]);
+    expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([0n, 0n, 0n, 0n]);
+    expect((await skipped(gp, gp.submitCertificates(...args))).map(([i, name]) => [i, name])).to.deep.equal([
+      [0n, "GreenProofAboveEfficiencyCeiling"],
+      [3n, "GreenProofBadSignature"],
+      [1n, "GreenProofInvalidProof"],
+      [2n, "GreenProofInvalidProof"],
+    ]);
+    expect(await gp.certificateCount()).to.equal(0n);
+    expect(await gp.nextEpochStart(1n)).to.equal(0n);
+    expect(await gp.escrowedOf(operator.address)).to.equal(0n);
+  });
+
+  it("Should revert a malformed call only: arrays of different lengths, an empty batch, paused", async function () {
+    const f = await readyFixture();
+    const [c, p, s] = await batchArgs(f, [node1[0]]);
+    await expect(f.gp.submitCertificates(c, p, [])).to.be.revertedWithCustomError(f.gp, "GreenProofBatchLengthMismatch").withArgs(1n, 1n, 0n);
+    await expect(f.gp.submitCertificates([], [], [])).to.be.revertedWithCustomError(f.gp, "GreenProofBatchLengthMismatch").withArgs(0n, 0n, 0n);
+    await f.gp.pause();
+    await expect(f.gp.submitCertificates(c, p, s)).to.be.revertedWithCustomError(f.gp, "EnforcedPause");
+  });
+
+  it("Should never skip an item for want of gas: at any gas limit, all land or the call reverts", async function () {
+    const f = await readyFixture();
+    const args = await batchArgs(f, node1);
+    const need = await f.gp.submitCertificates.estimateGas(...args);
+    let reverted = 0;
+    for (let k = 1n; k <= 24n; ++k) {
+      const gasLimit = (need * k) / 24n; // 1/24 .. all of it: every phase runs out somewhere
+      try {
+        expect(await f.gp.submitCertificates.staticCall(...args, { gasLimit })).to.deep.equal([1n, 2n, 3n]);
+      } catch (e) {
+        if (e.name === "AssertionError") throw e;
+        ++reverted;
+      }
+    }
+    expect(reverted).to.be.greaterThan(0);
+    expect(reverted).to.be.lessThan(24);
+  });
+
+  it("Should check an item without its proof exactly as submitCertificate does (checkCertificate)", async function () {
+    const f = await readyFixture();
+    const { gp, stranger, attestor } = f;
+    const [c, , s] = await signedVector(f, node1[0]);
+    expect(await gp.checkCertificate(c, s)).to.equal(BASELINE);
+    const bad = await signCert(stranger, gp, c);
+    await expect(gp.checkCertificate(c, bad)).to.be.revertedWithCustomError(gp, "GreenProofBadSignature").withArgs(stranger.address, attestor.address);
+    await gp.submitCertificate(c, vectorProof(node1[0]), s);
+    await expect(gp.checkCertificate(c, s)).to.be.revertedWithCustomError(gp, "GreenProofEpochAlreadyCertified").withArgs(1n, c.epochStart, 1n);
+  });
+});
