@@ -25,7 +25,7 @@ from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
 from ecoai_chain.chain.node_errors import node_call
 from ecoai_chain.chain.reads import ChainReads
 from ecoai_chain.chain.revert import RevertDecoder, revert_data_from_exception
-from ecoai_chain.chain.submission import CertificateSubmission
+from ecoai_chain.chain.submission import BatchItemOutcome, CertificateSubmission
 from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.core.certificate import Certificate
@@ -258,29 +258,19 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin, CreditsMi
     def submit_batch(
         self, certs: list[dict[str, Any]], proofs: list[Any], signatures: list[bytes]
     ) -> list[int]:
-        """Batch submission; returns the certificate id of every item, in order. An item that
-        had already landed with identical fields (relayed by someone else) is skipped by the
-        contract and reported with its existing id. A failing item raises
-        ContractRevert("GreenProofBatchItemFailed", (index, reason)) -- `decode_item_failure`
-        names the inner error -- and nothing of the batch is applied."""
-        fn = self.green_proof.functions.submitCertificates(
-            [certificate_tuple(c) for c in certs],
-            [proof_struct(p) for p in proofs],
-            [bytes(s) for s in signatures],
-        )
-        receipt = self._transact(fn)
-        skipped = {int(e.args["index"]): int(e.args["certificateId"])
-                   for e in self._events(receipt, self.green_proof, "BatchItemSkipped")}
-        landed = iter(int(e.args["certificateId"])
-                      for e in self._events(receipt, self.green_proof, "CertificateSubmitted"))
-        return [skipped[i] if i in skipped else next(landed) for i in range(len(certs))]
+        """Batch submission; the certificate id of every item, in order: its new id, the
+        landed one if its epoch was certified already (relayed by someone else, or the same
+        item twice), 0 if it was skipped for another reason (`submit_batch_outcome` says
+        which and why). Bad items never revert the batch; see IGreenProof.submitCertificates."""
+        return [o.certificate_id or 0 for o in self.submit_batch_outcome(certs, proofs, signatures)]
 
-    def decode_item_failure(self, err: ContractRevert) -> tuple[int, ContractRevert | None]:
-        """(index, inner error) of a GreenProofBatchItemFailed revert."""
-        if err.name != "GreenProofBatchItemFailed":
-            raise ValueError(f"not a batch item failure: {err.name}")
-        index, reason = err.args_
-        return int(index), self.decoder.decode(reason)
+    def submit_batch_outcome(
+        self, certs: list[dict[str, Any]], proofs: list[Any], signatures: list[bytes]
+    ) -> list[BatchItemOutcome]:
+        """Batch submission; per item, in order, what the contract did with it."""
+        receipt = self._transact(self._batch_fn(certs, proofs, signatures))
+        items = self.batch_items(receipt)
+        return [items[i] for i in range(len(certs))]
 
     def revoke(self, certificate_id: int, reason: str) -> dict[str, int]:
         """Revoke; returns {"clawed_back_units", "debt_units"} from CertificateRevoked,

@@ -14,7 +14,9 @@ from typing import Any
 from ecoai_chain.chain.fees import Fees
 from ecoai_chain.chain.node_errors import node_call
 from ecoai_chain.chain.tx import gas_limit
-from ecoai_chain.errors import ChainError
+from ecoai_chain.errors import ChainError, ContractRevert
+
+EPOCH_CERTIFIED = "GreenProofEpochAlreadyCertified"  # (nodeId, epochStart, certificateId)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,24 @@ class TxReceipt:
     certificate_id: int | None  # from its CertificateSubmitted event, if it emitted one
 
 
+@dataclass(frozen=True)
+class BatchItemOutcome:
+    """What ``submitCertificates`` did with one item: landed as ``certificate_id``, or skipped
+    (``BatchItemSkipped``) with the contract's decoded reason; for an epoch certified already
+    (a front-run copy, or an earlier item of the batch), ``certificate_id`` is that one."""
+
+    certificate_id: int | None
+    skipped: ContractRevert | None = None
+
+    @property
+    def landed(self) -> bool:
+        return self.skipped is None
+
+    @property
+    def epoch_taken(self) -> bool:
+        return self.skipped is not None and self.skipped.name == EPOCH_CERTIFIED
+
+
 def _hex(b: Any) -> str:
     return "0x" + bytes(b).hex().removeprefix("0x")
 
@@ -68,6 +88,7 @@ class CertificateSubmission:
     account: Any
     green_proof: Any
     deployment: Any
+    decoder: Any
 
     def _revert(self, exc: BaseException) -> ChainError:  # pragma: no cover - see client
         raise NotImplementedError
@@ -119,9 +140,9 @@ class CertificateSubmission:
 
     def simulate_batch(self, certs: list[Any], proofs: list[Any],
                        signatures: list[bytes]) -> list[int]:
-        """eth_call ``submitCertificates`` from our account against the latest state: the ids
-        it would return, or the revert (``GreenProofBatchItemFailed(index, reason)``: see
-        `GreenProofClient.decode_item_failure`) as `ContractRevert`; sends nothing."""
+        """eth_call ``submitCertificates`` from our account against the latest state: the id
+        each item would get, 0 for an item the contract would skip (`check_item` says why);
+        a revert of the whole call (paused, malformed) raises `ContractRevert`. Sends nothing."""
         from web3.exceptions import ContractLogicError
 
         fn = self._batch_fn(certs, proofs, signatures)
@@ -131,31 +152,62 @@ class CertificateSubmission:
         except ContractLogicError as e:
             raise self._revert(e) from e
 
+    def check_item(self, cert: Any, signature: bytes) -> ContractRevert | None:
+        """eth_call ``checkCertificate``: the error ``submitCertificate`` would revert with
+        before its proof check (node, epoch, physics, signature...), or None if it passes."""
+        from web3.exceptions import ContractLogicError
+
+        from ecoai_chain.chain.client import certificate_tuple
+
+        fn = self.green_proof.functions.checkCertificate(certificate_tuple(cert), bytes(signature))
+        try:
+            with node_call("eth_call checkCertificate"):
+                fn.call({"from": self._sender()})
+        except ContractLogicError as e:
+            err = self._revert(e)
+            if isinstance(err, ContractRevert):
+                return err
+            raise err from e
+        return None
+
     def build_batch_tx(self, certs: list[Any], proofs: list[Any], signatures: list[bytes], *,
                        nonce: int, fees: Fees) -> SignedTx:
         """`build_certificate_tx` for ``submitCertificates``: estimated and signed, not sent."""
         return self.sign_call(self._batch_fn(certs, proofs, signatures), nonce=nonce, fees=fees)
 
-    def batch_outcome(self, tx_hash: str) -> tuple[TxReceipt, dict[int, tuple[int, bool]]] | None:
+    def batch_outcome(self, tx_hash: str) -> tuple[TxReceipt, dict[int, BatchItemOutcome]] | None:
         """For a mined ``submitCertificates`` transaction: its receipt and, per batch index,
-        (certificate id, skipped) -- skipped: the item had already landed identically
-        (``BatchItemSkipped``); None while it is pending or unknown."""
-        from web3.logs import DISCARD
-
+        its `BatchItemOutcome` (empty if the transaction reverted); None while it is pending
+        or unknown."""
         r = self._mined(tx_hash)
         if r is None:
             return None
         receipt = self._receipt(r)
-        if not receipt.succeeded:
-            return receipt, {}
+        return receipt, (self.batch_items(r) if receipt.succeeded else {})
+
+    def batch_items(self, r: Any) -> dict[int, BatchItemOutcome]:
+        """Per batch index, the outcome read from a mined batch's events (web3 receipt)."""
+        from web3.logs import DISCARD
+
         events = self.green_proof.events
-        skipped = {int(e.args["index"]): int(e.args["certificateId"])
+        skipped = {int(e.args["index"]): self._skip_reason(bytes(e.args["reason"]))
                    for e in events.BatchItemSkipped().process_receipt(r, errors=DISCARD)}
         landed = [int(e.args["certificateId"])
                   for e in events.CertificateSubmitted().process_receipt(r, errors=DISCARD)]
         new = iter(landed)  # in batch order, the items that were not skipped
-        return receipt, {i: (skipped[i], True) if i in skipped else (next(new), False)
-                         for i in range(len(skipped) + len(landed))}
+        out = {}
+        for i in range(len(skipped) + len(landed)):
+            why = skipped.get(i)
+            if why is None:
+                out[i] = BatchItemOutcome(next(new))
+            else:
+                taken = why.name == EPOCH_CERTIFIED and len(why.args_) == 3
+                out[i] = BatchItemOutcome(int(why.args_[2]) if taken else None, why)
+        return out
+
+    def _skip_reason(self, data: bytes) -> ContractRevert:
+        decoded = self.decoder.decode(data)  # every GreenProof error is known to the decoder
+        return decoded if decoded is not None else ContractRevert("unknown error", ("0x" + data.hex(),))
 
     def sign_call(self, fn: Any, *, nonce: int, fees: Fees) -> SignedTx:
         """Estimate gas for the bound contract call ``fn`` from our account (a revert surfaces

@@ -13,12 +13,15 @@ posted again, corrected.
 `Relayer.tick` is the worker's step: reconcile sent batches from their receipts, then send
 one batch when ``max_batch_size`` items wait or the oldest has waited ``max_age_s``. Before
 sending, each item is re-checked against ``certificateOf`` (front-run -> ``skipped``) and
-its submission deadline (under ``deadline_margin_s`` away -> refused: it could revert once
-mined), and the batch is simulated (eth_call); an item that would revert is dropped --
-refused with the decoded reason, or kept queued if the reason is a "not yet" -- and the next
-item taken in its place, so a bad item never sinks the others; items waiting on a "not yet"
-go behind the fresh ones, so they never hold them back either. Items that land identically
-meanwhile are skipped by the contract itself (``BatchItemSkipped``). Transactions are signed
+its submission deadline (under ``deadline_margin_s`` away -> refused), and the batch is
+simulated (eth_call): an item the contract would skip (id 0) is dropped -- refused with the
+reason ``checkCertificate`` gives (or the invalid proof), or kept queued if the reason is a
+"not yet" -- and the next item taken in its place; items waiting on a "not yet" go behind the
+fresh ones, so they never hold them back. Whatever changes between the simulation and the
+block (an item landed by someone else, a node suspended) the contract itself skips, naming
+the item and its error (``BatchItemSkipped(index, reason)``): the other items land, and each
+skipped one is reported from the receipt -- ``skipped`` if its epoch was certified, queued
+again on a "not yet", else refused with the reason. Transactions are signed
 with the relayer's own key and committed before broadcast; one whose max fee falls below the
 base fee is replaced at its nonce with both fees bumped (`FeePolicy`), and whichever of them
 is mined counts.
@@ -204,16 +207,17 @@ class Relayer:
                 return None
             certs, proofs, sigs = self._parts(rows)
             try:
-                self.client.simulate_batch(certs, proofs, sigs)
-                break
+                ids = self.client.simulate_batch(certs, proofs, sigs)
             except ContractRevert as e:
-                if e.name != "GreenProofBatchItemFailed":
-                    log.warning("batch simulation failed: %s; keeping %d items queued", e,
-                                len(rows))
-                    return None  # paused, or the relayer's own problem: nothing is the items'
-                index, inner = self.client.decode_item_failure(e)
-                rows = self._drop(rows, index, inner)
-                refills -= 1
+                log.warning("batch simulation failed: %s; keeping %d items queued", e,
+                            len(rows))
+                return None  # paused, or the relayer's own problem: nothing is the items'
+            bad = [k for k, cert_id in enumerate(ids) if cert_id == 0]
+            if not bad:
+                break
+            for k in reversed(bad):  # indices stay valid while dropping from the end
+                rows = self._drop(rows, k, self._why_skipped(certs[k], sigs[k]))
+            refills -= len(bad)
         nonce = self.client.account_nonce(pending=True)
         fees = self.fee_policy.initial(*self.client.fee_quote())
         tx = self._sign(rows, nonce, fees)
@@ -278,19 +282,28 @@ class Relayer:
                                  f"{self.deadline_margin_s} s away: too near to batch")
         return True
 
-    def _drop(self, rows: list[RelayItem], index: int, inner: ContractRevert | None
+    def _why_skipped(self, cert: Certificate, signature: bytes) -> ContractRevert:
+        """Why the simulation skipped an item: its check's error, else its proof."""
+        found = self.client.check_item(cert, signature)
+        return found if found is not None else ContractRevert("GreenProofInvalidProof", ())
+
+    def _drop(self, rows: list[RelayItem], index: int, inner: ContractRevert
               ) -> list[RelayItem]:
         row = rows[index]
         rest = rows[:index] + rows[index + 1:]
-        if self._front_run(row):
-            return rest
-        name = inner.name if inner is not None else "unknown revert"
-        if name in WAITING_REVERTS:
-            self.store.update(row.node_id, row.epoch_start_s, reason=f"{WAITING}{inner}")
+        if not self._front_run(row):
+            self._settle_skipped(row, inner, "the contract would skip it")
+        return rest
+
+    def _settle_skipped(self, row: RelayItem, why: ContractRevert, what: str,
+                        **fields: Any) -> None:
+        """A "not yet" stays queued (behind the fresh items); anything else is refused."""
+        if why.name in WAITING_REVERTS:
+            self.store.update(row.node_id, row.epoch_start_s, state="queued", tx_hash="",
+                              reason=f"{WAITING}{why}")
         else:
             self.store.update(row.node_id, row.epoch_start_s, state="refused",
-                              reason=f"the contract would revert: {inner or name}")
-        return rest
+                              reason=f"{what}: {why}", **fields)
 
     def _broadcast(self, raw_tx: bytes) -> None:
         try:
@@ -318,11 +331,16 @@ class Relayer:
                 self.store.set_batch(batch.tx_hash, state="dropped")
             self.store.set_batch(tx_hash, state="mined", gas_used=self._gas_used(tx_hash))
             for i, row in enumerate(self._batch_order(tx_hash, rows)):
-                cert_id, skipped = outcome[i]
-                self.store.update(row.node_id, row.epoch_start_s,
-                                  state="skipped" if skipped else "landed",
-                                  certificate_id=cert_id, tx_hash=tx_hash,
-                                  reason="landed by someone else meanwhile" if skipped else "")
+                item = outcome[i]
+                if item.landed or item.epoch_taken:
+                    self.store.update(row.node_id, row.epoch_start_s,
+                                      state="landed" if item.landed else "skipped",
+                                      certificate_id=item.certificate_id, tx_hash=tx_hash,
+                                      reason="" if item.landed else
+                                      "landed by someone else meanwhile")
+                else:  # skipped by the contract: the others landed all the same
+                    self._settle_skipped(row, item.skipped, f"batch {tx_hash} skipped it",
+                                         tx_hash=tx_hash)
 
     def _requeue(self, batch: BatchTx, rows: list[RelayItem], why: str,
                  state: str = "dropped") -> None:

@@ -95,18 +95,23 @@ def test_a_mined_failure_is_replayed_and_decoded(ready, proof_vectors, vector_ce
 
 def test_batch_revoke_and_debt(ready, proof_vectors, vector_cert):
     client, operator = ready["client"], ready["operators"][0]
-    bad = [_signed(ready, vector_cert, 0),
-           _signed(ready, vector_cert, 1, energyMj=vector_cert(1)[0]["energyMj"] + 1)]
-    with pytest.raises(ContractRevert) as err:
-        client.submit_batch(*map(list, zip(*bad, strict=True)))
-    index, inner = client.decode_item_failure(err.value)
-    assert index == 1 and inner.name == "GreenProofInvalidProof"
-    assert client.certificate_count() == 0
+    bad = [_signed(ready, vector_cert, 1, energyMj=vector_cert(1)[0]["energyMj"] + 1),
+           _signed(ready, vector_cert, 0)]
+    # The forged item is skipped, named by its error; the other lands all the same.
+    first, second = client.submit_batch_outcome(*map(list, zip(*bad, strict=True)))
+    assert (first.certificate_id, first.skipped.name) == (None, "GreenProofInvalidProof")
+    assert second.landed and second.certificate_id == 1 and client.certificate_count() == 1
 
-    # Item 2 repeats item 0: it landed identically a moment before, so it is skipped.
-    items = [_signed(ready, vector_cert, i) for i in (0, 1, 0)]
-    ids = client.submit_batch(*map(list, zip(*items, strict=True)))
-    assert ids == [1, 2, 1] and client.certificate_count() == 2
+    # Item 0 landed a moment before and item 2 repeats item 1: both are skipped, naming the
+    # certificate that holds their epoch.
+    items = [_signed(ready, vector_cert, i) for i in (0, 1, 1)]
+    outcome = client.submit_batch_outcome(*map(list, zip(*items, strict=True)))
+    assert [o.certificate_id for o in outcome] == [1, 2, 2]
+    assert [o.skipped and o.skipped.name for o in outcome] == [
+        "GreenProofEpochAlreadyCertified", None, "GreenProofEpochAlreadyCertified"]
+    assert outcome[0].skipped.args_ == (1, vector_cert(0)[0]["epochStart"], 1)
+    assert client.submit_batch(*map(list, zip(*items, strict=True))) == [1, 2, 2]
+    assert client.certificate_count() == 2
     set_chain_time(client.w3, client.get_certificate(2)["releaseAt"])
     client.release_rewards([1, 2])
     balance = client.eco_balance(operator.address)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from relay_helpers import body, make_relayer, vector_item
 
 from ecoai_chain.chain.eip712 import sign_certificate
+from ecoai_chain.chain.fees import Fees
 from ecoai_chain.relay.app import create_app
 from ecoai_chain.relay.wire import item_body
 
@@ -138,3 +139,43 @@ def test_signatures_of_another_deployment_or_node_are_401(ready, proof_vectors, 
         _refused(http, item_body(cert, proof, sig), 401, "signature")
     _refused(http, body(ready, proof_vectors, 0, nodeId=2, signer=attestor), 401, "signature")
     assert relayer.store.counts() == {}
+
+
+def test_an_item_that_turns_bad_while_its_batch_is_pending_is_skipped_and_the_other_lands(
+        ready, proof_vectors, tmp_path):
+    """The simulation passed, then node 2 was suspended in the very block ahead of the batch:
+    the contract skips node 2's item naming its error (before issue 16 the whole batch
+    reverted, at the relayer's cost, and both items went back to the queue); node 1's item
+    lands in that same transaction."""
+    relayer = make_relayer(ready, tmp_path / "relay.db", max_batch_size=2)
+    node2 = next(i for i, c in enumerate(proof_vectors["certificates"])
+                 if int(c["cert"]["nodeId"]) == 2)
+    for i in (0, node2):
+        relayer.accept(body(ready, proof_vectors, i))
+    client, rpc = ready["client"], ready["client"].w3.provider.make_request
+    rpc("evm_setAutomine", [False])
+    try:
+        tx_hash = relayer.tick()  # the batch waits in the pool
+        high = 10 * client.w3.eth.get_block("latest")["baseFeePerGas"] + 10**11
+        suspend = client.sign_call(client.green_proof.functions.suspendNode(2, "audit"),
+                                   nonce=client.account_nonce(pending=True),
+                                   fees=Fees(high, high))
+        client.send_raw(suspend.raw_tx)  # a higher tip: mined first in the block
+        rpc("evm_mine", [])
+    finally:
+        rpc("evm_setAutomine", [True])
+    assert client.receipt(suspend.tx_hash).succeeded and client.receipt(tx_hash).succeeded
+    relayer.tick()
+    first = relayer.status(*_key(ready, proof_vectors, 0))
+    second = relayer.status(*_key(ready, proof_vectors, node2))
+    assert (first.state, first.tx_hash) == ("landed", tx_hash)
+    assert first.certificate_id == client.certificate_of(first.node_id, first.epoch_start_s)
+    assert second.state == "refused" and second.tx_hash == tx_hash
+    assert "GreenProofNodeNotActive" in second.reason and tx_hash in second.reason
+    assert client.certificate_of(second.node_id, second.epoch_start_s) == 0
+    assert relayer.counts()["batches"] == {"sent": 1, "mined": 1, "reverted": 0}
+
+
+def _key(ready, proof_vectors, i):
+    cert = vector_item(ready, proof_vectors, i)[0]
+    return cert["nodeId"], cert["epochStart"]
