@@ -43,9 +43,23 @@ abstract contract GreenProofCredits is GreenProofParams {
 
     /// @inheritdoc IGreenProof
     function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits) {
+        // One mint per run of consecutive ids of one operator (ordering ids by operator makes
+        // it one per operator): one ERC20Votes checkpoint per run instead of per certificate.
+        address runOperator;
+        uint256 runUnits;
         for (uint256 i = 0; i < certificateIds.length; ++i) {
-            mintedUnits += _release(certificateIds[i]);
+            (address operator, uint256 minted) = _release(certificateIds[i]);
+            if (operator != runOperator) {
+                _mintRun(runOperator, runUnits);
+                (runOperator, runUnits) = (operator, 0);
+            }
+            // Cannot overflow: each reward < 2^154, and no call holds 2^100 ids.
+            unchecked {
+                runUnits += minted;
+                mintedUnits += minted;
+            }
         }
+        _mintRun(runOperator, runUnits);
     }
 
     /// @inheritdoc IGreenProof
@@ -185,7 +199,8 @@ abstract contract GreenProofCredits is GreenProofParams {
         emit RewardEscrowed(certificateId, operator, reward, releaseAt);
     }
 
-    function _release(uint256 certificateId) private returns (uint256 minted) {
+    /// @dev Release one escrowed reward (its events included); the caller mints `minted`.
+    function _release(uint256 certificateId) private returns (address operator, uint256 minted) {
         StoredCertificate storage cert = _certificate(certificateId);
         if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
         if (cert.released) revert GreenProofAlreadyReleased(certificateId);
@@ -195,7 +210,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         }
         cert.released = true;
         uint64 nodeId = cert.nodeId;
-        address operator = _nodes[nodeId].operator;
+        operator = _nodes[nodeId].operator;
         uint256 reward = cert.rewardUnits;
         _escrowed[operator] -= reward; // was added at submission
         uint256 debt = _debt[operator];
@@ -209,7 +224,10 @@ abstract contract GreenProofCredits is GreenProofParams {
             emit RewardWithheld(certificateId, nodeId, withheld, debt - withheld);
         }
         emit RewardReleased(certificateId, operator, minted, withheld);
-        if (minted > 0) _eco.mint(operator, minted);
+    }
+
+    function _mintRun(address operator, uint256 units) private {
+        if (units > 0) _eco.mint(operator, units);
     }
 
     function _slash(Node storage node, uint64 nodeId, uint256 certificateId, uint256 epochStart, address to)

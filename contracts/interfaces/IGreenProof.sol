@@ -415,6 +415,9 @@ interface IGreenProof {
     /// @notice Anyone: release the escrowed rewards of `certificateIds` (each must be
     ///         unrevoked, unreleased, not held by a challenge and past its releaseAt). The operator's debt is paid
     ///         first; the rest is minted to the operator. Returns the total minted.
+    ///         RewardReleased (and RewardWithheld) per certificate; the mint is one per run of
+    ///         consecutive ids of one operator (one Transfer, one ERC20Votes checkpoint), so
+    ///         ids grouped by operator mint once per operator.
     function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits);
 
     /// @notice REVOKER_ROLE: revoke a certificate. An escrowed reward is cancelled in full;

@@ -56,6 +56,40 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       expect(await eco.balanceOf(operator2.address)).to.equal(rewardOf(idx[1]));
     });
 
+    it("Should mint once per run of one operator's ids: one Transfer, one votes checkpoint, events per certificate", async function () {
+      const f = await readyFixture();
+      const { gp, eco, operator, operator2 } = f;
+      const idx = [vectorIndex(1, 0), vectorIndex(1, 1), vectorIndex(1, 2), vectorIndex(2, 0)];
+      await gp.submitCertificates(...(await batchArgs(f, idx)));
+      await eco.connect(operator).delegate(operator.address);
+      await passWindow();
+      const checkpoints = await eco.numCheckpoints(operator.address);
+      const receipt = await (await gp.releaseRewards([1n, 2n, 3n, 4n])).wait();
+      const logs = receipt.logs.map((l) => { try { return (l.address === eco.target ? eco : gp).interface.parseLog(l); } catch { return null; } }).filter(Boolean);
+      expect(logs.filter((e) => e.name === "RewardReleased").map((e) => [e.args.certificateId, e.args.mintedUnits]))
+        .to.deep.equal(idx.map((i, k) => [BigInt(k + 1), rewardOf(i)]));
+      const mints = logs.filter((e) => e.name === "Transfer").map((e) => [e.args.from, e.args.to, e.args.value]);
+      expect(mints).to.deep.equal([
+        [ethers.ZeroAddress, operator.address, rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2])],
+        [ethers.ZeroAddress, operator2.address, rewardOf(idx[3])],
+      ]);
+      expect(await eco.numCheckpoints(operator.address)).to.equal(checkpoints + 1n);
+      expect(await eco.getVotes(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
+    });
+
+    it("Should mint once per run when operators interleave", async function () {
+      const f = await readyFixture();
+      const { gp, eco, operator, operator2 } = f;
+      const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
+      await gp.submitCertificates(...(await batchArgs(f, idx)));
+      await passWindow();
+      const tx = gp.releaseRewards([1n, 2n, 3n]);
+      await expect(tx).to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(idx[0]));
+      await expect(tx).to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator2.address, rewardOf(idx[1]));
+      await expect(tx).to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(idx[2]));
+      expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
+    });
+
     it("Should give votes to released credits only", async function () {
       const f = await readyFixture();
       const { gp, eco, operator } = f;
