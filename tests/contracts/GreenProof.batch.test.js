@@ -162,6 +162,9 @@ describe("GreenProof batches (submitCertificates)", function () {
   it("Should never skip an item for want of gas: at any gas limit, all land or the call reverts", async function () {
     const f = await readyFixture();
     const args = await batchArgs(f, node1);
+    // The property a gas-capped inner call would break. Today EIP-150 already keeps it: an
+    // inner call that runs out of gas leaves 1/64 of its gas, too little to finish the batch,
+    // and GreenProofBatchOutOfGas (empty revert data) is the explicit guard on top.
     const need = await f.gp.submitCertificates.estimateGas(...args);
     let reverted = 0;
     for (let k = 1n; k <= 24n; ++k) {
