@@ -190,4 +190,71 @@ describe("GreenProof batches (submitCertificates)", function () {
     await gp.submitCertificate(c, vectorProof(node1[0]), s);
     await expect(gp.checkCertificate(c, s)).to.be.revertedWithCustomError(gp, "GreenProofEpochAlreadyCertified").withArgs(1n, c.epochStart, 1n);
   });
+  // Attacks by a dishonest operator on the batch proof check (one verifyBatch over the items).
+  const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+  const neg = (y) => (Q - y) % Q;
+  // (-A, -B, C): other bytes, the same statement (e(-A, -B) = e(A, B)), a valid proof.
+  const rerandomised = (p) => ({ a: [p.a[0], neg(p.a[1])], b: [p.b[0], p.b[1].map(neg)], c: p.c });
+
+  it("Should land neither of two items whose valid proofs were swapped (each proof binds its own item)", async function () {
+    const f = await readyFixture();
+    const { gp } = f;
+    const args = await batchArgs(f, node1);
+    [args[1][0], args[1][2]] = [args[1][2], args[1][0]];
+    expect(await skipped(gp, gp.submitCertificates(...args))).to.deep.equal([
+      [0n, "GreenProofInvalidProof", []], [2n, "GreenProofInvalidProof", []],
+    ]);
+    expect(await gp.certificateCount()).to.equal(1n);
+    expect(await gp.certificateOf(1n, args[0][1].epochStart)).to.equal(1n);
+    for (const k of [0, 2]) expect(await gp.certificateOf(1n, args[0][k].epochStart)).to.equal(0n);
+  });
+
+  it("Should not land a second epoch (or another node's) with the first item's proof reused", async function () {
+    const f = await readyFixture();
+    const { gp, operator2 } = f;
+    const idx = [node1[0], node1[1], vectorIndex(2, 0)];
+    const args = await batchArgs(f, idx);
+    args[1][1] = args[1][0];
+    args[1][2] = args[1][0];
+    expect(await skipped(gp, gp.submitCertificates(...args))).to.deep.equal([
+      [1n, "GreenProofInvalidProof", []], [2n, "GreenProofInvalidProof", []],
+    ]);
+    expect(await gp.certificateCount()).to.equal(1n);
+    expect(await gp.escrowedOf(operator2.address)).to.equal(0n);
+  });
+
+  it("Should count a re-randomised copy of a proof as the same epoch: skipped in the batch, refused singly", async function () {
+    const f = await readyFixture();
+    const { gp, operator } = f;
+    const [c, p, s] = await signedVector(f, node1[0]);
+    const p2 = rerandomised(p);
+    expect(p2).to.not.deep.equal(p);
+    // the copy is a valid proof on its own (so only the epoch key can refuse it)
+    expect(await gp.submitCertificate.staticCall(c, p2, s)).to.equal(1n);
+    expect(await skipped(gp, gp.submitCertificates([c, c], [p, p2], [s, s])))
+      .to.deep.equal([[1n, "GreenProofEpochAlreadyCertified", [1n, c.epochStart, 1n]]]);
+    await expect(gp.submitCertificate(c, p2, s))
+      .to.be.revertedWithCustomError(gp, "GreenProofEpochAlreadyCertified").withArgs(1n, c.epochStart, 1n);
+    expect(await gp.certificateCount()).to.equal(1n);
+    expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(node1[0]));
+  });
+
+  it("Should release an id only once even when one call lists it twice between other operators' ids", async function () {
+    const f = await readyFixture();
+    const { gp, eco, operator, operator2 } = f;
+    const idx = [node1[0], vectorIndex(2, 0), node1[1]];
+    await gp.submitCertificates(...(await batchArgs(f, idx)));
+    await networkHelpers.time.setNextBlockTimestamp((await gp.getCertificate(3n)).releaseAt);
+    for (const ids of [[1n, 2n, 1n], [1n, 1n], [3n, 2n, 3n]]) {
+      await expect(gp.releaseRewards(ids)).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(ids.at(-1));
+    }
+    expect(await eco.totalSupply()).to.equal(0n);
+    // runs op1, op2, op1: each operator gets exactly its escrow, no more
+    await gp.releaseRewards([1n, 2n, 3n]);
+    expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
+    expect(await eco.balanceOf(operator2.address)).to.equal(rewardOf(idx[1]));
+    expect(await eco.totalSupply()).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
+    expect(await gp.escrowedOf(operator.address)).to.equal(0n);
+    await expect(gp.releaseRewards([2n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(2n);
+  });
 });
