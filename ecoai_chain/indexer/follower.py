@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,7 +37,8 @@ CHALLENGE_EVENTS = ("ChallengeOpened", "ChallengeSlotsDrawn", "SlotOpened", "Cha
 EVENTS = ("NodeRegistered", "NodeStatusChanged", "AttestorRotated", "CertificateSubmitted",
           "CertificateRevoked", "RegionIntensitySet", "BaselineSet", "Transfer",
           "CertificateClaimed", "CreditsRetired", *CHALLENGE_EVENTS, *CREDIT_EVENTS,
-          *governance.EVENTS)
+          *governance.EVENTS,
+          "BatchItemSkipped")  # stores nothing: says which calldata items of a batch landed
 
 
 @dataclass
@@ -68,6 +70,24 @@ class StepResult:
     safe_head: int
     rolled_back_to: int | None = None
     quarantined: int = 0
+
+
+def landed_items(calldata: CallData, logs: list[DecodedLog], green_proof: str | None) -> CallData:
+    """Each transaction's calldata items without those its batch skipped: GreenProof's
+    ``BatchItemSkipped(index, reason)`` names them. A skipped item may carry the very fields
+    of the certificate that landed beside it (a forged proof, another window/slot split, a
+    stranger's signature): matched by the event's fields alone, the first such decoy would
+    become the certificate's proof, signature and calldata-only members. The items that
+    landed are distinct certificates (one per node and epoch), so the match among them is
+    unambiguous."""
+    gp = (green_proof or "").lower()
+    skipped: dict[str, set[int]] = defaultdict(set)
+    for log in logs:
+        if log.event == "BatchItemSkipped" and log.address.lower() == gp:
+            skipped[log.tx_hash].add(int(log.args["index"]))
+    return {h: ([it for k, it in enumerate(items) if k not in skipped[h]]
+                if isinstance(items, list) and h in skipped else items)
+            for h, items in calldata.items()}
 
 
 class Indexer:
@@ -156,8 +176,9 @@ class Indexer:
         if any(headers[int(r["blockNumber"], 16)]["hash"] != r["blockHash"] for r in raw):
             # The chain moved under us between the two queries; retry this range next step.
             return StepResult(cp + 1, cp, 0, safe, rolled)
-        calldata = self._calldata({log.tx_hash for log in logs
-                                   if log.event == "CertificateSubmitted"})
+        calldata = landed_items(self._calldata({log.tx_hash for log in logs
+                                                if log.event == "CertificateSubmitted"}),
+                                logs, self.cfg.green_proof)
         held = self.store.apply_range(logs, headers, calldata, to, self.cfg.keep_hashes,
                                       rejected)
         return StepResult(cp + 1, to, len(logs) + len(rejected) - held, safe, rolled, held)
