@@ -180,6 +180,26 @@ describe("GreenProof batches (submitCertificates)", function () {
     expect(reverted).to.be.lessThan(24);
   });
 
+  it("Should never skip a good item for want of gas on the verifyEach path either (one forged proof)", async function () {
+    // The attacker (whoever sends the batch) picks the gas limit: with a forged item the
+    // batch check fails and verifyEach runs; no gas limit may turn a good item into a skip.
+    const f = await readyFixture();
+    const args = await batchArgs(f, node1, { 1: bumpEnergy });
+    const need = await f.gp.submitCertificates.estimateGas(...args);
+    let reverted = 0;
+    for (let k = 1n; k <= 32n; ++k) {
+      const gasLimit = (need * k) / 32n;
+      try {
+        expect(await f.gp.submitCertificates.staticCall(...args, { gasLimit })).to.deep.equal([1n, 0n, 2n]);
+      } catch (e) {
+        if (e.name === "AssertionError") throw e;
+        ++reverted;
+      }
+    }
+    expect(reverted).to.be.greaterThan(0);
+    expect(reverted).to.be.lessThan(32);
+  });
+
   it("Should check an item without its proof exactly as submitCertificate does (checkCertificate)", async function () {
     const f = await readyFixture();
     const { gp, stranger, attestor } = f;
