@@ -44,7 +44,8 @@ demo: build
 	$(PY) -m ecoai_chain.cli up
 
 bench: build
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b; done
+	@# bench_gas first: it writes bench/out/gas.json, which bench_capacity reads
+	@for b in bench/bench_gas.py $(filter-out bench/bench_gas.py,$(wildcard bench/bench_*.py)); do echo "== $$b"; $(PY) $$b; done
 
 lint: setup
 	$(PY) -m ruff check ecoai_chain attestor tests bench
