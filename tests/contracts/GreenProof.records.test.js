@@ -176,6 +176,24 @@ describe("GreenProof certificate records (one slot per certificate)", function (
     });
   });
 
+  describe("# the indexer tests' HostileEventEmitter", function () {
+    it("Should log the real event: raw words in range are the typed record's log, and decode as GreenProof's", async function () {
+      const { gp, certificateId: id, record } = await recordsFixture();
+      const emitter = await ethers.deployContract("HostileEventEmitter");
+      const words = FIELD_NAMES.map((n) => BigInt(record[n]));
+      const typed = (await (await emitter.certificateSubmitted(id, record.nodeId, record.epochStart, record)).wait()).logs[0];
+      const raw = (await (await emitter.certificateSubmittedRaw(id, record.nodeId, record.epochStart, words)).wait()).logs[0];
+      const real = (await gp.queryFilter(gp.filters.CertificateSubmitted(id)))[0];
+      expect([raw.topics, raw.data]).to.deep.equal([typed.topics, typed.data]);
+      expect([raw.topics, raw.data]).to.deep.equal([real.topics, real.data]);
+      expect(gp.interface.parseLog(raw).args.record.toObject()).to.deep.equal(record);
+      // A word wider than its field is logged as given (a strict decoder, as eth_abi, refuses it).
+      const wide = (await (await emitter.certificateSubmittedRaw(id, 1n, 2n, words.map(() => 2n ** 256n - 1n))).wait()).logs[0];
+      expect(wide.topics[0]).to.equal(real.topics[0]);
+      expect(wide.data).to.equal(`0x${"ff".repeat(32 * 14)}`);
+    });
+  });
+
   describe("# ChallengeManager.challengedRecord", function () {
     it("Should keep the checked record with the challenge, and name an unknown challenge", async function () {
       const { cm, challenger, certificateId: id, record } = await recordsFixture();
