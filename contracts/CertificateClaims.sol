@@ -67,7 +67,7 @@ contract CertificateClaims is ICertificateClaims {
     function getClaim(uint256 claimId) external view returns (Claim memory claim, bool certificateRevoked) {
         if (claimId == 0 || claimId > _claimCount) revert CertificateClaimsUnknownClaim(claimId);
         claim = _claims[claimId];
-        (, certificateRevoked,) = _greenProof.recordOf(claim.certificateId);
+        (,, certificateRevoked,) = _greenProof.recordOf(claim.nodeId, claim.epochStart);
     }
 
     /// @inheritdoc ICertificateClaims
@@ -159,7 +159,9 @@ contract CertificateClaims is ICertificateClaims {
         totals.complete = isFinal;
         _lastClaimId[certificateId] = claimId;
         _claims[claimId] = Claim({
-            certificateId: uint64(certificateId), // < certificateCount, a uint192 far below 2^64
+            certificateId: uint64(certificateId), // GreenProof keeps ids in 64 bits
+            nodeId: cert.nodeId,
+            epochStart: cert.epochStart,
             claimedAt: uint64(block.timestamp),
             isFinal: isFinal,
             beneficiary: beneficiary,

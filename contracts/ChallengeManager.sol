@@ -163,7 +163,8 @@ contract ChallengeManager is IChallengeManager, AccessControl {
         delete _openOf[certificateId];
         address challenger = c.challenger;
         uint256 deposit = c.depositWei;
-        (, bool revoked,) = _gp.recordOf(certificateId);
+        IGreenProof.CertificateRecord storage record = _challenged[challengeId];
+        (,, bool revoked,) = _gp.recordOf(record.nodeId, record.epochStart); // the slot is found by them
         if (revoked) {
             // Revoked by other means while challenged: nothing left to slash for this challenge.
             c.status = ChallengeStatus.Void;
@@ -172,7 +173,7 @@ contract ChallengeManager is IChallengeManager, AccessControl {
             return;
         }
         c.status = ChallengeStatus.Defaulted;
-        uint256 slashed = _gp.revokeByChallenge(certificateId, _challenged[challengeId], challengeId);
+        uint256 slashed = _gp.revokeByChallenge(certificateId, record, challengeId);
         uint256 reward = slashed * c.challengerShareBps / BPS;
         // Cannot underflow: reward <= slashed (share <= BPS).
         uint256 toTreasury;

@@ -24,18 +24,22 @@ abstract contract GreenProofCredits is GreenProofParams {
     /// @notice Held by the ChallengeManager: revoke an unanswered challenged certificate.
     bytes32 public constant CHALLENGE_ROLE = keccak256("CHALLENGE_ROLE");
 
+    // A certificate's word (see `_records`), low bits first: bit 0 revoked, bit 1 released,
+    // bits 2..65 its id, bits 66..255 the top 190 bits of keccak256(abi.encode(record)).
     uint256 internal constant _REVOKED = 1;
     uint256 internal constant _RELEASED = 2;
-    uint256 internal constant _FLAGS = _REVOKED | _RELEASED;
+    uint256 internal constant _ID_SHIFT = 2;
+    uint256 internal constant _LOW_BITS = (1 << 66) - 1; // flags and id; the hash is above them
 
     IEcoCredit internal immutable _eco;
 
     uint64 internal _nodeCount;
     uint192 internal _certificateCount; // packed with _nodeCount: one slot read per submission
     mapping(uint64 nodeId => Node) internal _nodes;
-    /// @dev Per certificate one word: keccak256(abi.encode(CertificateRecord)) with its two
-    ///      low bits replaced by the flags _REVOKED and _RELEASED; 0: no such certificate.
-    mapping(uint256 certificateId => uint256) internal _records;
+    /// @dev Per certified (node, epoch) one word: the certificate's id, flags and record hash
+    ///      (layout above); 0: the epoch is not certified. Keyed by node and epoch, it is also
+    ///      the duplicate index (certificateOf), so a certificate writes one fresh slot.
+    mapping(uint64 nodeId => mapping(uint64 epochStart => uint256 word)) internal _records;
     mapping(address operator => uint256) private _debt;
     mapping(address operator => uint256) private _escrowed;
     mapping(uint256 certificateId => uint64 nodeId) private _heldFor; // an open challenge: its node
@@ -176,9 +180,18 @@ abstract contract GreenProofCredits is GreenProofParams {
     }
 
     /// @inheritdoc IGreenProof
-    function recordOf(uint256 certificateId) external view returns (bytes32 recordHash, bool revoked, bool released) {
-        uint256 word = _word(certificateId);
-        return (bytes32(word & ~_FLAGS), word & _REVOKED != 0, word & _RELEASED != 0);
+    function recordOf(uint64 nodeId, uint64 epochStart)
+        external
+        view
+        returns (uint256 certificateId, bytes32 recordHash, bool revoked, bool released)
+    {
+        uint256 word = _wordAt(nodeId, epochStart);
+        return (_idOf(word), bytes32(word & ~_LOW_BITS), word & _REVOKED != 0, word & _RELEASED != 0);
+    }
+
+    /// @inheritdoc IGreenProof
+    function certificateOf(uint64 nodeId, uint64 epochStart) external view returns (uint256) {
+        return _certificateAt(nodeId, epochStart);
     }
 
     /// @inheritdoc IGreenProof
@@ -201,8 +214,8 @@ abstract contract GreenProofCredits is GreenProofParams {
     {
         uint256 word = _checkedWord(certificateId, record);
         if (word & _REVOKED != 0) revert GreenProofAlreadyRevoked(certificateId);
-        _records[certificateId] = word | _REVOKED;
         uint64 nodeId = record.nodeId;
+        _setWordAt(nodeId, record.epochStart, word | _REVOKED);
         if (_heldFor[certificateId] != 0) _clearHold(certificateId, nodeId);
         Node storage node = _nodes[nodeId];
         address operator = node.operator;
@@ -248,8 +261,8 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (_heldFor[certificateId] != 0) revert GreenProofReleaseOnHold(certificateId);
         uint256 releaseAt = record.releaseAt;
         if (block.timestamp < releaseAt) revert GreenProofStillVesting(certificateId, releaseAt, block.timestamp);
-        _records[certificateId] = word | _RELEASED;
         uint64 nodeId = record.nodeId;
+        _setWordAt(nodeId, record.epochStart, word | _RELEASED);
         operator = _nodes[nodeId].operator;
         uint256 reward = record.rewardUnits;
         _escrowed[operator] -= reward; // was added at submission
@@ -294,20 +307,48 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (debt > 0) revert GreenProofOperatorInDebt(operator, debt);
     }
 
-    /// @dev The certificate's slot (GreenProofUnknownCertificate if it has none).
-    function _word(uint256 certificateId) private view returns (uint256 word) {
-        word = _records[certificateId];
-        if (word == 0) revert GreenProofUnknownCertificate(certificateId);
+    /// @dev The word a new certificate stores: its record's hash above its id, flags clear.
+    ///      `certificateId` < 2^64 (checked where ids are made).
+    function _newWord(uint256 certificateId, CertificateRecord memory record) internal pure returns (uint256) {
+        return (uint256(keccak256(abi.encode(record))) & ~_LOW_BITS) | (certificateId << _ID_SHIFT);
     }
 
-    /// @dev The certificate's slot, if `record` hashes to it (flags aside); else the named error.
+    /// @dev The id of the certificate of (node, epoch), 0 if none.
+    function _certificateAt(uint64 nodeId, uint64 epochStart) internal view returns (uint256) {
+        return _idOf(_wordAt(nodeId, epochStart));
+    }
+
+    /// @dev The only reads and writes of `_records` (one copy of the nested lookup's code).
+    function _wordAt(uint64 nodeId, uint64 epochStart) private view returns (uint256) {
+        return _records[nodeId][epochStart];
+    }
+
+    function _setWordAt(uint64 nodeId, uint64 epochStart, uint256 word) internal {
+        _records[nodeId][epochStart] = word;
+    }
+
+    function _idOf(uint256 word) private pure returns (uint256) {
+        return uint64(word >> _ID_SHIFT);
+    }
+
+    /// @dev Certificate `certificateId`'s word, if `record` is its record: the word at the
+    ///      record's (node, epoch) holds that id and the record's hash. Else, in this order:
+    ///      GreenProofUnknownCertificate when no certificate has the id (0 or above the count,
+    ///      whatever the record), GreenProofRecordMismatch otherwise (the record's node and
+    ///      epoch hold no certificate, another one, or this one with another hash).
     function _checkedWord(uint256 certificateId, CertificateRecord calldata record)
         private
         view
         returns (uint256 word)
     {
-        word = _word(certificateId);
-        if ((word ^ uint256(keccak256(abi.encode(record)))) & ~_FLAGS != 0) {
+        word = _wordAt(record.nodeId, record.epochStart);
+        if (
+            word == 0 || _idOf(word) != certificateId
+                || (word ^ uint256(keccak256(abi.encode(record)))) & ~_LOW_BITS != 0
+        ) {
+            if (certificateId == 0 || certificateId > _certificateCount) {
+                revert GreenProofUnknownCertificate(certificateId);
+            }
             revert GreenProofRecordMismatch(certificateId);
         }
     }

@@ -16,6 +16,10 @@ import {IGreenProof} from "./IGreenProof.sol";
 interface ICertificateClaims {
     /// @notice One claim (part or whole) of a certificate.
     /// @param certificateId the GreenProof certificate
+    /// @param nodeId the certificate's node
+    /// @param epochStart the certificate's epoch start: GreenProof keeps the certificate's slot
+    ///        at (nodeId, epochStart), so getClaim reads the revoked flag by them (recordOf).
+    ///        Packed in the first slot with the id and the time: a Claim still takes five slots.
     /// @param claimedAt block time of the claim (unix s)
     /// @param isFinal true when this part claimed the certificate's last energy
     /// @param beneficiary who may count this energy and carbon
@@ -25,6 +29,8 @@ interface ICertificateClaims {
     /// @param purposeHash keccak256 of the UTF-8 purpose text (the text is in the event)
     struct Claim {
         uint64 certificateId;
+        uint64 nodeId;
+        uint64 epochStart;
         uint64 claimedAt;
         bool isFinal;
         address beneficiary;

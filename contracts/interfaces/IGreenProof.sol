@@ -21,21 +21,24 @@ pragma solidity ^0.8.28;
 ///         the ceil covers the two floors of baseline and carbon). `rewardBound` returns it.
 ///
 ///         One storage slot per certificate. A certificate's fields never change after
-///         submission; only two flags do (revoked, released). So its slot holds
-///         keccak256(abi.encode(CertificateRecord)) with the two low bits replaced by the flags
-///         (bit 0 revoked, bit 1 released), the record itself goes whole into
-///         CertificateSubmitted, and the functions that need its fields (releaseRewards,
+///         submission; only two flags do (revoked, released). So the record goes whole into
+///         CertificateSubmitted, and the certificate keeps one storage word, at its (node,
+///         epoch): low bits first, bit 0 revoked, bit 1 released, bits 2..65 its id, bits
+///         66..255 the top 190 bits of keccak256(abi.encode(CertificateRecord)) (a 190-bit
+///         commitment). Keyed by node and epoch, the word is also the duplicate index
+///         (certificateOf, GreenProofEpochAlreadyCertified): a submission writes one fresh
+///         slot. The functions that need a certificate's fields (releaseRewards,
 ///         revokeCertificate, revokeByChallenge, setReleaseHold, and ChallengeManager.challenge,
-///         CertificateClaims.claimCertificate(Part) through checkRecord) take it as calldata
-///         and refuse one whose hash differs (GreenProofRecordMismatch). Why: with the record
-///         stored in five slots, storage was 134k of the 311k gas per certificate of a batch of
-///         32 (bench/bench_gas.py at 21f2ab5), the largest part; one slot (plus the
-///         node/epoch index and the node's updates) was estimated at about 46k. Measured with
-///         the 12 vector certificates on Hardhat's network: 89k less per certificate (four
-///         fresh slots), single or batched; a release pays 2.5k more (the record's calldata
-///         and hash). Readers (indexer,
-///         `ecoai verify`, the API, the explorer) take the fields from the event and the flags
-///         from `recordOf`; 2 bits of the 256-bit hash leave a 254-bit commitment.
+///         CertificateClaims.claimCertificate(Part) through checkRecord) take (id, record) as
+///         calldata, find the word at the record's node and epoch, and refuse a record that is
+///         not the id's (GreenProofRecordMismatch). Why: with the record stored in five slots,
+///         storage was 134k of the 311k gas per certificate of a batch of 32
+///         (bench/bench_gas.py at 21f2ab5), the largest part. Measured with the 12 vector
+///         certificates on Hardhat's network: one slot for the record (stage C) saved 89k per
+///         certificate, single or batched, and a release paid 2.5k more (the record's
+///         calldata and hash); the index in the same word (stage D) saves 22k more (one fresh
+///         slot instead of two). Readers (indexer, `ecoai verify`, the API, the explorer)
+///         take the fields from the event and the flags from `recordOf(node, epoch)`.
 interface IGreenProof {
     // ------------------------------------------------------------------ types
 
@@ -116,7 +119,7 @@ interface IGreenProof {
 
     /// @notice A landed certificate's fields, fixed at submission: emitted whole in
     ///         CertificateSubmitted, committed to by keccak256(abi.encode(record)) in its one
-    ///         slot (see `recordOf`). Functions that need the fields take the record as calldata
+    ///         slot, at (nodeId, epochStart) (see `recordOf`). Functions that need the fields take the record as calldata
     ///         and check it against that slot (GreenProofRecordMismatch). The circuit
     ///         range-checks the narrow fields (energy 54 bits, work 70, carbon 64, window 16,
     ///         slots 7). `rewardUnits` is escrowed until released; it is < 2^154 (baseline
@@ -157,7 +160,7 @@ interface IGreenProof {
     event AttestorRotated(uint64 indexed nodeId, address indexed previousAttestor, address indexed newAttestor);
 
     /// @notice A certificate was accepted; `record` is everything about it that is fixed (its
-    ///         slot holds keccak256(abi.encode(record)) and two flags, see `recordOf`), and
+    ///         slot holds its id, two flags and keccak256(abi.encode(record)), see `recordOf`), and
     ///         `record.rewardUnits` is its full reward, now in escrow.
     event CertificateSubmitted(
         uint256 indexed certificateId, uint64 indexed nodeId, uint64 indexed epochStart, CertificateRecord record
@@ -285,12 +288,15 @@ interface IGreenProof {
     error GreenProofBadSignature(address recovered, address expected);
     /// @notice The Groth16 verifier rejected the proof for these public signals.
     error GreenProofInvalidProof();
-    /// @notice No certificate has this id.
+    /// @notice No certificate has this id (0, or above certificateCount).
     error GreenProofUnknownCertificate(uint256 certificateId);
-    /// @notice The record given for the certificate is not the one it was submitted with
-    ///         (keccak256(abi.encode(record)) differs from its slot): take it from the
-    ///         certificate's CertificateSubmitted event.
+    /// @notice The record given for the certificate is not the one it was submitted with: its
+    ///         (nodeId, epochStart) holds no certificate or another one, or its hash differs
+    ///         from the slot's. Take it from the certificate's CertificateSubmitted event.
     error GreenProofRecordMismatch(uint256 certificateId);
+    /// @notice Certificate ids are kept in 64 bits of their slot; this one would not fit
+    ///         (2^64 certificates: unreachable, refused rather than truncated).
+    error GreenProofCertificateIdOverflow(uint256 certificateId);
     /// @notice releaseRewards needs one record per certificate id.
     error GreenProofRecordsLengthMismatch(uint256 certificateIds, uint256 records);
     /// @notice The certificate is already revoked.
@@ -510,21 +516,30 @@ interface IGreenProof {
     /// @notice The node (reverts GreenProofUnknownNode if none).
     function getNode(uint64 nodeId) external view returns (Node memory);
 
-    /// @notice The certificate's slot: `recordHash` = keccak256(abi.encode(record)) with its two
-    ///         low bits cleared, and the two flags kept in them (bit 0 revoked, bit 1 released).
-    ///         The fields themselves are in the certificate's CertificateSubmitted event.
-    ///         Reverts GreenProofUnknownCertificate if none.
-    function recordOf(uint256 certificateId) external view returns (bytes32 recordHash, bool revoked, bool released);
+    /// @notice The slot of the node's certificate for the epoch starting at `epochStart`:
+    ///         its id (0 when the epoch is not certified; then every value is zero), `recordHash`
+    ///         = keccak256(abi.encode(record)) with its low 66 bits cleared (where the slot keeps
+    ///         the id and the flags; Python compares the same masked hash), and the two flags.
+    ///         The record's fields are in the certificate's CertificateSubmitted event. No
+    ///         revert: it is the index.
+    function recordOf(uint64 nodeId, uint64 epochStart)
+        external
+        view
+        returns (uint256 certificateId, bytes32 recordHash, bool revoked, bool released);
 
-    /// @notice Whether `record` is the certificate's (GreenProofUnknownCertificate if there is
-    ///         no such certificate, GreenProofRecordMismatch if the record's hash is not the
-    ///         stored one), and its current flags.
+    /// @notice Whether `record` is certificate `certificateId`'s, and its current flags. The
+    ///         slot is found at the record's (nodeId, epochStart). Errors, in this order:
+    ///         GreenProofUnknownCertificate when no certificate has the id (0 or above
+    ///         certificateCount), whatever the record; GreenProofRecordMismatch when the
+    ///         record's node and epoch hold no certificate, another certificate, or this one
+    ///         with another hash. Every function that takes a record checks it so first.
     function checkRecord(uint256 certificateId, CertificateRecord calldata record)
         external
         view
         returns (bool revoked, bool released);
 
-    /// @notice The node's certificate for the epoch starting at `epochStart`, 0 if none.
+    /// @notice The node's certificate for the epoch starting at `epochStart`, 0 if none (the
+    ///         id in recordOf's slot).
     function certificateOf(uint64 nodeId, uint64 epochStart) external view returns (uint256);
 
     /// @notice Start of the node's latest certified epoch, 0 if none.
