@@ -39,6 +39,7 @@ describe("CertificateClaims", function () {
         .withArgs(1n, 1n, beneficiary, operator.address, cert.energyMj, cert.carbonMg, true, "FY2026 scope 2");
       const [claim, revoked] = await claims.getClaim(1n);
       expect(claim.certificateId).to.equal(1n);
+      expect([claim.nodeId, claim.epochStart]).to.deep.equal([1n, cert.epochStart]); // where its slot is
       expect(claim.energyMj).to.equal(cert.energyMj);
       expect(claim.carbonMg).to.equal(cert.carbonMg);
       expect(claim.purposeHash).to.equal(ethers.id("FY2026 scope 2"));
@@ -98,6 +99,22 @@ describe("CertificateClaims", function () {
       const [claim, revoked] = await claims.getClaim(1n);
       expect(claim.beneficiary).to.equal(beneficiary);
       expect(revoked).to.equal(true);
+    });
+
+    it("Should read the revoked flag of its own certificate's node and epoch, not another's", async function () {
+      const f = await releasedFixture();
+      const { claims, gp, operator, operator2, beneficiary, record } = f;
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(2, 0)))); // id 2, node 2
+      const other = await certRecord(gp, 2n);
+      await time.increase(WINDOW);
+      await gp.releaseRewards([2n], [other]);
+      await claims.connect(operator).claimCertificate(1n, record, beneficiary, "");
+      await claims.connect(operator2).claimCertificate(2n, other, beneficiary, "");
+      await gp.revokeCertificate(2n, other, "audit failed");
+      expect((await claims.getClaim(1n))[1]).to.equal(false);
+      expect((await claims.getClaim(2n))[1]).to.equal(true);
+      const [claim2] = await claims.getClaim(2n);
+      expect([claim2.certificateId, claim2.nodeId, claim2.epochStart]).to.deep.equal([2n, 2n, other.epochStart]);
     });
   });
 

@@ -188,7 +188,7 @@ describe("ChallengeManager", function () {
       await expect(tx).to.emit(gp, "RewardCancelled").withArgs(certificateId, operator.address, reward);
       await expect(tx).to.emit(gp, "BondSlashed").withArgs(1n, certificateId, slashed, await cm.getAddress());
       await expect(tx).to.emit(cm, "ChallengeDefaulted").withArgs(challengeId, certificateId, challenger.address, slashed, toChallenger, slashed - toChallenger);
-      expect((await gp.recordOf(certificateId)).revoked).to.equal(true);
+      expect((await gp.recordOf(record.nodeId, record.epochStart)).revoked).to.equal(true);
       expect(await gp.escrowedOf(operator.address)).to.equal(0n);
       expect((await gp.getNode(1n)).bondWei).to.equal(bond - slashed);
       expect((await cm.getChallenge(challengeId)).status).to.equal(STATUS.Defaulted);

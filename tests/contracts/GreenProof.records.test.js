@@ -1,8 +1,9 @@
-// One storage slot per certificate (issue 16, stage C): the slot holds keccak256(abi.encode(record))
-// with the revoked / released flags in its two low bits; the record itself is in the
-// CertificateSubmitted event, and every function that needs its fields takes it as calldata and
-// refuses one that does not hash to the slot. Real proofs, real GreenProof, ChallengeManager and
-// CertificateClaims.
+// One storage slot per certificate (issue 16, stages C and D): the slot, at the certificate's
+// (nodeId, epochStart), holds the revoked / released flags, the id and keccak256(abi.encode(record))
+// above them; the record itself is in the CertificateSubmitted event, and every function that
+// needs its fields takes (id, record) as calldata and refuses a record that is not the id's.
+// Real proofs, real GreenProof, ChallengeManager and CertificateClaims. The storage itself:
+// GreenProof.storage.test.js.
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
@@ -93,6 +94,27 @@ describe("GreenProof certificate records (one slot per certificate)", function (
         .to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(id);
     });
 
+    it("Should refuse certificate 1's record under id 2 and 2's under id 1, in every function", async function () {
+      const { gp, cm, claims, operator, operator2, challenger, record, other } = await recordsFixture();
+      for (const [id, wrong] of [[2n, record], [1n, other]]) {
+        const mismatch = (p) => expect(p, `id ${id}`).to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(id);
+        await mismatch(gp.checkRecord(id, wrong));
+        await mismatch(gp.revokeCertificate(id, wrong, "x"));
+        await mismatch(gp.revokeByChallenge(id, wrong, 1n));
+        await mismatch(gp.setReleaseHold(id, wrong, true));
+        await mismatch(cm.connect(challenger).challenge(id, wrong, { value: DEPOSIT }));
+      }
+      await time.increase(WINDOW);
+      await expect(gp.releaseRewards([2n], [record])).to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(2n);
+      await gp.releaseRewards([1n, 2n], [record, other]);
+      for (const [id, wrong, by] of [[2n, record, operator2], [1n, other, operator]]) {
+        await expect(claims.connect(by).claimCertificate(id, wrong, by.address, ""))
+          .to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(id);
+        await expect(claims.connect(by).claimCertificatePart(id, wrong, 1n, by.address, ""))
+          .to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(id);
+      }
+    });
+
     it("Should need one record per id in releaseRewards", async function () {
       const { gp, certificateId: id, record, other } = await recordsFixture();
       await time.increase(WINDOW);
@@ -106,42 +128,66 @@ describe("GreenProof certificate records (one slot per certificate)", function (
   describe("# an unknown certificate id", function () {
     it("Should be refused with GreenProofUnknownCertificate by every function, whatever the record", async function () {
       const { gp, cm, claims, operator, operator2, challenger, record } = await recordsFixture();
-      for (const id of [0n, 3n, 2n ** 64n]) {
-        const unknown = (p) => expect(p, `id ${id}`).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(id);
-        await unknown(gp.recordOf(id));
-        await unknown(gp.checkRecord(id, record));
-        await unknown(gp.releaseRewards([id], [record]));
-        await unknown(gp.revokeCertificate(id, record, "x"));
-        await unknown(gp.revokeByChallenge(id, record, 1n));
-        await unknown(gp.setReleaseHold(id, record, true));
-        await unknown(gp.setReleaseHold(id, record, false));
-        await unknown(cm.connect(challenger).challenge(id, record, { value: DEPOSIT }));
-        await unknown(claims.connect(operator).claimCertificate(id, record, operator2.address, ""));
-        await unknown(claims.connect(operator).claimCertificatePart(id, record, 1n, operator2.address, ""));
+      const uncertified = { ...record, epochStart: record.epochStart + 7n * 86_400n };
+      // 2^64 + 1 is id 1 plus 2^64: the word keeps 64 bits of id, and is compared in full.
+      for (const id of [0n, 3n, 2n ** 64n, 2n ** 64n + 1n]) {
+        for (const r of [record, uncertified]) {
+          const unknown = (p) => expect(p, `id ${id}`).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(id);
+          await unknown(gp.checkRecord(id, r));
+          await unknown(gp.releaseRewards([id], [r]));
+          await unknown(gp.revokeCertificate(id, r, "x"));
+          await unknown(gp.revokeByChallenge(id, r, 1n));
+          await unknown(gp.setReleaseHold(id, r, true));
+          await unknown(gp.setReleaseHold(id, r, false));
+          await unknown(cm.connect(challenger).challenge(id, r, { value: DEPOSIT }));
+          await unknown(claims.connect(operator).claimCertificate(id, r, operator2.address, ""));
+          await unknown(claims.connect(operator).claimCertificatePart(id, r, 1n, operator2.address, ""));
+        }
       }
+    });
+
+    it("Should name a known id with a record of an uncertified epoch GreenProofRecordMismatch (the documented order)", async function () {
+      const { gp, certificateId: id, record } = await recordsFixture();
+      const uncertified = { ...record, epochStart: record.epochStart + 7n * 86_400n };
+      expect(await gp.certificateOf(uncertified.nodeId, uncertified.epochStart)).to.equal(0n);
+      await expect(gp.checkRecord(id, uncertified)).to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(id);
+      await expect(gp.checkRecord(2n, uncertified)).to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(2n);
+      await expect(gp.revokeCertificate(id, uncertified, "x")).to.be.revertedWithCustomError(gp, "GreenProofRecordMismatch").withArgs(id);
     });
   });
 
   describe("# recordOf", function () {
-    it("Should keep the record's hash and set the flags as the certificate is released, then revoked", async function () {
+    it("Should keep the id and the record's hash and set the flags as the certificate is released, then revoked", async function () {
       const { gp, certificateId: id, record, other } = await recordsFixture();
       const hash = recordHash(ethers, record);
-      expect(await gp.recordOf(id)).to.deep.equal([hash, false, false]);
+      const slot = () => gp.recordOf(record.nodeId, record.epochStart);
+      expect(await slot()).to.deep.equal([id, hash, false, false]);
       await time.increase(WINDOW);
       await gp.releaseRewards([id], [record]);
-      expect(await gp.recordOf(id)).to.deep.equal([hash, false, true]);
+      expect(await slot()).to.deep.equal([id, hash, false, true]);
       expect(await gp.checkRecord(id, record)).to.deep.equal([false, true]);
       await gp.revokeCertificate(id, record, "audit failed");
-      expect(await gp.recordOf(id)).to.deep.equal([hash, true, true]);
+      expect(await slot()).to.deep.equal([id, hash, true, true]);
       expect(await gp.checkRecord(id, record)).to.deep.equal([true, true]);
       // Certificate 2 is revoked in escrow: revoked, never released.
       await gp.revokeCertificate(2n, other, "fraud");
-      expect(await gp.recordOf(2n)).to.deep.equal([recordHash(ethers, other), true, false]);
+      expect(await gp.recordOf(other.nodeId, other.epochStart)).to.deep.equal([2n, recordHash(ethers, other), true, false]);
       await expect(gp.releaseRewards([2n], [other])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(2n);
       await expect(gp.revokeCertificate(id, record, "again")).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(id);
+      // The flags leave the id alone: certificateOf still names both.
+      expect(await gp.certificateOf(record.nodeId, record.epochStart)).to.equal(id);
+      expect(await gp.certificateOf(other.nodeId, other.epochStart)).to.equal(2n);
     });
 
-    it("Should hold exactly the hash of the record in the event (low two bits cleared), in one storage word", async function () {
+    it("Should be all zero, without reverting, for an epoch not certified", async function () {
+      const { gp, record } = await recordsFixture();
+      for (const [node, epoch] of [[record.nodeId, record.epochStart + 3600n], [3n, record.epochStart], [0n, 0n]]) {
+        expect(await gp.recordOf(node, epoch)).to.deep.equal([0n, ethers.ZeroHash, false, false]);
+        expect(await gp.certificateOf(node, epoch)).to.equal(0n);
+      }
+    });
+
+    it("Should hold exactly the hash of the record in the event (low 66 bits cleared), per node and epoch", async function () {
       const f = await readyFixture();
       const { gp } = f;
       const items = [];
@@ -151,28 +197,48 @@ describe("GreenProof certificate records (one slot per certificate)", function (
       expect([...records.keys()]).to.deep.equal([1n, 2n, 3n]);
       const hashes = new Set();
       for (const [id, record] of records) {
-        const [slotHash, revoked, released] = await gp.recordOf(id);
-        expect(slotHash).to.equal(recordHash(ethers, record));
-        expect(BigInt(slotHash) & 3n).to.equal(0n);
-        expect([revoked, released]).to.deep.equal([false, false]);
         expect(record.nodeId).to.equal(BigInt(items[Number(id) - 1][0].nodeId));
         expect(record.epochStart).to.equal(items[Number(id) - 1][0].epochStart);
+        const [slotId, slotHash, revoked, released] = await gp.recordOf(record.nodeId, record.epochStart);
+        expect(slotId).to.equal(id);
+        expect(slotHash).to.equal(recordHash(ethers, record));
+        expect(BigInt(slotHash) & ((1n << 66n) - 1n)).to.equal(0n);
+        expect([revoked, released]).to.deep.equal([false, false]);
         hashes.add(slotHash);
       }
       expect(hashes.size).to.equal(3);
-      // In storage: the mapping's word for id 1 is that hash, and the words after it (where a
-      // multi-slot struct would continue) are empty. Found by scanning for the mapping's slot.
-      const coder = ethers.AbiCoder.defaultAbiCoder();
-      const wordAt = async (p, id, k = 0n) =>
-        ethers.provider.getStorage(gp.target, BigInt(ethers.keccak256(coder.encode(["uint256", "uint256"], [id, p]))) + k);
-      const [hash1] = await gp.recordOf(1n);
-      let base = -1n;
-      for (let p = 0n; p < 64n && base < 0n; p++) if ((await wordAt(p, 1n)) === hash1) base = p;
-      expect(base, "the records mapping's slot").to.be.at.least(0n);
-      for (const k of [1n, 2n, 3n, 4n]) expect(await wordAt(base, 1n, k)).to.equal(ethers.ZeroHash);
-      await networkHelpers.time.increase(WINDOW);
-      await gp.releaseRewards([1n], [records.get(1n)]);
-      expect(BigInt(await wordAt(base, 1n))).to.equal(BigInt(hash1) | 2n); // released: bit 1
+    });
+  });
+
+  describe("# the duplicate rule (the same word is the index)", function () {
+    it("Should refuse a certified epoch again, single and in a batch, whatever its flags, naming the landed id", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      const [a, b] = [vectorIndex(1, 0), vectorIndex(1, 1)];
+      const argsA = await signedVector(f, a);
+      const receipt = await (await gp.submitCertificate(...argsA)).wait();
+      const record = recordsIn(gp, receipt).get(1n);
+      const already = (p, id) => expect(p).to.be.revertedWithCustomError(gp, "GreenProofEpochAlreadyCertified").withArgs(1n, record.epochStart, id);
+      await already(gp.submitCertificate(...argsA), 1n);
+      // A batch: the landed epoch, a new one, and the new one again (taken by an earlier item).
+      const argsB = await signedVector(f, b);
+      const batch = [argsA, argsB, argsB];
+      const batchArgs = () => [0, 1, 2].map((k) => batch.map((x) => x[k]));
+      const tx = await (await gp.submitCertificates(...batchArgs())).wait();
+      const skips = tx.logs.map((l) => gp.interface.parseLog(l)).filter((e) => e?.name === "BatchItemSkipped")
+        .map((e) => [e.args.index, gp.interface.parseError(e.args.reason).name, [...gp.interface.parseError(e.args.reason).args]]);
+      expect(skips).to.deep.equal([
+        [0n, "GreenProofEpochAlreadyCertified", [1n, argsA[0].epochStart, 1n]],
+        [2n, "GreenProofEpochAlreadyCertified", [1n, argsB[0].epochStart, 2n]],
+      ]);
+      // Released, then revoked: the word keeps the id, the epoch stays consumed.
+      await time.increase(WINDOW);
+      await gp.releaseRewards([1n], [record]);
+      await already(gp.submitCertificate(...argsA), 1n);
+      await gp.revokeCertificate(1n, record, "audit");
+      await already(gp.submitCertificate(...argsA), 1n);
+      await already(gp.checkCertificate(argsA[0], argsA[2]), 1n);
+      expect(await gp.certificateCount()).to.equal(2n);
     });
   });
 

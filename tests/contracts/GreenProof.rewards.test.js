@@ -2,7 +2,7 @@
 // operator, with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, VECTORS, WINDOW, certRecord, makeFixtures, score, vectorCert, vectorIndex, withRecords } from "./helpers/greenproof.js";
+import { CHAIN, VECTORS, WINDOW, certRecord, makeFixtures, score, slotOf, vectorCert, vectorIndex, withRecords } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { readyFixture, sharedOperatorFixture, signedVector } = makeFixtures(ethers, networkHelpers);
@@ -39,7 +39,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
         .and.to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(i));
       expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(i));
       expect(await gp.escrowedOf(operator.address)).to.equal(0n);
-      expect((await gp.recordOf(1n)).released).to.equal(true);
+      expect((await slotOf(gp, 1n)).released).to.equal(true);
       await expect(gp.releaseRewards(...(await withRecords(gp, [1n])))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(1n);
       await expect(gp.releaseRewards([7n], [await certRecord(gp, 1n)])).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(7n);
     });
@@ -147,7 +147,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
         .to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fabricated meter data", reward, 0n)
         .and.to.emit(eco, "CreditsClawedBack").withArgs(operator.address, reward, 1n);
       expect(await eco.balanceOf(operator.address)).to.equal(0n);
-      expect((await gp.recordOf(1n)).revoked).to.equal(true);
+      expect((await slotOf(gp, 1n)).revoked).to.equal(true);
       expect(await gp.debtOf(operator.address)).to.equal(0n);
     });
 

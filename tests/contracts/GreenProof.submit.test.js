@@ -44,7 +44,7 @@ describe("GreenProof submissions", function () {
       // The event carries every field; the one slot commits to them, neither flag set.
       const stored = recordsIn(gp, await (await tx).wait()).get(1n);
       expect(stored).to.deep.equal(expected);
-      expect(await gp.recordOf(1n)).to.deep.equal([recordHash(ethers, expected), false, false]);
+      expect(await gp.recordOf(1n, cert.epochStart)).to.deep.equal([1n, recordHash(ethers, expected), false, false]);
       expect(await gp.checkRecord(1n, expected)).to.deep.equal([false, false]);
       expect(await gp.lastEpochStart(1n)).to.equal(cert.epochStart);
       expect(await gp.nextEpochStart(1n)).to.equal(cert.epochStart + EPOCH);

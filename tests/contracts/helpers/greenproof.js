@@ -84,10 +84,27 @@ export async function withRecords(gp, ids) {
   return [ids, await Promise.all(ids.map((id) => certRecord(gp, id)))];
 }
 
-/** The slot a record commits to: keccak256(abi.encode(record)) with the two flag bits clear. */
+/** A certificate's storage word, low bits first: bit 0 revoked, bit 1 released, bits 2..65 the
+ *  id, bits 66..255 the record's hash (IGreenProof). */
+export const WORD = { revoked: 1n, released: 2n, idShift: 2n, lowBits: (1n << 66n) - 1n };
+
+/** The hash a record's slot keeps (recordOf's recordHash): keccak256(abi.encode(record)) with
+ *  its low 66 bits (the id and the flags) clear. */
 export function recordHash(ethers, record) {
   const encoded = ethers.AbiCoder.defaultAbiCoder().encode([RECORD_TUPLE], [record]);
-  return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~3n, 32);
+  return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~WORD.lowBits, 32);
+}
+
+/** The word certificate `id` with `record` stores at submission (no flag set). */
+export function recordWord(ethers, id, record) {
+  return BigInt(recordHash(ethers, record)) | (BigInt(id) << WORD.idShift);
+}
+
+/** GreenProof.recordOf for certificate `id` ([id, recordHash, revoked, released]): its slot is
+ *  at its record's (nodeId, epochStart), the record taken from its event. */
+export async function slotOf(gp, id) {
+  const { nodeId, epochStart } = await certRecord(gp, id);
+  return gp.recordOf(nodeId, epochStart);
 }
 
 const item = (i) => (typeof i === "string" ? VECTORS.ceiling_cases[i] : VECTORS.certificates[i]);

@@ -1,0 +1,150 @@
+// GreenProof's storage per certificate (issue 16, stage D): one word, at (nodeId, epochStart),
+// holding the flags, the id and the record's hash; it is also the duplicate index. Checked on
+// the storage itself: eth_getStorageAt before and after, and the SSTOREs of the transaction's
+// debug trace (Hardhat's network), with the real proofs of tests/vectors/contract_proofs.json.
+import { expect } from "chai";
+import { network } from "hardhat";
+import { CHAIN, WINDOW, WORD, makeFixtures, recordWord, recordsIn, vectorIndex } from "./helpers/greenproof.js";
+
+const { ethers, networkHelpers } = await network.create(CHAIN);
+const { readyFixture, signedVector } = makeFixtures(ethers, networkHelpers);
+const coder = ethers.AbiCoder.defaultAbiCoder();
+const word = (x) => BigInt(x);
+
+/** Slot of `mapping(uint64 => mapping(uint64 => uint256))` at base slot `p`, keys (a, b). */
+function nestedSlot(p, a, b) {
+  const inner = ethers.keccak256(coder.encode(["uint64", "uint256"], [a, p]));
+  return BigInt(ethers.keccak256(coder.encode(["uint64", "bytes32"], [b, inner])));
+}
+
+/** Base slot of the records mapping: the p whose (node, epoch) word is certificate `id`'s. */
+async function recordsBase(gp, id, record) {
+  const expected = recordWord(ethers, id, record);
+  for (let p = 0n; p < 64n; p++) {
+    if (word(await ethers.provider.getStorage(gp.target, nestedSlot(p, record.nodeId, record.epochStart))) === expected) return p;
+  }
+  throw new Error("records mapping not found in slots 0..63");
+}
+
+/** The slot holding `_nodeCount` (low 64 bits) and `_certificateCount` (above them). */
+async function countsSlot(gp) {
+  const expected = BigInt(await gp.nodeCount()) | (BigInt(await gp.certificateCount()) << 64n);
+  for (let p = 0n; p < 64n; p++) if (word(await ethers.provider.getStorage(gp.target, p)) === expected) return p;
+  throw new Error("counts slot not found in slots 0..63");
+}
+
+/** Every storage key GreenProof wrote in a mined transaction (debug trace: the SSTOREs at depth
+ *  1, GreenProof being the called contract), with its value before the transaction and after
+ *  it. `alone`: GreenProof is the only contract that writes (a submission: the verifiers and
+ *  its static self-call write nothing); a release or revocation also writes EcoCredit's. */
+async function writesOf(gp, receipt, { alone = true } = {}) {
+  const trace = await ethers.provider.send("debug_traceTransaction", [receipt.hash, {}]);
+  const keys = new Set();
+  for (const log of trace.structLogs) {
+    if (log.op !== "SSTORE") continue;
+    if (log.depth === 1) keys.add(BigInt(log.stack.at(-1)));
+    else expect(alone, `an SSTORE at depth ${log.depth}`).to.equal(false);
+  }
+  const out = new Map();
+  for (const k of keys) {
+    const before = word(await ethers.provider.getStorage(gp.target, k, receipt.blockNumber - 1));
+    const after = word(await ethers.provider.getStorage(gp.target, k, receipt.blockNumber));
+    out.set(k, { before, after });
+  }
+  return out;
+}
+
+/** The keys that went from zero to non-zero (fresh slots: 20k gas each). */
+const fresh = (writes) => [...writes].filter(([, v]) => v.before === 0n && v.after !== 0n).map(([k]) => k);
+
+describe("GreenProof storage per certificate", function () {
+  describe("# submitCertificate", function () {
+    it("Should write one fresh slot, the certificate's word at its node and epoch, and update only slots already set", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      // The node's first certificate also opens its operator's escrow and sets the node's
+      // release time (in the word of its bond, 0 here): three fresh slots, once per node.
+      const first = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))))).wait();
+      const record1 = recordsIn(gp, first).get(1n);
+      const p = await recordsBase(gp, 1n, record1);
+      const firstWrites = await writesOf(gp, first);
+      expect(fresh(firstWrites)).to.have.lengthOf(3);
+      expect(fresh(firstWrites)).to.include(nestedSlot(p, record1.nodeId, record1.epochStart));
+
+      const receipt = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 1))))).wait();
+      const record = recordsIn(gp, receipt).get(2n);
+      const slot = nestedSlot(p, record.nodeId, record.epochStart);
+      const writes = await writesOf(gp, receipt);
+      expect(fresh(writes)).to.deep.equal([slot]);
+      expect(writes.get(slot).after).to.equal(recordWord(ethers, 2n, record));
+      // The others: the counts, the node's epoch bounds and release time, the operator's
+      // escrow. Six writes in all, none of them to a slot of the stage C layout (by id).
+      expect(writes.size).to.equal(6);
+      expect(writes.get(await countsSlot(gp)).after >> 64n).to.equal(2n);
+      for (const [k, v] of writes) if (k !== slot) expect(v.before, `slot ${k}`).to.not.equal(0n);
+      // The word decodes as recordOf reads it.
+      const w = writes.get(slot).after;
+      expect(await gp.recordOf(record.nodeId, record.epochStart)).to.deep.equal([
+        (w >> WORD.idShift) & (2n ** 64n - 1n), ethers.toBeHex(w & ~WORD.lowBits, 32), false, false,
+      ]);
+      expect(await gp.certificateOf(record.nodeId, record.epochStart)).to.equal(2n);
+    });
+
+    it("Should set the flags in that word, and nothing else in it, on release and revocation", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      const receipt = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))))).wait();
+      const record = recordsIn(gp, receipt).get(1n);
+      const slot = nestedSlot(await recordsBase(gp, 1n, record), record.nodeId, record.epochStart);
+      const stored = recordWord(ethers, 1n, record);
+      await networkHelpers.time.increase(WINDOW);
+      const released = await (await gp.releaseRewards([1n], [record])).wait();
+      expect((await writesOf(gp, released, { alone: false })).get(slot)).to.deep.equal({ before: stored, after: stored | WORD.released });
+      const revoked = await (await gp.revokeCertificate(1n, record, "audit")).wait();
+      expect((await writesOf(gp, revoked, { alone: false })).get(slot))
+        .to.deep.equal({ before: stored | WORD.released, after: stored | WORD.released | WORD.revoked });
+    });
+  });
+
+  describe("# submitCertificates", function () {
+    it("Should write one fresh slot per landed certificate", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(2, 0)))); // both operators hold escrow
+      const items = [];
+      for (const i of [vectorIndex(1, 1), vectorIndex(2, 1), vectorIndex(1, 2)]) items.push(await signedVector(f, i));
+      const receipt = await (await gp.submitCertificates(...[0, 1, 2].map((k) => items.map((x) => x[k])))).wait();
+      const records = recordsIn(gp, receipt);
+      expect([...records.keys()]).to.deep.equal([3n, 4n, 5n]);
+      const p = await recordsBase(gp, 3n, records.get(3n));
+      const writes = await writesOf(gp, receipt);
+      const expected = [...records].map(([, r]) => nestedSlot(p, r.nodeId, r.epochStart));
+      expect(fresh(writes).sort()).to.deep.equal(expected.sort());
+      for (const [id, r] of records) {
+        expect(writes.get(nestedSlot(p, r.nodeId, r.epochStart)).after).to.equal(recordWord(ethers, id, r));
+      }
+    });
+  });
+
+  describe("# certificate ids", function () {
+    it("Should keep ids up to 2^64 - 1 in the word and refuse the next with GreenProofCertificateIdOverflow", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      const counts = await countsSlot(gp);
+      const nodes = BigInt(await gp.nodeCount());
+      const setCount = (n) => networkHelpers.setStorageAt(gp.target, counts, nodes | (n << 64n));
+      const last = 2n ** 64n - 1n;
+      await setCount(last - 1n);
+      const receipt = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 1))))).wait();
+      const record = recordsIn(gp, receipt).get(last);
+      expect(record, "certificate 2^64 - 1 landed").to.not.equal(undefined);
+      expect(await gp.certificateOf(record.nodeId, record.epochStart)).to.equal(last);
+      expect(await gp.checkRecord(last, record)).to.deep.equal([false, false]);
+      await expect(gp.checkRecord(last + 1n, record)).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(last + 1n);
+      await expect(gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 2)))))
+        .to.be.revertedWithCustomError(gp, "GreenProofCertificateIdOverflow").withArgs(2n ** 64n);
+    });
+  });
+});
