@@ -7,11 +7,17 @@ the client API (`GreenProofClient`) both share. Writes one JSON document (``--ou
 
 The chain: ``--nodes`` nodes (one operator and one attestor account each), the parameters of
 the tree's tests/vectors/contract_proofs.json, and the real proofs of bench/gas_proofs.py.
-Every node lands its warm-up certificate (epoch 0) first, as in steady state; from that
-snapshot, reverted after each: one ``submitCertificate`` (node 1, epoch 1), then
-``submitCertificates`` of the first N of the remaining certificates taken epoch by epoch
-(N = 8 and 32: distinct nodes; 128: each of the 32 nodes four times), each followed by one
-``releaseRewards`` of its ids, grouped by operator, once they vest. Each transaction is traced
+Steady state first, as an operator is after its first week: every node lands two warm-up
+certificates (epochs 0 and 1; node 1's first is the "first" row, a node's first certificate),
+then, once they vest, the epoch-0 ones are released, so each operator holds credits while its
+epoch-1 certificate stays in escrow. That release is measured as its own rows, the "first
+release" (each operator's first mint: its balance slot is written from zero):
+``first_release_single`` (node 1's alone) and ``first_release_batch`` (the other nodes' in one
+call, grouped by operator). From that snapshot, reverted after each: one ``submitCertificate``
+(node 1, epoch 2), then ``submitCertificates`` of the first N of the remaining certificates
+taken epoch by epoch (N = 8 and 32: distinct nodes; 128: each of the 32 nodes four times), each
+followed by one ``releaseRewards`` of its ids, grouped by operator, once they vest: a steady-
+state release (the operator's balance and escrow already non-zero). Each transaction is traced
 (``debug_traceTransaction``): its calls into the verifier contracts (callTracer) and its
 SSTOREs (struct logs, key from the stack) give the split; a slot keyed by an operator's
 address (``keccak(operator . p) + k``) is reward accrual (escrow), every other SSTORE is
@@ -31,6 +37,7 @@ from typing import Any
 import httpx
 
 BATCHES = (8, 32, 128)
+WARM_UP_EPOCHS = 2  # per node: the first released before the measured runs, the second vesting
 INTRINSIC = 21_000
 SSTORE = re.compile(rb'"op"\s*:\s*"SSTORE"[^}]*?"gasCost"\s*:\s*(\d+)'
                     rb'[^}]*?"stack"\s*:\s*\[([^\]]*)\]')
@@ -178,12 +185,35 @@ def measure(vec: dict, nodes: int, epochs: int) -> dict[str, Any]:
                  **tracer.split(receipt["transactionHash"].to_0x_hex())}
             return r
 
-        # Warm-up: every node's first certificate (node 1's is the "cold" figure).
-        for i in range(nodes):
-            c.submit_certificate(*signed(grid[0][i]["vector"]))
-            if i == 0:
-                out["rows"]["first"] = row(c.last_receipt, 1)
-        rest_vectors = [doc["vector"] for row_ in grid[1:] for doc in row_]
+        def release(ids: list[int], r: dict[str, Any]) -> None:
+            """releaseRewards of ``ids`` into row ``r`` (its gas and split, or why it failed)."""
+            try:
+                c.release_rewards(ids)
+                r["release"] = int(c.last_receipt["gasUsed"])
+                r["release_trace"] = tracer.split(c.last_receipt["transactionHash"].to_0x_hex())
+            except Exception as e:  # noqa: BLE001 - a changed API is reported, not fatal
+                r["release_error"] = f"{type(e).__name__}: {e}"[:300]
+
+        def advance_past_window() -> None:
+            set_chain_time(w3, int(w3.eth.get_block("latest")["timestamp"]) + window_s + 1)
+
+        # Warm-up: every node's certificates of epochs 0 and 1 (node 1's first is the "cold"
+        # figure); then the epoch-0 ones released, each operator's first mint (first release).
+        first_ids = []
+        for k in range(WARM_UP_EPOCHS):
+            for i in range(nodes):
+                cid = c.submit_certificate(*signed(grid[k][i]["vector"]))
+                if k == 0:
+                    first_ids.append(cid)
+                    if i == 0:
+                        out["rows"]["first"] = row(c.last_receipt, 1)
+        advance_past_window()
+        out["rows"]["first_release_single"] = r1 = {"n": 1}
+        release(first_ids[:1], r1)
+        if nodes > 1:
+            out["rows"]["first_release_batch"] = rn = {"n": nodes - 1}
+            release(first_ids[1:], rn)  # node i is operator i's: grouped by operator already
+        rest_vectors = [doc["vector"] for row_ in grid[WARM_UP_EPOCHS:] for doc in row_]
         rest = [signed(v) for v in rest_vectors]
 
         def reverted(run) -> None:
@@ -200,17 +230,12 @@ def measure(vec: dict, nodes: int, epochs: int) -> dict[str, Any]:
             else:
                 ids = c.submit_batch(*map(list, zip(*items, strict=True)))
             r = row(c.last_receipt, len(items))
-            set_chain_time(w3, int(w3.eth.get_block("latest")["timestamp"]) + window_s + 1)
+            advance_past_window()
             # Grouped by operator (as an operator releasing its own would call it): a contract
             # that mints once per run of one operator's ids is measured with its runs.
             by_operator = [i for _, i in sorted(zip((x[0]["nodeId"] for x in items), ids,
                                                     strict=True))]
-            try:
-                c.release_rewards(by_operator)
-                r["release"] = int(c.last_receipt["gasUsed"])
-                r["release_trace"] = tracer.split(c.last_receipt["transactionHash"].to_0x_hex())
-            except Exception as e:  # noqa: BLE001 - a changed API is reported, not fatal
-                r["release_error"] = f"{type(e).__name__}: {e}"[:300]
+            release(by_operator, r)
             r["seconds"] = round(time.perf_counter() - t0, 1)
             out["rows"][name] = r
 
@@ -220,7 +245,7 @@ def measure(vec: dict, nodes: int, epochs: int) -> dict[str, Any]:
                 out["rows"][f"batch_{n}"] = {
                     "n": n, "unreachable": f"only {len(rest)} certificates with proofs "
                                            f"beyond the warm-ups ({nodes} nodes x "
-                                           f"{epochs - 1} epochs)"}
+                                           f"{epochs - WARM_UP_EPOCHS} epochs)"}
                 continue
             reverted(lambda n=n: submit_and_release(f"batch_{n}", rest[:n]))
         out["verifier_alone"] = _verifier_alone(w3, other, d, rest_vectors, proof_struct)
@@ -268,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vectors", type=Path, required=True)
     ap.add_argument("--nodes", type=int, default=32)
-    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=6,
+                    help=f"per node, the first {WARM_UP_EPOCHS} warm-ups")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     doc = measure(json.loads(a.vectors.read_text()), a.nodes, a.epochs)

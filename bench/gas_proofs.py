@@ -9,11 +9,12 @@ from the package, holds its zkey).
 
 The set: ``--nodes`` nodes (regions and max power alternating over the committed vectors'
 nodes, whose parameters the bench schedules) times ``--epochs`` consecutive hourly epochs from
-the vectors' first epoch; epoch 0 of every node is its warm-up certificate, the rest go into
-batches. The proofs live in the benches' one proof cache (bench/proof_cache.py), set ``gas``:
-``bench/.cache/proofs/<zkey sha256>/gas/node001-epoch000.json`` ..., each written as soon as it
-is proved, so an interrupted run resumes. Prints a progress bar and, at the end, one JSON line
-on stdout: the cache directory and what proving cost.
+the vectors' first epoch; epochs 0 and 1 of every node are its warm-up certificates (the
+first released before the measured runs, the second left vesting: bench/gas_measure.py), the
+rest go into batches. The proofs live in the benches' one proof cache (bench/proof_cache.py),
+set ``gas``: ``bench/.cache/proofs/<zkey sha256>/gas/node001-epoch000.json`` ..., each written
+as soon as it is proved, so an interrupted run resumes. Prints a progress bar and, at the end,
+one JSON line on stdout: the cache directory and what proving cost.
 
 Run: PYTHONPATH=<tree> python bench/gas_proofs.py \
        --vectors <tree>/tests/vectors/contract_proofs.json
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vectors", type=Path, required=True,
                     help="the tree's tests/vectors/contract_proofs.json (its parameters)")
     ap.add_argument("--nodes", type=int, default=32)
-    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=6)
     args = ap.parse_args(argv)
     vec = json.loads(args.vectors.read_text())
     print(json.dumps(ensure(vec, args.nodes, args.epochs)))

@@ -72,3 +72,18 @@ def test_per_certificate_and_capacity_arithmetic():
     assert r["max_nodes"] == pytest.approx(3_000_000 * 3600 / 130_000)
     single = next(x for x in rows if x["mode"] == "single")
     assert single["current"] is None  # not measured: no number is made up
+
+
+def test_first_release_rows_per_certificate_and_why_one_is_missing():
+    rows = {"first_release_single": {"n": 1, "release": 93_000},
+            "first_release_batch": {"n": 31, "release_error": "ContractRevert: X"}}
+    assert bench_gas.first_release(rows) == {
+        "first_release_single": {"n": 1, "release": 93_000},
+        "first_release_batch": {"n": 31, "release": None, "error": "ContractRevert: X"}}
+    rows["first_release_batch"] = {"n": 31, "release": 31 * 40_000}
+    assert bench_gas.first_release(rows)["first_release_batch"] == {"n": 31, "release": 40_000}
+    # A tree measured before the first release had its own rows: reported, not made up.
+    assert bench_gas.first_release({})["first_release_single"] == {
+        "n": None, "release": None, "error": "not measured"}
+    line = bench_gas._first_release_line({"first_release": bench_gas.first_release(rows)})
+    assert line == "one certificate 93,000, 31 operators' in one call 40,000"
