@@ -29,24 +29,29 @@ contract CertificateClaims is ICertificateClaims {
     }
 
     /// @inheritdoc ICertificateClaims
-    function claimCertificate(uint256 certificateId, address beneficiary, string calldata purpose)
-        external
-        returns (uint256 claimId)
-    {
-        (IGreenProof.StoredCertificate memory cert, uint256 remaining) = _claimable(certificateId);
-        return _record(certificateId, cert, remaining, beneficiary, purpose);
+    function claimCertificate(
+        uint256 certificateId,
+        IGreenProof.CertificateRecord calldata record,
+        address beneficiary,
+        string calldata purpose
+    ) external returns (uint256 claimId) {
+        uint256 remaining = _claimable(certificateId, record);
+        return _record(certificateId, record, remaining, beneficiary, purpose);
     }
 
     /// @inheritdoc ICertificateClaims
-    function claimCertificatePart(uint256 certificateId, uint256 energyMj, address beneficiary, string calldata purpose)
-        external
-        returns (uint256 claimId)
-    {
-        (IGreenProof.StoredCertificate memory cert, uint256 remaining) = _claimable(certificateId);
+    function claimCertificatePart(
+        uint256 certificateId,
+        IGreenProof.CertificateRecord calldata record,
+        uint256 energyMj,
+        address beneficiary,
+        string calldata purpose
+    ) external returns (uint256 claimId) {
+        uint256 remaining = _claimable(certificateId, record);
         if (energyMj == 0 || energyMj > remaining) {
             revert CertificateClaimsEnergyOutOfRange(certificateId, energyMj, remaining);
         }
-        return _record(certificateId, cert, energyMj, beneficiary, purpose);
+        return _record(certificateId, record, energyMj, beneficiary, purpose);
     }
 
     /// @inheritdoc ICertificateClaims
@@ -62,7 +67,7 @@ contract CertificateClaims is ICertificateClaims {
     function getClaim(uint256 claimId) external view returns (Claim memory claim, bool certificateRevoked) {
         if (claimId == 0 || claimId > _claimCount) revert CertificateClaimsUnknownClaim(claimId);
         claim = _claims[claimId];
-        certificateRevoked = _greenProof.getCertificate(claim.certificateId).revoked;
+        (, certificateRevoked,) = _greenProof.recordOf(claim.certificateId);
     }
 
     /// @inheritdoc ICertificateClaims
@@ -92,16 +97,17 @@ contract CertificateClaims is ICertificateClaims {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The certificate and its energy not claimed yet, if the caller may claim it now; else
-    ///      the named error.
-    function _claimable(uint256 certificateId)
+    /// @dev The certificate's energy not claimed yet, if `cert` is its record and the caller may
+    ///      claim it now; else the named error.
+    function _claimable(uint256 certificateId, IGreenProof.CertificateRecord calldata cert)
         private
         view
-        returns (IGreenProof.StoredCertificate memory cert, uint256 remaining)
+        returns (uint256 remaining)
     {
-        cert = _greenProof.getCertificate(certificateId); // reverts GreenProofUnknownCertificate
-        if (cert.revoked) revert CertificateClaimsRevoked(certificateId);
-        if (!cert.released) {
+        // Reverts GreenProofUnknownCertificate / GreenProofRecordMismatch.
+        (bool revoked, bool released) = _greenProof.checkRecord(certificateId, cert);
+        if (revoked) revert CertificateClaimsRevoked(certificateId);
+        if (!released) {
             if (block.timestamp < cert.releaseAt) {
                 revert CertificateClaimsStillVesting(certificateId, cert.releaseAt, block.timestamp);
             }
@@ -122,7 +128,7 @@ contract CertificateClaims is ICertificateClaims {
 
     function _record(
         uint256 certificateId,
-        IGreenProof.StoredCertificate memory cert,
+        IGreenProof.CertificateRecord calldata cert,
         uint256 energyMj,
         address beneficiary,
         string calldata purpose

@@ -32,6 +32,10 @@ contract ChallengeManager is IChallengeManager, AccessControl {
     uint16 private _challengerShareBps;
     uint256 private _challengeCount;
     mapping(uint256 challengeId => Challenge) private _challenges;
+    /// @dev The challenged certificate's record, checked against GreenProof when the challenge
+    ///      opened: GreenProof keeps only its hash, and answering, drawing and finalizing need
+    ///      its root, slot count and node (five slots; challenges are rare, the challenger pays).
+    mapping(uint256 challengeId => IGreenProof.CertificateRecord) private _challenged;
     mapping(uint256 certificateId => uint256 challengeId) private _openOf;
     mapping(address account => uint256) private _owed;
 
@@ -65,14 +69,19 @@ contract ChallengeManager is IChallengeManager, AccessControl {
     // ------------------------------------------------------------------ the game
 
     /// @inheritdoc IChallengeManager
-    function challenge(uint256 certificateId) external payable returns (uint256 challengeId) {
+    function challenge(uint256 certificateId, IGreenProof.CertificateRecord calldata record)
+        external
+        payable
+        returns (uint256 challengeId)
+    {
         uint256 deposit = _depositWei;
         if (msg.value != deposit) revert ChallengeWrongDeposit(deposit, msg.value);
-        IGreenProof.StoredCertificate memory cert = _gp.getCertificate(certificateId);
-        if (cert.revoked || cert.released) revert ChallengeCertificateSettled(certificateId, cert.revoked, cert.released);
+        // Reverts GreenProofUnknownCertificate / GreenProofRecordMismatch.
+        (bool revoked, bool released) = _gp.checkRecord(certificateId, record);
+        if (revoked || released) revert ChallengeCertificateSettled(certificateId, revoked, released);
         uint256 window = _answerWindowS;
-        if (block.timestamp + window >= cert.releaseAt) {
-            revert ChallengeOutsideVesting(certificateId, cert.releaseAt, window, block.timestamp);
+        if (block.timestamp + window >= record.releaseAt) {
+            revert ChallengeOutsideVesting(certificateId, record.releaseAt, window, block.timestamp);
         }
         uint256 open = _openOf[certificateId];
         if (open != 0) revert ChallengeAlreadyOpen(certificateId, open);
@@ -85,7 +94,7 @@ contract ChallengeManager is IChallengeManager, AccessControl {
         _challenges[challengeId] = Challenge({
             certificateId: certificateId,
             challenger: msg.sender,
-            nodeId: cert.nodeId,
+            nodeId: record.nodeId,
             randomnessBlock: randomnessBlock,
             deadline: deadline,
             openCount: _openCount,
@@ -94,10 +103,11 @@ contract ChallengeManager is IChallengeManager, AccessControl {
             depositWei: uint128(deposit), // msg.value == _depositWei, a uint128
             seed: bytes32(0)
         });
+        _challenged[challengeId] = record;
         _openOf[certificateId] = challengeId;
-        _gp.setReleaseHold(certificateId, true); // no release, no bond back, until answered or finalized
+        _gp.setReleaseHold(certificateId, record, true); // no release, no bond back, until answered or finalized
         emit ChallengeOpened(
-            challengeId, certificateId, cert.nodeId, msg.sender, deposit, randomnessBlock, deadline, _openCount
+            challengeId, certificateId, record.nodeId, msg.sender, deposit, randomnessBlock, deadline, _openCount
         );
     }
 
@@ -122,20 +132,21 @@ contract ChallengeManager is IChallengeManager, AccessControl {
         Challenge storage c = _open(challengeId);
         if (block.timestamp > c.deadline) revert ChallengeDeadlinePassed(challengeId, c.deadline, block.timestamp);
         uint256 certificateId = c.certificateId;
-        IGreenProof.StoredCertificate memory cert = _gp.getCertificate(certificateId);
+        IGreenProof.CertificateRecord storage record = _challenged[challengeId];
+        uint256 certRoot = record.root;
         uint256[] memory slots = c.seed != bytes32(0)
-            ? _drawSlots(c.seed, cert.slotCount, c.openCount)
+            ? _drawSlots(c.seed, record.slotCount, c.openCount)
             : _fixSeed(c, challengeId, _readyBlockHash(c, challengeId));
         if (openings.length != slots.length) revert ChallengeOpeningCount(challengeId, slots.length, openings.length);
         for (uint256 i = 0; i < slots.length; ++i) {
             Opening calldata o = openings[i];
             if (o.slot != slots[i]) revert ChallengeWrongSlot(challengeId, i, slots[i], o.slot);
             uint256 root = _rootOf(o, challengeId, i);
-            if (root != cert.root) revert ChallengeOpeningMismatch(challengeId, i, o.slot, root, cert.root);
+            if (root != certRoot) revert ChallengeOpeningMismatch(challengeId, i, o.slot, root, certRoot);
         }
         c.status = ChallengeStatus.Answered;
         delete _openOf[certificateId];
-        _gp.setReleaseHold(certificateId, false);
+        _gp.setReleaseHold(certificateId, record, false);
         for (uint256 i = 0; i < openings.length; ++i) {
             emit SlotOpened(challengeId, certificateId, openings[i].slot, openings[i].energyMj, openings[i].work);
         }
@@ -152,7 +163,8 @@ contract ChallengeManager is IChallengeManager, AccessControl {
         delete _openOf[certificateId];
         address challenger = c.challenger;
         uint256 deposit = c.depositWei;
-        if (_gp.getCertificate(certificateId).revoked) {
+        (, bool revoked,) = _gp.recordOf(certificateId);
+        if (revoked) {
             // Revoked by other means while challenged: nothing left to slash for this challenge.
             c.status = ChallengeStatus.Void;
             emit ChallengeVoided(challengeId, certificateId, challenger);
@@ -160,7 +172,7 @@ contract ChallengeManager is IChallengeManager, AccessControl {
             return;
         }
         c.status = ChallengeStatus.Defaulted;
-        uint256 slashed = _gp.revokeByChallenge(certificateId, challengeId);
+        uint256 slashed = _gp.revokeByChallenge(certificateId, _challenged[challengeId], challengeId);
         uint256 reward = slashed * c.challengerShareBps / BPS;
         // Cannot underflow: reward <= slashed (share <= BPS).
         uint256 toTreasury;
@@ -202,7 +214,13 @@ contract ChallengeManager is IChallengeManager, AccessControl {
         if (c.status == ChallengeStatus.None) revert ChallengeUnknown(challengeId);
         bytes32 seed = c.seed;
         if (seed == bytes32(0)) seed = seedOf(_readyBlockHash(c, challengeId), challengeId);
-        return _drawSlots(seed, _gp.getCertificate(c.certificateId).slotCount, c.openCount);
+        return _drawSlots(seed, _challenged[challengeId].slotCount, c.openCount);
+    }
+
+    /// @inheritdoc IChallengeManager
+    function challengedRecord(uint256 challengeId) external view returns (IGreenProof.CertificateRecord memory) {
+        if (_challenges[challengeId].status == ChallengeStatus.None) revert ChallengeUnknown(challengeId);
+        return _challenged[challengeId];
     }
 
     /// @inheritdoc IChallengeManager
@@ -279,7 +297,7 @@ contract ChallengeManager is IChallengeManager, AccessControl {
     function _fixSeed(Challenge storage c, uint256 challengeId, bytes32 blockHash) private returns (uint256[] memory slots) {
         bytes32 seed = seedOf(blockHash, challengeId);
         c.seed = seed;
-        slots = _drawSlots(seed, _gp.getCertificate(c.certificateId).slotCount, c.openCount);
+        slots = _drawSlots(seed, _challenged[challengeId].slotCount, c.openCount);
         emit ChallengeSlotsDrawn(challengeId, seed, slots);
     }
 

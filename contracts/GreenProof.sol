@@ -238,11 +238,6 @@ contract GreenProof is GreenProofCredits, Pausable {
     }
 
     /// @inheritdoc IGreenProof
-    function getCertificate(uint256 certificateId) external view returns (StoredCertificate memory) {
-        return _certificate(certificateId);
-    }
-
-    /// @inheritdoc IGreenProof
     function certificateOf(uint64 nodeId, uint64 epochStart) external view returns (uint256) {
         return _certificateOf[nodeId][epochStart];
     }
@@ -440,7 +435,7 @@ contract GreenProof is GreenProofCredits, Pausable {
     ) private {
         // The proof range-checks energy (54 bits), work (70), carbon (64), window (16), slots (7);
         // intensity and max power were compared with 32-bit on-chain values; SafeCast re-checks.
-        _certificates[certificateId] = StoredCertificate({
+        CertificateRecord memory record = CertificateRecord({
             root: cert.root,
             nodeId: nodeId,
             epochStart: uint64(cert.epochStart),
@@ -449,8 +444,6 @@ contract GreenProof is GreenProofCredits, Pausable {
             windowS: cert.windowS.toUint16(),
             slotCount: cert.slotCount.toUint8(),
             ecoScore: uint8(score), // <= 100
-            revoked: false,
-            released: false,
             energyMj: cert.energyMj.toUint64(),
             carbonMg: cert.carbonMg.toUint64(),
             work: cert.work.toUint128(),
@@ -458,19 +451,9 @@ contract GreenProof is GreenProofCredits, Pausable {
             rewardUnits: reward.toUint192(), // < 2^154: baseline < 2^64, work < 2^70
             releaseAt: releaseAt
         });
-        emit CertificateSubmitted(
-            certificateId,
-            nodeId,
-            uint64(cert.epochStart),
-            cert.root,
-            cert.energyMj,
-            cert.work,
-            cert.carbonMg,
-            cert.intensityMgPerKwh,
-            score,
-            reward,
-            cert.workloadClass
-        );
+        // One slot: the record's hash, flags (low two bits) clear. The fields are in the event.
+        _records[certificateId] = uint256(keccak256(abi.encode(record))) & ~_FLAGS;
+        emit CertificateSubmitted(certificateId, nodeId, record.epochStart, record);
     }
 
     function _activeNodeId(uint256 rawNodeId) private view returns (uint64 nodeId) {

@@ -24,12 +24,18 @@ abstract contract GreenProofCredits is GreenProofParams {
     /// @notice Held by the ChallengeManager: revoke an unanswered challenged certificate.
     bytes32 public constant CHALLENGE_ROLE = keccak256("CHALLENGE_ROLE");
 
+    uint256 internal constant _REVOKED = 1;
+    uint256 internal constant _RELEASED = 2;
+    uint256 internal constant _FLAGS = _REVOKED | _RELEASED;
+
     IEcoCredit internal immutable _eco;
 
     uint64 internal _nodeCount;
     uint192 internal _certificateCount; // packed with _nodeCount: one slot read per submission
     mapping(uint64 nodeId => Node) internal _nodes;
-    mapping(uint256 certificateId => StoredCertificate) internal _certificates;
+    /// @dev Per certificate one word: keccak256(abi.encode(CertificateRecord)) with its two
+    ///      low bits replaced by the flags _REVOKED and _RELEASED; 0: no such certificate.
+    mapping(uint256 certificateId => uint256) internal _records;
     mapping(address operator => uint256) private _debt;
     mapping(address operator => uint256) private _escrowed;
     mapping(uint256 certificateId => uint64 nodeId) private _heldFor; // an open challenge: its node
@@ -42,13 +48,19 @@ abstract contract GreenProofCredits is GreenProofParams {
     // ------------------------------------------------------------------ rewards
 
     /// @inheritdoc IGreenProof
-    function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits) {
+    function releaseRewards(uint256[] calldata certificateIds, CertificateRecord[] calldata records)
+        external
+        returns (uint256 mintedUnits)
+    {
+        if (records.length != certificateIds.length) {
+            revert GreenProofRecordsLengthMismatch(certificateIds.length, records.length);
+        }
         // One mint per run of consecutive ids of one operator (ordering ids by operator makes
         // it one per operator): one ERC20Votes checkpoint per run instead of per certificate.
         address runOperator;
         uint256 runUnits;
         for (uint256 i = 0; i < certificateIds.length; ++i) {
-            (address operator, uint256 minted) = _release(certificateIds[i]);
+            (address operator, uint256 minted) = _release(certificateIds[i], records[i]);
             if (operator != runOperator) {
                 _mintRun(runOperator, runUnits);
                 (runOperator, runUnits) = (operator, 0);
@@ -63,12 +75,15 @@ abstract contract GreenProofCredits is GreenProofParams {
     }
 
     /// @inheritdoc IGreenProof
-    function revokeCertificate(uint256 certificateId, string calldata reason) external onlyRole(REVOKER_ROLE) {
-        _revoke(certificateId, reason, _treasuryAddress());
+    function revokeCertificate(uint256 certificateId, CertificateRecord calldata record, string calldata reason)
+        external
+        onlyRole(REVOKER_ROLE)
+    {
+        _revoke(certificateId, record, reason, _treasuryAddress());
     }
 
     /// @inheritdoc IGreenProof
-    function revokeByChallenge(uint256 certificateId, uint256 challengeId)
+    function revokeByChallenge(uint256 certificateId, CertificateRecord calldata record, uint256 challengeId)
         external
         onlyRole(CHALLENGE_ROLE)
         returns (uint256 slashedWei)
@@ -76,11 +91,15 @@ abstract contract GreenProofCredits is GreenProofParams {
         // The challenge id is in the ChallengeManager's ChallengeDefaulted of the same transaction
         // (a formatted reason did not fit GreenProof under the 24 KiB code size limit).
         challengeId;
-        return _revoke(certificateId, "challenge unanswered", msg.sender);
+        return _revoke(certificateId, record, "challenge unanswered", msg.sender);
     }
 
     /// @inheritdoc IGreenProof
-    function setReleaseHold(uint256 certificateId, bool held) external onlyRole(CHALLENGE_ROLE) {
+    function setReleaseHold(uint256 certificateId, CertificateRecord calldata record, bool held)
+        external
+        onlyRole(CHALLENGE_ROLE)
+    {
+        _checkedWord(certificateId, record);
         uint64 nodeId = _heldFor[certificateId];
         if (!held) {
             if (nodeId == 0) revert GreenProofNotOnHold(certificateId);
@@ -88,7 +107,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         }
         if (nodeId != 0) revert GreenProofReleaseOnHold(certificateId);
         // The ChallengeManager opens challenges only on vesting (unrevoked, unreleased) ones.
-        nodeId = _certificate(certificateId).nodeId;
+        nodeId = record.nodeId;
         _heldFor[certificateId] = nodeId;
         ++_holdsOf[nodeId];
         emit ReleaseHeld(certificateId, nodeId);
@@ -156,22 +175,41 @@ abstract contract GreenProofCredits is GreenProofParams {
         return _escrowed[operator];
     }
 
+    /// @inheritdoc IGreenProof
+    function recordOf(uint256 certificateId) external view returns (bytes32 recordHash, bool revoked, bool released) {
+        uint256 word = _word(certificateId);
+        return (bytes32(word & ~_FLAGS), word & _REVOKED != 0, word & _RELEASED != 0);
+    }
+
+    /// @inheritdoc IGreenProof
+    function checkRecord(uint256 certificateId, CertificateRecord calldata record)
+        external
+        view
+        returns (bool revoked, bool released)
+    {
+        uint256 word = _checkedWord(certificateId, record);
+        return (word & _REVOKED != 0, word & _RELEASED != 0);
+    }
+
     // ------------------------------------------------------------------ internals
 
     /// @dev Revoke; the slashed share of the bond goes to `slashTo` (the treasury, or the
     ///      ChallengeManager, which splits it between the challenger and the treasury).
-    function _revoke(uint256 certificateId, string memory reason, address slashTo) private returns (uint256) {
-        StoredCertificate storage cert = _certificate(certificateId);
-        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
-        cert.revoked = true;
-        uint64 nodeId = cert.nodeId;
+    function _revoke(uint256 certificateId, CertificateRecord calldata record, string memory reason, address slashTo)
+        private
+        returns (uint256)
+    {
+        uint256 word = _checkedWord(certificateId, record);
+        if (word & _REVOKED != 0) revert GreenProofAlreadyRevoked(certificateId);
+        _records[certificateId] = word | _REVOKED;
+        uint64 nodeId = record.nodeId;
         if (_heldFor[certificateId] != 0) _clearHold(certificateId, nodeId);
         Node storage node = _nodes[nodeId];
         address operator = node.operator;
-        uint256 reward = cert.rewardUnits;
+        uint256 reward = record.rewardUnits;
         uint256 clawed;
         uint256 debt;
-        if (!cert.released) {
+        if (word & _RELEASED == 0) {
             _escrowed[operator] -= reward; // was added at submission
             emit RewardCancelled(certificateId, operator, reward);
         } else if (reward > 0) {
@@ -183,7 +221,7 @@ abstract contract GreenProofCredits is GreenProofParams {
             if (debt > 0) _debt[operator] += debt;
         }
         emit CertificateRevoked(certificateId, nodeId, reason, clawed, debt);
-        return _slash(node, nodeId, certificateId, cert.epochStart, slashTo);
+        return _slash(node, nodeId, certificateId, record.epochStart, slashTo);
     }
 
     /// @dev Escrow a new certificate's reward until now + the epoch's challenge window.
@@ -200,18 +238,20 @@ abstract contract GreenProofCredits is GreenProofParams {
     }
 
     /// @dev Release one escrowed reward (its events included); the caller mints `minted`.
-    function _release(uint256 certificateId) private returns (address operator, uint256 minted) {
-        StoredCertificate storage cert = _certificate(certificateId);
-        if (cert.revoked) revert GreenProofAlreadyRevoked(certificateId);
-        if (cert.released) revert GreenProofAlreadyReleased(certificateId);
+    function _release(uint256 certificateId, CertificateRecord calldata record)
+        private
+        returns (address operator, uint256 minted)
+    {
+        uint256 word = _checkedWord(certificateId, record);
+        if (word & _REVOKED != 0) revert GreenProofAlreadyRevoked(certificateId);
+        if (word & _RELEASED != 0) revert GreenProofAlreadyReleased(certificateId);
         if (_heldFor[certificateId] != 0) revert GreenProofReleaseOnHold(certificateId);
-        if (block.timestamp < cert.releaseAt) {
-            revert GreenProofStillVesting(certificateId, cert.releaseAt, block.timestamp);
-        }
-        cert.released = true;
-        uint64 nodeId = cert.nodeId;
+        uint256 releaseAt = record.releaseAt;
+        if (block.timestamp < releaseAt) revert GreenProofStillVesting(certificateId, releaseAt, block.timestamp);
+        _records[certificateId] = word | _RELEASED;
+        uint64 nodeId = record.nodeId;
         operator = _nodes[nodeId].operator;
-        uint256 reward = cert.rewardUnits;
+        uint256 reward = record.rewardUnits;
         _escrowed[operator] -= reward; // was added at submission
         uint256 debt = _debt[operator];
         uint256 withheld = reward < debt ? reward : debt;
@@ -254,9 +294,22 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (debt > 0) revert GreenProofOperatorInDebt(operator, debt);
     }
 
-    function _certificate(uint256 certificateId) internal view returns (StoredCertificate storage) {
-        if (certificateId == 0 || certificateId > _certificateCount) revert GreenProofUnknownCertificate(certificateId);
-        return _certificates[certificateId];
+    /// @dev The certificate's slot (GreenProofUnknownCertificate if it has none).
+    function _word(uint256 certificateId) private view returns (uint256 word) {
+        word = _records[certificateId];
+        if (word == 0) revert GreenProofUnknownCertificate(certificateId);
+    }
+
+    /// @dev The certificate's slot, if `record` hashes to it (flags aside); else the named error.
+    function _checkedWord(uint256 certificateId, CertificateRecord calldata record)
+        private
+        view
+        returns (uint256 word)
+    {
+        word = _word(certificateId);
+        if ((word ^ uint256(keccak256(abi.encode(record)))) & ~_FLAGS != 0) {
+            revert GreenProofRecordMismatch(certificateId);
+        }
     }
 
     function _node(uint64 nodeId) internal view returns (Node storage) {

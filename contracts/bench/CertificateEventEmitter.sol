@@ -23,15 +23,29 @@ contract CertificateEventEmitter {
         emit IGreenProof.CertificateRevoked(certificateId, nodeId, reason, 5 * 10 ** 16, 0);
     }
 
-    /// @notice `count` certificates for node `nodeId`, hourly epochs from `epochStart`.
+    /// @notice `count` certificates for node `nodeId`, hourly epochs from `epochStart`
+    ///         (60 windows of 60 s, the 700 W of registerNodes, intensity 400 g/kWh).
     function emitCertificates(uint64 nodeId, uint64 epochStart, uint256 count) external {
         uint256 id = _nextCertificateId;
         for (uint256 i = 0; i < count; i++) {
-            uint256 energy = 2_000_000_000 + i;
-            uint256 carbon = energy * 400_000 / 3_600_000_000;
-            emit IGreenProof.CertificateSubmitted(id + i, nodeId, epochStart + uint64(i) * 3600,
-                uint256(keccak256(abi.encode(id + i))), energy, 1_000_000 + i, carbon, 400_000,
-                80, 5 * 10 ** 16, bytes32("llm-inference"));
+            uint64 energy = uint64(2_000_000_000 + i);
+            IGreenProof.CertificateRecord memory record = IGreenProof.CertificateRecord({
+                root: uint256(keccak256(abi.encode(id + i))),
+                nodeId: nodeId,
+                epochStart: epochStart + uint64(i) * 3600,
+                intensityMgPerKwh: 400_000,
+                maxPowerMw: 700_000,
+                windowS: 60,
+                slotCount: 60,
+                ecoScore: 80,
+                energyMj: energy,
+                carbonMg: uint64(uint256(energy) * 400_000 / 3_600_000_000),
+                work: uint128(1_000_000 + i),
+                workloadClass: bytes32("llm-inference"),
+                rewardUnits: 5 * 10 ** 16,
+                releaseAt: uint64(block.timestamp + 7 days)
+            });
+            emit IGreenProof.CertificateSubmitted(id + i, nodeId, record.epochStart, record);
         }
         _nextCertificateId = id + count;
     }

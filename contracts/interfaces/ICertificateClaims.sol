@@ -12,7 +12,7 @@ import {IGreenProof} from "./IGreenProof.sol";
 ///         the last of the energy takes the certificate's carbon minus every earlier part's.
 ///         Only certificates whose reward was released (past the challenge window, unrevoked)
 ///         can be claimed. A later revocation does not undo the claim's record: `getClaim`
-///         reports it (read from GreenProof, the one place it is stored) beside the claim.
+///         reports it (GreenProof.recordOf, the one place it is stored) beside the claim.
 interface ICertificateClaims {
     /// @notice One claim (part or whole) of a certificate.
     /// @param certificateId the GreenProof certificate
@@ -78,16 +78,25 @@ interface ICertificateClaims {
     error CertificateClaimsUnknownClaim(uint256 claimId);
 
     /// @notice Claim what is left of `certificateId` (all of it, when nothing was claimed) for
-    ///         `beneficiary`. Reverts with the named errors above.
-    function claimCertificate(uint256 certificateId, address beneficiary, string calldata purpose)
-        external
-        returns (uint256 claimId);
+    ///         `beneficiary`. `record` is the certificate's record (from its CertificateSubmitted
+    ///         event), checked with GreenProof.checkRecord first (GreenProofUnknownCertificate,
+    ///         GreenProofRecordMismatch). Reverts with the named errors above.
+    function claimCertificate(
+        uint256 certificateId,
+        IGreenProof.CertificateRecord calldata record,
+        address beneficiary,
+        string calldata purpose
+    ) external returns (uint256 claimId);
 
     /// @notice Claim `energyMj` of `certificateId` for `beneficiary`; the part that takes the
-    ///         last energy takes the rest of the carbon.
-    function claimCertificatePart(uint256 certificateId, uint256 energyMj, address beneficiary, string calldata purpose)
-        external
-        returns (uint256 claimId);
+    ///         last energy takes the rest of the carbon. `record` as in claimCertificate.
+    function claimCertificatePart(
+        uint256 certificateId,
+        IGreenProof.CertificateRecord calldata record,
+        uint256 energyMj,
+        address beneficiary,
+        string calldata purpose
+    ) external returns (uint256 claimId);
 
     /// @notice The node's operator: let `claimant` claim the node's certificates (or stop it).
     function setClaimant(uint64 nodeId, address claimant, bool allowed) external;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IGreenProof} from "./IGreenProof.sol";
+
 /// @title The challenge game: anyone may make a node open committed windows before its reward vests
 /// @notice A certificate commits to its 64 slots (energy_mj, work, salt) behind an 8-ary Poseidon
 ///         Merkle root (circuits/green_proof.circom). During the certificate's vesting window
@@ -151,8 +153,14 @@ interface IChallengeManager {
     /// @notice Challenge a certificate in its vesting window, paying exactly `depositWei()`.
     ///         One open challenge per certificate. The slots follow blockhash(block.number +
     ///         RANDOMNESS_DELAY_BLOCKS); the answer deadline is now + answerWindowS, and must fall
-    ///         before the certificate's releaseAt.
-    function challenge(uint256 certificateId) external payable returns (uint256 challengeId);
+    ///         before the certificate's releaseAt. `record` is the certificate's record (from its
+    ///         CertificateSubmitted event), checked with GreenProof.checkRecord
+    ///         (GreenProofUnknownCertificate, GreenProofRecordMismatch) and kept with the
+    ///         challenge (challengedRecord), so answering and finalizing need no record.
+    function challenge(uint256 certificateId, IGreenProof.CertificateRecord calldata record)
+        external
+        payable
+        returns (uint256 challengeId);
 
     /// @notice Anyone: fix the seed once the randomness block exists (within 256 blocks of it),
     ///         or re-anchor to a new future block if that window was missed.
@@ -178,6 +186,10 @@ interface IChallengeManager {
     /// @notice The slots to open: from the stored seed, or from blockhash(randomnessBlock) if it
     ///         is available now (reverts ChallengeRandomnessNotReady / ChallengeRandomnessExpired).
     function challengeSlots(uint256 challengeId) external view returns (uint256[] memory);
+
+    /// @notice The record of the challenged certificate, as checked when the challenge opened
+    ///         (reverts ChallengeUnknown for an unknown id).
+    function challengedRecord(uint256 challengeId) external view returns (IGreenProof.CertificateRecord memory);
 
     /// @notice Pure slot draw: a partial Fisher-Yates shuffle of 0..slotCount-1 where step i swaps
     ///         position i with i + keccak256(abi.encode(seed, i)) % (slotCount - i); the first

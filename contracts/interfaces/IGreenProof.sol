@@ -19,6 +19,20 @@ pragma solidity ^0.8.28;
 ///             0                                                      otherwise
 ///         (B * C is ng per kWh, 1e6 * I too; x P * L mJ / 3.6e9 mJ/kWh = ng; / 1e6 = mg;
 ///         the ceil covers the two floors of baseline and carbon). `rewardBound` returns it.
+///
+///         One storage slot per certificate. A certificate's fields never change after
+///         submission; only two flags do (revoked, released). So its slot holds
+///         keccak256(abi.encode(CertificateRecord)) with the two low bits replaced by the flags
+///         (bit 0 revoked, bit 1 released), the record itself goes whole into
+///         CertificateSubmitted, and the functions that need its fields (releaseRewards,
+///         revokeCertificate, revokeByChallenge, setReleaseHold, and ChallengeManager.challenge,
+///         CertificateClaims.claimCertificate(Part) through checkRecord) take it as calldata
+///         and refuse one whose hash differs (GreenProofRecordMismatch). Why: with the record
+///         stored in five slots, storage was 134k of the 311k gas per certificate of a batch of
+///         32 (bench/bench_gas.py at 21f2ab5), the largest part; one slot (plus the
+///         node/epoch index and the node's updates) brings it to about 46k. Readers (indexer,
+///         `ecoai verify`, the API, the explorer) take the fields from the event and the flags
+///         from `recordOf`; 2 bits of the 256-bit hash leave a 254-bit commitment.
 interface IGreenProof {
     // ------------------------------------------------------------------ types
 
@@ -97,11 +111,14 @@ interface IGreenProof {
         uint256[2] c;
     }
 
-    /// @notice A certificate as stored (packed into five slots). The circuit range-checks the
-    ///         narrow fields (energy 54 bits, work 70, carbon 64, window 16, slots 7).
-    ///         `rewardUnits` is escrowed until `released`; it is < 2^154 (baseline < 2^64,
-    ///         work < 2^70). `releaseAt` = submission time + the epoch's challenge window.
-    struct StoredCertificate {
+    /// @notice A landed certificate's fields, fixed at submission: emitted whole in
+    ///         CertificateSubmitted, committed to by keccak256(abi.encode(record)) in its one
+    ///         slot (see `recordOf`). Functions that need the fields take the record as calldata
+    ///         and check it against that slot (GreenProofRecordMismatch). The circuit
+    ///         range-checks the narrow fields (energy 54 bits, work 70, carbon 64, window 16,
+    ///         slots 7). `rewardUnits` is escrowed until released; it is < 2^154 (baseline
+    ///         < 2^64, work < 2^70). `releaseAt` = submission time + the epoch's challenge window.
+    struct CertificateRecord {
         uint256 root;
         uint64 nodeId;
         uint64 epochStart;
@@ -110,8 +127,6 @@ interface IGreenProof {
         uint16 windowS;
         uint8 slotCount;
         uint8 ecoScore;
-        bool revoked;
-        bool released;
         uint64 energyMj;
         uint64 carbonMg;
         uint128 work;
@@ -138,19 +153,11 @@ interface IGreenProof {
     /// @notice A node's attestor key was replaced.
     event AttestorRotated(uint64 indexed nodeId, address indexed previousAttestor, address indexed newAttestor);
 
-    /// @notice A certificate was accepted; `rewardUnits` is its full reward, now in escrow.
+    /// @notice A certificate was accepted; `record` is everything about it that is fixed (its
+    ///         slot holds keccak256(abi.encode(record)) and two flags, see `recordOf`), and
+    ///         `record.rewardUnits` is its full reward, now in escrow.
     event CertificateSubmitted(
-        uint256 indexed certificateId,
-        uint64 indexed nodeId,
-        uint64 indexed epochStart,
-        uint256 root,
-        uint256 energyMj,
-        uint256 work,
-        uint256 carbonMg,
-        uint256 intensityMgPerKwh,
-        uint256 ecoScore,
-        uint256 rewardUnits,
-        bytes32 workloadClass
+        uint256 indexed certificateId, uint64 indexed nodeId, uint64 indexed epochStart, CertificateRecord record
     );
 
     /// @notice A certificate's reward went into escrow until `releaseAt`.
@@ -277,6 +284,12 @@ interface IGreenProof {
     error GreenProofInvalidProof();
     /// @notice No certificate has this id.
     error GreenProofUnknownCertificate(uint256 certificateId);
+    /// @notice The record given for the certificate is not the one it was submitted with
+    ///         (keccak256(abi.encode(record)) differs from its slot): take it from the
+    ///         certificate's CertificateSubmitted event.
+    error GreenProofRecordMismatch(uint256 certificateId);
+    /// @notice releaseRewards needs one record per certificate id.
+    error GreenProofRecordsLengthMismatch(uint256 certificateIds, uint256 records);
     /// @notice The certificate is already revoked.
     error GreenProofAlreadyRevoked(uint256 certificateId);
     /// @notice The certificate's reward was already released.
@@ -413,34 +426,42 @@ interface IGreenProof {
         returns (uint256[] memory certificateIds);
 
     /// @notice Anyone: release the escrowed rewards of `certificateIds` (each must be
-    ///         unrevoked, unreleased, not held by a challenge and past its releaseAt). The operator's debt is paid
+    ///         unrevoked, unreleased, not held by a challenge and past its releaseAt); `records`
+    ///         are their records, one per id (GreenProofRecordsLengthMismatch), each checked
+    ///         against its slot first (as checkRecord). The operator's debt is paid
     ///         first; the rest is minted to the operator. Returns the total minted.
     ///         RewardReleased (and RewardWithheld) per certificate; the mint is one per run of
     ///         consecutive ids of one operator (one Transfer, one ERC20Votes checkpoint), so
     ///         ids grouped by operator mint once per operator.
-    function releaseRewards(uint256[] calldata certificateIds) external returns (uint256 mintedUnits);
+    function releaseRewards(uint256[] calldata certificateIds, CertificateRecord[] calldata records)
+        external
+        returns (uint256 mintedUnits);
 
-    /// @notice REVOKER_ROLE: revoke a certificate. An escrowed reward is cancelled in full;
+    /// @notice REVOKER_ROLE: revoke a certificate (its record checked first, as checkRecord).
+    ///         An escrowed reward is cancelled in full;
     ///         a released one is burnt from the operator through EcoCredit.clawback as far as
     ///         its balance goes, the rest becomes the operator's debt (across all its nodes).
     ///         The SlashShare in effect at the epoch start of the node's bond goes to the
     ///         treasury. The epoch stays consumed (it cannot be resubmitted).
-    function revokeCertificate(uint256 certificateId, string calldata reason) external;
+    function revokeCertificate(uint256 certificateId, CertificateRecord calldata record, string calldata reason)
+        external;
 
     /// @notice CHALLENGE_ROLE (the ChallengeManager): revoke a certificate whose challenge went
     ///         unanswered, exactly as revokeCertificate does, except that the slashed share of the
     ///         bond is sent to the caller (which pays the challenger its share and the treasury
     ///         the rest). Returns the slashed amount.
-    function revokeByChallenge(uint256 certificateId, uint256 challengeId) external returns (uint256 slashedWei);
+    function revokeByChallenge(uint256 certificateId, CertificateRecord calldata record, uint256 challengeId)
+        external
+        returns (uint256 slashedWei);
 
     /// @notice CHALLENGE_ROLE (the ChallengeManager): `held` true when a challenge opens holds
     ///         the certificate's release, and its node's bond, until `held` false (the challenge
     ///         was answered) or a revocation. A challenged operator could otherwise release
     ///         (anyone may) and move the reward, or withdraw a retired node's bond, between the
-    ///         answer deadline and the finalization. GreenProofReleaseOnHold for a second hold,
+    ///         answer deadline and the finalization. The record is checked first (as
+    ///         checkRecord); then GreenProofReleaseOnHold for a second hold,
     ///         GreenProofNotOnHold for lifting none.
-    function setReleaseHold(uint256 certificateId, bool held) external;
-
+    function setReleaseHold(uint256 certificateId, CertificateRecord calldata record, bool held) external;
 
     /// @notice Burn `units` of the caller's Eco Credits to pay down `operator`'s debt.
     function repayDebt(address operator, uint256 units) external;
@@ -486,8 +507,19 @@ interface IGreenProof {
     /// @notice The node (reverts GreenProofUnknownNode if none).
     function getNode(uint64 nodeId) external view returns (Node memory);
 
-    /// @notice The stored certificate (reverts GreenProofUnknownCertificate if none).
-    function getCertificate(uint256 certificateId) external view returns (StoredCertificate memory);
+    /// @notice The certificate's slot: `recordHash` = keccak256(abi.encode(record)) with its two
+    ///         low bits cleared, and the two flags kept in them (bit 0 revoked, bit 1 released).
+    ///         The fields themselves are in the certificate's CertificateSubmitted event.
+    ///         Reverts GreenProofUnknownCertificate if none.
+    function recordOf(uint256 certificateId) external view returns (bytes32 recordHash, bool revoked, bool released);
+
+    /// @notice Whether `record` is the certificate's (GreenProofUnknownCertificate if there is
+    ///         no such certificate, GreenProofRecordMismatch if the record's hash is not the
+    ///         stored one), and its current flags.
+    function checkRecord(uint256 certificateId, CertificateRecord calldata record)
+        external
+        view
+        returns (bool revoked, bool released);
 
     /// @notice The node's certificate for the epoch starting at `epochStart`, 0 if none.
     function certificateOf(uint64 nodeId, uint64 epochStart) external view returns (uint256);

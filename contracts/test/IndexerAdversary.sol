@@ -84,17 +84,21 @@ contract HostileEventEmitter {
         emit IGreenProof.AttestorRotated(nodeId, previous, next);
     }
 
-    /// @param v root, energyMj, work, carbonMg, intensityMgPerKwh, ecoScore, rewardUnits
-    function certificateSubmitted(
-        uint256 certificateId,
-        uint64 nodeId,
-        uint64 epochStart,
-        uint256[7] calldata v,
-        bytes32 workloadClass
-    ) external {
-        emit IGreenProof.CertificateSubmitted(
-            certificateId, nodeId, epochStart, v[0], v[1], v[2], v[3], v[4], v[5], v[6], workloadClass
-        );
+    /// @notice CertificateSubmitted with any 14 words as its record, in CertificateRecord's
+    ///         field order (root, nodeId, epochStart, intensityMgPerKwh, maxPowerMw, windowS,
+    ///         slotCount, ecoScore, energyMj, carbonMg, work, workloadClass, rewardUnits,
+    ///         releaseAt): written raw, so a word may be wider than its field (a decoder must
+    ///         refuse it), which `emit` of a typed record could not do. The topics are the
+    ///         interface's (its selector), so they cannot drift from GreenProof's.
+    function certificateSubmitted(uint256 certificateId, uint64 nodeId, uint64 epochStart, uint256[14] calldata record)
+        external
+    {
+        bytes32 topic0 = IGreenProof.CertificateSubmitted.selector;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, record, 0x1c0)
+            log4(p, 0x1c0, topic0, certificateId, nodeId, epochStart)
+        }
     }
 
     function certificateRevoked(uint256 certificateId, uint64 nodeId, bytes calldata reason, uint256 clawed, uint256 debt)
