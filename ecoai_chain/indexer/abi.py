@@ -93,6 +93,19 @@ def _word(t: str, w: bytes) -> Any:
     return "0x" + w[: int(t[5:])].hex()
 
 
+def _data_word(event: str, field: str, t: str, w: bytes) -> Any:
+    """`_word`, refusing a word wider than its type (a typed emit cannot log one; raw bytes
+    under our topic 0 can): `UnindexableLog`, never a value that does not fit."""
+    if t.startswith("uint") and t != "uint256":
+        if int.from_bytes(w, "big") >> int(t[4:]):
+            raise UnindexableLog(f"{event} {field} 0x{w.hex()} does not fit {t}")
+    elif t == "address" and any(w[:12]) or t == "bool" and int.from_bytes(w, "big") > 1:
+        raise UnindexableLog(f"{event} {field} 0x{w.hex()} is not a {t}")
+    elif t.startswith("bytes") and any(w[int(t[5:]):]):
+        raise UnindexableLog(f"{event} {field} 0x{w.hex()} does not fit {t}")
+    return _word(t, w)
+
+
 def _decode_types(types: tuple[str, ...] | list[str]) -> list[str]:
     """``string`` decodes as ``bytes`` (same encoding) so invalid UTF-8 cannot raise."""
     return [t.replace("string", "bytes") for t in types]
@@ -180,10 +193,11 @@ class EventDecoder:
             k = 0
             for name, t in spec.words:
                 if isinstance(t, str):
-                    args[name] = _word(t, data[32 * k: 32 * k + 32])
+                    args[name] = _data_word(spec.name, name, t, data[32 * k: 32 * k + 32])
                     k += 1
                 else:  # a struct of words, e.g. CertificateSubmitted's record
-                    args[name] = {cn: _word(ct, data[32 * (k + j): 32 * (k + j) + 32])
+                    args[name] = {cn: _data_word(spec.name, f"{name}.{cn}", ct,
+                                                 data[32 * (k + j): 32 * (k + j) + 32])
                                   for j, (cn, ct) in enumerate(t)}
                     k += len(t)
         elif spec.data_types:
