@@ -84,19 +84,29 @@ contract HostileEventEmitter {
         emit IGreenProof.AttestorRotated(nodeId, previous, next);
     }
 
+    /// @notice CertificateSubmitted with any record (every field any value of its type).
+    function certificateSubmitted(
+        uint256 certificateId,
+        uint64 nodeId,
+        uint64 epochStart,
+        IGreenProof.CertificateRecord calldata record
+    ) external {
+        emit IGreenProof.CertificateSubmitted(certificateId, nodeId, epochStart, record);
+    }
+
     /// @notice CertificateSubmitted with any 14 words as its record, in CertificateRecord's
     ///         field order (root, nodeId, epochStart, intensityMgPerKwh, maxPowerMw, windowS,
     ///         slotCount, ecoScore, energyMj, carbonMg, work, workloadClass, rewardUnits,
-    ///         releaseAt): written raw, so a word may be wider than its field (a decoder must
-    ///         refuse it), which `emit` of a typed record could not do. The topics are the
-    ///         interface's (its selector), so they cannot drift from GreenProof's.
-    function certificateSubmitted(uint256 certificateId, uint64 nodeId, uint64 epochStart, uint256[14] calldata record)
+    ///         releaseAt), logged raw under the event's topic 0 (its selector, so it cannot
+    ///         drift from GreenProof's): a word may be wider than its field, which a typed
+    ///         `emit` cannot do, and a decoder must refuse such a log without halting.
+    function certificateSubmittedRaw(uint256 certificateId, uint64 nodeId, uint64 epochStart, uint256[14] calldata words)
         external
     {
         bytes32 topic0 = IGreenProof.CertificateSubmitted.selector;
         assembly ("memory-safe") {
             let p := mload(0x40)
-            calldatacopy(p, record, 0x1c0)
+            calldatacopy(p, words, 0x1c0)
             log4(p, 0x1c0, topic0, certificateId, nodeId, epochStart)
         }
     }

@@ -18,10 +18,10 @@ const REWARD = score(BigInt(VECTORS.baseline_ng_per_work), vectorCert(OPENINGS.c
 /** Challenged as late as allowed: the answer deadline is one second before the release time. */
 async function lateChallenge() {
   const f = await loadFixture(challengeFixture);
-  const { gp, cm, certificateId, challenger } = f;
-  const { releaseAt } = await gp.getCertificate(certificateId);
+  const { gp, cm, certificateId, record, challenger } = f;
+  const { releaseAt } = record;
   await time.setNextBlockTimestamp(releaseAt - ANSWER_WINDOW - 1n);
-  await cm.connect(challenger).challenge(certificateId, { value: DEPOSIT });
+  await cm.connect(challenger).challenge(certificateId, record, { value: DEPOSIT });
   const challengeId = await cm.challengeCount();
   expect((await cm.getChallenge(challengeId)).deadline).to.equal(releaseAt - 1n);
   return { ...f, releaseAt, challengeId };
@@ -29,16 +29,16 @@ async function lateChallenge() {
 
 describe("ChallengeManager attacks (the challenged operator races)", function () {
   it("Should hold the reward of an unanswered challenge past its release time, then cancel it in full", async function () {
-    const { gp, cm, eco, operator, certificateId, challengeId, releaseAt } = await lateChallenge();
-    await expect(gp.releaseRewards([certificateId])).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
+    const { gp, cm, eco, operator, certificateId, record, challengeId, releaseAt } = await lateChallenge();
+    await expect(gp.releaseRewards([certificateId], [record])).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
     await time.setNextBlockTimestamp(releaseAt); // deadline passed: finalizable, and release time
-    await expect(gp.connect(operator).releaseRewards([certificateId]))
+    await expect(gp.connect(operator).releaseRewards([certificateId], [record]))
       .to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
     await expect(cm.finalizeChallenge(challengeId))
       .to.emit(gp, "RewardCancelled").withArgs(certificateId, operator.address, REWARD);
     expect(await eco.totalSupply()).to.equal(0n);
     expect(await gp.debtOf(operator.address)).to.equal(0n);
-    await expect(gp.releaseRewards([certificateId])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(certificateId);
+    await expect(gp.releaseRewards([certificateId], [record])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(certificateId);
   });
 
   it("Should keep a retired node's bond while one of its certificates is challenged", async function () {
@@ -52,25 +52,25 @@ describe("ChallengeManager attacks (the challenged operator races)", function ()
   });
 
   it("Should release an answered challenge's reward at its release time", async function () {
-    const { gp, cm, eco, operator, certificateId, challengeId, releaseAt } = await lateChallenge();
+    const { gp, cm, eco, operator, certificateId, record, challengeId, releaseAt } = await lateChallenge();
     await pastRandomness(cm, challengeId);
     const slots = await cm.challengeSlots(challengeId);
     await cm.connect(operator).answerChallenge(challengeId, slots.map((s) => opening(s)));
     await time.setNextBlockTimestamp(releaseAt);
-    await gp.releaseRewards([certificateId]);
+    await gp.releaseRewards([certificateId], [record]);
     expect(await eco.balanceOf(operator.address)).to.equal(REWARD);
   });
 
   it("Should refuse holds and lifts from anyone but CHALLENGE_ROLE, and double holds", async function () {
-    const { gp, cm, stranger, certificateId } = await loadFixture(challengeFixture);
+    const { gp, cm, stranger, certificateId, record } = await loadFixture(challengeFixture);
     const role = await gp.CHALLENGE_ROLE();
-    await expect(gp.connect(stranger).setReleaseHold(certificateId, true))
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, record, true))
       .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
-    await expect(gp.connect(stranger).setReleaseHold(certificateId, false))
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, record, false))
       .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
     await gp.grantRole(role, stranger.address);
-    await expect(gp.connect(stranger).setReleaseHold(certificateId, false)).to.be.revertedWithCustomError(gp, "GreenProofNotOnHold").withArgs(certificateId);
-    await cm.challenge(certificateId, { value: DEPOSIT });
-    await expect(gp.connect(stranger).setReleaseHold(certificateId, true)).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, record, false)).to.be.revertedWithCustomError(gp, "GreenProofNotOnHold").withArgs(certificateId);
+    await cm.challenge(certificateId, record, { value: DEPOSIT });
+    await expect(gp.connect(stranger).setReleaseHold(certificateId, record, true)).to.be.revertedWithCustomError(gp, "GreenProofReleaseOnHold").withArgs(certificateId);
   });
 });

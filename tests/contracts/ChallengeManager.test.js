@@ -21,8 +21,8 @@ async function answerArgs(cm, challengeId) {
 describe("ChallengeManager", function () {
   describe("# challenge", function () {
     it("Should open a challenge against the deposit, fixing a later randomness block and the deadline", async function () {
-      const { cm, gp, certificateId, challenger } = await loadFixture(challengeFixture);
-      const tx = cm.connect(challenger).challenge(certificateId, { value: DEPOSIT });
+      const { cm, gp, certificateId, record, challenger } = await loadFixture(challengeFixture);
+      const tx = cm.connect(challenger).challenge(certificateId, record, { value: DEPOSIT });
       await expect(tx).to.changeEtherBalances(ethers, [challenger, cm], [-DEPOSIT, DEPOSIT]);
       const receipt = await (await tx).wait();
       const block = await ethers.provider.getBlock(receipt.blockNumber);
@@ -34,28 +34,28 @@ describe("ChallengeManager", function () {
       expect(c.status).to.equal(STATUS.Open);
       expect(c.seed).to.equal(ethers.ZeroHash);
       expect(await cm.openChallengeOf(certificateId)).to.equal(1n);
-      expect((await gp.getCertificate(certificateId)).releaseAt).to.be.greaterThan(c.deadline);
+      expect(record.releaseAt).to.be.greaterThan(c.deadline);
     });
 
     it("Should not open one with the wrong deposit, a second one, or one on an unknown certificate", async function () {
-      const { cm, gp, certificateId, challenger } = await challengedFixture();
-      await expect(cm.challenge(certificateId, { value: DEPOSIT })).to.be.revertedWithCustomError(cm, "ChallengeAlreadyOpen").withArgs(certificateId, 1n);
-      await expect(cm.challenge(certificateId, { value: DEPOSIT - 1n })).to.be.revertedWithCustomError(cm, "ChallengeWrongDeposit").withArgs(DEPOSIT, DEPOSIT - 1n);
-      await expect(cm.connect(challenger).challenge(99n, { value: DEPOSIT })).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(99n);
+      const { cm, gp, certificateId, record, challenger } = await challengedFixture();
+      await expect(cm.challenge(certificateId, record, { value: DEPOSIT })).to.be.revertedWithCustomError(cm, "ChallengeAlreadyOpen").withArgs(certificateId, 1n);
+      await expect(cm.challenge(certificateId, record, { value: DEPOSIT - 1n })).to.be.revertedWithCustomError(cm, "ChallengeWrongDeposit").withArgs(DEPOSIT, DEPOSIT - 1n);
+      await expect(cm.connect(challenger).challenge(99n, record, { value: DEPOSIT })).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(99n);
     });
 
     it("Should not open one that could not be answered before the reward vests", async function () {
-      const { cm, gp, certificateId } = await loadFixture(challengeFixture);
-      const releaseAt = (await gp.getCertificate(certificateId)).releaseAt;
+      const { cm, gp, certificateId, record } = await loadFixture(challengeFixture);
+      const { releaseAt } = record;
       await time.setNextBlockTimestamp(releaseAt - ANSWER_WINDOW);
-      await expect(cm.challenge(certificateId, { value: DEPOSIT }))
+      await expect(cm.challenge(certificateId, record, { value: DEPOSIT }))
         .to.be.revertedWithCustomError(cm, "ChallengeOutsideVesting").withArgs(certificateId, releaseAt, ANSWER_WINDOW, releaseAt - ANSWER_WINDOW);
     });
 
     it("Should not open one on a revoked certificate", async function () {
-      const { cm, gp, certificateId } = await loadFixture(challengeFixture);
-      await gp.revokeCertificate(certificateId, "fraud");
-      await expect(cm.challenge(certificateId, { value: DEPOSIT })).to.be.revertedWithCustomError(cm, "ChallengeCertificateSettled").withArgs(certificateId, true, false);
+      const { cm, gp, certificateId, record } = await loadFixture(challengeFixture);
+      await gp.revokeCertificate(certificateId, record, "fraud");
+      await expect(cm.challenge(certificateId, record, { value: DEPOSIT })).to.be.revertedWithCustomError(cm, "ChallengeCertificateSettled").withArgs(certificateId, true, false);
     });
   });
 
@@ -172,12 +172,12 @@ describe("ChallengeManager", function () {
 
   describe("# finalizeChallenge", function () {
     it("Should revoke, cancel the escrowed reward, slash the bond and pay the challenger after a missed deadline", async function () {
-      const { cm, gp, operator, stranger: treasury, challenger, challengeId, certificateId } = await challengedFixture();
+      const { cm, gp, operator, stranger: treasury, challenger, challengeId, certificateId, record } = await challengedFixture();
       const { deadline } = await cm.getChallenge(challengeId);
       await expect(cm.finalizeChallenge(challengeId)).to.be.revertedWithCustomError(cm, "ChallengeDeadlineNotPassed");
       await time.increaseTo(deadline + 1n);
       const bond = (await gp.getNode(1n)).bondWei;
-      const reward = (await gp.getCertificate(certificateId)).rewardUnits;
+      const reward = record.rewardUnits;
       expect(bond).to.be.greaterThan(0n);
       expect(await gp.escrowedOf(operator.address)).to.equal(reward);
       const slashed = (bond * SLASH_BPS) / 10_000n;
@@ -188,18 +188,18 @@ describe("ChallengeManager", function () {
       await expect(tx).to.emit(gp, "RewardCancelled").withArgs(certificateId, operator.address, reward);
       await expect(tx).to.emit(gp, "BondSlashed").withArgs(1n, certificateId, slashed, await cm.getAddress());
       await expect(tx).to.emit(cm, "ChallengeDefaulted").withArgs(challengeId, certificateId, challenger.address, slashed, toChallenger, slashed - toChallenger);
-      expect((await gp.getCertificate(certificateId)).revoked).to.equal(true);
+      expect((await gp.recordOf(certificateId)).revoked).to.equal(true);
       expect(await gp.escrowedOf(operator.address)).to.equal(0n);
       expect((await gp.getNode(1n)).bondWei).to.equal(bond - slashed);
       expect((await cm.getChallenge(challengeId)).status).to.equal(STATUS.Defaulted);
       await expect(cm.finalizeChallenge(challengeId)).to.be.revertedWithCustomError(cm, "ChallengeAlreadyFinalized").withArgs(challengeId, STATUS.Defaulted);
       await expect(cm.answerChallenge(challengeId, [])).to.be.revertedWithCustomError(cm, "ChallengeAlreadyFinalized").withArgs(challengeId, STATUS.Defaulted);
-      await expect(gp.releaseRewards([certificateId])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked");
+      await expect(gp.releaseRewards([certificateId], [record])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked");
     });
 
     it("Should return the deposit and slash nothing when the DAO revoked the certificate meanwhile", async function () {
-      const { cm, gp, challenger, challengeId, certificateId } = await challengedFixture();
-      await gp.revokeCertificate(certificateId, "fraud found by the DAO");
+      const { cm, gp, challenger, challengeId, certificateId, record } = await challengedFixture();
+      await gp.revokeCertificate(certificateId, record, "fraud found by the DAO");
       await time.increase(ANSWER_WINDOW + 1n);
       const tx = cm.finalizeChallenge(challengeId);
       await expect(tx).to.changeEtherBalances(ethers, [challenger, cm], [DEPOSIT, -DEPOSIT]);
@@ -208,17 +208,17 @@ describe("ChallengeManager", function () {
     });
 
     it("Should let a certificate be challenged again once a challenge is answered", async function () {
-      const { cm, challengeId, certificateId } = await challengedFixture();
+      const { cm, challengeId, certificateId, record } = await challengedFixture();
       await pastRandomness(cm, challengeId);
       await cm.answerChallenge(challengeId, await answerArgs(cm, challengeId));
-      await cm.challenge(certificateId, { value: DEPOSIT });
+      await cm.challenge(certificateId, record, { value: DEPOSIT });
       expect(await cm.openChallengeOf(certificateId)).to.equal(2n);
     });
   });
 
   describe("# parameters and hashing", function () {
     it("Should let only PARAMS_ROLE set the parameters, in range, for later challenges", async function () {
-      const { cm, stranger, certificateId } = await loadFixture(challengeFixture);
+      const { cm, stranger, certificateId, record } = await loadFixture(challengeFixture);
       await expect(cm.connect(stranger).setChallengeParams(1n, 4n, 60n, 0n)).to.be.revertedWithCustomError(cm, "AccessControlUnauthorizedAccount");
       await expect(cm.setChallengeParams(1n, 0n, 60n, 0n)).to.be.revertedWithCustomError(cm, "ChallengeParamOutOfRange").withArgs("openCount", 0n);
       await expect(cm.setChallengeParams(1n, 65n, 60n, 0n)).to.be.revertedWithCustomError(cm, "ChallengeParamOutOfRange").withArgs("openCount", 65n);
@@ -226,7 +226,7 @@ describe("ChallengeManager", function () {
       await expect(cm.setChallengeParams(1n, 4n, 60n, 10_001n)).to.be.revertedWithCustomError(cm, "ChallengeParamOutOfRange").withArgs("challengerShareBps", 10_001n);
       await expect(cm.setChallengeParams(7n, 8n, 120n, 100n)).to.emit(cm, "ChallengeParamsSet").withArgs(7n, 8n, 120n, 100n);
       expect(await cm.challengeParams()).to.deep.equal([7n, 8n, 120n, 100n]);
-      await cm.challenge(certificateId, { value: 7n });
+      await cm.challenge(certificateId, record, { value: 7n });
       const c = await cm.getChallenge(1n);
       expect([c.depositWei, c.openCount, c.challengerShareBps]).to.deep.equal([7n, 8n, 100n]);
     });

@@ -4,7 +4,7 @@
 // withdrawBond while in debt and of activation below the bond rate).
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, PARAMS_FROM, STATUS, VECTORS, WINDOW, makeFixtures, score, vectorCert, vectorIndex } from "./helpers/greenproof.js";
+import { CHAIN, PARAMS_FROM, STATUS, VECTORS, WINDOW, certRecord, makeFixtures, score, vectorCert, vectorIndex, withRecords } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { bareFixture, bondedFixture: bonded, readyFixture, scheduleVectorParams, signedVector, warpPastVectors } =
@@ -26,10 +26,10 @@ async function inDebt(f) {
   const { gp, eco, operator, stranger } = f;
   await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
   await time.increase(WINDOW);
-  await gp.releaseRewards([1n]);
+  await gp.releaseRewards(...(await withRecords(gp, [1n])));
   const reward = rewardOf(vectorIndex(1, 0));
   await eco.connect(operator).transfer(stranger.address, reward);
-  await gp.revokeCertificate(1n, "forged meter");
+  await gp.revokeCertificate(1n, await certRecord(gp, 1n), "forged meter");
   expect(await gp.debtOf(operator.address)).to.equal(reward);
   return reward;
 }
@@ -69,10 +69,10 @@ describe("GreenProof attacks (dishonest operator, stranger)", function () {
       expect(await eco.getVotes(stranger.address)).to.equal(0n);
       expect(await eco.totalSupply()).to.equal(0n);
       await time.increase(WINDOW);
-      await gp.releaseRewards([1n]);
+      await gp.releaseRewards(...(await withRecords(gp, [1n])));
       const reward = rewardOf(vectorIndex(1, 0));
       expect(await eco.getVotes(stranger.address)).to.equal(reward);
-      await gp.revokeCertificate(1n, "fraud");
+      await gp.revokeCertificate(1n, await certRecord(gp, 1n), "fraud");
       expect(await eco.getVotes(stranger.address)).to.equal(0n);
       expect(await gp.debtOf(operator.address)).to.equal(0n);
     });
@@ -98,7 +98,7 @@ describe("GreenProof attacks (dishonest operator, stranger)", function () {
       const f = await bondedFixture();
       const { gp, operator, stranger } = f;
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      await gp.revokeCertificate(1n, "fraud");
+      await gp.revokeCertificate(1n, await certRecord(gp, 1n), "fraud");
       await gp.suspendNode(1n, "investigated");
       const left = BOND - BOND / 2n;
       await expect(gp.activateNode(1n)).to.be.revertedWithCustomError(gp, "GreenProofBondBelowRate").withArgs(1n, left, BOND);
@@ -143,7 +143,7 @@ describe("GreenProof attacks (dishonest operator, stranger)", function () {
       const { gp, attacker, stranger } = f;
       await attacker.setMode(2n); // Revert
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      await expect(gp.revokeCertificate(1n, "fraud")).to.changeEtherBalances(ethers, [gp, stranger], [-(BOND / 2n), BOND / 2n]);
+      await expect(gp.revokeCertificate(1n, await certRecord(gp, 1n), "fraud")).to.changeEtherBalances(ethers, [gp, stranger], [-(BOND / 2n), BOND / 2n]);
       expect(await gp.escrowedOf(await attacker.getAddress())).to.equal(0n);
       // Its own bond is all it can block.
       await attacker.retire();
@@ -168,16 +168,16 @@ describe("GreenProof attacks (dishonest operator, stranger)", function () {
       const { gp, eco, operator, stranger } = f;
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 1))));
-      const { releaseAt } = await gp.getCertificate(1n);
+      const { releaseAt } = await certRecord(gp, 1n);
       await time.setNextBlockTimestamp(releaseAt - 1n);
-      await expect(gp.connect(stranger).releaseRewards([1n]))
+      await expect(gp.connect(stranger).releaseRewards(...(await withRecords(gp, [1n]))))
         .to.be.revertedWithCustomError(gp, "GreenProofStillVesting").withArgs(1n, releaseAt, releaseAt - 1n);
-      await gp.revokeCertificate(2n, "fraud");
+      await gp.revokeCertificate(2n, await certRecord(gp, 2n), "fraud");
       await time.increase(WINDOW);
-      await expect(gp.connect(stranger).releaseRewards([1n, 1n]))
+      await expect(gp.connect(stranger).releaseRewards(...(await withRecords(gp, [1n, 1n]))))
         .to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(1n);
-      await expect(gp.connect(stranger).releaseRewards([2n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(2n);
-      await gp.connect(stranger).releaseRewards([1n]);
+      await expect(gp.connect(stranger).releaseRewards(...(await withRecords(gp, [2n])))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(2n);
+      await gp.connect(stranger).releaseRewards(...(await withRecords(gp, [1n])));
       expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(vectorIndex(1, 0)));
       expect(await eco.balanceOf(stranger.address)).to.equal(0n);
     });

@@ -3,7 +3,7 @@
 // never sinking the others; with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CEILING, CHAIN, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof } from "./helpers/greenproof.js";
+import { CEILING, CHAIN, VECTORS, certRecord, makeFixtures, score, vectorCert, vectorIndex, vectorProof, withRecords } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { readyFixture, signedVector, signCert } = makeFixtures(ethers, networkHelpers);
@@ -41,7 +41,7 @@ describe("GreenProof batches (submitCertificates)", function () {
     const args = await batchArgs(f, idx);
     expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([1n, 2n, 3n]);
     const tx = gp.submitCertificates(...args);
-    await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, ...Array(8).fill(anyValue));
+    await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, anyValue);
     await expect(tx).to.not.emit(gp, "BatchItemSkipped");
     expect(await gp.certificateCount()).to.equal(3n);
     expect(await gp.escrowedOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
@@ -264,17 +264,17 @@ describe("GreenProof batches (submitCertificates)", function () {
     const { gp, eco, operator, operator2 } = f;
     const idx = [node1[0], vectorIndex(2, 0), node1[1]];
     await gp.submitCertificates(...(await batchArgs(f, idx)));
-    await networkHelpers.time.setNextBlockTimestamp((await gp.getCertificate(3n)).releaseAt);
+    await networkHelpers.time.setNextBlockTimestamp((await certRecord(gp, 3n)).releaseAt);
     for (const ids of [[1n, 2n, 1n], [1n, 1n], [3n, 2n, 3n]]) {
-      await expect(gp.releaseRewards(ids)).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(ids.at(-1));
+      await expect(gp.releaseRewards(...(await withRecords(gp, ids)))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(ids.at(-1));
     }
     expect(await eco.totalSupply()).to.equal(0n);
     // runs op1, op2, op1: each operator gets exactly its escrow, no more
-    await gp.releaseRewards([1n, 2n, 3n]);
+    await gp.releaseRewards(...(await withRecords(gp, [1n, 2n, 3n])));
     expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
     expect(await eco.balanceOf(operator2.address)).to.equal(rewardOf(idx[1]));
     expect(await eco.totalSupply()).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
     expect(await gp.escrowedOf(operator.address)).to.equal(0n);
-    await expect(gp.releaseRewards([2n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(2n);
+    await expect(gp.releaseRewards(...(await withRecords(gp, [2n])))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(2n);
   });
 });

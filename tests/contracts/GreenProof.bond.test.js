@@ -2,7 +2,7 @@
 // a revocation, returned after retirement and the node's last challenge window.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, PARAMS_FROM, STATUS, VECTORS, WINDOW, makeFixtures, vectorIndex } from "./helpers/greenproof.js";
+import { CHAIN, PARAMS_FROM, STATUS, VECTORS, WINDOW, certRecord, makeFixtures, vectorIndex } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { bareFixture, bondedFixture: bonded, signedVector } = makeFixtures(ethers, networkHelpers);
@@ -50,11 +50,11 @@ describe("GreenProof bonds", function () {
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 1))));
       const first = BOND / 4n;
-      const tx = gp.revokeCertificate(1n, "fraud");
+      const tx = gp.revokeCertificate(1n, await certRecord(gp, 1n), "fraud");
       await expect(tx).to.emit(gp, "BondSlashed").withArgs(1n, 1n, first, stranger.address);
       await expect(tx).to.changeEtherBalances(ethers, [gp, stranger], [-first, first]);
       const second = (BOND - first) / 4n;
-      await expect(gp.revokeCertificate(2n, "fraud")).to.emit(gp, "BondSlashed").withArgs(1n, 2n, second, stranger.address);
+      await expect(gp.revokeCertificate(2n, await certRecord(gp, 2n), "fraud")).to.emit(gp, "BondSlashed").withArgs(1n, 2n, second, stranger.address);
       expect((await gp.getNode(1n)).bondWei).to.equal(BOND - first - second);
     });
   });
@@ -64,7 +64,7 @@ describe("GreenProof bonds", function () {
       const f = await bondedFixture();
       const { gp, operator, stranger } = f;
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      const { releaseAt } = await gp.getCertificate(1n);
+      const { releaseAt } = await certRecord(gp, 1n);
       expect((await gp.getNode(1n)).lastReleaseAt).to.equal(releaseAt);
       await expect(gp.withdrawBond(1n)).to.be.revertedWithCustomError(gp, "GreenProofNodeNotRetired").withArgs(1n, STATUS.Active);
       await expect(gp.connect(stranger).retireNode(1n, "done"))

@@ -2,7 +2,7 @@
 // operator, with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, VECTORS, WINDOW, makeFixtures, score, vectorCert, vectorIndex } from "./helpers/greenproof.js";
+import { CHAIN, VECTORS, WINDOW, certRecord, makeFixtures, score, vectorCert, vectorIndex, withRecords } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { readyFixture, sharedOperatorFixture, signedVector } = makeFixtures(ethers, networkHelpers);
@@ -28,20 +28,20 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const { gp, eco, operator, stranger } = f;
       const i = vectorIndex(1, 0);
       await gp.submitCertificate(...(await signedVector(f, i)));
-      const { releaseAt } = await gp.getCertificate(1n);
+      const { releaseAt } = await certRecord(gp, 1n);
       await time.setNextBlockTimestamp(releaseAt - 1n);
-      await expect(gp.connect(stranger).releaseRewards([1n]))
+      await expect(gp.connect(stranger).releaseRewards(...(await withRecords(gp, [1n]))))
         .to.be.revertedWithCustomError(gp, "GreenProofStillVesting").withArgs(1n, releaseAt, releaseAt - 1n);
       await expect(eco.connect(operator).transfer(stranger.address, 1n)).to.be.revertedWithCustomError(eco, "ERC20InsufficientBalance");
       await time.setNextBlockTimestamp(releaseAt);
-      await expect(gp.connect(stranger).releaseRewards([1n]))
+      await expect(gp.connect(stranger).releaseRewards(...(await withRecords(gp, [1n]))))
         .to.emit(gp, "RewardReleased").withArgs(1n, operator.address, rewardOf(i), 0n)
         .and.to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(i));
       expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(i));
       expect(await gp.escrowedOf(operator.address)).to.equal(0n);
-      expect((await gp.getCertificate(1n)).released).to.equal(true);
-      await expect(gp.releaseRewards([1n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(1n);
-      await expect(gp.releaseRewards([7n])).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(7n);
+      expect((await gp.recordOf(1n)).released).to.equal(true);
+      await expect(gp.releaseRewards(...(await withRecords(gp, [1n])))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(1n);
+      await expect(gp.releaseRewards([7n], [await certRecord(gp, 1n)])).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(7n);
     });
 
     it("Should release a set of certificates across operators in one call", async function () {
@@ -50,8 +50,8 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
       await gp.submitCertificates(...(await batchArgs(f, idx)));
       await passWindow();
-      expect(await gp.releaseRewards.staticCall([1n, 2n, 3n])).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
-      await gp.releaseRewards([1n, 2n, 3n]);
+      expect(await gp.releaseRewards.staticCall(...(await withRecords(gp, [1n, 2n, 3n])))).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
+      await gp.releaseRewards(...(await withRecords(gp, [1n, 2n, 3n])));
       expect(await eco.balanceOf(operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));
       expect(await eco.balanceOf(operator2.address)).to.equal(rewardOf(idx[1]));
     });
@@ -64,7 +64,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       await eco.connect(operator).delegate(operator.address);
       await passWindow();
       const checkpoints = await eco.numCheckpoints(operator.address);
-      const receipt = await (await gp.releaseRewards([1n, 2n, 3n, 4n])).wait();
+      const receipt = await (await gp.releaseRewards(...(await withRecords(gp, [1n, 2n, 3n, 4n])))).wait();
       const logs = receipt.logs.map((l) => { try { return (l.address === eco.target ? eco : gp).interface.parseLog(l); } catch { return null; } }).filter(Boolean);
       expect(logs.filter((e) => e.name === "RewardReleased").map((e) => [e.args.certificateId, e.args.mintedUnits]))
         .to.deep.equal(idx.map((i, k) => [BigInt(k + 1), rewardOf(i)]));
@@ -83,7 +83,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const idx = [vectorIndex(1, 0), vectorIndex(2, 0), vectorIndex(1, 1)];
       await gp.submitCertificates(...(await batchArgs(f, idx)));
       await passWindow();
-      const tx = gp.releaseRewards([1n, 2n, 3n]);
+      const tx = gp.releaseRewards(...(await withRecords(gp, [1n, 2n, 3n])));
       await expect(tx).to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(idx[0]));
       await expect(tx).to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator2.address, rewardOf(idx[1]));
       await expect(tx).to.emit(eco, "Transfer").withArgs(ethers.ZeroAddress, operator.address, rewardOf(idx[2]));
@@ -98,7 +98,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       expect(await eco.getVotes(operator.address)).to.equal(0n);
       expect(await eco.totalSupply()).to.equal(0n);
       await passWindow();
-      await gp.releaseRewards([1n]);
+      await gp.releaseRewards(...(await withRecords(gp, [1n])));
       expect(await eco.getVotes(operator.address)).to.equal(rewardOf(vectorIndex(1, 0)));
     });
 
@@ -109,7 +109,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       await gp.setChallengeWindow(60n, BigInt(await time.latest()) + 1n);
       expect(WINDOW).to.not.equal(60n);
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      const { releaseAt } = await gp.getCertificate(1n);
+      const { releaseAt } = await certRecord(gp, 1n);
       expect(releaseAt).to.equal(BigInt(await time.latest()) + WINDOW);
     });
   });
@@ -121,10 +121,10 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const [a, b] = [vectorIndex(1, 0), vectorIndex(1, 1)];
       await gp.submitCertificate(...(await signedVector(f, a)));
       await passWindow();
-      await gp.releaseRewards([1n]);
+      await gp.releaseRewards(...(await withRecords(gp, [1n])));
       await gp.submitCertificate(...(await signedVector(f, b))); // in its window
       await eco.connect(operator).transfer(stranger.address, await eco.balanceOf(operator.address));
-      await expect(gp.revokeCertificate(2n, "fabricated meter data"))
+      await expect(gp.revokeCertificate(2n, await certRecord(gp, 2n), "fabricated meter data"))
         .to.emit(gp, "RewardCancelled").withArgs(2n, operator.address, rewardOf(b))
         .and.to.emit(gp, "CertificateRevoked").withArgs(2n, 1n, "fabricated meter data", 0n, 0n)
         .and.not.to.emit(eco, "CreditsClawedBack");
@@ -133,7 +133,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       expect(await eco.totalSupply()).to.equal(rewardOf(a)); // the cancelled reward never existed
       expect(await eco.balanceOf(stranger.address)).to.equal(rewardOf(a)); // third parties keep theirs
       await passWindow();
-      await expect(gp.releaseRewards([2n])).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(2n);
+      await expect(gp.releaseRewards(...(await withRecords(gp, [2n])))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(2n);
     });
 
     it("Should claw back a released reward the operator still holds", async function () {
@@ -142,19 +142,19 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const reward = rewardOf(vectorIndex(1, 0));
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
       await passWindow();
-      await gp.releaseRewards([1n]);
-      await expect(gp.revokeCertificate(1n, "fabricated meter data"))
+      await gp.releaseRewards(...(await withRecords(gp, [1n])));
+      await expect(gp.revokeCertificate(1n, await certRecord(gp, 1n), "fabricated meter data"))
         .to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fabricated meter data", reward, 0n)
         .and.to.emit(eco, "CreditsClawedBack").withArgs(operator.address, reward, 1n);
       expect(await eco.balanceOf(operator.address)).to.equal(0n);
-      expect((await gp.getCertificate(1n)).revoked).to.equal(true);
+      expect((await gp.recordOf(1n)).revoked).to.equal(true);
       expect(await gp.debtOf(operator.address)).to.equal(0n);
     });
 
     it("Should keep a revoked epoch consumed", async function () {
       const f = await readyFixture();
       await f.gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      await f.gp.revokeCertificate(1n, "x");
+      await f.gp.revokeCertificate(1n, await certRecord(f.gp, 1n), "x");
       const args = await signedVector(f, vectorIndex(1, 0));
       await expect(f.gp.submitCertificate(...args))
         .to.be.revertedWithCustomError(f.gp, "GreenProofEpochAlreadyCertified").withArgs(1n, args[0].epochStart, 1n);
@@ -164,12 +164,12 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const f = await readyFixture();
       const { gp, stranger } = f;
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
-      await expect(gp.connect(stranger).revokeCertificate(1n, "x"))
+      await expect(gp.connect(stranger).revokeCertificate(1n, await certRecord(gp, 1n), "x"))
         .to.be.revertedWithCustomError(gp, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await gp.REVOKER_ROLE());
-      await expect(gp.revokeCertificate(2n, "x")).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(2n);
-      await gp.revokeCertificate(1n, "x");
-      await expect(gp.revokeCertificate(1n, "x")).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(1n);
+      await expect(gp.revokeCertificate(2n, await certRecord(gp, 1n), "x")).to.be.revertedWithCustomError(gp, "GreenProofUnknownCertificate").withArgs(2n);
+      await gp.revokeCertificate(1n, await certRecord(gp, 1n), "x");
+      await expect(gp.revokeCertificate(1n, await certRecord(gp, 1n), "x")).to.be.revertedWithCustomError(gp, "GreenProofAlreadyRevoked").withArgs(1n);
     });
   });
 
@@ -180,10 +180,10 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       const { gp, eco, operator, stranger } = f;
       await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
       await passWindow();
-      await gp.releaseRewards([1n]);
+      await gp.releaseRewards(...(await withRecords(gp, [1n])));
       const reward = rewardOf(vectorIndex(1, 0));
       await eco.connect(operator).transfer(stranger.address, reward - 1n);
-      await expect(gp.revokeCertificate(1n, "fraud")).to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fraud", 1n, reward - 1n);
+      await expect(gp.revokeCertificate(1n, await certRecord(gp, 1n), "fraud")).to.emit(gp, "CertificateRevoked").withArgs(1n, 1n, "fraud", 1n, reward - 1n);
       return { ...f, debt: reward - 1n };
     }
 
@@ -205,7 +205,7 @@ describe("GreenProof batches, vesting, revocation and debt", function () {
       await gp.submitCertificate(...(await signedVector(f, i)));
       await passWindow();
       const withheld = r < debt ? r : debt;
-      await expect(gp.releaseRewards([2n]))
+      await expect(gp.releaseRewards(...(await withRecords(gp, [2n]))))
         .to.emit(gp, "RewardWithheld").withArgs(2n, 2n, withheld, debt - withheld)
         .and.to.emit(gp, "RewardReleased").withArgs(2n, operator.address, r - withheld, withheld);
       expect(await gp.debtOf(operator.address)).to.equal(debt - withheld);

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { readFileSync } from "node:fs";
 import {
-  CERT_TYPES, CHAIN, FIELD, STATUS, VECTORS, makeFixtures, score, vectorCert, vectorIndex, vectorProof, WINDOW,
+  CERT_TYPES, CHAIN, FIELD, RECORD_FIELDS, STATUS, VECTORS, makeFixtures, recordHash, recordsIn, score, vectorCert, vectorIndex,
+  vectorProof, WINDOW,
 } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
@@ -25,23 +26,26 @@ describe("GreenProof submissions", function () {
       // Anyone may relay: the attestor's signature is the authorisation.
       const releaseAt = BigInt(await time.latest()) + 1n + WINDOW; // the next block's time + the window
       await time.setNextBlockTimestamp(releaseAt - WINDOW);
-      await expect(gp.connect(stranger).submitCertificate(cert, proof, sig))
+      const expected = {
+        root: cert.root, nodeId: 1n, epochStart: cert.epochStart, intensityMgPerKwh: cert.intensityMgPerKwh,
+        maxPowerMw: cert.maxPowerMw, windowS: cert.windowS, slotCount: cert.slotCount, ecoScore,
+        energyMj: cert.energyMj, carbonMg: cert.carbonMg, work: cert.work, workloadClass: cert.workloadClass,
+        rewardUnits, releaseAt,
+      };
+      const tx = gp.connect(stranger).submitCertificate(cert, proof, sig);
+      await expect(tx)
         .to.emit(gp, "CertificateSubmitted")
-        .withArgs(1n, 1n, cert.epochStart, cert.root, cert.energyMj, cert.work, cert.carbonMg,
-          cert.intensityMgPerKwh, ecoScore, rewardUnits, cert.workloadClass)
+        .withArgs(1n, 1n, cert.epochStart, RECORD_FIELDS.map(([name]) => expected[name]))
         .and.to.emit(gp, "RewardEscrowed").withArgs(1n, operator.address, rewardUnits, releaseAt)
         .and.not.to.emit(eco, "Transfer"); // nothing is minted before the challenge window ends
       expect(await eco.balanceOf(operator.address)).to.equal(0n);
       expect(await gp.escrowedOf(operator.address)).to.equal(rewardUnits);
       expect(await gp.certificateOf(1n, cert.epochStart)).to.equal(1n);
-      const stored = await gp.getCertificate(1n);
-      expect([stored.released, stored.releaseAt]).to.deep.equal([false, releaseAt]);
-      expect([stored.root, stored.nodeId, stored.epochStart, stored.energyMj, stored.work, stored.carbonMg])
-        .to.deep.equal([cert.root, 1n, cert.epochStart, cert.energyMj, cert.work, cert.carbonMg]);
-      expect([stored.intensityMgPerKwh, stored.maxPowerMw, stored.windowS, stored.slotCount])
-        .to.deep.equal([cert.intensityMgPerKwh, cert.maxPowerMw, cert.windowS, cert.slotCount]);
-      expect([stored.ecoScore, stored.rewardUnits, stored.revoked, stored.workloadClass])
-        .to.deep.equal([ecoScore, rewardUnits, false, cert.workloadClass]);
+      // The event carries every field; the one slot commits to them, neither flag set.
+      const stored = recordsIn(gp, await (await tx).wait()).get(1n);
+      expect(stored).to.deep.equal(expected);
+      expect(await gp.recordOf(1n)).to.deep.equal([recordHash(ethers, expected), false, false]);
+      expect(await gp.checkRecord(1n, expected)).to.deep.equal([false, false]);
       expect(await gp.lastEpochStart(1n)).to.equal(cert.epochStart);
       expect(await gp.nextEpochStart(1n)).to.equal(cert.epochStart + EPOCH);
       expect(await gp.certificateCount()).to.equal(1n);

@@ -2,7 +2,7 @@
 // setup), the on-chain Poseidon hashers, a ChallengeManager holding GreenProof's CHALLENGE_ROLE,
 // and vector certificate 0 submitted (its openings: tests/vectors/challenge_openings.json).
 import { readFileSync } from "node:fs";
-import { PARAMS_FROM, makeFixtures } from "./greenproof.js";
+import { PARAMS_FROM, certRecord, makeFixtures } from "./greenproof.js";
 import { deployPoseidon } from "./poseidon.js";
 
 export const OPENINGS = JSON.parse(readFileSync(new URL("../../vectors/challenge_openings.json", import.meta.url), "utf8"));
@@ -59,14 +59,15 @@ export function makeChallengeFixtures(ethers, networkHelpers) {
     await gp.grantRole(await gp.CHALLENGE_ROLE(), await cm.getAddress());
     await gp.submitCertificate(...(await fx.signedVector(f, OPENINGS.certificate_index)));
     const certificateId = await gp.certificateCount();
+    const record = await certRecord(gp, certificateId); // from its CertificateSubmitted event
     const [, , , , , , challenger] = await ethers.getSigners();
-    return { ...f, cm, certificateId, challenger };
+    return { ...f, cm, certificateId, record, challenger };
   }
 
   /** Certificate 0 challenged by `challenger`; returns the fixture and the challenge id. */
   async function challengedFixture() {
     const f = await networkHelpers.loadFixture(challengeFixture);
-    await f.cm.connect(f.challenger).challenge(f.certificateId, { value: DEPOSIT });
+    await f.cm.connect(f.challenger).challenge(f.certificateId, f.record, { value: DEPOSIT });
     return { ...f, challengeId: await f.cm.challengeCount() };
   }
 

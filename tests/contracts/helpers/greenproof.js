@@ -50,6 +50,46 @@ export const ROTATE_TYPES = {
   ],
 };
 
+/** CertificateRecord's fields in ABI order (IGreenProof), for encoding and hashing it. */
+export const RECORD_FIELDS = [
+  ["root", "uint256"], ["nodeId", "uint64"], ["epochStart", "uint64"], ["intensityMgPerKwh", "uint32"],
+  ["maxPowerMw", "uint32"], ["windowS", "uint16"], ["slotCount", "uint8"], ["ecoScore", "uint8"],
+  ["energyMj", "uint64"], ["carbonMg", "uint64"], ["work", "uint128"], ["workloadClass", "bytes32"],
+  ["rewardUnits", "uint192"], ["releaseAt", "uint64"],
+];
+const RECORD_TUPLE = `tuple(${RECORD_FIELDS.map(([n, t]) => `${t} ${n}`).join(",")})`;
+
+/** The records (plain objects of the contract's field names) of the certificates that
+ *  `receipt` landed, by certificate id, from their CertificateSubmitted events. */
+export function recordsIn(gp, receipt) {
+  const out = new Map();
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== gp.target.toLowerCase()) continue;
+    const ev = gp.interface.parseLog(log);
+    if (ev?.name === "CertificateSubmitted") out.set(ev.args.certificateId, ev.args.record.toObject());
+  }
+  return out;
+}
+
+/** The record of certificate `id`, from its CertificateSubmitted log (the one event with that
+ *  id as topic 1), as the indexer and `ecoai verify` find it. */
+export async function certRecord(gp, id) {
+  const logs = await gp.queryFilter(gp.filters.CertificateSubmitted(id));
+  if (logs.length !== 1) throw new Error(`certificate ${id}: ${logs.length} CertificateSubmitted events`);
+  return logs[0].args.record.toObject();
+}
+
+/** [ids, their records]: releaseRewards' arguments. */
+export async function withRecords(gp, ids) {
+  return [ids, await Promise.all(ids.map((id) => certRecord(gp, id)))];
+}
+
+/** The slot a record commits to: keccak256(abi.encode(record)) with the two flag bits clear. */
+export function recordHash(ethers, record) {
+  const encoded = ethers.AbiCoder.defaultAbiCoder().encode([RECORD_TUPLE], [record]);
+  return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~3n, 32);
+}
+
 const item = (i) => (typeof i === "string" ? VECTORS.ceiling_cases[i] : VECTORS.certificates[i]);
 
 /** Certificate `i` of the vectors (or ceiling case "forged" / "at_ceiling" / "above_ceiling")
