@@ -30,7 +30,7 @@ from ecoai_chain.chain.submission import BatchItemOutcome, CertificateSubmission
 from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.core.certificate import Certificate
-from ecoai_chain.errors import ChainError, ContractRevert, ValidationError
+from ecoai_chain.errors import ChainError, ValidationError
 
 
 def proof_struct(proof: Any) -> tuple:

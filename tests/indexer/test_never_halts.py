@@ -123,10 +123,13 @@ class Harness:
             self.emit(e.nodeStatusChanged(nid, status, reason), relayed)
         elif kind == "certificateSubmitted":
             _, cid, nid, epoch, words, fit, relayed = action
-            if fit:
+            if fit:  # a typed emit: GreenProof's own encoding of such a record
                 words = [w % 2**bits for w, bits in zip(words, RECORD_BITS, strict=True)]
                 words[1:3] = [nid, epoch]
-            self.emit(e.certificateSubmitted(cid, nid, epoch, words), relayed)
+                words[11] = words[11].to_bytes(32, "big")  # workloadClass
+                self.emit(e.certificateSubmitted(cid, nid, epoch, tuple(words)), relayed)
+            else:
+                self.emit(e.certificateSubmittedRaw(cid, nid, epoch, words), relayed)
         elif kind == "certificateRevoked":
             _, cid, nid, reason, clawed, debt, relayed = action
             self.emit(e.certificateRevoked(cid, nid, reason, clawed, debt), relayed)

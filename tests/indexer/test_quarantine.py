@@ -25,7 +25,7 @@ NODE_TOPIC = keccak(text="NodeRegistered(uint64,address,address,bytes32,uint256,
 
 
 def _record(node_id: int, epoch_start_s: int, **changes: int) -> list[int]:
-    """A CertificateRecord's 14 words, in its order, as HostileEventEmitter logs them raw."""
+    """A CertificateRecord's 14 words, in its order, as certificateSubmittedRaw logs them."""
     words = {"root": 1, "nodeId": node_id, "epochStart": epoch_start_s,
              "intensityMgPerKwh": 400_000, "maxPowerMw": 700_000, "windowS": 60,
              "slotCount": 60, "ecoScore": 80, "energyMj": 2, "carbonMg": 3, "work": 4,
@@ -50,12 +50,12 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
     adv.tx(e.rawLog([CERT_TOPIC, b"\0" * 32, b"\0" * 32, b"\0" * 32], b"\x01\x02"))
     adv.tx(e.rawLog([NODE_TOPIC, (5).to_bytes(32, "big")], b""))
     epoch = 1_700_006_400
-    adv.tx(e.certificateSubmitted(7, 1, epoch, _record(1, epoch)))
-    adv.tx(e.certificateSubmitted(7, 1, epoch + 3600, _record(1, epoch + 3600)))  # id 7 again
-    adv.tx(e.certificateSubmitted(8, 1, 2**53 + 1, _record(1, 2**53 + 1)))  # no calendar day
-    adv.tx(e.certificateSubmitted(10, 1, epoch + 7200, _record(1, epoch + 7200,
+    adv.tx(e.certificateSubmittedRaw(7, 1, epoch, _record(1, epoch)))
+    adv.tx(e.certificateSubmittedRaw(7, 1, epoch + 3600, _record(1, epoch + 3600)))  # id 7 again
+    adv.tx(e.certificateSubmittedRaw(8, 1, 2**53 + 1, _record(1, 2**53 + 1)))  # no calendar day
+    adv.tx(e.certificateSubmittedRaw(10, 1, epoch + 7200, _record(1, epoch + 7200,
                                                                windowS=2**16)))  # too wide
-    adv.tx(e.certificateSubmitted(11, 1, epoch + 7200, _record(2, epoch + 7200)))  # node 2's?
+    adv.tx(e.certificateSubmittedRaw(11, 1, epoch + 7200, _record(2, epoch + 7200)))  # node 2's?
     adv.tx(e.nodeRegistered(9, me, me, KR, 2**256 - 1, b"\xff after the bad ones"))
     adv.tx(e.nodeRegistered(9, me, me, KR, 1, b"node 9 again"))  # never silently dropped
     ix = make_indexer(adv.config(hostile=True))
