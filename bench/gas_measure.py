@@ -106,10 +106,12 @@ class Tracer:
 
 def _load_set(vec: dict, nodes: int, epochs: int) -> tuple[list[list[dict]], dict]:
     import gas_proofs  # bench/, beside this file
+    import proof_cache
 
     cost = gas_proofs.ensure(vec, nodes, epochs)
     d = Path(cost["dir"])
-    grid = [[json.loads((d / f"node{i + 1:03d}-epoch{k:03d}.json").read_text())
+    grid = [[{"spec": gas_proofs.spec(vec, i, k),
+              "vector": proof_cache.load(d, gas_proofs.name(i, k))}
              for i in range(nodes)] for k in range(epochs)]
     return grid, cost
 

@@ -10,9 +10,10 @@ from the package, holds its zkey).
 The set: ``--nodes`` nodes (regions and max power alternating over the committed vectors'
 nodes, whose parameters the bench schedules) times ``--epochs`` consecutive hourly epochs from
 the vectors' first epoch; epoch 0 of every node is its warm-up certificate, the rest go into
-batches. Each proof is one JSON file under ``bench/.cache/proofs/<zkey sha256>/`` (git-ignored),
-written as soon as it is proved, so an interrupted run resumes. Prints a progress bar on
-stderr and, at the end, one JSON line on stdout: the cache directory and what proving cost.
+batches. The proofs live in the benches' one proof cache (bench/proof_cache.py), set ``gas``:
+``bench/.cache/proofs/<zkey sha256>/gas/node001-epoch000.json`` ..., each written as soon as it
+is proved, so an interrupted run resumes. Prints a progress bar and, at the end, one JSON line
+on stdout: the cache directory and what proving cost.
 
 Run: PYTHONPATH=<tree> python bench/gas_proofs.py \
        --vectors <tree>/tests/vectors/contract_proofs.json
@@ -23,12 +24,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import sys
-import time
 from pathlib import Path
 
-CACHE = Path(__file__).resolve().parent / ".cache" / "proofs"
+import proof_cache  # bench/, beside this file
+
+SET = "gas"
 WINDOW_S = 60
 WORK_PER_SLOT = (600, 1400)
 WATTS = (500, 300)  # per vector node, as scripts/gen_contract_proofs.py draws them
@@ -59,7 +62,12 @@ def spec(vec: dict, node_index: int, k: int) -> dict:
     }
 
 
-def _vector(s: dict, prover) -> dict:
+def name(node_index: int, k: int) -> str:
+    """The cache name of certificate ``k`` of bench node ``node_index`` (0-based)."""
+    return f"node{node_index + 1:03d}-epoch{k:03d}"
+
+
+def prove_vector(prover, s: dict) -> dict:
     """Prove ``s`` with the tree's prover; the contract_proofs.json vector layout."""
     from ecoai_chain.core.bytes32 import encode_bytes32
     from ecoai_chain.zk.witness import EpochInput
@@ -88,47 +96,13 @@ def _vector(s: dict, prover) -> dict:
     }
 
 
-def _bar(done: int, total: int, t0: float, proved: int) -> None:
-    width = 30
-    fill = width * done // max(total, 1)
-    rate = (time.perf_counter() - t0) / proved if proved else 0.0
-    left = f", ~{rate * (total - done) / 60:.0f} min left" if proved else ""
-    sys.stderr.write(f"\r  proofs [{'#' * fill}{'.' * (width - fill)}] {done}/{total}"
-                     f" ({rate:.1f} s/proof{left})   ")
-    sys.stderr.flush()
-
-
-def ensure(vec: dict, n_nodes: int, n_epochs: int) -> dict:
+def ensure(vec: dict, n_nodes: int, n_epochs: int, workers: int | None = None) -> dict:
     """Prove whatever of the set is not cached yet; where it is and what it cost."""
-    from ecoai_chain.zk.artifacts import zk_artifacts
-    from ecoai_chain.zk.prover import Prover
-
-    art = zk_artifacts()
-    zkey_sha = hashlib.sha256(art.zkey.read_bytes()).hexdigest()
-    out_dir = CACHE / zkey_sha
-    out_dir.mkdir(parents=True, exist_ok=True)
-    todo, total = [], n_nodes * n_epochs
-    for k in range(n_epochs):  # epoch-major: an interrupted run still has whole warm-ups
-        for i in range(n_nodes):
-            s = {**spec(vec, i, k), "workload_class": vec["workload_class"]}
-            path = out_dir / f"node{i + 1:03d}-epoch{k:03d}.json"
-            cached = json.loads(path.read_text())["spec"] if path.is_file() else None
-            if cached != s:
-                todo.append((path, s))
-    t0, proved = time.perf_counter(), 0
-    if todo:
-        _bar(total - len(todo), total, t0, 0)
-        with Prover(artifacts=art) as prover:
-            for path, s in todo:
-                doc = {"spec": s, "vector": _vector(s, prover)}
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(doc))
-                tmp.replace(path)
-                proved += 1
-                _bar(total - len(todo) + proved, total, t0, proved)
-        sys.stderr.write("\n")
-    return {"dir": str(out_dir), "zkey_sha256": zkey_sha, "total": total, "proved": proved,
-            "seconds": round(time.perf_counter() - t0, 1)}
+    entries = [(name(i, k), {**spec(vec, i, k), "workload_class": vec["workload_class"]})
+               for k in range(n_epochs)  # epoch-major: an interrupted run has whole warm-ups
+               for i in range(n_nodes)]
+    return proof_cache.ensure(SET, entries, prove_vector,
+                              workers or max(1, min(4, (os.cpu_count() or 1))))
 
 
 def main(argv: list[str] | None = None) -> int:

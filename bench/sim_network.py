@@ -7,12 +7,13 @@ gas limit), GreenProof deployed by `deploy_all`, `ecoai relay serve` (batches of
 --max-age-s), `ecoai indexer run` on a SQLite file and `ecoai api serve` on it. N nodes are
 registered and activated; each node's attestor key signs one hourly epoch's certificate with
 a real Groth16 proof. Proofs take most of the time (seconds each), so they are made once and
-cached under bench/out/sim/<zkey sha256 prefix>/ (git-ignored): a second run only signs and
-posts. Then every item is posted to the relayer (4 threads) and the run measures, while it
-lands and is indexed:
+kept in the benches' one proof cache (bench/proof_cache.py, set ``sim``:
+bench/.cache/proofs/<zkey sha256>/sim/, git-ignored): a second run only signs and posts.
+Then every item is posted to the relayer (4 threads) and the run measures, while it lands and
+is indexed:
 
-* relayer intake: items accepted per second (the relayer checks each signature on chain and
-  each proof locally before it queues it);
+* relayer intake: items accepted per second (the relayer checks each signature and, by
+  eth_call to the Groth16Verifier, each proof before it queues it);
 * sustained certificates per second on chain (first to last landing), batches, gas each;
 * indexer lag: per certificate, wall time from seen on chain to served by the API, and the
   block lag sampled once a second;
@@ -34,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -57,8 +58,10 @@ from ecoai_chain.chain.eip712 import sign_certificate  # noqa: E402
 from ecoai_chain.core.bytes32 import encode_bytes32  # noqa: E402
 from ecoai_chain.core.certificate import Certificate  # noqa: E402
 from ecoai_chain.relay.wire import item_body  # noqa: E402
-from ecoai_chain.zk.artifacts import zk_artifacts  # noqa: E402
 from ecoai_chain.zk.witness import EpochInput  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import proof_cache  # noqa: E402  (bench/, beside this file)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -91,44 +94,28 @@ def node_epoch(node_id: int) -> EpochInput:
         seed=hashlib.sha256(f"sim-seed-{node_id}".encode()).digest())
 
 
-def _prove_range(args: tuple[list[int], str, str]) -> list[int]:
-    """Worker process: prove these node ids into the cache (one Prover per process)."""
-    ids, cache, mode = args
-    from ecoai_chain.zk.prover import Prover
+def node_spec(node_id: int) -> dict:
+    """What node ``node_id``'s proof is of (`node_epoch`'s inputs, JSON-able): the cache
+    proves a node again when this changes."""
+    e = node_epoch(node_id)
+    return {"node_id": node_id, "epoch_start_s": e.epoch_start_s, "window_s": e.window_s,
+            "slot_energy_mj": list(e.slot_energy_mj), "slot_work": list(e.slot_work),
+            "intensity_mg_per_kwh": e.intensity_mg_per_kwh, "max_power_mw": e.max_power_mw,
+            "seed": e.seed.hex()}
 
-    done = []
-    with Prover(mode=mode) as prover:
-        for node_id in ids:
-            e = node_epoch(node_id)
-            b = prover.prove(e)
-            (Path(cache) / f"{node_id}.json").write_text(json.dumps(
-                {"public": {k: str(v) for k, v in e.public_values().items()},
-                 "proof": b.proof}))
-            done.append(node_id)
-    return done
+
+def prove_node(prover, spec: dict) -> dict:
+    """Worker process: the public values and snarkjs proof of one node's epoch."""
+    e = node_epoch(spec["node_id"])
+    b = prover.prove(e)
+    return {"public": {k: str(v) for k, v in e.public_values().items()}, "proof": b.proof}
 
 
 def proofs(n: int, workers: int) -> tuple[Path, float]:
     """Make (or reuse) the cached proofs of nodes 1..n; returns the cache and seconds spent."""
-    sha = hashlib.sha256(zk_artifacts().zkey.read_bytes()).hexdigest()[:16]
-    cache = OUT / "sim" / sha
-    cache.mkdir(parents=True, exist_ok=True)
-    todo = [i for i in range(1, n + 1) if not (cache / f"{i}.json").is_file()]
-    if not todo:
-        return cache, 0.0
-    try:
-        import groth16py  # noqa: F401
-
-        mode = "groth16py"
-    except ImportError:
-        mode = "worker"
-    t0 = time.perf_counter()
-    chunks = [todo[i:i + 10] for i in range(0, len(todo), 10)]
-    with _bar() as bar, ProcessPoolExecutor(workers) as pool:
-        task = bar.add_task(f"proving ({mode}, {workers} processes)", total=len(todo))
-        for done in pool.map(_prove_range, [(c, str(cache), mode) for c in chunks]):
-            bar.advance(task, len(done))
-    return cache, time.perf_counter() - t0
+    cost = proof_cache.ensure("sim", [(f"node{i:05d}", node_spec(i)) for i in range(1, n + 1)],
+                              prove_node, workers)
+    return Path(cost["dir"]), cost["seconds"]
 
 
 def _bar() -> Progress:
@@ -171,7 +158,7 @@ def items(client: GreenProofClient, cache: Path, n: int) -> list[dict]:
     out = []
     cls = encode_bytes32(WORKLOAD_CLASS)
     for node_id in range(1, n + 1):
-        rec = json.loads((cache / f"{node_id}.json").read_text())
+        rec = proof_cache.load(cache, f"node{node_id:05d}")
         cert = Certificate.from_public({k: int(v) for k, v in rec["public"].items()},
                                        workload_class=cls)
         sig = sign_certificate(attestor_key(node_id), chain_id, gp, cert.struct())

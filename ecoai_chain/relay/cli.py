@@ -27,6 +27,10 @@ def serve(
                                  help="how often the worker looks at the queue"),
     vkey: Path = typer.Option(None, envvar="ECOAI_VKEY_PATH",  # noqa: B008
                               help="verification key JSON (default: the committed one)"),
+    proof_check: str = typer.Option("chain", envvar="ECOAI_RELAY_PROOF_CHECK",
+                                    help="check posted proofs by eth_call to the deployment's "
+                                         "Groth16Verifier (chain; local if the node fails to "
+                                         "answer) or in this process (local)"),
     *, signer: Signer,
 ) -> None:
     """Serve until interrupted. The key (--key-file, or --dev-account on a local chain) pays
@@ -46,8 +50,9 @@ def serve(
 
         vkey = zk_artifacts().vkey
     relayer = Relayer(RelayStore(db), client, load_vkey(vkey), max_batch_size=max_batch_size,
-                      max_age_s=max_age_s)
+                      max_age_s=max_age_s, proof_check=proof_check)
     typer.echo(f"relayer {client.account.address} on http://{host}:{port}/relay/v1 "
-               f"(batches of {max_batch_size} or every {max_age_s:g} s)")
+               f"(batches of {max_batch_size} or every {max_age_s:g} s; proofs checked "
+               f"{relayer.proof_check.name})")
     uvicorn.run(create_app(relayer, tick_s=tick_s), host=host, port=port,
                 log_level="warning", access_log=False)

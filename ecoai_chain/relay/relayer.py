@@ -3,7 +3,8 @@
 `Relayer.accept` checks an item at the edge, cheapest first, each refusal a `RelayRefused`
 naming the field: malformed fields (422); a signature that does not recover to the node's
 registered attestor, on chain (401); an unknown (404) or inactive (403) node; an epoch
-already certified on chain (409); a proof that fails local Groth16 verification (422). The
+already certified on chain (409); a proof that fails Groth16 verification (422: on chain by
+eth_call, or locally; see `ecoai_chain.relay.proofcheck`). The
 same item posted again returns its row unchanged (idempotent); a different item for an epoch
 already queued is a conflict (409). A refused row is kept only once the poster proved it is
 the node's attestor (so strangers cannot fill the table), and only the latest
@@ -47,9 +48,10 @@ from ecoai_chain.errors import (
     TxAlreadyKnown,
     ValidationError,
 )
+from ecoai_chain.relay.proofcheck import ProofCheck, make_proof_check
 from ecoai_chain.relay.store import BatchTx, RelayItem, RelayStore
 from ecoai_chain.relay.wire import parse_item
-from ecoai_chain.zk.verifier import VerifyingKey, verify_groth16
+from ecoai_chain.zk.verifier import VerifyingKey
 
 log = logging.getLogger("ecoai.relay")
 
@@ -69,6 +71,7 @@ class Relayer:
                  max_batch_size: int = 32, max_age_s: float = 30.0,
                  fee_policy: FeePolicy | None = None, engine: str = "fast",
                  refused_kept_per_node: int = 64, deadline_margin_s: int = 600,
+                 proof_check: str | ProofCheck = "chain",
                  clock: Callable[[], float] = time.time) -> None:
         if max_batch_size < 1:
             raise ValidationError("max_batch_size", "must be >= 1")
@@ -77,6 +80,8 @@ class Relayer:
         self.refused_kept_per_node = refused_kept_per_node
         self.deadline_margin_s = deadline_margin_s
         self.fee_policy = fee_policy or FeePolicy(max_fee_per_gas_wei=500 * 10**9)
+        self.proof_check = (make_proof_check(proof_check, client, vkey, engine)
+                            if isinstance(proof_check, str) else proof_check)
         self._lock = threading.Lock()
         dep = client.deployment
         self._domain = (dep.chain_id, dep.green_proof)
@@ -106,7 +111,7 @@ class Relayer:
             if landed:
                 raise RelayRefused("epoch_start_s", f"already certified on chain (certificate "
                                    f"{landed})", 409)
-            if not verify_groth16(self.vkey, proof, cert.public_signals(), self.engine):
+            if not self.proof_check(proof, cert.public_signals()):
                 raise RelayRefused("proof", "fails Groth16 verification for these public "
                                    "signals", 422)
         except RelayRefused as e:  # authenticated: keep the reason for GET
@@ -157,7 +162,7 @@ class Relayer:
                             "mined": sum(b.state == "mined" for b in batches),
                             "reverted": sum(b.state == "reverted" for b in batches)},
                 "gas_used": sum(b.gas_used or 0 for b in batches),
-                "relayer": self.client.account.address,
+                "relayer": self.client.account.address, "proofs": self.proof_check.stats(),
                 "max_batch_size": self.max_batch_size, "max_age_s": self.max_age_s}
 
     # ------------------------------------------------------------------ the worker
