@@ -34,10 +34,8 @@ class Param:
     """A command-line argument: positional (``option`` None) or ``--option VALUE``."""
 
     name: str
-    # uint | time | code | address | text | role | contract | record. A ``record`` is no
-    # command-line word: it is the certificate record of the action's ``cert`` argument (just
-    # before it), which GreenProof's calls take as calldata (it keeps only the record's
-    # hash), read from the chain by the codec's ``records``.
+    # uint | time | code | address | text | role | contract | record: no word, the record of
+    # the ``cert`` just before it, read from the chain by the codec's ``records``
     kind: str
     help: str
     option: str | None = None
@@ -237,10 +235,9 @@ def _show(kind: str, value: Any, roles: Mapping[bytes, str], inp: Mapping | None
 
 
 def _show_record(inp: Mapping[str, Any], value: Any) -> str:
-    """A certificate record as `describe_record` shows it (a stranger's proposal may carry
-    anything: a tuple that is not a record is shown raw)."""
+    """A certificate record as `describe_record` shows it; anything else (a stranger's
+    proposal) raw."""
     from ecoai_chain.chain.client_certificates import describe_record
-
     try:
         return describe_record(dict(inp), value)
     except (KeyError, TypeError, ValueError, ChainError):
