@@ -171,7 +171,7 @@ class Answerer:
         return signed
 
     def _build(self, rec: ChallengeRecord, slots: list[int]) -> list[tuple]:
-        cert = self.client.get_certificate(rec.certificate_id)
+        cert = self.cm.challenged_record(rec.challenge_id)  # the record it was opened with
         epoch_start_s = int(cert["epochStart"])
         if rec.epoch_start_s != epoch_start_s:
             self.book.update(rec.challenge_id, epoch_start_s=epoch_start_s)

@@ -59,6 +59,21 @@ class ContractRevert(ChainError):
         super().__init__(f"{name}{tuple(args) if not isinstance(args, dict) else args}")
 
 
+class UnknownCertificate(ContractRevert):
+    """No certificate ``certificate_id``: GreenProof's ``GreenProofUnknownCertificate(id)``,
+    raised as well when no CertificateSubmitted log of that id is found from the deployment
+    block (the certificate's record lives in that log); ``detail`` says which."""
+
+    def __init__(self, certificate_id: int, detail: str = "") -> None:
+        super().__init__("GreenProofUnknownCertificate", (certificate_id,))
+        self.certificate_id = certificate_id
+        self.detail = detail
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return f"{base}: {self.detail}" if self.detail else base
+
+
 class KeystoreError(EcoAIError):
     """A keystore is missing, unreadable, has unsafe permissions or a wrong password."""
 

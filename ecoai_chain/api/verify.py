@@ -5,7 +5,7 @@ The index holds everything the checks need at the certificate's own log: its eve
 decoded calldata (proof, signature), the attestor then (NodeRegistered + AttestorRotated), the
 region intensity then (RegionIntensitySet), the baseline in force at the epoch start as
 scheduled then (BaselineSet with its effectiveFrom) and the efficiency ceiling likewise
-(ParameterScheduled, `Queries.parameter_at`), with the epoch length the certificate's calldata
+(ParameterScheduled, `Queries.parameter_at`), with the epoch length the certificate's record
 gives (window x slots, which the contract requires to equal it). What it cannot
 hold is reported as not run, with the `ecoai verify` command that runs it (`INDEX_NOT_RUN`).
 
@@ -31,9 +31,9 @@ from ecoai_chain.verify.evidence import Evidence
 
 _CHAIN_CMD = "run `ecoai verify {id} --rpc URL --manifest PATH`"
 INDEX_NOT_RUN = {
-    "record": "needs chain RPC: the index keeps one copy of the certificate (its event's fields "
-              "and its calldata's), not the contract's stored record (getCertificate) to compare "
-              "with the signed calldata; " + _CHAIN_CMD,
+    "record": "needs chain RPC: the index keeps the certificate's event record, not the hash "
+              "the contract stores for it (recordOf) that shows the record is the one it "
+              "committed to before comparing it with the signed calldata; " + _CHAIN_CMD,
 }
 GLOBAL_NOT_RUN = {
     "verifier_code": "needs chain RPC: the deployed Groth16Verifier's code (eth_getCode) against "

@@ -80,6 +80,13 @@ class ChallengeClient:
         raw = dict(zip((c["name"] for c in comps), self.client.call(fn), strict=True))
         return challenge_view(raw)
 
+    def challenged_record(self, challenge_id: int) -> dict[str, Any]:
+        """The certificate record the challenge was opened with (kept by the ChallengeManager;
+        GreenProof's names: root, nodeId, epochStart, slotCount, releaseAt, ...)."""
+        fn = self.contract.functions.challengedRecord(challenge_id)
+        comps = fn.abi["outputs"][0]["components"]
+        return dict(zip((c["name"] for c in comps), self.client.call(fn), strict=True))
+
     def slots(self, challenge_id: int) -> list[int]:
         """The slots to open (raises ContractRevert ChallengeRandomnessNotReady / Expired)."""
         fn = self.contract.functions.challengeSlots(challenge_id)
@@ -121,10 +128,14 @@ class ChallengeClient:
         return sorted(out, key=lambda e: (e["block_number"], e["log_index"]))
 
     # ------------------------------------------------------------------ transactions
-    def challenge(self, certificate_id: int, deposit_wei: int | None = None) -> int:
-        """Challenge; pays ``deposit_wei`` (default: the deposit in force). Returns the id."""
+    def challenge(self, certificate_id: int, deposit_wei: int | None = None,
+                  record: Any = None) -> int:
+        """Challenge; pays ``deposit_wei`` (default: the deposit in force) and sends the
+        certificate's ``record`` (default: `GreenProofClient.certificate_record`), which the
+        ChallengeManager keeps for the challenge. Returns the id."""
         value = self.params().deposit_wei if deposit_wei is None else deposit_wei
-        fn = self.contract.functions.challenge(certificate_id)
+        rec = self.client.record_for(certificate_id, record)
+        fn = self.contract.functions.challenge(certificate_id, rec)
         receipt = self._send(fn, value)
         (ev,) = self.contract.events.ChallengeOpened().process_receipt(receipt, errors=DISCARD)
         return int(ev.args["challengeId"])

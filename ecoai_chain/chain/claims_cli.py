@@ -60,18 +60,20 @@ def claim(
 
     ben = address("beneficiary", beneficiary)
     client = _client(signer)
-    cert = client.get_certificate(certificate_id)
+    cert = client.get_certificate(certificate_id)  # its record, checked against its slot
     done = client.claimed_of(certificate_id)
     left = cert["energyMj"] - done["energy_mj"]
-    what = (f"claimCertificate({certificate_id}, {ben}, {purpose!r})" if energy_mj is None
-            else f"claimCertificatePart({certificate_id}, {energy_mj}, {ben}, {purpose!r})")
+    rec = client.describe_record(cert)
+    what = (f"claimCertificate({certificate_id}, {rec}, {ben}, {purpose!r})" if energy_mj is None
+            else f"claimCertificatePart({certificate_id}, {rec}, {energy_mj}, {ben}, "
+                 f"{purpose!r})")
     _show("CertificateClaims", client.certificate_claims.address, what,
           client.account.address, client.w3.eth.chain_id)
     typer.echo(f"  claims {left if energy_mj is None else energy_mj} of {cert['energyMj']} mJ "
                f"({left} mJ not claimed yet, {done['parts']} earlier part(s))")
     if dry_run:
         return
-    claim_id = client.claim_certificate(certificate_id, ben, purpose, energy_mj)
+    claim_id = client.claim_certificate(certificate_id, ben, purpose, energy_mj, record=cert)
     got = client.get_claim(claim_id)
     typer.echo(f"claim {claim_id}: {got['energy_mj']} mJ, {got['carbon_mg']} mg CO2e for "
                f"{got['beneficiary']}{' (final part)' if got['is_final'] else ''}")

@@ -19,6 +19,7 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
 from ecoai_chain.chain.artifacts import load_artifact
+from ecoai_chain.chain.client_certificates import CertificatesMixin
 from ecoai_chain.chain.client_claims import CLAIMS_CONTRACT, ClaimsMixin
 from ecoai_chain.chain.client_credits import CreditsMixin, Param  # noqa: F401 - re-exported
 from ecoai_chain.chain.deployment import GOVERNANCE_CONTRACTS, Deployment
@@ -29,7 +30,7 @@ from ecoai_chain.chain.submission import BatchItemOutcome, CertificateSubmission
 from ecoai_chain.chain.tx import gas_limit
 from ecoai_chain.core.bytes32 import to_bytes32
 from ecoai_chain.core.certificate import Certificate
-from ecoai_chain.errors import ChainError, ContractRevert, ValidationError
+from ecoai_chain.errors import ChainError, ValidationError
 
 
 def proof_struct(proof: Any) -> tuple:
@@ -72,11 +73,14 @@ def _named(abi_outputs: list[dict[str, Any]], value: Any) -> Any:
     return value
 
 
-class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin, CreditsMixin):
+class GreenProofClient(CertificateSubmission, ChainReads, CertificatesMixin, ClaimsMixin,
+                       CreditsMixin):
     """Contract functions and views; the outbox's build/send/find methods come from
-    `CertificateSubmission`, events/blocks/calldata from `ChainReads`, retirements and claims
-    from `ClaimsMixin`, scheduled parameters, escrow, debt, bonds and the reward bound from
-    `CreditsMixin`. Node errors arrive typed (`ecoai_chain.chain.node_errors`)."""
+    `CertificateSubmission`, events/blocks/calldata from `ChainReads`, each certificate's
+    record and the calls that take it (release, revoke, hold) from `CertificatesMixin`,
+    retirements and claims from `ClaimsMixin`, scheduled parameters, escrow, debt, bonds and
+    the reward bound from `CreditsMixin`. Node errors arrive typed
+    (`ecoai_chain.chain.node_errors`)."""
 
     def __init__(
         self, w3: Web3, deployment: Deployment, account: LocalAccount | None = None
@@ -272,29 +276,9 @@ class GreenProofClient(CertificateSubmission, ChainReads, ClaimsMixin, CreditsMi
         items = self.batch_items(receipt)
         return [items[i] for i in range(len(certs))]
 
-    def revoke(self, certificate_id: int, reason: str) -> dict[str, int]:
-        """Revoke; returns {"clawed_back_units", "debt_units"} from CertificateRevoked,
-        "cancelled_units" (an escrowed reward, RewardCancelled) and "slashed_wei" (BondSlashed)."""
-        receipt = self._transact(
-            self.green_proof.functions.revokeCertificate(certificate_id, reason)
-        )
-        (event,) = self._events(receipt, self.green_proof, "CertificateRevoked")
-        cancelled = self._events(receipt, self.green_proof, "RewardCancelled")
-        slashed = self._events(receipt, self.green_proof, "BondSlashed")
-        return {
-            "clawed_back_units": int(event.args["clawedBackUnits"]),
-            "debt_units": int(event.args["debtUnits"]),
-            "cancelled_units": sum(int(e.args["rewardUnits"]) for e in cancelled),
-            "slashed_wei": sum(int(e.args["slashedWei"]) for e in slashed),
-        }
-
     # ------------------------------------------------------------------ views
     def get_node(self, node_id: int) -> dict[str, Any]:
         fn = self.green_proof.functions.getNode(node_id)
-        return _named(fn.abi["outputs"], self._call(fn))
-
-    def get_certificate(self, certificate_id: int) -> dict[str, Any]:
-        fn = self.green_proof.functions.getCertificate(certificate_id)
         return _named(fn.abi["outputs"], self._call(fn))
 
     def last_epoch_start(self, node_id: int) -> int:

@@ -53,7 +53,7 @@ def _claim_json(claim: Any, revoked: bool) -> dict[str, Any]:
 
 class ClaimsMixin:
     """Mixed into GreenProofClient (which provides _transact, _call, _events, w3, eco_credit,
-    deployment, account)."""
+    deployment, account and `CertificatesMixin.certificate_record`)."""
 
     w3: Any
     eco_credit: Any
@@ -118,13 +118,14 @@ class ClaimsMixin:
 
     # ------------------------------------------------------------------ claims
     def claim_certificate(self, certificate_id: int, beneficiary: str, purpose: str,
-                          energy_mj: int | None = None) -> int:
-        """Claim what is left of the certificate (or ``energy_mj`` of it); the claim id."""
+                          energy_mj: int | None = None, record: Any = None) -> int:
+        """Claim what is left of the certificate (or ``energy_mj`` of it); the claim id.
+        ``record``: the certificate's (default: `CertificatesMixin.certificate_record`)."""
         c = self.certificate_claims.functions
-        fn = (c.claimCertificate(certificate_id, to_checksum_address(beneficiary), purpose)
-              if energy_mj is None else
-              c.claimCertificatePart(certificate_id, energy_mj, to_checksum_address(beneficiary),
-                                     purpose))
+        rec = self.record_for(certificate_id, record)
+        ben = to_checksum_address(beneficiary)
+        fn = (c.claimCertificate(certificate_id, rec, ben, purpose) if energy_mj is None
+              else c.claimCertificatePart(certificate_id, rec, energy_mj, ben, purpose))
         receipt = self._transact(fn)
         (event,) = self._events(receipt, self.certificate_claims, "CertificateClaimed")
         return int(event.args["claimId"])

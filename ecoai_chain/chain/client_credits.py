@@ -31,7 +31,8 @@ class Param(IntEnum):
 
 
 class CreditsMixin:
-    """Mixed into GreenProofClient (which provides _transact, _call, _events, green_proof)."""
+    """Mixed into GreenProofClient (which provides _transact, _call, _events, green_proof and
+    `CertificatesMixin.submission_logs`; release_rewards is there, beside the record it takes)."""
 
     green_proof: Any
     w3: Any
@@ -120,22 +121,13 @@ class CreditsMixin:
         """The node's certificate id for that epoch, 0 if none."""
         return int(self._call(self.green_proof.functions.certificateOf(node_id, epoch_start_s)))
 
-    def release_rewards(self, certificate_ids: list[int]) -> dict[str, int]:
-        """Release escrowed rewards (anyone may); returns {"minted_units", "withheld_units"}."""
-        receipt = self._transact(self.green_proof.functions.releaseRewards(list(certificate_ids)))
-        events = self._events(receipt, self.green_proof, "RewardReleased")
-        return {"minted_units": sum(int(e.args["mintedUnits"]) for e in events),
-                "withheld_units": sum(int(e.args["withheldUnits"]) for e in events)}
-
     def releasable(self, certificate_ids: list[int], now_s: int | None = None) -> list[int]:
         """The ids among ``certificate_ids`` whose reward can be released now."""
         now_s = self.chain_time_s() if now_s is None else now_s
-        out = []
-        for cid in certificate_ids:
-            c = self.get_certificate(cid)
-            if not c["revoked"] and not c["released"] and c["releaseAt"] <= now_s:
-                out.append(cid)
-        return out
+        logs = self.submission_logs(certificate_ids)  # one eth_getLogs; flags from recordOf
+        return [cid for cid in certificate_ids
+                if not (c := logs[int(cid)])["revoked"] and not c["released"]
+                and c["record"]["releaseAt"] <= now_s]
 
     def escrowed_of(self, operator: str) -> int:
         return int(self._call(

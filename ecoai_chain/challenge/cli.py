@@ -43,12 +43,14 @@ def challenge(
     of the slash). An answered challenge pays your deposit to the node's operator."""
     cm = _challenges(signer.manifest, signer.rpc, signer)
     p = cm.params()
-    typer.echo(f"sending  ChallengeManager.challenge({certificate_id}) with {p.deposit_wei} wei")
+    record = cm.client.certificate_record(certificate_id)  # checked against its slot
+    typer.echo(f"sending  ChallengeManager.challenge({certificate_id}, "
+               f"{cm.client.describe_record(record)}) with {p.deposit_wei} wei")
     typer.echo(f"  to     {cm.address} (chain {cm.w3.eth.chain_id})")
     typer.echo(f"  from   {cm.client.account.address}")
     if dry_run:
         return
-    cid = cm.challenge(certificate_id, p.deposit_wei)
+    cid = cm.challenge(certificate_id, p.deposit_wei, record)
     c = cm.get(cid)
     typer.echo(json.dumps({"challenge_id": cid, **c}))
 

@@ -26,7 +26,7 @@ from eth_utils import (
 
 from ecoai_chain.core.bytes32 import decode_bytes32, to_bytes32
 from ecoai_chain.core.times import parse_time_s
-from ecoai_chain.errors import ValidationError
+from ecoai_chain.errors import ChainError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class Param:
     """A command-line argument: positional (``option`` None) or ``--option VALUE``."""
 
     name: str
-    kind: str  # uint | time | code | address | text | role | contract
+    # uint | time | code | address | text | role | contract | record: no word, the record of
+    # the ``cert`` just before it, read from the chain by the codec's ``records``
+    kind: str
     help: str
     option: str | None = None
 
@@ -99,7 +101,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                (_NODE, _p("attestor", "address", "the new attestor key")),
                "replace a node's attestor key (lost key)"),
     ActionSpec("revoke", "GreenProof", "revokeCertificate",
-               (_p("cert", "uint", "certificate id"), _REASON),
+               (_p("cert", "uint", "certificate id"),
+                _p("record", "record", "the certificate's record (read from its event)"),
+                _REASON),
                "revoke a certificate (cancels or claws back its reward, slashes the bond)"),
     ActionSpec("pause", "GreenProof", "pause", (), "stop registrations and submissions"),
     ActionSpec("unpause", "GreenProof", "unpause", (), "resume registrations and submissions"),
@@ -216,7 +220,9 @@ def _uint(text: str, field: str) -> int:
     return int(t)
 
 
-def _show(kind: str, value: Any, roles: Mapping[bytes, str]) -> str:
+def _show(kind: str, value: Any, roles: Mapping[bytes, str], inp: Mapping | None = None) -> str:
+    if kind == "record" and inp is not None:
+        return _show_record(inp, value)
     if kind == "time":
         return f"{value} ({_iso(value)})"
     if kind == "code":
@@ -226,6 +232,16 @@ def _show(kind: str, value: Any, roles: Mapping[bytes, str]) -> str:
     if kind == "text":
         return repr(value)
     return str(value)
+
+
+def _show_record(inp: Mapping[str, Any], value: Any) -> str:
+    """A certificate record as `describe_record` shows it; anything else (a stranger's
+    proposal) raw."""
+    from ecoai_chain.chain.client_certificates import describe_record
+    try:
+        return describe_record(dict(inp), value)
+    except (KeyError, TypeError, ValueError, ChainError):
+        return str(_jsonable(value))
 
 
 def _role_names(abi: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -238,7 +254,11 @@ class ActionCodec:
 
     ``contracts``: name -> (address, ABI) for every contract an action may target."""
 
-    def __init__(self, contracts: Mapping[str, tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
+    def __init__(self, contracts: Mapping[str, tuple[str, Sequence[Mapping[str, Any]]]],
+                 records: Callable[[int], Any] | None = None) -> None:
+        # certificate id -> its record (GreenProofClient.certificate_record): what an action
+        # with a ``record`` param sends; None: such actions cannot be encoded (decoding can)
+        self.records = records
         self.contracts = {k: (to_checksum_address(a), list(abi)) for k, (a, abi) in
                           contracts.items()}
         self._by_address = {a.lower(): k for k, (a, _) in self.contracts.items()}
@@ -267,13 +287,23 @@ class ActionCodec:
                                   f"{len(fn['inputs'])} arguments, the table has {len(params)}")
         args = []
         for p, inp in zip(params, fn["inputs"], strict=True):
-            v = _parse(p, values[p.name], inp["type"], lambda abi=abi: _role_names(abi))
-            args.append(Arg(inp["name"], inp["type"], v, _show(p.kind, v, self._roles)))
+            if p.kind == "record":
+                v = self._record(spec, args)
+            else:
+                v = _parse(p, values[p.name], inp["type"], lambda abi=abi: _role_names(abi))
+            args.append(Arg(inp["name"], inp["type"], v, _show(p.kind, v, self._roles, inp)))
         types = [collapse_if_tuple(i) for i in fn["inputs"]]
         sig = abi_to_signature(fn)
         data = function_signature_to_4byte_selector(sig) + abi_encode(types, [a.value for a in
                                                                               args])
         return Call(contract, address, spec.function, sig, tuple(args), data, spec.name)
+
+    def _record(self, spec: ActionSpec, args: list[Arg]) -> tuple:
+        """The record of the certificate named by the action's uint argument before it."""
+        if self.records is None:
+            raise ValidationError("cert", f"{spec.name} sends the certificate's record, read "
+                                  "from the chain: this codec has none to read it with")
+        return tuple(self.records(int(args[-1].value)))
 
     def decode(self, target: str, calldata: bytes | str) -> Call:
         """The call a proposal action makes, decoded by the target's ABI (and matched to its
@@ -299,7 +329,7 @@ class ActionCodec:
             kinds = ([p.kind for p in spec.params if p.kind != "contract"] if spec
                      else [_kind_of(i["type"]) for i in fn["inputs"]])
             args = tuple(Arg(i["name"], i["type"], _norm(i["type"], v),
-                             _show(k, _norm(i["type"], v), self._roles))
+                             _show(k, _norm(i["type"], v), self._roles, i))
                          for i, v, k in zip(fn["inputs"], values, kinds, strict=False))
             return Call(contract, target, fn["name"], sig, args, raw,
                         spec.name if spec else None)
@@ -322,7 +352,7 @@ def _norm(abi_type: str, v: Any) -> Any:
 
 def _split_words(spec: ActionSpec, words: Sequence[str]) -> dict[str, str]:
     options = {p.option: p for p in spec.params if p.option}
-    positional = [p for p in spec.params if not p.option]
+    positional = [p for p in spec.params if not p.option and p.kind != "record"]
     values: dict[str, str] = {}
     rest: list[str] = []
     it = iter(words)
@@ -366,7 +396,8 @@ def usage_lines() -> list[str]:
     """One line per action: name, arguments, what it calls."""
     out = []
     for a in ACTIONS:
-        args = " ".join([p.name.upper() for p in a.params if not p.option]
+        args = " ".join([p.name.upper() for p in a.params if not p.option
+                         and p.kind != "record"]
                         + [f"{p.option} {p.name.upper()}" for p in a.params if p.option])
         target = "CONTRACT" if a.contract == "*" else a.contract
         out.append(f"{a.name} {args}".strip().ljust(44) + f"  {target}.{a.function}: {a.help}")

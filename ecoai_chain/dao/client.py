@@ -58,10 +58,12 @@ class Proposal:
                 "actions": [c.to_json() for c in self.actions]}
 
 
-def codec_for(deployment: Deployment) -> ActionCodec:
-    """The action codec for every contract of a deployment that an action may target."""
+def codec_for(deployment: Deployment, records: Any = None) -> ActionCodec:
+    """The action codec for every contract of a deployment that an action may target;
+    ``records``: certificate id -> its record (`GreenProofClient.certificate_record`), for
+    the actions that send one (revoke)."""
     return ActionCodec({name: (deployment.address(name), load_artifact(name).abi)
-                        for name in TARGETABLE if name in deployment.contracts})
+                        for name in TARGETABLE if name in deployment.contracts}, records)
 
 
 class DaoClient:
@@ -69,7 +71,7 @@ class DaoClient:
                  account: LocalAccount | None = None) -> None:
         self.w3, self.deployment, self.account = w3, deployment, account
         self.chain = GreenProofClient(w3, deployment, account)
-        self.codec = codec_for(deployment)
+        self.codec = codec_for(deployment, self.chain.certificate_record)
         self.contracts = {name: w3.eth.contract(address=deployment.address(name),
                                                 abi=load_artifact(name).abi)
                           for name in TARGETABLE if name in deployment.contracts}

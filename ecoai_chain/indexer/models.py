@@ -108,11 +108,13 @@ class Certificate(TimedEventRow, table=True):
     avoided_mg: int = Field(sa_column=_uint(nullable=False))
     workload_class: str = Field(sa_column=_text(nullable=False))  # display text
     workload_class_hex: str = Field(max_length=66)  # the exact bytes32 that was signed
-    # From the submitting transaction's calldata, only when that transaction called GreenProof
-    # directly; otherwise None, and `calldata_note` says why ("calldata unavailable: ...").
+    # From the event's record (CertificateSubmitted carries every member since one storage
+    # slot per certificate; nullable for any member a record might lack).
     window_s: int | None = Field(default=None, sa_column=_uint())
     slot_count: int | None = Field(default=None, sa_column=_uint())
     max_power_mw: int | None = Field(default=None, sa_column=_uint())
+    # From the submitting transaction's calldata, only when that transaction called GreenProof
+    # directly; otherwise None, and `calldata_note` says why ("calldata unavailable: ...").
     proof_json: str | None = Field(default=None, sa_column=_text())
     signature: str | None = Field(default=None, sa_column=_text())
     calldata_note: str | None = Field(default=None, sa_column=_text())

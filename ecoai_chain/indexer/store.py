@@ -331,18 +331,20 @@ class IndexStore:
     def _certificate_row(log: DecodedLog, headers: dict[int, dict], calldata: CallData,
                          node_region: dict[int, str]) -> dict:
         a = log.args
-        reward = a["rewardUnits"]
-        # The certificate's members (core/public_signals.json): those the event carries come
-        # from it and must equal the calldata's; the others come from the calldata alone.
-        in_event = [f for f in certificate_table() if f.solidity in a]
-        in_calldata = [f for f in certificate_table() if f.solidity not in a]
+        rec = a["record"]  # the certificate's fields, whole (GreenProof keeps only its hash)
+        reward = rec["rewardUnits"]
+        # The certificate's members (core/public_signals.json): those the event's record
+        # carries (all, today) come from it and must equal the calldata's; any other would
+        # come from the calldata alone.
+        in_event = [f for f in certificate_table() if f.solidity in rec]
+        in_calldata = [f for f in certificate_table() if f.solidity not in rec]
         row = {
             "certificate_id": a["certificateId"], "region": node_region.get(a["nodeId"], ""),
-            **{f.api: _column_value(f, a[f.solidity]) for f in in_event},
+            **{f.api: _column_value(f, rec[f.solidity]) for f in in_event},
             **dict.fromkeys((f.api for f in in_calldata), None),
-            "eco_score": a["ecoScore"], "reward_units": str(reward),
+            "eco_score": rec["ecoScore"], "reward_units": str(reward),
             "avoided_mg": reward // CREDIT_UNITS_PER_MG,
-            "workload_class_hex": a["workloadClass"],  # the bytes signed; the column is display
+            "workload_class_hex": rec["workloadClass"],  # the bytes signed; the column: display
             "proof_json": None, "signature": None, "calldata_note": None, "revoked": False,
             "revoked_reason": None, "block_number": log.block_number,
             "block_time_s": headers[log.block_number]["timestamp"],
@@ -354,7 +356,7 @@ class IndexStore:
             return row
         for item in items:
             c = item["cert"]
-            if all(c.get(f.solidity) == a[f.solidity] for f in in_event):
+            if all(c.get(f.solidity) == rec[f.solidity] for f in in_event):
                 row.update({f.api: _column_value(f, c.get(f.solidity)) for f in in_calldata})
                 row.update(signature=item["signature"], proof_json=json.dumps(item["proof"]))
                 return row

@@ -33,7 +33,8 @@ class Summary:
     started_s: float = field(default_factory=time.monotonic)
     first_certificate_after_s: float | None = None
     _from_block: int = 0
-    _vesting: list[int] = field(default_factory=list)  # certificate ids not yet released
+    # certificate id -> its record (from its event), for those not yet released
+    _vesting: dict[int, dict[str, Any]] = field(default_factory=dict)
     relay_status: dict[str, Any] | None = None  # the relayer's last /relay/v1/status
 
     def __post_init__(self) -> None:
@@ -44,14 +45,14 @@ class Summary:
         """Release every vesting reward whose challenge window has passed (anyone may; here
         the DAO account does it for the demo). Returns how many were released."""
         now = self.client.chain_time_s()
-        due, waiting = [], []
-        for cid in self._vesting:
-            c = self.client.get_certificate(cid)
-            if c["revoked"] or c["released"]:
+        due, waiting = {}, {}
+        for cid, record in self._vesting.items():
+            state = self.client.record_of(cid)  # the flags; the record came with its event
+            if state.revoked or state.released:
                 continue
-            (due if c["releaseAt"] <= now else waiting).append(cid)
+            (due if record["releaseAt"] <= now else waiting)[cid] = record
         if due:
-            self.client.release_rewards(due)
+            self.client.release_rewards(list(due), list(due.values()))
         self._vesting = waiting
         return len(due)
 
@@ -62,12 +63,13 @@ class Summary:
                 n = self._by_id.get(int(ev["nodeId"]))
                 if n is None:
                     continue
+                rec = ev["record"]
                 n.certificates += 1
-                n.last_score = int(ev["ecoScore"])
-                n.energy_mj += int(ev["energyMj"])
-                n.carbon_mg += int(ev["carbonMg"])
-                n.avoided_mg += int(ev["rewardUnits"]) // 10**12
-                self._vesting.append(int(ev["certificateId"]))
+                n.last_score = int(rec["ecoScore"])
+                n.energy_mj += int(rec["energyMj"])
+                n.carbon_mg += int(rec["carbonMg"])
+                n.avoided_mg += int(rec["rewardUnits"]) // 10**12
+                self._vesting[int(ev["certificateId"])] = rec
             self._from_block = head + 1
         self.release_due()
         for n in self.nodes:

@@ -56,8 +56,10 @@ def check_stored_matches_calldata(ev: Evidence) -> Check:
         return Check("record", False, f"malformed certificate data: {e}")
     diffs = stored.differences(sent)
     if diffs:
-        return Check("record", False, f"stored record differs from the signed calldata in {diffs}")
-    return Check("record", True, f"stored record equals the signed submission in tx {ev.tx_hash}")
+        return Check("record", False, f"the record GreenProof committed to differs from the "
+                     f"signed calldata in {diffs}")
+    return Check("record", True, f"the record GreenProof committed to (recordOf) equals the "
+                 f"signed submission in tx {ev.tx_hash}")
 
 
 def check_field_range(ev: Evidence) -> Check:
@@ -252,7 +254,7 @@ def not_run(ev: Evidence) -> list[dict[str, str]]:
 
 
 def credit_state(stored: dict[str, Any]) -> str:
-    """core.credits.credit_state of a stored record (getCertificate names)."""
+    """core.credits.credit_state of a certificate's record and flags (get_certificate names)."""
     return credits.credit_state(bool(stored.get("revoked")), bool(stored.get("released")))
 
 

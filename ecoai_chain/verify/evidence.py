@@ -1,10 +1,11 @@
 """`Evidence`: everything the checks of `verify.checks` look at, and how `ecoai verify` fetches
 it straight from an Ethereum node.
 
-For certificate ``id``: the stored record (``getCertificate``), its ``CertificateSubmitted``
-log, the submitting transaction's calldata decoded into (certificate, proof, signature), and
-the chain's view at that block (node attestor, region intensity, workload baseline). The API
-builds the same `Evidence` from the index instead (`ecoai_chain.api.verify`).
+For certificate ``id``: its record -- carried by its ``CertificateSubmitted`` log and checked
+against the hash GreenProof stores for it (``recordOf``, which also gives the revoked and
+released flags) --, the submitting transaction's calldata decoded into (certificate, proof,
+signature), and the chain's view at that block (node attestor, region intensity, workload
+baseline). The API builds the same `Evidence` from the index instead (`ecoai_chain.api.verify`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from web3.exceptions import Web3Exception
 
 from ecoai_chain.chain.client import GreenProofClient
+from ecoai_chain.chain.client_certificates import certificate_view
 from ecoai_chain.errors import ChainError, ValidationError
 from ecoai_chain.indexer.abi import CallDecoder
 
@@ -22,7 +24,8 @@ from ecoai_chain.indexer.abi import CallDecoder
 @dataclass
 class Evidence:
     certificate_id: int | None          # None for a bundle not (yet) on chain
-    stored: dict[str, Any] | None       # getCertificate(id), ABI names; None for a bundle
+    stored: dict[str, Any] | None       # the record + flags (GreenProofClient.get_certificate),
+                                        # ABI names; None for a bundle
     submitted: dict[str, Any] | None    # the signed Certificate struct from calldata (None:
                                         # the transaction was not decoded)
     proof_solidity: dict[str, Any] | None  # {a, b, c} as sent to the contract
@@ -57,14 +60,6 @@ class Evidence:
             "protocol": "groth16",
             "curve": "bn128",
         }
-
-
-def _submission_log(client: GreenProofClient, certificate_id: int) -> dict[str, Any]:
-    logs = client.certificates_submitted(certificateId=certificate_id)
-    if not logs:
-        raise ChainError(f"no CertificateSubmitted event for certificate {certificate_id} "
-                         f"from block {client.deployment.contracts['GreenProof'].block}")
-    return logs[0]
 
 
 def _events_until(client: GreenProofClient, name: str, block: int, **filters: Any) -> list:
@@ -108,8 +103,9 @@ def _fetch_evidence(client: GreenProofClient, certificate_id: int) -> Evidence:
     if certificate_id > count:
         raise ValidationError("certificate_id", f"no certificate {certificate_id}: the contract "
                               f"holds {count}")
-    stored = client.get_certificate(certificate_id)
-    log = _submission_log(client, certificate_id)
+    # The record from its log, checked against the contract's slot (no log: UnknownCertificate)
+    log = client.submission_log(certificate_id)
+    stored = certificate_view(log)
     header = client.block_header(log["block_number"])
     decoder = CallDecoder(client.green_proof.abi)
     items = decoder.decode(client.transaction_input(log["tx_hash"]))

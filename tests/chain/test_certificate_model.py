@@ -67,9 +67,16 @@ def test_struct_order_and_types_are_igreenproofs():
     submit = next(e for e in abi if e.get("name") == "submitCertificate")
     comps = submit["inputs"][0]["components"]
     assert [(c["name"], c["type"]) for c in comps] == list(eip712_fields())
-    # the stored record holds every member (the record check compares them all)
-    stored = {n for _t, n in _solidity_struct(source, "StoredCertificate")}
-    assert {n for n, _t in eip712_fields()} <= stored
+    # the record (emitted whole, its hash in the one slot) holds every member with the same
+    # name, in the event and in the calls that take it (the record check compares them all)
+    record = {n for _t, n in _solidity_struct(source, "CertificateRecord")}
+    assert {n for n, _t in eip712_fields()} <= record
+    event = next(e for e in abi if e.get("type") == "event"
+                 and e["name"] == "CertificateSubmitted")
+    (emitted,) = [i for i in event["inputs"] if i["name"] == "record"]
+    assert {c["name"] for c in emitted["components"]} == record
+    release = next(e for e in abi if e.get("name") == "releaseRewards")
+    assert release["inputs"][1]["components"] == emitted["components"]
 
 
 def test_every_certificate_list_comes_from_the_table():

@@ -62,12 +62,14 @@ def test_claim_prints_the_call_and_a_refusal_is_one_named_line(ready, vector_cer
             "--manifest", str(manifest), "--dev-account", "1"]  # dev 1: node 1's operator
     assert ecoai(args) == 1  # still in its challenge window
     captured = capsys.readouterr()
-    assert f"CertificateClaims.claimCertificate({cid}, {ben}, 'scope 2')" in captured.out
+    record = client.describe_record(client.get_certificate(cid))
+    assert record.startswith(f"record(node {cert['nodeId']}, epoch {cert['epochStart']}, hash 0x")
+    assert f"CertificateClaims.claimCertificate({cid}, {record}, {ben}, 'scope 2')" in captured.out
     assert "CertificateClaimsStillVesting" in captured.err and "Traceback" not in captured.err
     set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
     client.release_rewards([cid])
     assert ecoai([*args, "--energy-mj", "1000", "--dry-run"]) == 0
-    assert f"claimCertificatePart({cid}, 1000, {ben}" in capsys.readouterr().out
+    assert f"claimCertificatePart({cid}, {record}, 1000, {ben}" in capsys.readouterr().out
     assert client.claim_count() == 0
     assert ecoai(args) == 0
     assert f"claim 1: {cert['energyMj']} mJ" in capsys.readouterr().out

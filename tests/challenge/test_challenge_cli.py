@@ -26,7 +26,9 @@ def test_challenge_show_and_refusals(ready, vector_cert, deployment, tmp_path, c
     assert ecoai(["challenge", str(cert_id), "--manifest", manifest, "--dev-account", "5",
                   "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert f"ChallengeManager.challenge({cert_id}) with {10**15} wei" in out
+    record = client.describe_record(client.get_certificate(cert_id))
+    assert record.startswith(f"record(node {cert['nodeId']}, epoch {cert['epochStart']}, hash 0x")
+    assert f"ChallengeManager.challenge({cert_id}, {record}) with {10**15} wei" in out
     assert ChallengeClient(client).count() == 0  # a dry run sends nothing
 
     assert ecoai(["challenge", str(cert_id), "--manifest", manifest, "--dev-account", "5"]) == 0

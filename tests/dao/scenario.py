@@ -31,6 +31,7 @@ class History:
     big: object
     small: object
     db_url: str
+    revoked_record: str  # certificate 1's record as the revoke action shows it
 
 
 def _pass(w3, dep, pid, big, small, against_reason="") -> None:
@@ -46,6 +47,7 @@ def build(dao: dict, db_path) -> History:
     gp = GreenProofClient(w3, dep)
     big, small = sorted(dao["voters"], key=lambda a: -gp.eco_balance(a.address))
     client = DaoClient(w3, dep, big)
+    revoked_record = gp.describe_record(gp.get_certificate(1))
     executed = client.propose(client.plan([
         "revoke", "1", "--reason", "meter tampering found in audit", "+",
         "set-intensity", "KR", "300000", "--from", str(FUTURE_S)]),
@@ -66,4 +68,4 @@ def build(dao: dict, db_path) -> History:
     cfg = config_from_deployment(dep, confirmations=0)
     Indexer(JsonRpc(dep.rpc_url or w3.provider.endpoint_uri), IndexStore(make_engine(db_url)),
             cfg).sync()
-    return History(executed, cancelled, pending, big, small, db_url)
+    return History(executed, cancelled, pending, big, small, db_url, revoked_record)

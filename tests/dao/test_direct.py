@@ -42,3 +42,31 @@ def test_the_admin_sends_actions_directly_and_others_are_refused(w3):
         other.send(other.plan(["suspend", str(node), "--reason", "x"]))
     with pytest.raises(ConfigError, match="no governor .*ecoai dao send"):
         dao.propose(calls, "not possible here")
+
+
+def test_a_revoke_action_carries_the_certificates_record_read_from_the_chain(ready, vector_cert):
+    """revokeCertificate takes the certificate's record as calldata: the action reads it from
+    the chain (checked against the slot) when it is planned; an unknown certificate is the
+    contract's error before anything is sent, and a codec without a chain cannot plan one."""
+    from ecoai_chain.dao.actions import ActionCodec
+    from ecoai_chain.errors import UnknownCertificate, ValidationError
+    from tests.vector_chain import submit_vector
+
+    client = ready["client"]
+    cid = submit_vector(ready, vector_cert, 0)
+    dao = DaoClient(client.w3, client.deployment, client.account)
+    (call,) = dao.plan(["revoke", str(cid), "--reason", "audit"])
+    record = client.certificate_record(cid)
+    assert call.calldata == bytes.fromhex(client.green_proof.encode_abi(
+        "revokeCertificate", args=[cid, record, "audit"])[2:])
+    assert call.describe().endswith(f".revokeCertificate(certificateId={cid}, "
+                                    f"record={client.describe_record(record)}, reason='audit')")
+    assert dao.codec.decode(call.target, call.calldata).describe() == call.describe()
+    with pytest.raises(UnknownCertificate):
+        dao.plan(["revoke", str(cid + 1), "--reason", "audit"])
+    offline = ActionCodec(dao.codec.contracts)
+    with pytest.raises(ValidationError) as e:
+        offline.encode("revoke", [str(cid), "--reason", "audit"])
+    assert e.value.field == "cert"
+    dao.send([call])
+    assert client.record_of(cid).revoked is True

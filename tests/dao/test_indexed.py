@@ -35,8 +35,10 @@ def test_proposals_are_indexed_with_the_governors_state_and_decoded_actions(dao,
     assert body["quorum_units"] == str(view.quorum_units) and body["quorum_reached"]
     assert body["eta_s"] == view.eta_s and body["snapshot_s"] == view.snapshot_s
     assert [a["action"] for a in body["actions"]] == ["revoke", "set-intensity"]
+    assert h.revoked_record.startswith("record(node 1, epoch ")
     assert body["actions"][0]["text"].endswith(
-        ".revokeCertificate(certificateId=1, reason='meter tampering found in audit')")
+        f".revokeCertificate(certificateId=1, record={h.revoked_record}, "
+        "reason='meter tampering found in audit')")
     assert body["actions"][1]["args"][2] == {
         "name": "effectiveFrom", "type": "uint64", "value": str(FUTURE_S),
         "shown": f"{FUTURE_S} (2030-03-17T17:46:40Z)"}

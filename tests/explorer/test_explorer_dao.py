@@ -45,8 +45,9 @@ def test_a_proposal_and_its_votes_in_the_explorer(browser, dao_server, shot):
     assert "reached" in browser.find_element(By.ID, "quorum").text
     assert "executable from then" in browser.find_element(By.ID, "eta").text
     actions = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#actions li")]
-    assert "revokeCertificate(certificateId=1, reason='meter tampering found in audit')" in \
-        actions[0] and actions[0].endswith("revoke")
+    assert (f"revokeCertificate(certificateId=1, record={h.revoked_record}, "
+            "reason='meter tampering found in audit')") in actions[0]
+    assert actions[0].endswith("revoke")
     assert "setRegionIntensity(region='KR', intensityMgPerKwh=300000" in actions[1]
     votes = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")
              for r in browser.find_elements(By.CSS_SELECTOR, "#votes tr.vote")}

@@ -50,8 +50,10 @@ ACTIONS = st.one_of(
     st.tuples(st.just("register"), region, text, via_relay),
     st.tuples(st.just("nodeRegistered"), node_id, b32, uint(256), text, via_relay),
     st.tuples(st.just("nodeStatusChanged"), node_id, uint(8), text, via_relay),
+    # the record's 14 words raw (any may be wider than its field), or cut to their fields'
+    # widths with the topics' node and epoch (a record a typed emit could give)
     st.tuples(st.just("certificateSubmitted"), cert_id, node_id, uint(64),
-              st.lists(uint(256), min_size=7, max_size=7), b32, via_relay),
+              st.lists(uint(256), min_size=14, max_size=14), st.booleans(), via_relay),
     st.tuples(st.just("certificateRevoked"), cert_id, node_id, text, uint(256), uint(256),
               via_relay),
     st.tuples(st.just("regionIntensitySet"), b32, uint(256), uint(64), via_relay),
@@ -59,6 +61,12 @@ ACTIONS = st.one_of(
     st.tuples(st.just("rawLog"), st.integers(0, 10**6),  # one of the followed topics, mod n
               st.lists(b32, max_size=3), st.binary(max_size=300)),
 )
+
+
+# CertificateRecord's members' widths, in its order (root, nodeId, epochStart, intensity,
+# maxPowerMw, windowS, slotCount, ecoScore, energyMj, carbonMg, work, workloadClass,
+# rewardUnits, releaseAt)
+RECORD_BITS = (256, 64, 64, 32, 32, 16, 8, 8, 64, 64, 128, 256, 192, 64)
 
 
 class Harness:
@@ -114,8 +122,14 @@ class Harness:
             _, nid, status, reason, relayed = action
             self.emit(e.nodeStatusChanged(nid, status, reason), relayed)
         elif kind == "certificateSubmitted":
-            _, cid, nid, epoch, values, wc, relayed = action
-            self.emit(e.certificateSubmitted(cid, nid, epoch, values, wc), relayed)
+            _, cid, nid, epoch, words, fit, relayed = action
+            if fit:  # a typed emit: GreenProof's own encoding of such a record
+                words = [w % 2**bits for w, bits in zip(words, RECORD_BITS, strict=True)]
+                words[1:3] = [nid, epoch]
+                words[11] = words[11].to_bytes(32, "big")  # workloadClass
+                self.emit(e.certificateSubmitted(cid, nid, epoch, tuple(words)), relayed)
+            else:
+                self.emit(e.certificateSubmittedRaw(cid, nid, epoch, words), relayed)
         elif kind == "certificateRevoked":
             _, cid, nid, reason, clawed, debt, relayed = action
             self.emit(e.certificateRevoked(cid, nid, reason, clawed, debt), relayed)
@@ -188,7 +202,8 @@ CERTIFICATE = st.tuples(st.just("certificate"),
 
 @given(cert=st.one_of(st.none(), CERTIFICATE), actions=st.lists(ACTIONS, max_size=4))
 @example(cert=None, actions=[  # an epoch no calendar has, every other number at its maximum
-    ("certificateSubmitted", 21, 1, 2**53 + 1, [2**256 - 1] * 7, b"\xff" * 32, False)])
+    ("certificateSubmitted", 21, 1, 2**53 + 1, [2**256 - 1] * 14, True, False),
+    ("certificateSubmitted", 22, 1, 2**53 + 1, [2**256 - 1] * 14, False, False)])
 @example(cert=("certificate", "tagged", b""), actions=[
     ("nodeRegistered", 2**63 - 1, b"\0" * 32, 2**256 - 1, b"\0\xff", True),
     ("certificateRevoked", 1, 1, b"\xc3(", 2**256 - 1, 2**256 - 1, True),
