@@ -74,6 +74,17 @@ class UnknownCertificate(ContractRevert):
         return f"{base}: {self.detail}" if self.detail else base
 
 
+class CertificateRecordMismatch(ChainError):
+    """A record read for certificate ``certificate_id`` (from a CertificateSubmitted log) is
+    not what GreenProof holds for it: the word at the record's node and epoch (``recordOf``)
+    is another certificate's, empty, or holds another hash. ``detail`` says which."""
+
+    def __init__(self, certificate_id: int, detail: str) -> None:
+        super().__init__(f"certificate {certificate_id}: {detail}")
+        self.certificate_id = certificate_id
+        self.detail = detail
+
+
 class KeystoreError(EcoAIError):
     """A keystore is missing, unreadable, has unsafe permissions or a wrong password."""
 

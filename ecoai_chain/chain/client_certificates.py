@@ -1,12 +1,15 @@
 """GreenProofClient's certificate side: each landed certificate's record, its two flags, and
 the calls that take the record as calldata.
 
-GreenProof keeps one storage word per certificate: ``keccak256(abi.encode(record))`` with its
-two low bits replaced by the flags revoked (1) and released (2); the record itself -- the
-certificate's fields, its reward and release time, fixed at submission -- is carried whole by
-its ``CertificateSubmitted`` event. So the record comes from that log (eth_getLogs on the
-GreenProof address, topic 1 = the id, from the deployment block) and is checked here against
-the word (`recordOf`) before use: `certificate_record(id)` is the tuple every call that needs
+GreenProof keeps one storage word per certificate, at its (nodeId, epochStart) -- the same
+word is the duplicate index, ``certificateOf`` -- holding, low bits first: the flags revoked
+(bit 0) and released (bit 1), the certificate id (bits 2..65) and the top 190 bits of
+``keccak256(abi.encode(record))``. The record itself -- the certificate's fields, its reward
+and release time, fixed at submission -- is carried whole by its ``CertificateSubmitted``
+event. So the record comes from that log (eth_getLogs on the GreenProof address, topic 1 = the
+id, from the deployment block) and is checked here against the word at the record's node and
+epoch (`recordOf(nodeId, epochStart)`: the id must be the log's, the hash the record's) before
+use: `certificate_record(id)` is the tuple every call that needs
 it sends (releaseRewards, revokeCertificate, setReleaseHold, ChallengeManager.challenge,
 claimCertificate(Part), the DAO's revoke action), and `get_certificate(id)` is the record
 plus the flags, keyed by the ABI's names, in the shape the removed ``getCertificate`` had.
@@ -20,17 +23,21 @@ from typing import Any
 from eth_abi import encode as abi_encode
 from eth_utils import collapse_if_tuple, keccak
 
-from ecoai_chain.errors import ChainError, UnknownCertificate
+from ecoai_chain.errors import CertificateRecordMismatch, ChainError, UnknownCertificate
 
-FLAG_BITS = 3  # the two low bits of the word: revoked (1), released (2)
+# The word's low 66 bits: revoked (bit 0), released (bit 1), the id (bits 2..65); the record's
+# hash is above them, so `recordOf` returns the hash with these bits cleared.
+LOW_BITS = (1 << 66) - 1
 # Topic filters with thousands of alternatives are refused by some nodes: ask in chunks.
 LOG_IDS_PER_QUERY = 200
 
 
 @dataclass(frozen=True)
 class RecordState:
-    """``recordOf(id)``: the record's hash (flag bits cleared) and the two flags."""
+    """``recordOf(nodeId, epochStart)``: the certificate of that epoch (0: none, and then every
+    field is zero), its record's hash (the low 66 bits cleared) and the two flags."""
 
+    certificate_id: int
     record_hash: bytes
     revoked: bool
     released: bool
@@ -65,11 +72,11 @@ def record_tuple(record_input: dict[str, Any], record: Any) -> tuple:
 
 
 def record_hash(record_input: dict[str, Any], record: Any) -> bytes:
-    """``keccak256(abi.encode(record))`` with the flag bits cleared: what ``recordOf`` returns
-    for the certificate whose record this is."""
+    """``keccak256(abi.encode(record))`` with the low 66 bits (id and flags) cleared: what
+    ``recordOf`` returns for the certificate whose record this is."""
     word = keccak(abi_encode([collapse_if_tuple(record_input)],
                              [record_tuple(record_input, record)]))
-    return (int.from_bytes(word, "big") & ~FLAG_BITS).to_bytes(32, "big")
+    return (int.from_bytes(word, "big") & ~LOW_BITS).to_bytes(32, "big")
 
 
 def certificate_view(log: dict[str, Any]) -> dict[str, Any]:
@@ -93,17 +100,39 @@ class CertificatesMixin:
         return cached
 
     # ------------------------------------------------------------------ reads
-    def record_of(self, certificate_id: int) -> RecordState:
-        """The certificate's word: its record's hash and flags (reverts
-        GreenProofUnknownCertificate for an unknown id)."""
-        h, revoked, released = self._call(self.green_proof.functions.recordOf(certificate_id))
-        return RecordState(bytes(h), bool(revoked), bool(released))
+    def record_of(self, node_id: int, epoch_start_s: int) -> RecordState:
+        """The word of the node's certificate for the epoch starting at ``epoch_start_s``: its
+        id (0 when the epoch is not certified: no revert, it is the index), record hash and
+        flags."""
+        cid, h, revoked, released = self._call(
+            self.green_proof.functions.recordOf(node_id, epoch_start_s))
+        return RecordState(int(cid), bytes(h), bool(revoked), bool(released))
+
+    def record_state(self, certificate_id: int, record: Any) -> RecordState:
+        """The word at ``record``'s node and epoch, if it is certificate ``certificate_id``'s
+        and holds ``record``'s hash; else `CertificateRecordMismatch` naming what differs (the
+        record is then not this certificate's: say a chain reorganised since the log)."""
+        r = dict(zip((c["name"] for c in self._record_input["components"]),
+                     record_tuple(self._record_input, record), strict=True))
+        state = self.record_of(r["nodeId"], r["epochStart"])
+        if state.certificate_id != int(certificate_id):
+            holder = (f"certificate {state.certificate_id}'s" if state.certificate_id
+                      else "empty (the epoch is not certified)")
+            raise CertificateRecordMismatch(
+                certificate_id, f"the word at its record's node {r['nodeId']}, epoch "
+                                f"{r['epochStart']} (recordOf) is {holder}")
+        if record_hash(self._record_input, record) != state.record_hash:
+            raise CertificateRecordMismatch(
+                certificate_id, "its record does not hash to the contract's word "
+                                f"0x{state.record_hash.hex()} (recordOf)")
+        return state
 
     def submission_logs(self, certificate_ids: list[int]) -> dict[int, dict[str, Any]]:
         """Each id's CertificateSubmitted event (`ChainReads.events` shape; ``record`` keyed by
-        member name), checked against its word (`recordOf`): one eth_getLogs per
-        `LOG_IDS_PER_QUERY` ids. An id without a log raises `UnknownCertificate`; a log whose
-        record does not hash to the word raises ChainError."""
+        member name), checked against its word (`record_state`): one eth_getLogs per
+        `LOG_IDS_PER_QUERY` ids, one `recordOf` per log. An id without a log raises
+        `UnknownCertificate`; one none of whose logs is its word's raises
+        `CertificateRecordMismatch`."""
         wanted = list(dict.fromkeys(int(i) for i in certificate_ids))
         found: dict[int, list[dict[str, Any]]] = {}
         for k in range(0, len(wanted), LOG_IDS_PER_QUERY):
@@ -116,14 +145,17 @@ class CertificatesMixin:
             if not logs:
                 raise UnknownCertificate(cid, "no CertificateSubmitted log of it from block "
                                          f"{self.deployment.contracts['GreenProof'].block}")
-            state = self.record_of(cid)
-            match = [ev for ev in logs
-                     if record_hash(self._record_input, ev["record"]) == state.record_hash]
-            if not match:
-                raise ChainError(f"certificate {cid}: no CertificateSubmitted record of it "
-                                 f"hashes to the contract's word 0x{state.record_hash.hex()} "
-                                 "(recordOf)")
-            out[cid] = {**match[-1], "revoked": state.revoked, "released": state.released}
+            refused: list[CertificateRecordMismatch] = []
+            for ev in reversed(logs):  # the latest first
+                try:
+                    state = self.record_state(cid, ev["record"])
+                except CertificateRecordMismatch as e:
+                    refused.append(e)
+                    continue
+                out[cid] = {**ev, "revoked": state.revoked, "released": state.released}
+                break
+            else:
+                raise refused[0]
         return out
 
     def submission_log(self, certificate_id: int) -> dict[str, Any]:

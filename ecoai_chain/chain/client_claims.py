@@ -44,7 +44,10 @@ def permit_typed_data(chain_id: int, token: str, owner: str, spender: str, value
 
 
 def _claim_json(claim: Any, revoked: bool) -> dict[str, Any]:
-    (cert_id, claimed_at, is_final, beneficiary, claimant, energy, carbon, purpose_hash) = claim
+    # nodeId and epochStart locate the certificate's slot in GreenProof (where getClaim reads
+    # `revoked`); the certificate id names it here, as before.
+    (cert_id, _node_id, _epoch_start, claimed_at, is_final, beneficiary, claimant, energy, carbon,
+     purpose_hash) = claim
     return {"certificate_id": int(cert_id), "claimed_at_s": int(claimed_at),
             "is_final": bool(is_final), "beneficiary": beneficiary, "claimant": claimant,
             "energy_mj": int(energy), "carbon_mg": int(carbon),

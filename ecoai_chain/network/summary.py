@@ -47,7 +47,7 @@ class Summary:
         now = self.client.chain_time_s()
         due, waiting = {}, {}
         for cid, record in self._vesting.items():
-            state = self.client.record_of(cid)  # the flags; the record came with its event
+            state = self.client.record_state(cid, record)  # the flags at its node and epoch
             if state.revoked or state.released:
                 continue
             (due if record["releaseAt"] <= now else waiting)[cid] = record

@@ -1,9 +1,12 @@
-"""One storage slot per certificate, from Python on anvil with real certificates: the record
-`GreenProofClient` reads from the CertificateSubmitted log hashes to the slot (`recordOf`),
-`get_certificate` keeps its shape and follows the flags, an unknown id (or a log that cannot
-be found) raises GreenProofUnknownCertificate, and every call that sends a record refuses one
-with any member changed (GreenProofRecordMismatch) -- the record the client builds is the one
-the contract committed to."""
+"""One storage slot per certificate, from Python on anvil with real certificates: the slot is
+at the certificate's (nodeId, epochStart) and holds its id, flags and record hash
+(`recordOf(nodeId, epochStart)`); the record `GreenProofClient` reads from the
+CertificateSubmitted log hashes to that slot and names its id, `get_certificate` keeps its
+shape and follows the flags, an unknown id (or a log that cannot be found) raises
+GreenProofUnknownCertificate, a log record that is not the slot's raises
+CertificateRecordMismatch, and every call that sends a record refuses one with any member
+changed (GreenProofRecordMismatch) -- the record the client builds is the one the contract
+committed to."""
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ import pytest
 
 from ecoai_chain.chain.challenges import ChallengeClient
 from ecoai_chain.chain.client import GreenProofClient
-from ecoai_chain.chain.client_certificates import record_abi, record_hash
+from ecoai_chain.chain.client_certificates import LOW_BITS, RecordState, record_abi, record_hash
 from ecoai_chain.chain.devnet import set_chain_time
 from ecoai_chain.core.certificate import Certificate
-from ecoai_chain.errors import ContractRevert, UnknownCertificate
+from ecoai_chain.errors import CertificateRecordMismatch, ContractRevert, UnknownCertificate
 from tests.vector_chain import submit_vector
 
 pytestmark = pytest.mark.chain
@@ -40,10 +43,13 @@ def test_the_record_from_the_log_is_the_slots_and_follows_the_flags(ready, vecto
     client = ready["client"]
     cid = submit_vector(ready, vector_cert, 0)
     cert, _ = vector_cert(0)
-    state = client.record_of(cid)
     record = client.certificate_record(cid)
+    state = client.record_of(cert["nodeId"], cert["epochStart"])
+    assert state.certificate_id == cid
     assert record_hash(record_abi(client.green_proof.abi), record) == state.record_hash
+    assert int.from_bytes(state.record_hash, "big") & LOW_BITS == 0  # where the id and flags are
     assert (state.revoked, state.released) == (False, False)
+    assert client.record_state(cid, record) == state
     view = client.get_certificate(cid)
     # every signed member, as signed (the record check of `ecoai verify` compares them all)
     assert Certificate.from_mapping(view).differences(Certificate.from_mapping(cert)) == []
@@ -54,10 +60,12 @@ def test_the_record_from_the_log_is_the_slots_and_follows_the_flags(ready, vecto
 
     set_chain_time(client.w3, view["releaseAt"], at_least=True)
     client.release_rewards([cid])
-    assert client.record_of(cid) == dataclasses.replace(state, released=True)
+    assert client.record_of(cert["nodeId"], cert["epochStart"]) == dataclasses.replace(
+        state, released=True)
     assert client.get_certificate(cid) == {**view, "released": True}
     client.revoke(cid, "audit")
-    assert client.record_of(cid) == dataclasses.replace(state, revoked=True, released=True)
+    assert client.record_state(cid, record) == dataclasses.replace(
+        state, revoked=True, released=True)
     assert client.get_certificate(cid) == {**view, "released": True, "revoked": True}
     assert client.certificate_record(cid) == record  # the flags are not part of the record
 
@@ -80,9 +88,36 @@ def test_an_unknown_certificate_is_the_contracts_error_not_none(ready, vector_ce
         with pytest.raises(UnknownCertificate) as e:
             call()
         assert (e.value.name, e.value.args_) == ("GreenProofUnknownCertificate", (cid + 1,))
-    with pytest.raises(ContractRevert) as e:  # the contract's own answer for the slot
-        client.record_of(cid + 1)
+    with pytest.raises(ContractRevert) as e:  # the contract's own answer for the id
+        client.check_record(cid + 1, client.certificate_record(cid))
     assert (e.value.name, e.value.args_) == ("GreenProofUnknownCertificate", (cid + 1,))
+    # The slot of an epoch not certified is the index's "none": all zero, no revert.
+    cert, _ = vector_cert(0)
+    assert client.record_of(cert["nodeId"], cert["epochStart"] + 3600) == RecordState(
+        0, bytes(32), False, False)
+
+
+def test_a_log_record_that_is_not_the_slots_is_refused_by_name(ready, vector_cert):
+    """`record_state` checks a record against the slot at its node and epoch: the id there must
+    be the one asked for, and the hash the record's."""
+    client = ready["client"]
+    ids = [submit_vector(ready, vector_cert, i) for i in (0, 1)]
+    first, second = (client.certificate_record(i) for i in ids)
+    with pytest.raises(CertificateRecordMismatch) as e:
+        client.record_state(ids[1], first)  # certificate 1's slot, asked as certificate 2
+    assert e.value.certificate_id == ids[1]
+    assert f"is certificate {ids[0]}'s" in str(e.value)
+    names = [c["name"] for c in record_abi(client.green_proof.abi)["components"]]
+    at = {n: k for k, n in enumerate(names)}
+    later = list(first)
+    later[at["epochStart"]] += 7 * 86_400  # an epoch nobody certified
+    with pytest.raises(CertificateRecordMismatch, match="is empty"):
+        client.record_state(ids[0], tuple(later))
+    other_root = list(second)
+    other_root[at["root"]] ^= 1
+    with pytest.raises(CertificateRecordMismatch, match="does not hash"):
+        client.record_state(ids[1], tuple(other_root))
+    assert client.record_state(ids[1], second).certificate_id == ids[1]
 
 
 def test_a_log_searched_from_after_the_certificate_is_not_found(ready, vector_cert):
@@ -96,7 +131,8 @@ def test_a_log_searched_from_after_the_certificate_is_not_found(ready, vector_ce
     later = dataclasses.replace(client.deployment, contracts={
         **client.deployment.contracts, "GreenProof": dataclasses.replace(gp, block=head)})
     blind = GreenProofClient(client.w3, later, client.account)
-    assert blind.record_of(cid).record_hash == client.record_of(cid).record_hash
+    record = client.certificate_record(cid)
+    assert blind.record_state(cid, record) == client.record_state(cid, record)  # needs no log
     with pytest.raises(UnknownCertificate) as e:
         blind.get_certificate(cid)
     assert e.value.certificate_id == cid
@@ -125,5 +161,5 @@ def test_every_call_refuses_a_record_with_any_member_changed(ready, vector_cert,
         with pytest.raises(ContractRevert) as e:
             call()
         assert (e.value.name, e.value.args_) == mismatch
-    assert client.record_of(cid).released is False  # nothing went through
+    assert client.record_state(cid, record).released is False  # nothing went through
     assert client.release_rewards([cid], [record])["minted_units"] > 0  # the true one does

@@ -69,4 +69,4 @@ def test_a_revoke_action_carries_the_certificates_record_read_from_the_chain(rea
         offline.encode("revoke", [str(cid), "--reason", "audit"])
     assert e.value.field == "cert"
     dao.send([call])
-    assert client.record_of(cid).revoked is True
+    assert client.record_state(cid, record).revoked is True
