@@ -86,7 +86,7 @@ def certified_epochs(net) -> list[dict]:
     gp = net["client"].green_proof
     logs = gp.events.CertificateSubmitted().get_logs(
         from_block=0, argument_filters={"nodeId": net["node_id"]})
-    return [dict(e.args) for e in logs]
+    return [dict(e.args["record"]) for e in logs]  # the certificate's fields, whole
 
 
 def check_invariants(net, min_epochs: int) -> list[dict]:

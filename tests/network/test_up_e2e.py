@@ -152,7 +152,7 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
         # Scores differ by grid and efficiency: FR (efficient, clean grid) > US > KR.
         last = {}
         for log in client.green_proof.events.CertificateSubmitted().get_logs(from_block=0):
-            last[int(log.args["nodeId"])] = int(log.args["ecoScore"])
+            last[int(log.args["nodeId"])] = int(log.args["record"]["ecoScore"])
         assert last[1] > last[2] > last[3], last
 
         # A DAO member trusts nothing: verify every certificate from the chain alone.
