@@ -24,6 +24,7 @@ import threading
 from typing import Any, Protocol
 
 from ecoai_chain.errors import ChainError, ContractRevert, InvalidPoint, ValidationError
+from ecoai_chain.zk.bn254 import P as BASE_FIELD_P
 from ecoai_chain.zk.verifier import VerifyingKey, verify_groth16
 
 log = logging.getLogger("ecoai.relay")
@@ -83,6 +84,10 @@ class ChainProofCheck:
             return False  # the wire format already refuses such a proof; never admit one
         with self._count:
             self.checked += 1
+        if not all(0 <= x < BASE_FIELD_P for x in (*a, *b[0], *b[1], *c)):
+            # No point (the contract's precompiles refuse it, so does the local engine);
+            # from 2**256 on the ABI cannot encode it: web3 would raise, not answer.
+            return False
         try:
             return self.client.call(self.verifier.functions.verifyProof(
                 a, b, c, [int(x) for x in public_signals])) is True

@@ -14,6 +14,7 @@ from typing import Any
 
 from ecoai_chain.core.certificate import Certificate
 from ecoai_chain.errors import ValidationError
+from ecoai_chain.zk.bn254 import P as BASE_FIELD_P
 
 ITEM_STATES = ("queued", "submitted", "landed", "skipped", "refused")
 UINT256_DIGITS = len(str(2**256 - 1))  # a longer decimal is out of range (and int() may refuse it)
@@ -84,6 +85,16 @@ def _decimal(x: Any) -> bool:
     return isinstance(x, str | int) and not isinstance(x, bool) and str(x).isdigit()
 
 
+def _in_field(field: str, coordinates: list) -> None:
+    """Each coordinate below the BN254 base field modulus: no larger number is a point (the
+    contract's precompiles refuse it), and one of 2**256 or more cannot even be encoded."""
+    for x in coordinates:
+        s = str(x)
+        if len(s) > UINT256_DIGITS or int(s) >= BASE_FIELD_P:
+            raise ValidationError(field, "coordinates must be below the BN254 base field "
+                                  f"modulus, got {s[:20]}{'...' if len(s) > 20 else ''}")
+
+
 def _proof(raw: Any) -> dict:
     if not isinstance(raw, dict):
         raise ValidationError("proof", "must be an object with snarkjs pi_a, pi_b, pi_c")
@@ -91,10 +102,12 @@ def _proof(raw: Any) -> dict:
         v = raw.get(key)
         if not (isinstance(v, list) and len(v) == 3 and all(map(_decimal, v))):
             raise ValidationError(f"proof.{key}", "must be 3 decimal coordinates")
+        _in_field(f"proof.{key}", v)
     b = raw.get("pi_b")
     if not (isinstance(b, list) and len(b) == 3 and all(
             isinstance(r, list) and len(r) == 2 and all(map(_decimal, r)) for r in b)):
         raise ValidationError("proof.pi_b", "must be 3 pairs of decimal coordinates")
+    _in_field("proof.pi_b", [x for r in b for x in r])
     return {k: raw[k] for k in ("pi_a", "pi_b", "pi_c")}
 
 
