@@ -30,6 +30,10 @@ from ecoai_chain.errors import ValidationError
 DOMAIN_NAME = "GreenProof"
 DOMAIN_VERSION = "1"
 
+# secp256k1's group order: OpenZeppelin's ECDSA (GreenProof) refuses s > n / 2 (EIP-2), and
+# the ecrecover precompile takes v as 27 or 28 only; eth_account recovers from either form.
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
 CERTIFICATE_FIELDS: tuple[tuple[str, str], ...] = eip712_fields()
 ROTATE_FIELDS: tuple[tuple[str, str], ...] = (
     ("nodeId", "uint256"),
@@ -118,12 +122,24 @@ def recover_certificate_signer(
     chain_id: int, verifying_contract: str, cert: Any, signature: bytes
 ) -> str:
     """The checksummed address that signed ``cert`` under this domain. A signature that is not
-    a recoverable 65-byte secp256k1 signature raises `ValidationError` ("signature")."""
+    a recoverable 65-byte secp256k1 signature in the form GreenProof recovers (s <= n / 2, v
+    27 or 28: the contract recovers no one from the other forms of the same signature) raises
+    `ValidationError` ("signature")."""
+    try:
+        signature = bytes(signature)
+    except TypeError as e:
+        raise ValidationError("signature", f"must be bytes, got {type(signature).__name__}") from e
+    if len(signature) == 65:
+        if int.from_bytes(signature[32:64], "big") > SECP256K1_N // 2:
+            raise ValidationError("signature", "s is above n / 2 (EIP-2): GreenProof refuses "
+                                  "this form; sign again (every signer here writes low s)")
+        if signature[64] not in (27, 28):
+            raise ValidationError("signature", f"v must be 27 or 28, got {signature[64]}")
     message = encode_typed_data(
         full_message=certificate_typed_data(chain_id, verifying_contract, cert)
     )
     try:
-        return Account.recover_message(message, signature=bytes(signature))
+        return Account.recover_message(message, signature=signature)
     except (ValueError, TypeError, IndexError, BadSignature, KeysValidationError) as e:
         raise ValidationError("signature", f"not a recoverable signature: {e}") from e
 
