@@ -81,3 +81,21 @@ def test_the_intake_refuses_them_as_the_posters_mistake(ready, proof_vectors, tm
         assert r.json()["detail"]["field"].startswith("proof"), (label, r.text)
     r = http.post("/relay/v1/items", json=good)
     assert r.status_code == 202, r.text
+
+
+@pytest.mark.parametrize("code", ["0x00", "0x600260005260206000f3", "0x60ff60005260206000f3",
+                                  "0x600160005260106000f3"],
+                         ids=["empty", "bool-2", "bool-255", "16-bytes"])
+def test_a_verifier_that_answers_no_bool_means_a_local_check(ready, proof_vectors, code):
+    """The node answers verifyProof with something that is not an ABI bool (nothing, 2, 255,
+    half a word; anvil_setCode over the verifier): neither admitted nor refused on that
+    answer, nor an exception -- the local engine decides, counted as a fallback."""
+    client = ready["client"]
+    vkey = load_vkey(zk_artifacts().vkey)
+    cert, proof, _ = vector_item(ready, proof_vectors, 0)
+    signals = Certificate.from_mapping(cert).public_signals()
+    check = make_proof_check("chain", client, vkey)
+    client.w3.provider.make_request("anvil_setCode", [client.deployment.verifier, code])
+    assert check(proof, signals) is True
+    assert check(proof, [signals[0], signals[1] + 1, signals[2]]) is False
+    assert check.stats()["fallbacks"] == 2
