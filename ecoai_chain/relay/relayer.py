@@ -62,8 +62,17 @@ WAITING_REVERTS = {"GreenProofEpochNotFinished", "GreenProofIntensityUnset",
 WAITING = "waiting: "  # the reason of a queued item a simulation found not landable yet
 
 
-def _same(row: RelayItem, body: dict) -> bool:
-    return json.loads(row.body_json) == body
+def _same(row: RelayItem, body: dict, cert: Certificate) -> bool:
+    """Whether ``body`` is the item ``row`` already holds. A queued (or later) row was admitted
+    with a valid proof, so the same certificate is the same item whatever proof or signature
+    encoding comes with it: anyone can re-randomise a Groth16 proof (or re-sign nothing: the
+    signature is over the certificate), and a stranger posting such a copy first must not
+    make the attestor's own post a conflict. A refused row is the same only byte for byte (a
+    corrected proof is posted again to be checked)."""
+    kept = json.loads(row.body_json)
+    if row.state == "refused":
+        return kept == body
+    return parse_item(kept)[0].struct() == cert.struct()
 
 
 class Relayer:
@@ -97,7 +106,7 @@ class Relayer:
         key = (cert.node_id, cert.epoch_start_s)
         with self._lock:
             row = self.store.get(*key)
-            if row is not None and _same(row, body):
+            if row is not None and _same(row, body, cert):
                 return row  # idempotent: the same item again
             if row is not None and row.state != "refused":
                 raise RelayRefused("epoch_start_s", f"node {key[0]} epoch {key[1]} is already "
@@ -125,7 +134,7 @@ class Relayer:
         with self._lock:
             if not self._replaceable(key):  # a concurrent post of the same epoch won
                 row = self.store.get(*key)
-                if _same(row, body):
+                if _same(row, body, cert):
                     return row
                 raise RelayRefused("epoch_start_s", "already queued with a different "
                                    "certificate", 409)

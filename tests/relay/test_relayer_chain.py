@@ -40,6 +40,7 @@ def test_good_items_land_in_one_batch_transaction(ready, proof_vectors, tmp_path
     assert relayer.tick() is not None  # four waiting: a full batch is due at once
     sent = [_state(http, *_key(ready, proof_vectors, i)) for i in picks]
     assert {s["state"] for s in sent} == {"submitted"} and len({s["tx_hash"] for s in sent}) == 1
+    relayer.client.w3.eth.wait_for_transaction_receipt(sent[0]["tx_hash"])  # mined, then seen
     relayer.tick()
     landed = [_state(http, *_key(ready, proof_vectors, i)) for i in picks]
     client = ready["client"]
@@ -119,7 +120,7 @@ def test_the_same_item_twice_is_one_item(ready, proof_vectors, tmp_path):
     assert first.status_code == again.status_code == 202 and first.json() == again.json()
     other = body(ready, proof_vectors, 0, work=vector_item(ready, proof_vectors, 0)[0]["work"])
     assert other == item  # same fields, same signature: still the same item
-    relayer.tick()
+    relayer.client.w3.eth.wait_for_transaction_receipt(relayer.tick())  # mined, then seen
     relayer.tick()
     landed = _post(http, item).json()
     assert landed["state"] == "landed" and ready["client"].certificate_count() == 1
@@ -137,7 +138,8 @@ def test_a_front_run_item_is_skipped_and_the_others_land(ready, proof_vectors, t
     cert, _, sig = vector_item(ready, proof_vectors, 1)  # the node lands epoch 1 itself
     node_client = client.with_account(ready["attestors"][0])
     node_client.submit_certificate(cert, proof_vectors["certificates"][1]["proof"], sig)
-    relayer.tick()
+    tx_hash = relayer.tick()
+    relayer.client.w3.eth.wait_for_transaction_receipt(tx_hash)  # mined, then reconciled
     relayer.tick()
     states = {i: relayer.status(*_key(ready, proof_vectors, i)) for i in (0, 1, 2)}
     ceiling = relayer.status(*_key(ready, proof_vectors, "above_ceiling"))
