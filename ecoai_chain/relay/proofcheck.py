@@ -67,13 +67,21 @@ class ChainProofCheck:
     name = "chain"
 
     def __init__(self, client: Any, fallback: LocalProofCheck) -> None:
-        from ecoai_chain.chain.artifacts import load_artifact
-
         self.client, self.fallback = client, fallback
-        self.verifier = client.w3.eth.contract(address=client.deployment.verifier,
-                                               abi=load_artifact("Groth16Verifier").abi)
+        self._verifier: Any = None  # GreenProof.verifier(), read once from the chain
         self.checked = self.fallbacks = 0
         self._count = threading.Lock()
+
+    def verifier(self) -> Any:
+        """The verifier GreenProof itself calls (its immutable ``verifier()``), not the
+        manifest's entry: a check that asked another contract could disagree with the chain."""
+        if self._verifier is None:
+            from ecoai_chain.chain.artifacts import load_artifact
+
+            address = self.client.call(self.client.green_proof.functions.verifier())
+            self._verifier = self.client.w3.eth.contract(
+                address=address, abi=load_artifact("Groth16Verifier").abi)
+        return self._verifier
 
     def __call__(self, proof: dict, public_signals: list[int]) -> bool:
         from ecoai_chain.chain.client import proof_struct
@@ -89,7 +97,7 @@ class ChainProofCheck:
             # from 2**256 on the ABI cannot encode it: web3 would raise, not answer.
             return False
         try:
-            return self.client.call(self.verifier.functions.verifyProof(
+            return self.client.call(self.verifier().functions.verifyProof(
                 a, b, c, [int(x) for x in public_signals])) is True
         except ContractRevert:
             return False  # the verifier refused the call's input (e.g. a coordinate >= p)
@@ -101,7 +109,7 @@ class ChainProofCheck:
 
     def stats(self) -> dict[str, Any]:
         return {"check": self.name, "checked": self.checked, "fallbacks": self.fallbacks,
-                "verifier": self.client.deployment.verifier}
+                "verifier": self._verifier.address if self._verifier is not None else None}
 
 
 def make_proof_check(kind: str, client: Any, vkey: VerifyingKey,

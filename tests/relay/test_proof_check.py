@@ -96,3 +96,23 @@ def test_an_unknown_proof_check_is_refused_naming_the_field(ready, tmp_path):
 
     with pytest.raises(ValidationError, match="proof_check"):
         make_relayer(ready, tmp_path / "relay.db", proof_check="gpu")
+
+
+def test_the_chain_check_asks_the_verifier_greenproof_calls(ready, proof_vectors):
+    """A manifest whose Groth16Verifier entry names another contract (hand-edited, stale)
+    must not make the intake check disagree with the chain: it asks GreenProof.verifier()."""
+    import dataclasses
+
+    client = ready["client"]
+    dep = client.deployment
+    wrong = dataclasses.replace(dep, contracts={
+        **dep.contracts, "Groth16Verifier": dep.contracts["EcoCredit"]})
+    stale = client.with_account(client.account)
+    stale.deployment = wrong
+    check = make_proof_check("chain", stale, load_vkey(zk_artifacts().vkey))
+    cert, proof, _ = vector_item(ready, proof_vectors, 0)
+    signals = Certificate.from_mapping(cert).public_signals()
+    assert check(proof, signals) is True
+    assert check(proof, [signals[0], signals[1], signals[2] + 1]) is False
+    assert check.stats()["verifier"] == client.green_proof.functions.verifier().call()
+    assert check.stats()["fallbacks"] == 0
