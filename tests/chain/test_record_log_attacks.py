@@ -26,6 +26,18 @@ def _stranger(client):
     return Account.from_key(dev_private_key(5))
 
 
+def _copied(ready, vector_cert):
+    """Vector certificate 0 landed and a stranger's HostileEventEmitter deployed:
+    (client, stranger, emitter, certificate id, the real record)."""
+    client = ready["client"]
+    stranger = _stranger(client)
+    emitter = deploy(client.w3, stranger,
+                     load_artifact("HostileEventEmitter", "test/IndexerAdversary.sol"))
+    cid = submit_vector(ready, vector_cert, 0)
+    record = client.certificate_record(cid)
+    return client, stranger, emitter, cid, record
+
+
 def _emit(client, emitter, account, cid: int, record: tuple) -> None:
     names = [c["name"] for c in record_abi(client.green_proof.abi)["components"]]
     r = dict(zip(names, record, strict=True))
@@ -47,12 +59,7 @@ def test_a_strangers_copy_of_the_event_is_not_the_certificates_record(ready, vec
     epoch) and a richer record, after the real one and for an id not landed yet: the client
     reads only GreenProof's logs, so the real record comes back, and the unlanded id is
     unknown (no silent record from elsewhere)."""
-    client = ready["client"]
-    stranger = _stranger(client)
-    emitter = deploy(client.w3, stranger,
-                     load_artifact("HostileEventEmitter", "test/IndexerAdversary.sol"))
-    cid = submit_vector(ready, vector_cert, 0)
-    record = client.certificate_record(cid)
+    client, stranger, emitter, cid, record = _copied(ready, vector_cert)
     view = client.get_certificate(cid)
     _emit(client, emitter, stranger, cid, _richer(client, record))
     assert client.certificate_record(cid) == record
@@ -80,12 +87,7 @@ def test_a_deployment_pointed_at_the_strangers_contract_finds_no_valid_record(re
     the richer record."""
     import dataclasses
 
-    client = ready["client"]
-    stranger = _stranger(client)
-    emitter = deploy(client.w3, stranger,
-                     load_artifact("HostileEventEmitter", "test/IndexerAdversary.sol"))
-    cid = submit_vector(ready, vector_cert, 0)
-    record = client.certificate_record(cid)
+    client, stranger, emitter, cid, record = _copied(ready, vector_cert)
     _emit(client, emitter, stranger, cid, _richer(client, record))
     gp = client.deployment.contracts["GreenProof"]
     forged = dataclasses.replace(client.deployment, contracts={
