@@ -28,6 +28,8 @@ nodes' in one call.
 "all-in" = submission + release (steady state), per certificate. Writes bench/out/gas.json
 (git-ignored) for bench/bench_capacity.py. Report only; nothing is asserted.
 Run: python bench/bench_gas.py [--baseline COMMIT] [--fresh-baseline] [--no-baseline]
+(GAS_HOTSPOTS=1 also prints, for single and batch_32, the Solidity lines that cost the most:
+bench/gas_hotspots.py)
 """
 
 from __future__ import annotations
@@ -170,11 +172,63 @@ def _ratio(x: float | None, base: float | None) -> str:
 TARGETS = (("single", 300_000), ("batch_32", 100_000))
 
 
+# A day of hourly epochs: how many certificates an operator's daily release call covers.
+DAILY_CERTS = 24
+
+
+def release_cadence(rows: dict[str, Any], batch: str = "batch_32") -> dict[str, Any] | None:
+    """A release's cost split into per transaction (t), per operator (o: its mint) and per
+    certificate (c), from three measured steady-state releases: "single" (1 operator, 1
+    certificate) = t + o + c, "release_run" (1 operator, k certificates) = t + o + k c, and
+    ``batch`` (n operators, 1 each) = t + n (o + c). Then what a certificate's share is when each
+    operator releases a day of hourly certificates (DAILY_CERTS) in one call with n operators per
+    call. None where a row is missing or failed."""
+    try:
+        r1 = rows["single"]["release"]
+        k, rk = rows["release_run"]["n"], rows["release_run"]["release"]
+        n, rn = rows[batch]["n"], rows[batch]["release"]
+    except KeyError:
+        return None
+    c = (rk - r1) / (k - 1)
+    o = (rn - r1) / (n - 1) - c
+    t = r1 - o - c
+    d = DAILY_CERTS
+    return {"per_tx": t, "per_operator": o, "per_certificate": c, "run_k": k, "batch_n": n,
+            "daily_single": (t + o) / d + c, "daily_batch": t / (n * d) + o / d + c}
+
+
+PROFILE_CLASSES = ("sload", "sstore", "log", "keccak", "memory", "calldata_copy",
+                   "stack_arith_jump")
+
+
+def profile_per_certificate(row: dict[str, Any]) -> dict[str, float] | None:
+    """The submission's execution gas by opcode class, per certificate; the rest (precompiles,
+    call access, refunds) as calls_precompiles_refunds; intrinsic + calldata apart."""
+    prof = dict(row.get("profile") or {})
+    if not prof or "total" not in row:
+        return None
+    n = row["n"]
+    hot = prof.pop("_hotspots", None)
+    out: dict[str, Any] = {"by_contract": {
+        label: {k: per.get(k, 0) / n for k in PROFILE_CLASSES} for label, per in prof.items()}}
+    total = {k: sum(per.get(k, 0) for per in prof.values()) for k in PROFILE_CLASSES}
+    out.update({k: v / n for k, v in total.items()})
+    execution = row["total"] - row["calldata"]
+    out["calls_precompiles_refunds"] = (execution - sum(total.values())) / n
+    out["intrinsic_calldata"] = row["calldata"] / n
+    if hot:
+        out["hotspots"] = [{**h, "gas": h["gas"] / n} for h in hot]
+    return out
+
+
 def report(trees: dict[str, dict[str, Any]]) -> dict[str, Any]:
     figures = {label: {m: per_certificate(doc["rows"][m]) for m in MODES}
                for label, doc in trees.items()}
     for label, doc in trees.items():
         figures[label]["first_release"] = first_release(doc["rows"])
+        figures[label]["release_cadence"] = release_cadence(doc["rows"])
+        figures[label]["profile"] = {m: profile_per_certificate(doc["rows"][m])
+                                     for m in ("single", "batch_32") if m in doc["rows"]}
     cols = ("submit", "verification", "storage", "reward", "other", "all_in")
     print("\nGas per certificate (reward = escrow at submission + releaseRewards mint; "
           "all_in = submission + release; ratio = current / baseline)")
@@ -199,11 +253,42 @@ def report(trees: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for label in trees:
         steady = ", ".join(f"{m} {_fmt((figures[label][m] or {}).get('release'))}" for m in MODES)
         print(f"  {label}: steady {steady}; first release {_first_release_line(figures[label])}")
+    print("\nRelease cadence (from the single, release_run and batch_32 releases: cost per "
+          "transaction, per operator, per certificate), and a certificate's release share when "
+          f"each operator releases {DAILY_CERTS} hourly certificates in one call")
+    for label in trees:
+        rc = figures[label]["release_cadence"]
+        if rc is None:
+            print(f"  {label}: not measured (a release row is missing or failed)")
+            continue
+        print(f"  {label}: per tx {_fmt(rc['per_tx'])}, per operator {_fmt(rc['per_operator'])}, "
+              f"per certificate {_fmt(rc['per_certificate'])} (run of {rc['run_k']}); daily "
+              f"release share: alone {_fmt(rc['daily_single'])}, with {rc['batch_n']} operators "
+              f"per call {_fmt(rc['daily_batch'])}")
+    print("\nSubmission by opcode class, per certificate (struct-log gas; CALL-like steps out, "
+          "so precompiles, call access and refunds are the remainder)")
+    cls = (*PROFILE_CLASSES, "calls_precompiles_refunds", "intrinsic_calldata")
+    for label in trees:
+        for m, p in figures[label]["profile"].items():
+            if p:
+                print(f"  {label} {m}: " + ", ".join(f"{k} {_fmt(p[k])}" for k in cls))
+                for who, per in sorted(p["by_contract"].items()):
+                    print(f"    {who}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in per.items()
+                                                   if v))
+                for h in p.get("hotspots", []):
+                    print(f"    {_fmt(h['gas']):>8}  {h['contract']:<22} {h['where']:<28} "
+                          f"{h['code']}")
     for m, target in TARGETS:
         f = figures["current"][m]
         got = "not measured" if f is None or f["all_in"] is None else \
             f"{f['all_in']:,.0f} ({'met' if f['all_in'] <= target else 'not met'})"
-        print(f"target {m}: <= {target:,} gas per certificate all-in; current {got}")
+        rc = figures["current"]["release_cadence"]
+        daily = ""
+        if f is not None and rc is not None:
+            share = rc["daily_single"] if m == "single" else rc["daily_batch"]
+            x = f["submit"] + share
+            daily = f"; with a daily release {x:,.0f} ({'met' if x <= target else 'not met'})"
+        print(f"target {m}: <= {target:,} gas per certificate all-in; current {got}{daily}")
     print("\nWhole transactions:")
     for label, doc in trees.items():
         rows = doc["rows"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -44,6 +45,64 @@ SSTORE = re.compile(rb'"op"\s*:\s*"SSTORE"[^}]*?"gasCost"\s*:\s*(\d+)'
 GAS_LIMIT = 200_000_000  # anvil's block: the baseline's batch of 128 is ~50M gas
 
 
+# Opcode classes of the profile (struct-log gasCost summed over every frame). CALL-like steps
+# are left out: their logged cost includes the gas they forward, which the callee's own steps
+# (or a precompile's price) already account for; what precompiles and call access cost is the
+# remainder (execution gas minus the classes), reported as "calls_precompiles_refunds".
+OP_CLASS = {b"SLOAD": "sload", b"SSTORE": "sstore", b"KECCAK256": "keccak",
+            b"LOG0": "log", b"LOG1": "log", b"LOG2": "log", b"LOG3": "log", b"LOG4": "log",
+            b"MLOAD": "memory", b"MSTORE": "memory", b"MSTORE8": "memory", b"MCOPY": "memory",
+            b"CALLDATACOPY": "calldata_copy", b"CALLDATALOAD": "calldata_copy",
+            b"RETURNDATACOPY": "calldata_copy", b"CODECOPY": "calldata_copy"}
+CALL_OPS = {b"CALL", b"STATICCALL", b"DELEGATECALL", b"CALLCODE", b"CREATE", b"CREATE2"}
+STEP = re.compile(rb'"pc"\s*:\s*(\d+)[^{}]*?"op"\s*:\s*"([A-Z0-9]+)"[^{}]*?"gasCost"\s*:\s*'
+                  rb'(\d+)[^{}]*?"depth"\s*:\s*(\d+)')
+PRECOMPILES = {f"0x{i:040x}" for i in range(1, 0x12)}
+
+
+def _frames(call: dict) -> list[str]:
+    """The callees that run code, in the order their first steps appear (pre-order, precompiles
+    left out: they have no steps), each as "from>to" so a self-call can be told apart."""
+    out = []
+    for f in call.get("calls", []):
+        to = (f.get("to") or "").lower()
+        if to in PRECOMPILES:
+            continue
+        out.append(f"{(f.get('from') or '').lower()}>{to}")
+        out.extend(_frames(f))
+    return out
+
+
+def opcode_profile(raw: bytes, calls: dict, names: dict[str, str],
+                   by_pc: dict[tuple[str, int], int] | None = None) -> dict[str, dict[str, int]]:
+    """Gas by contract and opcode class over a struct-log trace (raw JSON bytes), CALL-like
+    steps excluded. ``names``: address (lower case) -> label; a contract calling itself is
+    "<label> (self-call)". ``by_pc``, if given, also gets gas per (contract label, pc)."""
+    out: dict[str, dict[str, int]] = {}
+    steps = STEP.findall(raw)
+    if len(steps) != raw.count(b'"op"'):
+        raise RuntimeError("struct log layout not understood: steps missed by the profile")
+    pending = iter(_frames(calls))
+    top = (calls.get("to") or "").lower()
+    stack = [names.get(top, top)]
+    for pc, op, cost, depth in steps:
+        d = int(depth)
+        while d > len(stack):
+            caller, callee = next(pending).split(">")
+            label = names.get(callee, callee)
+            stack.append(f"{label} (self-call)" if caller == callee else label)
+        del stack[d:]
+        if op in CALL_OPS:
+            continue
+        k = OP_CLASS.get(op, "stack_arith_jump")
+        if by_pc is not None:
+            key = (stack[-1].removesuffix(" (self-call)"), int(pc))
+            by_pc[key] = by_pc.get(key, 0) + int(cost)
+        per = out.setdefault(stack[-1], {})
+        per[k] = per.get(k, 0) + int(cost)
+    return out
+
+
 def calldata_gas(data: bytes) -> int:
     return sum(4 if b == 0 else 16 for b in data)
 
@@ -57,6 +116,8 @@ class Tracer:
         self.http = httpx.Client(timeout=600)
         self.url = rpc_url
         self.verifiers = {v.lower() for v in verifiers}
+        self.names: dict[str, str] = {}  # address -> contract label, for the profile
+        self.hotspots = os.environ.get("GAS_HOTSPOTS") == "1"  # gas by source line too
         # Slots of mappings keyed by an operator (any declaration slot p < 256; a struct value
         # up to 4 words): where escrowed / accrued rewards live, whatever the layout.
         self.reward_slots = set()
@@ -92,6 +153,12 @@ class Tracer:
         raw = self._raw("debug_traceTransaction", [tx_hash, {
             "disableMemory": True, "disableStorage": True, "enableReturnData": False}])
         storage = reward = 0
+        by_pc: dict[tuple[str, int], int] | None = {} if self.hotspots else None
+        profile = opcode_profile(raw, calls, self.names, by_pc)
+        if by_pc:
+            import gas_hotspots  # bench/, beside this file
+
+            profile["_hotspots"] = gas_hotspots.by_line(by_pc, 40)
         sstores = SSTORE.findall(raw)
         if len(sstores) != raw.count(b'"SSTORE"'):
             raise RuntimeError("struct log layout not understood: SSTORE steps missed")
@@ -103,7 +170,7 @@ class Tracer:
                 storage += int(cost)
         steps = raw.count(b'"pc"')
         return {"verification": verification, "storage": storage, "reward_escrow": reward,
-                "steps": steps}
+                "steps": steps, "profile": profile}
 
     def _verifier_gas(self, frame: dict) -> int:
         if (frame.get("to") or "").lower() in self.verifiers:
@@ -165,6 +232,7 @@ def measure(vec: dict, nodes: int, epochs: int) -> dict[str, Any]:
         set_chain_time(w3, last + vec["epoch_length_s"])
         tracer = Tracer(anvil.rpc_url, {a.address for n, a in d.contracts.items()
                                         if "Verifier" in n}, [o.address for o in ops])
+        tracer.names = {a.address.lower(): n for n, a in d.contracts.items()}
 
         def signed(v: dict) -> tuple[dict, dict, bytes]:
             cert = _cert(v)
@@ -240,6 +308,21 @@ def measure(vec: dict, nodes: int, epochs: int) -> dict[str, Any]:
             out["rows"][name] = r
 
         reverted(lambda: submit_and_release("single", rest[:1]))
+        # One operator releasing several of its certificates in one call (node 1's measured
+        # epochs, submitted alone): with "single" (one operator, one certificate) and a batch
+        # (n operators, one each) it separates a release's cost per transaction, per operator
+        # (the mint) and per certificate (bench_gas.py's release cadence figures).
+        own = [x for x in rest if x[0]["nodeId"] == 1]
+
+        def release_run() -> None:
+            ids = [c.submit_certificate(*x) for x in own]
+            advance_past_window()
+            r = {"n": len(ids)}
+            release(ids, r)
+            out["rows"]["release_run"] = r
+
+        if len(own) >= 2:
+            reverted(release_run)
         for n in BATCHES:
             if len(rest) < n:
                 out["rows"][f"batch_{n}"] = {

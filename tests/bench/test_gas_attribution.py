@@ -17,7 +17,8 @@ from ecoai_chain.chain.devnet import Anvil, dev_private_key
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import bench_capacity  # noqa: E402
 import bench_gas  # noqa: E402
-from gas_measure import Tracer  # noqa: E402
+import gas_hotspots  # noqa: E402
+from gas_measure import Tracer, opcode_profile  # noqa: E402
 
 pytestmark = pytest.mark.chain
 
@@ -43,6 +44,60 @@ def test_sstores_are_split_into_operator_keyed_reward_and_other_storage():
     assert split["reward_escrow"] == 22_100
     assert split["storage"] == 2 * 22_100
     assert split["verification"] == 0
+    # The profile sees the same three SSTOREs, and the six PUSHes (3 gas each) as arithmetic.
+    assert list(split["profile"].values()) == [{"stack_arith_jump": 6 * 3,
+                                                "sstore": 3 * 22_100}]
+
+
+def _step(pc: int, op: str, cost: int, depth: int) -> bytes:
+    return (f'{{"pc":{pc},"op":"{op}","gas":1000000,"gasCost":{cost},"depth":{depth},'
+            f'"stack":["0x1"]}}').encode()
+
+
+def test_opcode_profile_charges_each_step_to_the_frame_running_it():
+    gp, v, eco = "0x" + "aa" * 20, "0x" + "bb" * 20, "0x" + "cc" * 20
+    calls = {"from": "0xeoa", "to": gp, "calls": [
+        {"from": gp, "to": gp},  # a self-call: its steps are GreenProof's, labelled apart
+        {"from": gp, "to": "0x0000000000000000000000000000000000000008"},  # no steps
+        {"from": gp, "to": v}, {"from": gp, "to": eco}]}
+    raw = b"[" + b",".join([
+        _step(0, "SLOAD", 2100, 1), _step(1, "STATICCALL", 50_000, 1),
+        _step(0, "SLOAD", 100, 2), _step(1, "ADD", 3, 2),
+        _step(2, "STATICCALL", 9_000, 1),  # the precompile: no steps of its own
+        _step(3, "STATICCALL", 40_000, 1), _step(0, "MLOAD", 3, 2),
+        _step(4, "CALL", 30_000, 1), _step(0, "SSTORE", 2900, 2), _step(1, "LOG3", 1500, 2),
+        _step(5, "KECCAK256", 36, 1)]) + b"]"
+    by_pc: dict = {}
+    prof = opcode_profile(raw, calls, {gp: "GreenProof", v: "Verifier", eco: "EcoCredit"},
+                          by_pc)
+    assert prof == {"GreenProof": {"sload": 2100, "keccak": 36},
+                    "GreenProof (self-call)": {"sload": 100, "stack_arith_jump": 3},
+                    "Verifier": {"memory": 3}, "EcoCredit": {"sstore": 2900, "log": 1500}}
+    assert by_pc[("GreenProof", 0)] == 2200  # the self-call's pc 0 is GreenProof's code too
+    with pytest.raises(RuntimeError, match="not understood"):
+        opcode_profile(raw.replace(b'"depth":1', b'"dpth":1', 1), calls, {})
+
+
+def test_source_map_expansion_and_instruction_offsets():
+    # PUSH1 1, PUSH2 0 0, ADD, PUSH32 ..., STOP: offsets 0, 2, 5, 6, 39
+    code = bytes([0x60, 1, 0x61, 0, 0, 0x01, 0x7F]) + bytes(32) + b"\x00"
+    assert gas_hotspots._instruction_starts(code) == [0, 2, 5, 6, 39]
+    # Empty fields repeat the previous entry's; extra fields (jump, modifier depth) ignored.
+    assert gas_hotspots._decode_source_map("10:5:0:-:0;;12::1;:3;-1:0:-1") == [
+        (10, 5, 0), (10, 5, 0), (12, 5, 1), (12, 3, 1), (-1, 0, -1)]
+
+
+def test_release_cadence_separates_transaction_operator_and_certificate_costs():
+    t, o, c = 60_000, 20_000, 15_000
+    rows = {"single": {"n": 1, "release": t + o + c},
+            "release_run": {"n": 4, "release": t + o + 4 * c},
+            "batch_32": {"n": 32, "release": t + 32 * (o + c)}}
+    rc = bench_gas.release_cadence(rows)
+    assert (rc["per_tx"], rc["per_operator"], rc["per_certificate"]) == pytest.approx((t, o, c))
+    assert rc["daily_single"] == pytest.approx((t + o) / 24 + c)
+    assert rc["daily_batch"] == pytest.approx(t / (32 * 24) + o / 24 + c)
+    del rows["release_run"]["release"]  # that release failed: no figure is made up
+    assert bench_gas.release_cadence(rows) is None
 
 
 def test_verifier_gas_sums_the_outermost_calls_into_a_verifier():
