@@ -96,8 +96,24 @@ def test_release_cadence_separates_transaction_operator_and_certificate_costs():
     assert (rc["per_tx"], rc["per_operator"], rc["per_certificate"]) == pytest.approx((t, o, c))
     assert rc["daily_single"] == pytest.approx((t + o) / 24 + c)
     assert rc["daily_batch"] == pytest.approx(t / (32 * 24) + o / 24 + c)
+    assert bench_gas.daily_share(rc, "single") == pytest.approx(rc["daily_single"])
+    assert bench_gas.daily_share(rc, "batch_32") == pytest.approx(rc["daily_batch"])
+    assert bench_gas.daily_share(rc, "batch_8") == pytest.approx(t / (8 * 24) + o / 24 + c)
     del rows["release_run"]["release"]  # that release failed: no figure is made up
     assert bench_gas.release_cadence(rows) is None
+
+
+def test_capacity_uses_the_chosen_release_figure():
+    f = {"all_in": 120_000, "all_in_daily": 90_000, "tx_gas": 1_000_000}
+    figures = {"current": {"batch_32": f, "release_cadence": None}}
+    each = bench_capacity.model(figures, 3_000_000, 36_000_000)
+    daily = bench_capacity.model(figures, 3_000_000, 36_000_000, "all_in_daily")
+    pick = [next(x for x in rows if x["nodes"] == 10_000 and x["mode"] == "batch_32")["current"]
+            for rows in (each, daily)]
+    assert [p["gas_per_cert"] for p in pick] == [120_000, 90_000]
+    f["all_in_daily"] = None  # a tree without the release rows: not measured, not guessed
+    again = bench_capacity.model(figures, 3_000_000, 36_000_000, "all_in_daily")
+    assert all(x["current"] is None for x in again)
 
 
 def test_verifier_gas_sums_the_outermost_calls_into_a_verifier():
