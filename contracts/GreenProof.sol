@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -26,7 +25,7 @@ import {GreenProofCredits} from "./GreenProofCredits.sol";
 ///      baselines, ceilings, deadline, window, bond rate and slash share, sets the treasury and
 ///      the epoch length; PAUSER_ROLE pauses submissions and registrations.
 ///      GreenProof must hold EcoCredit's MINTER_ROLE and CLAWBACK_ROLE.
-contract GreenProof is GreenProofCredits, Pausable {
+contract GreenProof is GreenProofCredits {
     using SafeCast for uint256;
 
     bytes32 public constant NODE_MANAGER_ROLE = keccak256("NODE_MANAGER_ROLE");

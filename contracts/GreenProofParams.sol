@@ -2,19 +2,22 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGreenProof} from "./interfaces/IGreenProof.sol";
 import {GreenScore} from "./GreenScore.sol";
+import {ParamSchedule} from "./ParamSchedule.sol";
 
 /// @title GreenProof's DAO parameters, fixed in time
 /// @dev Every numeric parameter (IGreenProof.Param) is an append-only schedule of
-///      (effectiveFrom, value) checkpoints (OpenZeppelin Checkpoints, binary search), set by
-///      PARAMS_ROLE with effectiveFrom >= block.timestamp: a certificate is judged by the
-///      parameters in effect at its epoch start, which no later call can change. Values are
-///      stored as value + 1 so that 0 means "never set" (every maximum is far below 2^208).
+///      (effectiveFrom, value) entries (ParamSchedule: the latest entry in one slot, the
+///      earlier ones binary-searched), set by PARAMS_ROLE with effectiveFrom >=
+///      block.timestamp: a certificate is judged by the parameters in effect at its epoch
+///      start, which no later call can change. Values are stored as value + 1 so that 0 means
+///      "never set" (every maximum is far below 2^208).
+///      Also the pause flag (OpenZeppelin Pausable's API, events and errors, but its flag in
+///      the epoch length's slot, which every submission reads anyway).
 abstract contract GreenProofParams is IGreenProof, AccessControl {
-    using Checkpoints for Checkpoints.Trace208;
+    using ParamSchedule for ParamSchedule.Schedule;
     using SafeCast for uint256;
 
     bytes32 public constant PARAMS_ROLE = keccak256("PARAMS_ROLE");
@@ -24,10 +27,22 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     /// @notice Basis points in a whole (SlashShare).
     uint256 public constant BPS = 10_000;
 
+    /// @notice The pause was triggered by `account` (as OpenZeppelin Pausable).
+    event Paused(address account);
+    /// @notice The pause was lifted by `account` (as OpenZeppelin Pausable).
+    event Unpaused(address account);
+    /// @notice The operation failed because the contract is paused.
+    error EnforcedPause();
+    /// @notice The operation failed because the contract is not paused.
+    error ExpectedPause();
+
+    // One slot, read by every submission (epoch grid, order rule, pause).
     uint64 private _epochLengthS;
     uint64 private _epochLengthSetAt; // when the current epoch length took effect
+    bool private _paused;
+    uint32 private _maxChallengeWindowS; // the longest challenge window ever scheduled
     address private _treasury;
-    mapping(Param param => mapping(bytes32 key => Checkpoints.Trace208)) private _schedules;
+    mapping(Param param => mapping(bytes32 key => ParamSchedule.Schedule)) private _schedules;
     bytes32[] private _ceilingClasses; // every class that ever had a ceiling (maxEpochReward)
 
     constructor(uint64 epochLengthS_, address treasury_) {
@@ -35,6 +50,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         _setTreasury(treasury_);
         _push(Param.SubmissionDeadline, 0, DEFAULT_DEADLINE_S, 0);
         _push(Param.ChallengeWindow, 0, DEFAULT_DEADLINE_S, 0);
+        _maxChallengeWindowS = uint32(DEFAULT_DEADLINE_S);
         _push(Param.BondPerMw, 0, 0, 0);
         _push(Param.SlashShare, 0, BPS, 0);
     }
@@ -65,7 +81,8 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         external
         onlyRole(PARAMS_ROLE)
     {
-        if (_schedules[Param.EfficiencyCeiling][workloadClass].length() == 0) _ceilingClasses.push(workloadClass);
+        (bool exists,) = _schedules[Param.EfficiencyCeiling][workloadClass].latest();
+        if (!exists) _ceilingClasses.push(workloadClass);
         _schedule(Param.EfficiencyCeiling, workloadClass, workPerKwh, effectiveFrom);
     }
 
@@ -77,6 +94,8 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     /// @inheritdoc IGreenProof
     function setChallengeWindow(uint256 windowS, uint64 effectiveFrom) external onlyRole(PARAMS_ROLE) {
         _schedule(Param.ChallengeWindow, 0, windowS, effectiveFrom);
+        // windowS <= type(uint32).max: _schedule checked it.
+        if (windowS > _maxChallengeWindowS) _maxChallengeWindowS = uint32(windowS);
     }
 
     /// @inheritdoc IGreenProof
@@ -126,6 +145,11 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         return (weiPerMw * maxPowerMw + 1e9 - 1) / 1e9;
     }
 
+    /// @notice Whether registrations and submissions are paused (PAUSER_ROLE).
+    function paused() public view returns (bool) {
+        return _paused;
+    }
+
     /// @inheritdoc IGreenProof
     function treasury() external view returns (address) {
         return _treasury;
@@ -162,7 +186,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     ///      effectiveFrom <= timestamp), and whether there is one.
     function _paramAt(Param param, bytes32 key, uint256 timestamp) internal view returns (bool, uint256) {
         uint48 t = timestamp > type(uint48).max ? type(uint48).max : uint48(timestamp);
-        uint256 raw = _schedules[param][key].upperLookupRecent(t);
+        uint256 raw = _schedules[param][key].lookup(t);
         if (raw == 0) return (false, 0);
         // Cannot underflow: raw > 0.
         unchecked {
@@ -187,13 +211,40 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         return _treasury;
     }
 
+    /// @dev The longest challenge window ever scheduled (s), the constructor's default
+    ///      included: it only grows.
+    function _maxChallengeWindow() internal view returns (uint32) {
+        return _maxChallengeWindowS;
+    }
+
+    modifier whenNotPaused() {
+        _requireNotPaused();
+        _;
+    }
+
+    function _requireNotPaused() internal view {
+        if (_paused) revert EnforcedPause();
+    }
+
+    function _pause() internal {
+        _requireNotPaused();
+        _paused = true;
+        emit Paused(_msgSender());
+    }
+
+    function _unpause() internal {
+        if (!_paused) revert ExpectedPause();
+        _paused = false;
+        emit Unpaused(_msgSender());
+    }
+
     function _schedule(Param param, bytes32 key, uint256 value, uint64 effectiveFrom) private {
         uint256 max = _maxOf(param);
         if (value > max) revert GreenProofParameterOutOfRange(param, key, value, max);
         if (effectiveFrom < block.timestamp) {
             revert GreenProofEffectiveInPast(param, key, effectiveFrom, block.timestamp);
         }
-        (bool exists, uint48 last,) = _schedules[param][key].latestCheckpoint();
+        (bool exists, uint48 last) = _schedules[param][key].latest();
         if (exists && effectiveFrom < last) revert GreenProofEffectiveNotAfterLast(param, key, effectiveFrom, last);
         _push(param, key, value, effectiveFrom);
     }
