@@ -36,7 +36,7 @@ library ParamSchedule {
             if (_at(past, mid) >> VALUE_BITS > t) high = mid;
             else low = mid + 1;
         }
-        // Cannot underflow: high > 0 in that branch; mid < length throughout.
+        // Cannot underflow: high - 1 is only taken when high > 0.
         unchecked {
             return high == 0 ? 0 : uint208(_at(past, high - 1));
         }
@@ -57,7 +57,8 @@ library ParamSchedule {
         self.head = (uint256(effectiveFrom) << VALUE_BITS) | value;
     }
 
-    /// @dev `past[i]` without the bounds check (i < past.length at every call above).
+    /// @dev `past[i]` without the bounds check: every call above has i < past.length (mid <
+    ///      high <= length; high - 1 < length).
     function _at(uint256[] storage past, uint256 i) private view returns (uint256 entry) {
         assembly ("memory-safe") {
             mstore(0x00, past.slot)

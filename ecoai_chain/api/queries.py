@@ -285,7 +285,7 @@ class Queries:
     def _in_force(self, t, value, where, ts_s: int, before: tuple[int, int] | None):
         """The newest schedule entry of table ``t`` effective at ``ts_s`` among those indexed
         before ``before``: a later set for the same effective time replaces the earlier, as in
-        the contract's checkpoints (upperLookupRecent). Its ``value`` column, or None."""
+        the contract's schedules (ParamSchedule.lookup). Its ``value`` column, or None."""
         r = self._one(select(value)
                       .where(*where, t.c.effective_from_s <= ts_s, self._before(t, before))
                       .order_by(t.c.effective_from_s.desc(), t.c.block_number.desc(),

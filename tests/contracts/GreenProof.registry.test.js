@@ -208,5 +208,16 @@ describe("GreenProof registry and parameters", function () {
       await expect(gp.pause()).to.emit(gp, "Paused");
       await expect(gp.unpause()).to.emit(gp, "Unpaused");
     });
+
+    it("Should not pause twice nor unpause when not paused (OpenZeppelin Pausable's errors)", async function () {
+      const { gp, admin } = await bareFixture();
+      expect(await gp.paused()).to.equal(false);
+      await expect(gp.unpause()).to.be.revertedWithCustomError(gp, "ExpectedPause");
+      await expect(gp.pause()).to.emit(gp, "Paused").withArgs(admin.address);
+      expect(await gp.paused()).to.equal(true);
+      await expect(gp.pause()).to.be.revertedWithCustomError(gp, "EnforcedPause");
+      await expect(gp.unpause()).to.emit(gp, "Unpaused").withArgs(admin.address);
+      expect(await gp.paused()).to.equal(false);
+    });
   });
 });
