@@ -98,7 +98,7 @@ contract GreenProof is GreenProofCredits {
         unchecked {
             nodeId = ++_nodeCount;
         }
-        Node storage node = _nodes[nodeId];
+        StoredNode storage node = _nodes[nodeId];
         node.operator = msg.sender;
         node.attestor = attestor;
         node.region = region;
@@ -111,7 +111,7 @@ contract GreenProof is GreenProofCredits {
 
     /// @inheritdoc IGreenProof
     function activateNode(uint64 nodeId) external onlyRole(NODE_MANAGER_ROLE) {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         _requireNoDebt(node.operator);
         // A node registered just before a scheduled rate applied, or slashed since, must top
         // its bond up to today's rate before it earns again.
@@ -127,7 +127,7 @@ contract GreenProof is GreenProofCredits {
 
     /// @inheritdoc IGreenProof
     function rotateAttestor(uint64 nodeId, address newAttestor, bytes calldata signature) external {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         if (msg.sender != node.operator) revert GreenProofNotOperator(nodeId, msg.sender, node.operator);
         uint64 nonce = node.attestorNonce;
         bytes32 digest =
@@ -232,12 +232,26 @@ contract GreenProof is GreenProofCredits {
 
     /// @inheritdoc IGreenProof
     function getNode(uint64 nodeId) external view returns (Node memory) {
-        return _node(nodeId);
+        StoredNode storage n = _node(nodeId);
+        return Node({
+            operator: n.operator,
+            status: n.status,
+            lastEpochStart: n.lastEpochEnd - n.lastEpochLenS, // 0 - 0 before the first certificate
+            attestor: n.attestor,
+            lastEpochEnd: n.lastEpochEnd,
+            maxPowerMw: n.maxPowerMw,
+            region: n.region,
+            bondWei: n.bondWei,
+            attestorNonce: n.attestorNonce,
+            bondUnlockAt: _bondUnlockAt(n),
+            metadataURI: n.metadataURI
+        });
     }
 
     /// @inheritdoc IGreenProof
     function lastEpochStart(uint64 nodeId) external view returns (uint64) {
-        return _node(nodeId).lastEpochStart;
+        StoredNode storage node = _node(nodeId);
+        return node.lastEpochEnd - node.lastEpochLenS; // the length of that epoch: end >= it
     }
 
     /// @inheritdoc IGreenProof
@@ -247,7 +261,7 @@ contract GreenProof is GreenProofCredits {
 
     /// @inheritdoc IGreenProof
     function rewardBound(uint64 nodeId, bytes32 workloadClass, uint64 epochStart) public view returns (uint256) {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         (bool hasIntensity, uint256 intensity) = _paramAt(Param.RegionIntensity, node.region, epochStart);
         (bool hasBaseline, uint256 baseline) = _paramAt(Param.Baseline, workloadClass, epochStart);
         (bool hasCeiling, uint256 ceiling) = _paramAt(Param.EfficiencyCeiling, workloadClass, epochStart);
@@ -295,7 +309,7 @@ contract GreenProof is GreenProofCredits {
     function _check(Certificate calldata cert, bytes calldata signature) private view returns (uint256 baseline) {
         PublicSignals.toArray(cert); // reverts naming a member too wide to pack, or the root >= r
         uint64 nodeId = _activeNodeId(cert.nodeId);
-        Node storage node = _nodes[nodeId];
+        StoredNode storage node = _nodes[nodeId];
         _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);
         baseline = _checkPhysics(node, nodeId, cert);
         _requireSigner(_hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor);
@@ -373,11 +387,12 @@ contract GreenProof is GreenProofCredits {
         emit BatchItemSkipped(i, reason);
     }
 
-    /// @dev Record an accepted certificate and escrow its reward.
-    ///      `cert` passed `_check`, so its node id is a registered uint64.
+    /// @dev Record an accepted certificate (its reward is in escrow until its releaseAt).
+    ///      `cert` passed `_check`, so its node id is a registered uint64. Writes the node's
+    ///      slot 0 (its last epoch), the counts and the certificate's word, nothing else.
     function _accept(Certificate calldata cert, uint256 baseline) private returns (uint256 certificateId) {
         uint64 nodeId = uint64(cert.nodeId);
-        Node storage node = _nodes[nodeId];
+        StoredNode storage node = _nodes[nodeId];
         (, uint256 score, uint256 reward) = GreenScore.compute(baseline, cert.work, cert.carbonMg);
         // Cannot overflow: one increment per accepted certificate (2^192 is out of reach).
         unchecked {
@@ -386,15 +401,15 @@ contract GreenProof is GreenProofCredits {
         // The id lives in 64 bits of the certificate's word: unreachable, but never truncated.
         if (certificateId > type(uint64).max) revert GreenProofCertificateIdOverflow(certificateId);
         uint64 start = uint64(cert.epochStart); // < block.timestamp, checked in _checkEpoch
-        uint64 end = start + _epochLength();
-        if (end > node.lastEpochEnd) (node.lastEpochStart, node.lastEpochEnd) = (start, end);
-        uint64 releaseAt = _escrow(node, certificateId, start, reward);
-        _store(certificateId, nodeId, cert, score, reward, releaseAt);
+        uint64 len = _epochLength(); // < 2^24 (setEpochLength)
+        uint64 end = start + len; // < 2^32, checked in _checkEpoch
+        if (end > node.lastEpochEnd) (node.lastEpochEnd, node.lastEpochLenS) = (uint32(end), uint24(len));
+        _store(certificateId, nodeId, cert, score, reward, _releaseAtFor(start));
     }
 
     /// @dev Max power, energy bound, intensity, baseline and efficiency ceiling, all at the
     ///      epoch start. Returns the baseline.
-    function _checkPhysics(Node storage node, uint64 nodeId, Certificate calldata cert)
+    function _checkPhysics(StoredNode storage node, uint64 nodeId, Certificate calldata cert)
         private
         view
         returns (uint256 baseline)
@@ -458,7 +473,7 @@ contract GreenProof is GreenProofCredits {
         if (status != NodeStatus.Active) revert GreenProofNodeNotActive(nodeId, uint8(status));
     }
 
-    function _checkEpoch(Node storage node, uint64 nodeId, uint256 epochStart, uint256 windowS, uint256 slotCount)
+    function _checkEpoch(StoredNode storage node, uint64 nodeId, uint256 epochStart, uint256 windowS, uint256 slotCount)
         private
         view
     {
@@ -470,6 +485,7 @@ contract GreenProof is GreenProofCredits {
         if (epochStart % len != 0) revert GreenProofEpochMisaligned(epochStart, len);
         uint256 end = epochStart + len;
         if (end > block.timestamp) revert GreenProofEpochNotFinished(epochStart, end, block.timestamp);
+        if (end > type(uint32).max) revert GreenProofEpochEndTooLate(end); // the node keeps 32 bits
         (, uint256 deadline) = _paramAt(Param.SubmissionDeadline, 0, epochStart);
         if (block.timestamp > end + deadline) {
             revert GreenProofSubmissionDeadlinePassed(epochStart, end + deadline, block.timestamp);
@@ -478,7 +494,7 @@ contract GreenProof is GreenProofCredits {
         if (landed != 0) revert GreenProofEpochAlreadyCertified(nodeId, epochStart, landed);
         // Epochs on the current grid (starting once the current length took effect) are
         // disjoint when their starts differ; an older start must follow every certified epoch.
-        uint64 lastEnd = node.lastEpochEnd; // 0 before the first certificate
+        uint256 lastEnd = node.lastEpochEnd; // 0 before the first certificate
         if (epochStart < lastEnd && epochStart < _epochLengthSince()) {
             revert GreenProofEpochNotAfterLast(nodeId, epochStart, lastEnd);
         }
@@ -499,14 +515,14 @@ contract GreenProof is GreenProofCredits {
     }
 
     function _setStatus(uint64 nodeId, NodeStatus status, string memory reason) private {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         NodeStatus current = node.status;
         if (current == status || current == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(current));
         node.status = status;
         emit NodeStatusChanged(nodeId, uint8(status), reason);
     }
 
-    function _setAttestor(Node storage node, uint64 nodeId, address newAttestor) private {
+    function _setAttestor(StoredNode storage node, uint64 nodeId, address newAttestor) private {
         address previous = node.attestor;
         if (newAttestor == address(0) || newAttestor == previous) revert GreenProofInvalidAttestor(newAttestor);
         node.attestor = newAttestor;

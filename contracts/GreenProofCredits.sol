@@ -15,8 +15,8 @@ import {GreenProofParams} from "./GreenProofParams.sol";
 ///      operator address, across all its nodes), paid first out of its next released rewards
 ///      or by `repayDebt`. A node's bond (native currency) is slashed to the treasury by
 ///      revocations, topped up by anyone (activation needs it at the current rate) and
-///      returned once the node is retired, its last window has passed and its operator owes
-///      no debt.
+///      returned once the node is retired, the longest challenge window ever scheduled has
+///      passed since (see withdrawBond) and its operator owes no debt.
 abstract contract GreenProofCredits is GreenProofParams {
     using SafeCast for uint256;
 
@@ -35,13 +35,31 @@ abstract contract GreenProofCredits is GreenProofParams {
 
     uint64 internal _nodeCount;
     uint192 internal _certificateCount; // packed with _nodeCount: one slot read per submission
-    mapping(uint64 nodeId => Node) internal _nodes;
+    /// @dev A node as stored. Slot 0 is all a submission reads of it but the region (slot 1)
+    ///      and all it writes: attestor 160 | status 8 | maxPowerMw 32 | lastEpochEnd 32 |
+    ///      lastEpochLenS 24 (lastEpochStart = lastEpochEnd - lastEpochLenS; an end is at most
+    ///      the block time, checked < 2^32 where it enters, _checkEpoch; the epoch length is
+    ///      < 2^24, checked by setEpochLength). The rest is read off the submission path.
+    struct StoredNode {
+        address attestor;
+        NodeStatus status;
+        uint32 maxPowerMw;
+        uint32 lastEpochEnd;
+        uint24 lastEpochLenS;
+        bytes32 region;
+        address operator;
+        uint64 attestorNonce;
+        uint128 bondWei;
+        uint64 retiredAt; // 0 until retireNode
+        string metadataURI;
+    }
+
+    mapping(uint64 nodeId => StoredNode) internal _nodes;
     /// @dev Per certified (node, epoch) one word: the certificate's id, flags and record hash
     ///      (layout above); 0: the epoch is not certified. Keyed by node and epoch, it is also
     ///      the duplicate index (certificateOf), so a certificate writes one fresh slot.
     mapping(uint64 nodeId => mapping(uint64 epochStart => uint256 word)) internal _records;
     mapping(address operator => uint256) private _debt;
-    mapping(address operator => uint256) private _escrowed;
     mapping(uint256 certificateId => uint64 nodeId) private _heldFor; // an open challenge: its node
     mapping(uint64 nodeId => uint256) private _holdsOf; // open challenges against its certificates
 
@@ -133,16 +151,17 @@ abstract contract GreenProofCredits is GreenProofParams {
 
     /// @inheritdoc IGreenProof
     function retireNode(uint64 nodeId, string calldata reason) external {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         if (msg.sender != node.operator) revert GreenProofNotOperator(nodeId, msg.sender, node.operator);
         if (node.status == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(NodeStatus.Retired));
         node.status = NodeStatus.Retired;
+        node.retiredAt = uint64(block.timestamp);
         emit NodeStatusChanged(nodeId, uint8(NodeStatus.Retired), reason);
     }
 
     /// @inheritdoc IGreenProof
     function topUpBond(uint64 nodeId) external payable {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         if (node.status == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(NodeStatus.Retired));
         if (msg.value == 0) revert GreenProofZeroTopUp(nodeId);
         node.bondWei = (uint256(node.bondWei) + msg.value).toUint128();
@@ -150,12 +169,21 @@ abstract contract GreenProofCredits is GreenProofParams {
     }
 
     /// @inheritdoc IGreenProof
+    /// @dev No submission writes a release time to the node; the unlock time bounds them all.
+    ///      A certificate of the node is accepted only while the node is Active, so before
+    ///      its retirement (retired is final): submitted at s <= retiredAt. Its release time
+    ///      is s + w, w the challenge window in effect at its epoch start e < s. Every
+    ///      schedule entry is set with effectiveFrom >= its block time, so the entry that w
+    ///      comes from was set before e, hence before s, and _maxChallengeWindow() (the
+    ///      longest window ever scheduled, the default included; it never decreases) was
+    ///      >= w then and is now. So s + w <= retiredAt + _maxChallengeWindow(): once that
+    ///      time has passed every certificate of the node is past its release time, and what
+    ///      can still happen to one (a challenge opened in time) holds the bond (_holdsOf).
     function withdrawBond(uint64 nodeId) external {
-        Node storage node = _node(nodeId);
+        StoredNode storage node = _node(nodeId);
         if (node.status != NodeStatus.Retired) revert GreenProofNodeNotRetired(nodeId, uint8(node.status));
-        if (block.timestamp < node.lastReleaseAt) {
-            revert GreenProofBondLocked(nodeId, node.lastReleaseAt, block.timestamp);
-        }
+        uint256 unlockAt = _bondUnlockAt(node);
+        if (block.timestamp < unlockAt) revert GreenProofBondLocked(nodeId, unlockAt, block.timestamp);
         uint256 holds = _holdsOf[nodeId];
         if (holds > 0) revert GreenProofNodeChallenged(nodeId, holds);
         // The bond is the only collateral of a debt the operator walks away from.
@@ -172,11 +200,6 @@ abstract contract GreenProofCredits is GreenProofParams {
     /// @inheritdoc IGreenProof
     function debtOf(address operator) external view returns (uint256) {
         return _debt[operator];
-    }
-
-    /// @inheritdoc IGreenProof
-    function escrowedOf(address operator) external view returns (uint256) {
-        return _escrowed[operator];
     }
 
     /// @inheritdoc IGreenProof
@@ -217,13 +240,13 @@ abstract contract GreenProofCredits is GreenProofParams {
         uint64 nodeId = record.nodeId;
         _setWordAt(nodeId, record.epochStart, word | _REVOKED);
         if (_heldFor[certificateId] != 0) _clearHold(certificateId, nodeId);
-        Node storage node = _nodes[nodeId];
+        StoredNode storage node = _nodes[nodeId];
         address operator = node.operator;
         uint256 reward = record.rewardUnits;
         uint256 clawed;
         uint256 debt;
         if (word & _RELEASED == 0) {
-            _escrowed[operator] -= reward; // was added at submission
+            // Unreleased and unrevoked: its reward is in escrow (never minted), cancelled here.
             emit RewardCancelled(certificateId, operator, reward);
         } else if (reward > 0) {
             clawed = _eco.clawback(operator, reward, certificateId);
@@ -237,17 +260,18 @@ abstract contract GreenProofCredits is GreenProofParams {
         return _slash(node, nodeId, certificateId, record.epochStart, slashTo);
     }
 
-    /// @dev Escrow a new certificate's reward until now + the epoch's challenge window.
-    function _escrow(Node storage node, uint256 certificateId, uint256 epochStart, uint256 reward)
-        internal
-        returns (uint64 releaseAt)
-    {
+    /// @dev A new certificate's release time: now + the challenge window at its epoch start.
+    ///      Its reward is in escrow until then by being neither minted nor released: nothing
+    ///      else is written (the record in CertificateSubmitted carries reward and releaseAt).
+    function _releaseAtFor(uint256 epochStart) internal view returns (uint64) {
         (, uint256 window) = _paramAt(Param.ChallengeWindow, 0, epochStart);
-        releaseAt = uint64(block.timestamp + window); // window < 2^32
-        if (releaseAt > node.lastReleaseAt) node.lastReleaseAt = releaseAt;
-        address operator = node.operator;
-        _escrowed[operator] += reward;
-        emit RewardEscrowed(certificateId, operator, reward, releaseAt);
+        return uint64(block.timestamp + window); // window < 2^32
+    }
+
+    /// @dev When withdrawBond may return the node's bond (see there); 0 while not retired.
+    function _bondUnlockAt(StoredNode storage node) internal view returns (uint64) {
+        uint64 retiredAt = node.retiredAt;
+        return retiredAt == 0 ? 0 : retiredAt + _maxChallengeWindow(); // < 2^33
     }
 
     /// @dev Release one escrowed reward (its events included); the caller mints `minted`.
@@ -265,7 +289,6 @@ abstract contract GreenProofCredits is GreenProofParams {
         _setWordAt(nodeId, record.epochStart, word | _RELEASED);
         operator = _nodes[nodeId].operator;
         uint256 reward = record.rewardUnits;
-        _escrowed[operator] -= reward; // was added at submission
         uint256 debt = _debt[operator];
         uint256 withheld = reward < debt ? reward : debt;
         minted = reward - withheld;
@@ -283,7 +306,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (units > 0) _eco.mint(operator, units);
     }
 
-    function _slash(Node storage node, uint64 nodeId, uint256 certificateId, uint256 epochStart, address to)
+    function _slash(StoredNode storage node, uint64 nodeId, uint256 certificateId, uint256 epochStart, address to)
         private
         returns (uint256 slashed)
     {
@@ -353,7 +376,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         }
     }
 
-    function _node(uint64 nodeId) internal view returns (Node storage) {
+    function _node(uint64 nodeId) internal view returns (StoredNode storage) {
         if (nodeId == 0 || nodeId > _nodeCount) revert GreenProofUnknownNode(nodeId);
         return _nodes[nodeId];
     }

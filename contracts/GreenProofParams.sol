@@ -264,7 +264,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     }
 
     function _setEpochLength(uint64 epochLengthS_) private {
-        if (epochLengthS_ == 0) revert GreenProofInvalidEpochLength(epochLengthS_);
+        if (epochLengthS_ == 0 || epochLengthS_ >= 1 << 24) revert GreenProofInvalidEpochLength(epochLengthS_);
         uint64 previous = _epochLengthS;
         _epochLengthS = epochLengthS_;
         _epochLengthSetAt = uint64(block.timestamp);

@@ -64,7 +64,8 @@ interface IGreenProof {
         SlashShare // basis points of the bond slashed per revocation, <= 10000
     }
 
-    /// @notice A registered node. Packed into four slots plus the metadata string.
+    /// @notice A registered node, as `getNode` returns it (GreenProof stores it otherwise: the
+    ///         fields a submission reads and writes share one slot, see GreenProofCredits).
     /// @param operator who registered the node and receives its rewards
     /// @param status Pending / Active / Suspended / Retired
     /// @param lastEpochStart start of the latest certified epoch (0 if none)
@@ -74,8 +75,9 @@ interface IGreenProof {
     /// @param region grid region (bytes32 of an ASCII code, e.g. "KR")
     /// @param bondWei native currency locked at registration (less what was slashed)
     /// @param attestorNonce nonce of the next RotateAttestor signature
-    /// @param lastReleaseAt latest release time of the node's certificates: the bond is
-    ///        returned after the node is retired and this time has passed
+    /// @param bondUnlockAt when withdrawBond may return the bond: 0 while the node is not
+    ///        retired, then its retirement time + the longest challenge window ever scheduled
+    ///        (no certificate of the node is released later; it can grow with a longer window)
     /// @param metadataURI operator-supplied description (hardware, location, contact)
     struct Node {
         address operator;
@@ -87,7 +89,7 @@ interface IGreenProof {
         bytes32 region;
         uint128 bondWei;
         uint64 attestorNonce;
-        uint64 lastReleaseAt;
+        uint64 bondUnlockAt;
         string metadataURI;
     }
 
@@ -161,13 +163,12 @@ interface IGreenProof {
 
     /// @notice A certificate was accepted; `record` is everything about it that is fixed (its
     ///         slot holds its id, two flags and keccak256(abi.encode(record)), see `recordOf`), and
-    ///         `record.rewardUnits` is its full reward, now in escrow.
+    ///         `record.rewardUnits` is its full reward, now in escrow until `record.releaseAt`
+    ///         (no separate event: an operator's escrow is the sum over its certificates that
+    ///         are neither released nor revoked, which readers compute from these events).
     event CertificateSubmitted(
         uint256 indexed certificateId, uint64 indexed nodeId, uint64 indexed epochStart, CertificateRecord record
     );
-
-    /// @notice A certificate's reward went into escrow until `releaseAt`.
-    event RewardEscrowed(uint256 indexed certificateId, address indexed operator, uint256 rewardUnits, uint64 releaseAt);
 
     /// @notice An escrowed reward was released: `mintedUnits` minted to the operator and
     ///         `withheldUnits` kept against the operator's debt.
@@ -305,8 +306,11 @@ interface IGreenProof {
     error GreenProofAlreadyReleased(uint256 certificateId);
     /// @notice The certificate's challenge window lasts until `releaseAt` (block time `nowS`).
     error GreenProofStillVesting(uint256 certificateId, uint256 releaseAt, uint256 nowS);
-    /// @notice The epoch length must be non-zero and fit 64 bits.
+    /// @notice The epoch length must be non-zero and below 2^24 s (194 days: a node keeps its
+    ///         last epoch's length in 24 bits).
     error GreenProofInvalidEpochLength(uint256 epochLengthS);
+    /// @notice An epoch ending after 2^32 - 1 s (year 2106): a node keeps its last end in 32 bits.
+    error GreenProofEpochEndTooLate(uint256 epochEnd);
     /// @notice A parameter's effective time is before block time `nowS`: history is fixed.
     error GreenProofEffectiveInPast(Param param, bytes32 key, uint256 effectiveFrom, uint256 nowS);
     /// @notice A parameter's schedule is append-only: `effectiveFrom` precedes its last entry.
@@ -328,7 +332,8 @@ interface IGreenProof {
     error GreenProofWrongBond(uint256 requiredWei, uint256 givenWei);
     /// @notice The bond is returned only after the node is retired (status given).
     error GreenProofNodeNotRetired(uint64 nodeId, uint8 status);
-    /// @notice The bond stays locked until the node's last challenge window ends at `unlockAt`.
+    /// @notice The bond stays locked until `unlockAt` (getNode's bondUnlockAt): the node's
+    ///         retirement + the longest challenge window ever scheduled.
     error GreenProofBondLocked(uint64 nodeId, uint256 unlockAt, uint256 nowS);
     /// @notice activateNode needs the node's bond at the current rate (`requiredWei`,
     ///         bondFor its max power); it holds `bondWei`. topUpBond adds to it.
@@ -377,7 +382,7 @@ interface IGreenProof {
     function retireNode(uint64 nodeId, string calldata reason) external;
 
     /// @notice Anyone: send a retired node's remaining bond back to its operator, once
-    ///         `lastReleaseAt` has passed and while the operator owes no debt
+    ///         `bondUnlockAt` has passed and while the operator owes no debt
     ///         (GreenProofOperatorInDebt: the bond stays as collateral until it is repaid).
     function withdrawBond(uint64 nodeId) external;
 
@@ -572,9 +577,6 @@ interface IGreenProof {
 
     /// @notice Eco Credits the operator owes (withheld from its future rewards).
     function debtOf(address operator) external view returns (uint256);
-
-    /// @notice Rewards of the operator still in escrow (not released, not revoked).
-    function escrowedOf(address operator) external view returns (uint256);
 
     /// @notice Where slashed bonds go.
     function treasury() external view returns (address);
