@@ -44,7 +44,9 @@ describe("ChallengeManager attacks (the challenged operator races)", function ()
   it("Should keep a retired node's bond while one of its certificates is challenged", async function () {
     const { gp, cm, operator, certificateId, challengeId, releaseAt } = await lateChallenge();
     await gp.connect(operator).retireNode(1n, "walk away");
-    await time.setNextBlockTimestamp(releaseAt);
+    const { bondUnlockAt } = await gp.getNode(1n);
+    expect(bondUnlockAt > releaseAt).to.equal(true);
+    await time.setNextBlockTimestamp(bondUnlockAt); // unlocked but for the open challenge
     await expect(gp.withdrawBond(1n)).to.be.revertedWithCustomError(gp, "GreenProofNodeChallenged").withArgs(1n, 1n);
     await cm.finalizeChallenge(challengeId); // slashes its share
     expect((await gp.getNode(1n)).status).to.equal(NODE.Retired);

@@ -3,7 +3,7 @@
 // against the stored root, answer pays the operator, a missed deadline revokes, slashes and pays.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, FIELD } from "./helpers/greenproof.js";
+import { CHAIN, FIELD, escrowedOf } from "./helpers/greenproof.js";
 import {
   ANSWER_WINDOW, DEPOSIT, OPENINGS, OPEN_COUNT, SHARE_BPS, SLASH_BPS, STATUS, drawSlotsJs, makeChallengeFixtures, opening,
 } from "./helpers/challenge.js";
@@ -179,7 +179,7 @@ describe("ChallengeManager", function () {
       const bond = (await gp.getNode(1n)).bondWei;
       const reward = record.rewardUnits;
       expect(bond).to.be.greaterThan(0n);
-      expect(await gp.escrowedOf(operator.address)).to.equal(reward);
+      expect(await escrowedOf(gp, operator.address)).to.equal(reward);
       const slashed = (bond * SLASH_BPS) / 10_000n;
       const toChallenger = (slashed * SHARE_BPS) / 10_000n;
       const tx = cm.connect(operator).finalizeChallenge(challengeId);
@@ -189,7 +189,7 @@ describe("ChallengeManager", function () {
       await expect(tx).to.emit(gp, "BondSlashed").withArgs(1n, certificateId, slashed, await cm.getAddress());
       await expect(tx).to.emit(cm, "ChallengeDefaulted").withArgs(challengeId, certificateId, challenger.address, slashed, toChallenger, slashed - toChallenger);
       expect((await gp.recordOf(record.nodeId, record.epochStart)).revoked).to.equal(true);
-      expect(await gp.escrowedOf(operator.address)).to.equal(0n);
+      expect(await escrowedOf(gp, operator.address)).to.equal(0n);
       expect((await gp.getNode(1n)).bondWei).to.equal(bond - slashed);
       expect((await cm.getChallenge(challengeId)).status).to.equal(STATUS.Defaulted);
       await expect(cm.finalizeChallenge(challengeId)).to.be.revertedWithCustomError(cm, "ChallengeAlreadyFinalized").withArgs(challengeId, STATUS.Defaulted);

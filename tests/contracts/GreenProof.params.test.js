@@ -101,7 +101,7 @@ describe("GreenProof parameters in time, deadline, efficiency ceiling and reward
       await warpPastVectors();
       const { rewardUnits } = score(BASELINE, cert.work, cert.carbonMg);
       await expect(gp.submitCertificate(...(await signedVector(f, N1))))
-        .to.emit(gp, "RewardEscrowed").withArgs(1n, f.operator.address, rewardUnits, (x) => x > 0n);
+        .to.emit(gp, "CertificateSubmitted").withArgs(1n, 1n, cert.epochStart, (r) => r.rewardUnits === rewardUnits && r.releaseAt > 0n);
       // The next epoch starts under the new intensity: the vector (signed with the old one) is refused.
       await expect(gp.submitCertificate(...(await signedVector(f, N1b))))
         .to.be.revertedWithCustomError(gp, "GreenProofIntensityMismatch").withArgs(KR, 1n, cert.intensityMgPerKwh);
@@ -158,7 +158,7 @@ describe("GreenProof parameters in time, deadline, efficiency ceiling and reward
         .to.be.revertedWithCustomError(f.gp, "GreenProofAboveEfficiencyCeiling").withArgs(CLS, above.work, above.energyMj, CEILING);
       const { rewardUnits } = score(BASELINE, at.work, at.carbonMg);
       await expect(f.gp.submitCertificate(...(await signedVector(f, "at_ceiling"))))
-        .to.emit(f.gp, "RewardEscrowed").withArgs(1n, f.operator.address, rewardUnits, (x) => x > 0n);
+        .to.emit(f.gp, "CertificateSubmitted").withArgs(1n, 1n, at.epochStart, (r) => r.rewardUnits === rewardUnits && r.releaseAt > 0n);
       expect(rewardUnits <= (await f.gp.rewardBound(1n, CLS, at.epochStart))).to.equal(true);
     });
 

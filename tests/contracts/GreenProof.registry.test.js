@@ -37,6 +37,8 @@ describe("GreenProof registry and parameters", function () {
         .to.be.revertedWithCustomError(gp, "GreenProofZeroAddress");
       await expect(ethers.deployContract("GreenProof", [admin.address, e, v, b, 0n]))
         .to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(0n);
+      await expect(ethers.deployContract("GreenProof", [admin.address, e, v, b, 2n ** 24n]))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(2n ** 24n);
     });
   });
 
@@ -196,6 +198,11 @@ describe("GreenProof registry and parameters", function () {
       const before = await gp.epochLengthS();
       await expect(gp.setEpochLength(7200n)).to.emit(gp, "EpochLengthSet").withArgs(before, 7200n);
       await expect(gp.setEpochLength(0n)).to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(0n);
+      // A node keeps its last epoch's length in 24 bits: 2^24 - 1 s is the longest.
+      await expect(gp.setEpochLength(2n ** 24n - 1n)).to.emit(gp, "EpochLengthSet").withArgs(7200n, 2n ** 24n - 1n);
+      await expect(gp.setEpochLength(2n ** 24n)).to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(2n ** 24n);
+      await expect(gp.setEpochLength(2n ** 64n - 1n))
+        .to.be.revertedWithCustomError(gp, "GreenProofInvalidEpochLength").withArgs(2n ** 64n - 1n);
     });
   });
 

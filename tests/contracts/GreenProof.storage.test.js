@@ -4,7 +4,7 @@
 // debug trace (Hardhat's network), with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, WINDOW, WORD, makeFixtures, recordWord, recordsIn, vectorIndex } from "./helpers/greenproof.js";
+import { CHAIN, EPOCH, WINDOW, WORD, makeFixtures, recordWord, recordsIn, vectorIndex } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { readyFixture, signedVector } = makeFixtures(ethers, networkHelpers);
@@ -62,14 +62,14 @@ describe("GreenProof storage per certificate", function () {
     it("Should write one fresh slot, the certificate's word at its node and epoch, and update only slots already set", async function () {
       const f = await readyFixture();
       const { gp } = f;
-      // The node's first certificate also opens its operator's escrow and sets the node's
-      // release time (in the word of its bond, 0 here): three fresh slots, once per node.
+      // Even the node's first certificate writes no other fresh slot: no per-operator escrow,
+      // no release time in the node (its epoch bounds share the attestor's slot, set already).
       const first = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))))).wait();
       const record1 = recordsIn(gp, first).get(1n);
       const p = await recordsBase(gp, 1n, record1);
       const firstWrites = await writesOf(gp, first);
-      expect(fresh(firstWrites)).to.have.lengthOf(3);
-      expect(fresh(firstWrites)).to.include(nestedSlot(p, record1.nodeId, record1.epochStart));
+      expect(fresh(firstWrites)).to.deep.equal([nestedSlot(p, record1.nodeId, record1.epochStart)]);
+      expect(firstWrites.size).to.equal(3);
 
       const receipt = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 1))))).wait();
       const record = recordsIn(gp, receipt).get(2n);
@@ -77,10 +77,20 @@ describe("GreenProof storage per certificate", function () {
       const writes = await writesOf(gp, receipt);
       expect(fresh(writes)).to.deep.equal([slot]);
       expect(writes.get(slot).after).to.equal(recordWord(ethers, 2n, record));
-      // The others: the counts, the node's epoch bounds and release time, the operator's
-      // escrow. Six writes in all, none of them to a slot of the stage C layout (by id).
-      expect(writes.size).to.equal(6);
+      const countsSlot0 = await countsSlot(gp);
+      // The others: the counts and the node's one hot slot (attestor, status, max power, last
+      // epoch end and length; stage E). Three writes in all, none to a slot of the stage C
+      // layout (by id).
+      expect(writes.size).to.equal(3);
       expect(writes.get(await countsSlot(gp)).after >> 64n).to.equal(2n);
+      const hot = [...writes.keys()].find((k) => k !== slot && k !== countsSlot0);
+      const hotWord = writes.get(hot).after;
+      const node = await gp.getNode(1n);
+      expect(hotWord & (2n ** 160n - 1n)).to.equal(BigInt(node.attestor));
+      expect((hotWord >> 160n) & 0xffn).to.equal(node.status);
+      expect((hotWord >> 168n) & (2n ** 32n - 1n)).to.equal(node.maxPowerMw);
+      expect((hotWord >> 200n) & (2n ** 32n - 1n)).to.equal(record.epochStart + EPOCH);
+      expect(hotWord >> 232n).to.equal(EPOCH);
       for (const [k, v] of writes) if (k !== slot) expect(v.before, `slot ${k}`).to.not.equal(0n);
       // The word decodes as recordOf reads it.
       const w = writes.get(slot).after;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { readFileSync } from "node:fs";
 import {
-  CERT_TYPES, CHAIN, FIELD, RECORD_FIELDS, STATUS, VECTORS, makeFixtures, recordHash, recordsIn, score, vectorCert, vectorIndex,
+  CERT_TYPES, CHAIN, FIELD, RECORD_FIELDS, STATUS, VECTORS, escrowedOf, makeFixtures, recordHash, recordsIn, score, vectorCert, vectorIndex,
   vectorProof, WINDOW,
 } from "./helpers/greenproof.js";
 
@@ -36,14 +36,16 @@ describe("GreenProof submissions", function () {
       await expect(tx)
         .to.emit(gp, "CertificateSubmitted")
         .withArgs(1n, 1n, cert.epochStart, RECORD_FIELDS.map(([name]) => expected[name]))
-        .and.to.emit(gp, "RewardEscrowed").withArgs(1n, operator.address, rewardUnits, releaseAt)
         .and.not.to.emit(eco, "Transfer"); // nothing is minted before the challenge window ends
       expect(await eco.balanceOf(operator.address)).to.equal(0n);
-      expect(await gp.escrowedOf(operator.address)).to.equal(rewardUnits);
+      expect(await escrowedOf(gp, operator.address)).to.equal(rewardUnits);
       expect(await gp.certificateOf(1n, cert.epochStart)).to.equal(1n);
       // The event carries every field; the one slot commits to them, neither flag set.
-      const stored = recordsIn(gp, await (await tx).wait()).get(1n);
+      const receipt = await (await tx).wait();
+      const stored = recordsIn(gp, receipt).get(1n);
       expect(stored).to.deep.equal(expected);
+      // That record is the escrow's only trace (reward and releaseAt): no other event.
+      expect(receipt.logs.filter((l) => l.address === gp.target)).to.have.lengthOf(1);
       expect(await gp.recordOf(1n, cert.epochStart)).to.deep.equal([1n, recordHash(ethers, expected), false, false]);
       expect(await gp.checkRecord(1n, expected)).to.deep.equal([false, false]);
       expect(await gp.lastEpochStart(1n)).to.equal(cert.epochStart);
@@ -110,6 +112,9 @@ describe("GreenProof submissions", function () {
       const earlier = await signedVector(f, N1);
       await f.gp.submitCertificate(...later);
       await f.gp.setEpochLength(EPOCH * 2n);
+      // The node keeps its last epoch's own length: its start does not move with the setting.
+      expect(await f.gp.lastEpochStart(1n)).to.equal(later[0].epochStart);
+      expect(await f.gp.nextEpochStart(1n)).to.equal(later[0].epochStart + EPOCH);
       await f.gp.setEpochLength(EPOCH); // the grid restarts now: older starts must follow the last end
       await expect(f.gp.submitCertificate(...earlier))
         .to.be.revertedWithCustomError(f.gp, "GreenProofEpochNotAfterLast")
@@ -132,6 +137,19 @@ describe("GreenProof submissions", function () {
       await expect(gp.submitCertificate(current, proof, sig))
         .to.be.revertedWithCustomError(gp, "GreenProofEpochNotFinished")
         .withArgs(current.epochStart, current.epochStart + EPOCH, anyTimestamp(now));
+    });
+
+    it("Should not accept an epoch ending after 2^32 - 1 s (a node keeps its last end in 32 bits)", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      const maxEnd = 2n ** 32n - 1n;
+      const lastStart = maxEnd - (maxEnd % EPOCH) - EPOCH; // the last epoch ending <= 2^32 - 1
+      await networkHelpers.time.increaseTo(lastStart + 3n * EPOCH);
+      const atBound = await signedVector(f, N1, (c) => ({ ...c, epochStart: lastStart }));
+      expect(await gp.checkCertificate(atBound[0], atBound[2])).to.equal(BASELINE); // every check but the proof
+      const past = await signedVector(f, N1, (c) => ({ ...c, epochStart: lastStart + EPOCH }));
+      await expect(gp.checkCertificate(past[0], past[2]))
+        .to.be.revertedWithCustomError(gp, "GreenProofEpochEndTooLate").withArgs(lastStart + 2n * EPOCH);
     });
 
     it("Should not accept a max power other than the registered one", async function () {

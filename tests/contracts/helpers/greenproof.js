@@ -84,6 +84,20 @@ export async function withRecords(gp, ids) {
   return [ids, await Promise.all(ids.map((id) => certRecord(gp, id)))];
 }
 
+/** Units of `operator`'s rewards in escrow, as readers compute it (GreenProof keeps no
+ *  per-operator figure): the rewardUnits of every CertificateSubmitted record of the
+ *  operator's nodes whose word (recordOf) is neither released nor revoked. */
+export async function escrowedOf(gp, operator) {
+  let units = 0n;
+  for (const log of await gp.queryFilter(gp.filters.CertificateSubmitted())) {
+    const r = log.args.record;
+    if ((await gp.getNode(r.nodeId)).operator !== operator) continue;
+    const [id, , revoked, released] = await gp.recordOf(r.nodeId, r.epochStart);
+    if (id === log.args.certificateId && !revoked && !released) units += r.rewardUnits;
+  }
+  return units;
+}
+
 /** A certificate's storage word, low bits first: bit 0 revoked, bit 1 released, bits 2..65 the
  *  id, bits 66..255 the record's hash (IGreenProof). */
 export const WORD = { revoked: 1n, released: 2n, idShift: 2n, lowBits: (1n << 66n) - 1n };
