@@ -13,6 +13,7 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
+from ecoai_chain.chain.client_certificates import LOG_IDS_PER_QUERY
 from ecoai_chain.core.bytes32 import to_bytes32
 
 _ZERO_KEY = b"\0" * 32
@@ -130,8 +131,19 @@ class CreditsMixin:
                 and c["record"]["releaseAt"] <= now_s]
 
     def escrowed_of(self, operator: str) -> int:
-        return int(self._call(
-            self.green_proof.functions.escrowedOf(to_checksum_address(operator))))
+        """Units of ``operator``'s rewards in escrow: the rewards of its nodes' certificates
+        that are neither released nor revoked (by definition in escrow). GreenProof keeps no
+        per-operator figure (issue 16 stage E): read from its NodeRegistered logs (operator
+        indexed), CertificateSubmitted logs (nodeId indexed) and each record's flags, checked
+        against its word (`submission_logs`); one eth_getLogs per `LOG_IDS_PER_QUERY` nodes."""
+        nodes = [int(e["nodeId"]) for e in
+                 self.events("NodeRegistered", operator=to_checksum_address(operator))]
+        ids: list[int] = []
+        for k in range(0, len(nodes), LOG_IDS_PER_QUERY):
+            ids += [int(e["certificateId"]) for e in
+                    self.events("CertificateSubmitted", nodeId=nodes[k:k + LOG_IDS_PER_QUERY])]
+        return sum(int(c["record"]["rewardUnits"]) for c in self.submission_logs(ids).values()
+                   if not c["revoked"] and not c["released"])
 
     def debt_of(self, operator: str) -> int:
         return int(self._call(self.green_proof.functions.debtOf(to_checksum_address(operator))))

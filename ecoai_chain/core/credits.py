@@ -80,15 +80,16 @@ def bond_shortfall_wei(bond_wei_held: int, wei_per_mw: int, max_power_mw: int) -
     return max(0, bond_wei(wei_per_mw, max_power_mw) - bond_wei_held)
 
 
-def bond_returnable(retired: bool, now_s: int, last_release_at_s: int, operator_debt_units: int,
+def bond_returnable(retired: bool, now_s: int, bond_unlock_at_s: int, operator_debt_units: int,
                     bond_wei_held: int) -> bool:
-    """Whether withdrawBond returns the bond now: the node is retired, its last challenge
-    window has passed, its operator owes no debt (the bond is the debt's collateral) and
-    something is left."""
-    for name, v in (("now_s", now_s), ("last_release_at_s", last_release_at_s),
+    """Whether withdrawBond returns the bond now: the node is retired, its unlock time has
+    come (getNode's bondUnlockAt: retirement + the longest challenge window ever scheduled,
+    so past every release time of its certificates), its operator owes no debt (the bond is
+    the debt's collateral) and something is left. Open challenges also hold it (not here)."""
+    for name, v in (("now_s", now_s), ("bond_unlock_at_s", bond_unlock_at_s),
                     ("operator_debt_units", operator_debt_units), ("bond_wei_held", bond_wei_held)):
         require_uint(name, v)
-    return retired and now_s >= last_release_at_s and operator_debt_units == 0 and bond_wei_held > 0
+    return retired and now_s >= bond_unlock_at_s and operator_debt_units == 0 and bond_wei_held > 0
 
 
 def release_refusal(revoked: bool, released: bool, challenged: bool, now_s: int,

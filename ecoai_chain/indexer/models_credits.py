@@ -23,7 +23,8 @@ PARAM_UNITS = ("mg CO2e/kWh", "ng CO2e/work", "work/kWh", "s", "s", "wei/MW", "b
 
 
 class CreditEvent(TimedEventRow, table=True):
-    """One reward, debt or bond event. ``kind``: escrowed (units = reward, release_at_s),
+    """One reward, debt or bond event. ``kind``: escrowed (units = reward, release_at_s; from
+    CertificateSubmitted's record, `escrowed_row`),
     released (units = minted, extra_units = withheld), withheld (units = withheld,
     extra_units = operator's remaining debt), cancelled (units = reward), debt_repaid (units,
     extra_units = remaining debt, counterparty = payer), bond_locked / bond_returned (units =
@@ -79,6 +80,18 @@ def _credit(kind: str, *, units: str | None, extra: str | None = None,
     return row
 
 
+def escrowed_row(submitted: Any, operator: str | None, block_time_s: int) -> dict:
+    """The "escrowed" row of a CertificateSubmitted event (``submitted``: its args): its
+    record's reward, in escrow until the record's releaseAt, for the node's ``operator``
+    (None when the index does not know the node). GreenProof emits nothing else for it
+    (issue 16 stage E); without block/tx/log like `credit_rows`' rows."""
+    rec = submitted["record"]
+    return {"kind": "escrowed", "certificate_id": submitted["certificateId"],
+            "node_id": submitted["nodeId"], "operator": operator, "counterparty": None,
+            "units": rec["rewardUnits"], "extra_units": None, "release_at_s": rec["releaseAt"],
+            "block_time_s": block_time_s}
+
+
 def _scheduled(bytes32_text: Callable[[str], str]) -> Callable[[Any, int], tuple[type, dict]]:
     def row(a: Any, _t: int) -> tuple[type, dict]:
         p = a["param"]
@@ -92,7 +105,6 @@ def _scheduled(bytes32_text: Callable[[str], str]) -> Callable[[Any, int], tuple
 def credit_rows(bytes32_text: Callable[[str], str]) -> dict[str, Callable]:
     """GreenProof's Eco Credits events -> (table, row without block/tx/log)."""
     return {
-        "RewardEscrowed": _credit("escrowed", units="rewardUnits", release_at="releaseAt"),
         "RewardReleased": _credit("released", units="mintedUnits", extra="withheldUnits"),
         "RewardWithheld": _credit("withheld", units="withheldUnits", extra="remainingDebtUnits"),
         "RewardCancelled": _credit("cancelled", units="rewardUnits"),

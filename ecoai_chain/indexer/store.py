@@ -50,7 +50,7 @@ from ecoai_chain.indexer.models import (
     T,
     Vote,
 )
-from ecoai_chain.indexer.models_credits import CREDIT_TABLES, credit_rows
+from ecoai_chain.indexer.models_credits import CREDIT_TABLES, CreditEvent, credit_rows, escrowed_row
 
 __all__ = ["T", "IndexStore", "bytes32_text", "day_of"]
 
@@ -233,22 +233,24 @@ class IndexStore:
             select(t.c.node_id, t.c.registered_tx, t.c.registered_log_index)
             .where(t.c.node_id.in_(ids))).all()}
 
-    def _node_regions(self, conn: Connection, logs: list[DecodedLog]) -> dict[int, str]:
+    def _node_regions(self, conn: Connection, logs: list[DecodedLog]
+                      ) -> dict[int, tuple[str, str]]:
+        """{node id: (region, operator)} of the nodes whose certificates ``logs`` submit."""
         ids = {log.args["nodeId"] for log in logs if log.event == "CertificateSubmitted"}
         if not ids:
             return {}
         t = T[Node]
-        return dict(conn.execute(select(t.c.node_id, t.c.region)
-                                 .where(t.c.node_id.in_(ids))).all())
+        return {r[0]: (r[1], r[2]) for r in conn.execute(
+            select(t.c.node_id, t.c.region, t.c.operator).where(t.c.node_id.in_(ids))).all()}
 
     def _row_for(self, log: DecodedLog, headers: dict[int, dict], calldata: CallData,
-                 node_region: dict[int, str], rows: dict, touched: Touched) -> None:
+                 node_region: dict[int, tuple[str, str]], rows: dict, touched: Touched) -> None:
         a, ev = log.args, log.event
         where = {"block_number": log.block_number, "tx_hash": log.tx_hash,
                  "log_index": log.log_index}
         if ev == "NodeRegistered":
             region = bytes32_text(a["region"])
-            node_region[a["nodeId"]] = region
+            node_region[a["nodeId"]] = (region, a["operator"])
             rows[Node].append({
                 "node_id": a["nodeId"], "operator": a["operator"], "attestor": a["attestor"],
                 "registered_attestor": a["attestor"], "region": region,
@@ -280,7 +282,11 @@ class IndexStore:
                 "effective_from_s": a["effectiveFrom"], **where})
         elif ev == "CertificateSubmitted":
             rows[Certificate].append(self._certificate_row(log, headers, calldata, node_region))
-            region = node_region.get(a["nodeId"], "")
+            region, operator = node_region.get(a["nodeId"], ("", None))
+            # Its reward went into escrow (GreenProof emits no other event for it): the
+            # "escrowed" credit row, from the record's reward and release time.
+            rows[CreditEvent].append({**escrowed_row(a, operator, headers[log.block_number]
+                                                     ["timestamp"]), **where})
             touched.nodes.add(a["nodeId"])
             touched.days.add((region, day_of(a["epochStart"])))
         elif ev == "CertificateRevoked":
@@ -329,7 +335,7 @@ class IndexStore:
 
     @staticmethod
     def _certificate_row(log: DecodedLog, headers: dict[int, dict], calldata: CallData,
-                         node_region: dict[int, str]) -> dict:
+                         node_region: dict[int, tuple[str, str]]) -> dict:
         a = log.args
         rec = a["record"]  # the certificate's fields, whole (GreenProof keeps only its hash)
         reward = rec["rewardUnits"]
@@ -339,7 +345,7 @@ class IndexStore:
         in_event = [f for f in certificate_table() if f.solidity in rec]
         in_calldata = [f for f in certificate_table() if f.solidity not in rec]
         row = {
-            "certificate_id": a["certificateId"], "region": node_region.get(a["nodeId"], ""),
+            "certificate_id": a["certificateId"], "region": node_region.get(a["nodeId"], ("", None))[0],
             **{f.api: _column_value(f, rec[f.solidity]) for f in in_event},
             **dict.fromkeys((f.api for f in in_calldata), None),
             "eco_score": rec["ecoScore"], "reward_units": str(reward),

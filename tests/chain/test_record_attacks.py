@@ -54,8 +54,10 @@ def _vest(client, *ids: int) -> None:
 
 
 def _escrow_matches_the_open_rewards(client, operator: str, ids: list[int]) -> None:
-    """escrowedOf(operator) is the sum of its certificates' rewards neither released nor
-    revoked: the bookkeeping the forged records would have to break."""
+    """The operator's escrow (client.escrowed_of: its nodes' CertificateSubmitted logs and
+    the words' flags; GreenProof keeps no counter since issue 16 stage E) is the sum of these
+    certificates' rewards neither released nor revoked: the flags the forged records would
+    have to break."""
     views = [client.get_certificate(i) for i in ids]
     open_units = sum(v["rewardUnits"] for v in views if not v["released"] and not v["revoked"])
     assert client.escrowed_of(operator) == open_units

@@ -82,15 +82,17 @@ def test_a_topped_up_bond_is_at_the_rate_whatever_was_slashed(rate, power, held,
     assert credits.bond_shortfall_wei(held + short, rate, power) == 0
 
 
-@given(retired=st.booleans(), now=U64, last=U64, debt=st.integers(0, 2**192),
+@given(retired=st.booleans(), now=U64, unlock_at=U64, debt=st.integers(0, 2**192),
        bond=st.integers(0, 2**128))
-def test_a_bond_is_never_returned_to_an_operator_in_debt(retired, now, last, debt, bond):
-    ok = credits.bond_returnable(retired, now, last, debt, bond)
-    assert ok == (retired and now >= last and debt == 0 and bond > 0)
-    if debt > 0:
+def test_a_bond_is_never_returned_to_an_operator_in_debt(retired, now, unlock_at, debt, bond):
+    ok = credits.bond_returnable(retired, now, unlock_at, debt, bond)
+    assert ok == (retired and now >= unlock_at and debt == 0 and bond > 0)
+    if debt > 0 or now < unlock_at:
         assert not ok
     with pytest.raises(ValidationError, match="operator_debt_units"):
-        credits.bond_returnable(retired, now, last, -1, bond)
+        credits.bond_returnable(retired, now, unlock_at, -1, bond)
+    with pytest.raises(ValidationError, match="bond_unlock_at_s"):
+        credits.bond_returnable(retired, now, -1, debt, bond)
 
 
 @given(revoked=st.booleans(), released=st.booleans(), challenged=st.booleans(), now=U64,
