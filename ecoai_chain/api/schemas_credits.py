@@ -20,7 +20,8 @@ class CertificateCreditsOut(BaseModel):
                        "release; cancelled: revoked in escrow, never minted)")
     reward_units: str = Field(description="the certificate's full reward, " + _UNITS)
     release_at_s: int | None = Field(description="when the reward can be released (unix s; "
-                                     "the CertificateSubmitted record's releaseAt), None if not indexed")
+                                     "the CertificateSubmitted record's releaseAt), None if "
+                                     "not indexed")
     released_at_s: int | None = Field(description="block time of the release (unix s), None "
                                       "while unreleased")
     minted_units: str | None = Field(description="minted to the operator at release, " + _UNITS)

@@ -345,7 +345,8 @@ class IndexStore:
         in_event = [f for f in certificate_table() if f.solidity in rec]
         in_calldata = [f for f in certificate_table() if f.solidity not in rec]
         row = {
-            "certificate_id": a["certificateId"], "region": node_region.get(a["nodeId"], ("", None))[0],
+            "certificate_id": a["certificateId"],
+            "region": node_region.get(a["nodeId"], ("", None))[0],
             **{f.api: _column_value(f, rec[f.solidity]) for f in in_event},
             **dict.fromkeys((f.api for f in in_calldata), None),
             "eco_score": rec["ecoScore"], "reward_units": str(reward),

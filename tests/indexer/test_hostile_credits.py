@@ -1,12 +1,12 @@
-"""A stranger's Eco Credits events against the views that show them (issue 13 review): the
-emitter followed as GreenProof (the never-halt threat model of test_hostile_input.py) puts
+"""A stranger's Eco Credits events against the views that show them (issue 13 review): the emitter
+followed as GreenProof (the never-halt threat model of test_hostile_input.py) puts
 RewardEscrowed (no longer an event of GreenProof: its topic is ignored; a reward's escrow row
-comes from CertificateSubmitted) / RewardReleased / RewardWithheld / DebtRepaid / BondLocked / BondSlashed /
-BondReturned / ParameterScheduled on chain with 2^256-1 amounts, uint64-max times, param
-indexes out of the enum and keys that are not UTF-8, around a real certificate with a real
-proof. Indexing goes on; the API answers every view with exact numbers (no float, no 5xx);
-the explorer renders every page; the real certificate's ceiling is the one scheduled before
-it, not the stranger's later one."""
+comes from CertificateSubmitted) / RewardReleased / RewardWithheld / DebtRepaid / BondLocked /
+BondSlashed / BondReturned / ParameterScheduled on chain with 2^256-1 amounts, uint64-max times,
+param indexes out of the enum and keys that are not UTF-8, around a real certificate with a real
+proof. Indexing goes on; the API answers every view with exact numbers (no float, no 5xx); the
+explorer renders every page; the real certificate's ceiling is the one scheduled before it, not
+the stranger's later one."""
 
 from __future__ import annotations
 
