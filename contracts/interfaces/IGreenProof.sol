@@ -377,8 +377,9 @@ interface IGreenProof {
     /// @notice NODE_MANAGER_ROLE: suspend a node (it can no longer submit) with a reason.
     function suspendNode(uint64 nodeId, string calldata reason) external;
 
-    /// @notice The operator retires its node for good; its bond can be withdrawn once the
-    ///         last challenge window of its certificates has passed.
+    /// @notice The operator retires its node for good; its bond can be withdrawn from
+    ///         retirement + the longest challenge window ever scheduled (getNode's
+    ///         bondUnlockAt), which is after the release time of each of its certificates.
     function retireNode(uint64 nodeId, string calldata reason) external;
 
     /// @notice Anyone: send a retired node's remaining bond back to its operator, once
