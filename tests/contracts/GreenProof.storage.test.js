@@ -54,6 +54,18 @@ async function writesOf(gp, receipt, { alone = true } = {}) {
   return out;
 }
 
+/** Every storage key GreenProof read (SLOAD at depth 1) in a mined transaction. */
+async function sloadsOf(receipt) {
+  const trace = await ethers.provider.send("debug_traceTransaction", [receipt.hash, {}]);
+  return new Set(trace.structLogs.filter((l) => l.op === "SLOAD" && l.depth === 1).map((l) => BigInt(l.stack.at(-1))));
+}
+
+/** Whether `slot` is the first slot of node `nodeId` in a `mapping(uint64 => StoredNode)` at some base p < 64. */
+function nodeBase(nodeId, slot) {
+  for (let p = 0n; p < 64n; p++) if (BigInt(ethers.keccak256(coder.encode(["uint64", "uint256"], [nodeId, p]))) === slot) return true;
+  return false;
+}
+
 /** The keys that went from zero to non-zero (fresh slots: 20k gas each). */
 const fresh = (writes) => [...writes].filter(([, v]) => v.before === 0n && v.after !== 0n).map(([k]) => k);
 
@@ -91,6 +103,12 @@ describe("GreenProof storage per certificate", function () {
       expect((hotWord >> 168n) & (2n ** 32n - 1n)).to.equal(node.maxPowerMw);
       expect((hotWord >> 200n) & (2n ** 32n - 1n)).to.equal(record.epochStart + EPOCH);
       expect(hotWord >> 232n).to.equal(EPOCH);
+      // And it reads of the node only that slot and the next (its region): not the operator,
+      // bond, nonce or metadata slots after them (StoredNode).
+      const nodeSlots = [0n, 1n, 2n, 3n, 4n].map((k) => hot + k);
+      const read = await sloadsOf(receipt);
+      expect(nodeSlots.filter((k) => read.has(k))).to.deep.equal([hot, hot + 1n]);
+      expect(nodeBase(1n, hot)).to.equal(true);
       for (const [k, v] of writes) if (k !== slot) expect(v.before, `slot ${k}`).to.not.equal(0n);
       // The word decodes as recordOf reads it.
       const w = writes.get(slot).after;
