@@ -24,12 +24,16 @@ abstract contract GreenProofCredits is GreenProofParams {
     /// @notice Held by the ChallengeManager: revoke an unanswered challenged certificate.
     bytes32 public constant CHALLENGE_ROLE = keccak256("CHALLENGE_ROLE");
 
-    // A certificate's word (see `_records`), low bits first: bit 0 revoked, bit 1 released,
-    // bits 2..65 its id, bits 66..255 the top 190 bits of keccak256(abi.encode(record)).
+    /// @dev A certificate's word (see `_records`), low bits first: bit 0 revoked, bit 1
+    ///      released, bit 2 on hold (an open challenge: setReleaseHold sets and clears it, a
+    ///      revocation clears it; `_holdsOf` counts a node's held words), bits 3..66 its id,
+    ///      bits 67..255 the top 189 bits of keccak256(abi.encode(record)). A release reads
+    ///      the hold from the word it reads anyway (no cold slot per certificate).
     uint256 internal constant _REVOKED = 1;
     uint256 internal constant _RELEASED = 2;
-    uint256 internal constant _ID_SHIFT = 2;
-    uint256 internal constant _LOW_BITS = (1 << 66) - 1; // flags and id; the hash is above them
+    uint256 internal constant _HELD = 4;
+    uint256 internal constant _ID_SHIFT = 3;
+    uint256 internal constant _LOW_BITS = (1 << 67) - 1; // flags and id; the hash is above them
 
     IEcoCredit internal immutable _eco;
 
@@ -60,8 +64,7 @@ abstract contract GreenProofCredits is GreenProofParams {
     ///      the duplicate index (certificateOf), so a certificate writes one fresh slot.
     mapping(uint64 nodeId => mapping(uint64 epochStart => uint256 word)) internal _records;
     mapping(address operator => uint256) private _debt;
-    mapping(uint256 certificateId => uint64 nodeId) private _heldFor; // an open challenge: its node
-    mapping(uint64 nodeId => uint256) private _holdsOf; // open challenges against its certificates
+    mapping(uint64 nodeId => uint256) private _holdsOf; // held certificates (_HELD words) of the node
 
     constructor(IEcoCredit eco_) {
         _eco = eco_;
@@ -121,16 +124,16 @@ abstract contract GreenProofCredits is GreenProofParams {
         external
         onlyRole(CHALLENGE_ROLE)
     {
-        _checkedWord(certificateId, record);
-        uint64 nodeId = _heldFor[certificateId];
+        uint256 word = _checkedWord(certificateId, record);
+        uint64 nodeId = record.nodeId;
         if (!held) {
-            if (nodeId == 0) revert GreenProofNotOnHold(certificateId);
-            return _clearHold(certificateId, nodeId);
+            if (word & _HELD == 0) revert GreenProofNotOnHold(certificateId);
+            _setWordAt(nodeId, record.epochStart, word & ~_HELD);
+            return _liftHold(certificateId, nodeId);
         }
-        if (nodeId != 0) revert GreenProofReleaseOnHold(certificateId);
+        if (word & _HELD != 0) revert GreenProofReleaseOnHold(certificateId);
         // The ChallengeManager opens challenges only on vesting (unrevoked, unreleased) ones.
-        nodeId = record.nodeId;
-        _heldFor[certificateId] = nodeId;
+        _setWordAt(nodeId, record.epochStart, word | _HELD);
         ++_holdsOf[nodeId];
         emit ReleaseHeld(certificateId, nodeId);
     }
@@ -238,8 +241,9 @@ abstract contract GreenProofCredits is GreenProofParams {
         uint256 word = _checkedWord(certificateId, record);
         if (word & _REVOKED != 0) revert GreenProofAlreadyRevoked(certificateId);
         uint64 nodeId = record.nodeId;
-        _setWordAt(nodeId, record.epochStart, word | _REVOKED);
-        if (_heldFor[certificateId] != 0) _clearHold(certificateId, nodeId);
+        // A revocation ends the hold (the challenge is over): the flag is cleared in the same write.
+        _setWordAt(nodeId, record.epochStart, (word | _REVOKED) & ~_HELD);
+        if (word & _HELD != 0) _liftHold(certificateId, nodeId);
         StoredNode storage node = _nodes[nodeId];
         address operator = node.operator;
         uint256 reward = record.rewardUnits;
@@ -282,7 +286,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         uint256 word = _checkedWord(certificateId, record);
         if (word & _REVOKED != 0) revert GreenProofAlreadyRevoked(certificateId);
         if (word & _RELEASED != 0) revert GreenProofAlreadyReleased(certificateId);
-        if (_heldFor[certificateId] != 0) revert GreenProofReleaseOnHold(certificateId);
+        if (word & _HELD != 0) revert GreenProofReleaseOnHold(certificateId);
         uint256 releaseAt = record.releaseAt;
         if (block.timestamp < releaseAt) revert GreenProofStillVesting(certificateId, releaseAt, block.timestamp);
         uint64 nodeId = record.nodeId;
@@ -318,8 +322,8 @@ abstract contract GreenProofCredits is GreenProofParams {
         Address.sendValue(payable(to), slashed);
     }
 
-    function _clearHold(uint256 certificateId, uint64 nodeId) private {
-        delete _heldFor[certificateId];
+    /// @dev The hold's count and event; the caller clears the word's _HELD flag.
+    function _liftHold(uint256 certificateId, uint64 nodeId) private {
         --_holdsOf[nodeId]; // was incremented with the hold
         emit ReleaseHoldLifted(certificateId, nodeId);
     }

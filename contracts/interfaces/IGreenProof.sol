@@ -21,11 +21,13 @@ pragma solidity ^0.8.28;
 ///         the ceil covers the two floors of baseline and carbon). `rewardBound` returns it.
 ///
 ///         One storage slot per certificate. A certificate's fields never change after
-///         submission; only two flags do (revoked, released). So the record goes whole into
-///         CertificateSubmitted, and the certificate keeps one storage word, at its (node,
-///         epoch): low bits first, bit 0 revoked, bit 1 released, bits 2..65 its id, bits
-///         66..255 the top 190 bits of keccak256(abi.encode(CertificateRecord)) (a 190-bit
-///         commitment). Keyed by node and epoch, the word is also the duplicate index
+///         submission; only three flags do (revoked, released, on hold). So the record goes
+///         whole into CertificateSubmitted, and the certificate keeps one storage word, at its
+///         (node, epoch): low bits first, bit 0 revoked, bit 1 released, bit 2 on hold (an
+///         open challenge: setReleaseHold), bits 3..66 its id, bits 67..255 the top 189 bits
+///         of keccak256(abi.encode(CertificateRecord)) (a 189-bit commitment). The hold in the
+///         word (stage F) spares releaseRewards a cold read per certificate (the hold was its
+///         own mapping). Keyed by node and epoch, the word is also the duplicate index
 ///         (certificateOf, GreenProofEpochAlreadyCertified): a submission writes one fresh
 ///         slot. The functions that need a certificate's fields (releaseRewards,
 ///         revokeCertificate, revokeByChallenge, setReleaseHold, and ChallengeManager.challenge,
@@ -162,7 +164,7 @@ interface IGreenProof {
     event AttestorRotated(uint64 indexed nodeId, address indexed previousAttestor, address indexed newAttestor);
 
     /// @notice A certificate was accepted; `record` is everything about it that is fixed (its
-    ///         slot holds its id, two flags and keccak256(abi.encode(record)), see `recordOf`), and
+    ///         slot holds its id, three flags and keccak256(abi.encode(record)), see `recordOf`), and
     ///         `record.rewardUnits` is its full reward, now in escrow until `record.releaseAt`
     ///         (no separate event: an operator's escrow is the sum over its certificates that
     ///         are neither released nor revoked, which readers compute from these events).
@@ -524,8 +526,9 @@ interface IGreenProof {
 
     /// @notice The slot of the node's certificate for the epoch starting at `epochStart`:
     ///         its id (0 when the epoch is not certified; then every value is zero), `recordHash`
-    ///         = keccak256(abi.encode(record)) with its low 66 bits cleared (where the slot keeps
-    ///         the id and the flags; Python compares the same masked hash), and the two flags.
+    ///         = keccak256(abi.encode(record)) with its low 67 bits cleared (where the slot keeps
+    ///         the id and the three flags; Python compares the same masked hash), and the revoked
+    ///         and released flags (the hold is in ReleaseHeld / ReleaseHoldLifted).
     ///         The record's fields are in the certificate's CertificateSubmitted event. No
     ///         revert: it is the index.
     function recordOf(uint64 nodeId, uint64 epochStart)

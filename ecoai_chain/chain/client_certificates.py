@@ -3,8 +3,8 @@ the calls that take the record as calldata.
 
 GreenProof keeps one storage word per certificate, at its (nodeId, epochStart) -- the same
 word is the duplicate index, ``certificateOf`` -- holding, low bits first: the flags revoked
-(bit 0) and released (bit 1), the certificate id (bits 2..65) and the top 190 bits of
-``keccak256(abi.encode(record))``. The record itself -- the certificate's fields, its reward
+(bit 0), released (bit 1) and on hold (bit 2, an open challenge), the certificate id (bits
+3..66) and the top 189 bits of ``keccak256(abi.encode(record))``. The record itself -- the certificate's fields, its reward
 and release time, fixed at submission -- is carried whole by its ``CertificateSubmitted``
 event. So the record comes from that log (eth_getLogs on the GreenProof address, topic 1 = the
 id, from the deployment block) and is checked here against the word at the record's node and
@@ -25,9 +25,10 @@ from eth_utils import collapse_if_tuple, keccak
 
 from ecoai_chain.errors import CertificateRecordMismatch, ChainError, UnknownCertificate
 
-# The word's low 66 bits: revoked (bit 0), released (bit 1), the id (bits 2..65); the record's
-# hash is above them, so `recordOf` returns the hash with these bits cleared.
-LOW_BITS = (1 << 66) - 1
+# The word's low 67 bits: revoked (bit 0), released (bit 1), on hold (bit 2), the id (bits
+# 3..66); the record's hash is above them, so `recordOf` returns the hash with these bits
+# cleared (IGreenProof's header has the layout).
+LOW_BITS = (1 << 67) - 1
 # Topic filters with thousands of alternatives are refused by some nodes: ask in chunks.
 LOG_IDS_PER_QUERY = 200
 
@@ -35,7 +36,7 @@ LOG_IDS_PER_QUERY = 200
 @dataclass(frozen=True)
 class RecordState:
     """``recordOf(nodeId, epochStart)``: the certificate of that epoch (0: none, and then every
-    field is zero), its record's hash (the low 66 bits cleared) and the two flags."""
+    field is zero), its record's hash (the low 67 bits cleared) and the revoked and released flags."""
 
     certificate_id: int
     record_hash: bytes
@@ -72,7 +73,7 @@ def record_tuple(record_input: dict[str, Any], record: Any) -> tuple:
 
 
 def record_hash(record_input: dict[str, Any], record: Any) -> bytes:
-    """``keccak256(abi.encode(record))`` with the low 66 bits (id and flags) cleared: what
+    """``keccak256(abi.encode(record))`` with the low 67 bits (id and flags) cleared: what
     ``recordOf`` returns for the certificate whose record this is."""
     word = keccak(abi_encode([collapse_if_tuple(record_input)],
                              [record_tuple(record_input, record)]))

@@ -6,10 +6,10 @@ an id that aliases it in 64 bits, the same id twice in one call, words wider tha
 -- and the escrow, the debt and the supply must come out as the rules say, whatever the order
 of release, revocation and challenge.
 
-Not tried by brute force: a record that collides with the stored one in the word's 190 hash
-bits. A stranger needs a second preimage of the honest record (2^190 work); the operator, who
+Not tried by brute force: a record that collides with the stored one in the word's 189 hash
+bits. A stranger needs a second preimage of the honest record (2^189 work); the operator, who
 chooses its certificate's root, could search for a pair (a record it can land, a richer one)
-by birthday, about 2^95 keccak evaluations -- and even then `_release` subtracts the forged
+by birthday, about 2^94.5 keccak evaluations -- and even then `_release` subtracts the forged
 reward from the operator's escrow, so it could mint at most what it has escrowed."""
 
 from __future__ import annotations

@@ -187,7 +187,7 @@ describe("GreenProof certificate records (one slot per certificate)", function (
       }
     });
 
-    it("Should hold exactly the hash of the record in the event (low 66 bits cleared), per node and epoch", async function () {
+    it("Should hold exactly the hash of the record in the event (low 67 bits cleared), per node and epoch", async function () {
       const f = await readyFixture();
       const { gp } = f;
       const items = [];
@@ -202,7 +202,7 @@ describe("GreenProof certificate records (one slot per certificate)", function (
         const [slotId, slotHash, revoked, released] = await gp.recordOf(record.nodeId, record.epochStart);
         expect(slotId).to.equal(id);
         expect(slotHash).to.equal(recordHash(ethers, record));
-        expect(BigInt(slotHash) & ((1n << 66n) - 1n)).to.equal(0n);
+        expect(BigInt(slotHash) & ((1n << 67n) - 1n)).to.equal(0n);
         expect([revoked, released]).to.deep.equal([false, false]);
         hashes.add(slotHash);
       }

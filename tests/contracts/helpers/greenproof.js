@@ -98,12 +98,12 @@ export async function escrowedOf(gp, operator) {
   return units;
 }
 
-/** A certificate's storage word, low bits first: bit 0 revoked, bit 1 released, bits 2..65 the
- *  id, bits 66..255 the record's hash (IGreenProof). */
-export const WORD = { revoked: 1n, released: 2n, idShift: 2n, lowBits: (1n << 66n) - 1n };
+/** A certificate's storage word, low bits first: bit 0 revoked, bit 1 released, bit 2 on hold,
+ *  bits 3..66 the id, bits 67..255 the record's hash (IGreenProof). */
+export const WORD = { revoked: 1n, released: 2n, held: 4n, idShift: 3n, lowBits: (1n << 67n) - 1n };
 
 /** The hash a record's slot keeps (recordOf's recordHash): keccak256(abi.encode(record)) with
- *  its low 66 bits (the id and the flags) clear. */
+ *  its low 67 bits (the id and the flags) clear. */
 export function recordHash(ethers, record) {
   const encoded = ethers.AbiCoder.defaultAbiCoder().encode([RECORD_TUPLE], [record]);
   return ethers.toBeHex(BigInt(ethers.keccak256(encoded)) & ~WORD.lowBits, 32);
