@@ -94,10 +94,7 @@ contract GreenProof is GreenProofCredits {
         _requireNoDebt(msg.sender);
         uint256 bond = bondFor(maxPowerMw);
         if (msg.value != bond) revert GreenProofWrongBond(bond, msg.value);
-        // Cannot overflow: 2^64 registrations would not fit in any chain's lifetime of gas.
-        unchecked {
-            nodeId = ++_nodeCount;
-        }
+        nodeId = _newNodeId();
         StoredNode storage node = _nodes[nodeId];
         node.operator = msg.sender;
         node.attestor = attestor;
@@ -280,12 +277,12 @@ contract GreenProof is GreenProofCredits {
 
     /// @inheritdoc IGreenProof
     function nodeCount() external view returns (uint64) {
-        return _nodeCount;
+        return _nodeCount();
     }
 
     /// @inheritdoc IGreenProof
     function certificateCount() external view returns (uint256) {
-        return _certificateCount;
+        return _certificateCount();
     }
 
     /// @notice The EcoCredit token this contract mints.
@@ -394,12 +391,7 @@ contract GreenProof is GreenProofCredits {
         uint64 nodeId = uint64(cert.nodeId);
         StoredNode storage node = _nodes[nodeId];
         (, uint256 score, uint256 reward) = GreenScore.compute(baseline, cert.work, cert.carbonMg);
-        // Cannot overflow: one increment per accepted certificate (2^192 is out of reach).
-        unchecked {
-            certificateId = ++_certificateCount;
-        }
-        // The id lives in 64 bits of the certificate's word: unreachable, but never truncated.
-        if (certificateId > type(uint64).max) revert GreenProofCertificateIdOverflow(certificateId);
+        certificateId = _newCertificateId(); // GreenProofCertificateIdOverflow past 2^64 - 1
         uint64 start = uint64(cert.epochStart); // < block.timestamp, checked in _checkEpoch
         uint64 len = _epochLength(); // < 2^24 (setEpochLength)
         uint64 end = start + len; // < 2^32, checked in _checkEpoch
@@ -467,8 +459,8 @@ contract GreenProof is GreenProofCredits {
     }
 
     function _activeNodeId(uint256 rawNodeId) private view returns (uint64 nodeId) {
-        if (rawNodeId == 0 || rawNodeId > _nodeCount) revert GreenProofUnknownNode(rawNodeId);
-        nodeId = uint64(rawNodeId); // <= _nodeCount, a uint64
+        if (rawNodeId == 0 || rawNodeId > _nodeCount()) revert GreenProofUnknownNode(rawNodeId);
+        nodeId = uint64(rawNodeId); // <= _nodeCount(), a uint64
         NodeStatus status = _nodes[nodeId].status;
         if (status != NodeStatus.Active) revert GreenProofNodeNotActive(nodeId, uint8(status));
     }

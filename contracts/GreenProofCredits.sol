@@ -37,8 +37,6 @@ abstract contract GreenProofCredits is GreenProofParams {
 
     IEcoCredit internal immutable _eco;
 
-    uint64 internal _nodeCount;
-    uint192 internal _certificateCount; // packed with _nodeCount: one slot read per submission
     /// @dev A node as stored. Slot 0 is all a submission reads of it but the region (slot 1)
     ///      and all it writes: attestor 160 | status 8 | maxPowerMw 32 | lastEpochEnd 32 |
     ///      lastEpochLenS 24 (lastEpochStart = lastEpochEnd - lastEpochLenS; an end is at most
@@ -373,7 +371,7 @@ abstract contract GreenProofCredits is GreenProofParams {
             word == 0 || _idOf(word) != certificateId
                 || (word ^ uint256(keccak256(abi.encode(record)))) & ~_LOW_BITS != 0
         ) {
-            if (certificateId == 0 || certificateId > _certificateCount) {
+            if (certificateId == 0 || certificateId > _certificateCount()) {
                 revert GreenProofUnknownCertificate(certificateId);
             }
             revert GreenProofRecordMismatch(certificateId);
@@ -381,7 +379,7 @@ abstract contract GreenProofCredits is GreenProofParams {
     }
 
     function _node(uint64 nodeId) internal view returns (StoredNode storage) {
-        if (nodeId == 0 || nodeId > _nodeCount) revert GreenProofUnknownNode(nodeId);
+        if (nodeId == 0 || nodeId > _nodeCount()) revert GreenProofUnknownNode(nodeId);
         return _nodes[nodeId];
     }
 }

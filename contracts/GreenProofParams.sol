@@ -36,11 +36,25 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     /// @notice The operation failed because the contract is not paused.
     error ExpectedPause();
 
-    // One slot, read by every submission (epoch grid, order rule, pause).
-    uint64 private _epochLengthS;
-    uint64 private _epochLengthSetAt; // when the current epoch length took effect
-    bool private _paused;
-    uint32 private _maxChallengeWindowS; // the longest challenge window ever scheduled
+    /// @dev The globals a submission reads, in one slot (stage F: one cold SLOAD per
+    ///      transaction for all of them): the counts (GreenProofCredits, through
+    ///      `_nodeCount`, `_newNodeId`, `_certificateCount`, `_newCertificateId`), the epoch
+    ///      grid and the order rule (`_epochLength`, `_epochLengthSince`), the pause flag and
+    ///      the bond lock's longest window (`_maxChallengeWindow`). Low bits first: nodeCount
+    ///      64 | certificateCount 64 (ids live in 64 bits of a certificate's word) |
+    ///      epochLengthS 32 (< 2^24, setEpochLength) | epochLengthSetAt 40 (a block time) |
+    ///      paused 8 | maxChallengeWindowS 32 (every window is < 2^32, _maxOf).
+    struct HotGlobals {
+        uint64 nodeCount;
+        uint64 certificateCount;
+        uint32 epochLengthS;
+        uint40 epochLengthSetAt; // when the current epoch length took effect
+        bool paused;
+        uint32 maxChallengeWindowS; // the longest challenge window ever scheduled
+    }
+
+    HotGlobals private _hot;
+    // Read only by revocations (slashes) and its view: its own slot, as the hot one is full.
     address private _treasury;
     mapping(Param param => mapping(bytes32 key => ParamSchedule.Schedule)) private _schedules;
     bytes32[] private _ceilingClasses; // every class that ever had a ceiling (maxEpochReward)
@@ -50,7 +64,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         _setTreasury(treasury_);
         _push(Param.SubmissionDeadline, 0, DEFAULT_DEADLINE_S, 0);
         _push(Param.ChallengeWindow, 0, DEFAULT_DEADLINE_S, 0);
-        _maxChallengeWindowS = uint32(DEFAULT_DEADLINE_S);
+        _hot.maxChallengeWindowS = uint32(DEFAULT_DEADLINE_S);
         _push(Param.BondPerMw, 0, 0, 0);
         _push(Param.SlashShare, 0, BPS, 0);
     }
@@ -95,7 +109,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     function setChallengeWindow(uint256 windowS, uint64 effectiveFrom) external onlyRole(PARAMS_ROLE) {
         _schedule(Param.ChallengeWindow, 0, windowS, effectiveFrom);
         // windowS <= type(uint32).max: _schedule checked it.
-        if (windowS > _maxChallengeWindowS) _maxChallengeWindowS = uint32(windowS);
+        if (windowS > _hot.maxChallengeWindowS) _hot.maxChallengeWindowS = uint32(windowS);
     }
 
     /// @inheritdoc IGreenProof
@@ -147,7 +161,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
 
     /// @notice Whether registrations and submissions are paused (PAUSER_ROLE).
     function paused() public view returns (bool) {
-        return _paused;
+        return _hot.paused;
     }
 
     /// @inheritdoc IGreenProof
@@ -157,7 +171,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
 
     /// @inheritdoc IGreenProof
     function epochLengthS() external view returns (uint64) {
-        return _epochLengthS;
+        return _hot.epochLengthS;
     }
 
     /// @inheritdoc IGreenProof
@@ -200,11 +214,40 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     }
 
     function _epochLength() internal view returns (uint64) {
-        return _epochLengthS;
+        return _hot.epochLengthS;
     }
 
     function _epochLengthSince() internal view returns (uint64) {
-        return _epochLengthSetAt;
+        return _hot.epochLengthSetAt;
+    }
+
+    /// @dev Nodes registered so far: node ids are 1..this.
+    function _nodeCount() internal view returns (uint64) {
+        return _hot.nodeCount;
+    }
+
+    /// @dev Certificates accepted so far: certificate ids are 1..this.
+    function _certificateCount() internal view returns (uint64) {
+        return _hot.certificateCount;
+    }
+
+    /// @dev The next node id (counted).
+    function _newNodeId() internal returns (uint64 nodeId) {
+        // Cannot overflow: 2^64 registrations would not fit in any chain's lifetime of gas.
+        unchecked {
+            nodeId = ++_hot.nodeCount;
+        }
+    }
+
+    /// @dev The next certificate id (counted). Ids live in 64 bits of the certificate's word
+    ///      (and of the count): unreachable, but never truncated.
+    function _newCertificateId() internal returns (uint64 certificateId) {
+        // One read and one write of the slot; past 2^64 - 1 it wraps to 0, and the revert
+        // undoes the write.
+        unchecked {
+            certificateId = ++_hot.certificateCount;
+        }
+        if (certificateId == 0) revert GreenProofCertificateIdOverflow(1 << 64);
     }
 
     function _treasuryAddress() internal view returns (address) {
@@ -214,7 +257,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     /// @dev The longest challenge window ever scheduled (s), the constructor's default
     ///      included: it only grows.
     function _maxChallengeWindow() internal view returns (uint32) {
-        return _maxChallengeWindowS;
+        return _hot.maxChallengeWindowS;
     }
 
     modifier whenNotPaused() {
@@ -223,18 +266,18 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     }
 
     function _requireNotPaused() internal view {
-        if (_paused) revert EnforcedPause();
+        if (_hot.paused) revert EnforcedPause();
     }
 
     function _pause() internal {
         _requireNotPaused();
-        _paused = true;
+        _hot.paused = true;
         emit Paused(_msgSender());
     }
 
     function _unpause() internal {
-        if (!_paused) revert ExpectedPause();
-        _paused = false;
+        if (!_hot.paused) revert ExpectedPause();
+        _hot.paused = false;
         emit Unpaused(_msgSender());
     }
 
@@ -265,9 +308,9 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
 
     function _setEpochLength(uint64 epochLengthS_) private {
         if (epochLengthS_ == 0 || epochLengthS_ >= 1 << 24) revert GreenProofInvalidEpochLength(epochLengthS_);
-        uint64 previous = _epochLengthS;
-        _epochLengthS = epochLengthS_;
-        _epochLengthSetAt = uint64(block.timestamp);
+        uint64 previous = _hot.epochLengthS;
+        // epochLengthS_ < 2^24; block.timestamp < 2^40 until the year 36812.
+        (_hot.epochLengthS, _hot.epochLengthSetAt) = (uint32(epochLengthS_), uint40(block.timestamp));
         emit EpochLengthSet(previous, epochLengthS_);
     }
 

@@ -1,14 +1,15 @@
 // The reads every submission makes (issue 16, stage E part B): a parameter lookup at or after
 // the schedule's latest entry reads ONE storage slot (ParamSchedule's head), an older time
-// binary-searches the earlier entries; the pause flag and the longest challenge window share
-// the epoch length's slot. Checked on the storage itself: the SLOADs of a traced call
+// binary-searches the earlier entries; the node and certificate counts, the epoch length and
+// the time it was set, the pause flag and the longest challenge window share one slot (stage
+// F), read once by a submission. Checked on the storage itself: the SLOADs of a traced call
 // (Hardhat's network) and eth_getStorageAt.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, PARAM, makeFixtures } from "./helpers/greenproof.js";
+import { CHAIN, PARAM, makeFixtures, vectorIndex } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
-const { bareFixture } = makeFixtures(ethers, networkHelpers);
+const { bareFixture, readyFixture, signedVector } = makeFixtures(ethers, networkHelpers);
 const { time } = networkHelpers;
 const KR = ethers.encodeBytes32String("KR");
 const DEFAULT_WINDOW_S = 7n * 24n * 3600n;
@@ -22,14 +23,26 @@ async function sloads(gp, data) {
 
 const lookup = (gp, param, key, t) => gp.interface.encodeFunctionData("parameterAt", [param, key, t]);
 
-/** The slot whose low 128 bits are (epochLengthS, the time it was set). */
-async function epochSlot(gp, setAt) {
-  const expected = BigInt(await gp.epochLengthS()) | (setAt << 64n);
-  const mask = (1n << 128n) - 1n;
+/** The hot globals' slot, low bits first: nodeCount 64 | certificateCount 64 | epochLengthS 32
+ *  | epochLengthSetAt 40 | paused 8 | maxChallengeWindowS 32 (GreenProofParams.HotGlobals). */
+const HOT = { certificateCount: 64n, epochLengthS: 128n, setAt: 160n, paused: 200n, maxWindow: 208n };
+
+/** The slot whose low 200 bits are (nodeCount, certificateCount, epochLengthS, the time it was
+ *  set), or without `setAt` its low 160 bits the first three. */
+async function hotSlot(gp, setAt = undefined) {
+  const expected = BigInt(await gp.nodeCount()) | (BigInt(await gp.certificateCount()) << HOT.certificateCount)
+    | (BigInt(await gp.epochLengthS()) << HOT.epochLengthS) | ((setAt ?? 0n) << HOT.setAt);
+  const mask = (1n << (setAt === undefined ? HOT.setAt : HOT.paused)) - 1n;
   for (let p = 0n; p < 64n; p++) {
     if ((BigInt(await ethers.provider.getStorage(gp.target, p)) & mask) === expected) return p;
   }
-  throw new Error("epoch length slot not found in slots 0..63");
+  throw new Error("hot globals' slot not found in slots 0..63");
+}
+
+/** The storage keys GreenProof read (SLOAD at depth 1) in a mined transaction, in order. */
+async function sloadsOf(receipt) {
+  const trace = await ethers.provider.send("debug_traceTransaction", [receipt.hash, {}]);
+  return trace.structLogs.filter((l) => l.op === "SLOAD" && l.depth === 1).map((l) => BigInt(l.stack.at(-1)));
 }
 
 describe("GreenProof hot slots", function () {
@@ -81,14 +94,14 @@ describe("GreenProof hot slots", function () {
     });
   });
 
-  describe("# pause flag and longest challenge window", function () {
-    it("Should keep the pause flag and the longest window in the epoch length's slot", async function () {
+  describe("# the hot globals' slot", function () {
+    it("Should keep the pause flag and the longest window beside the counts and the epoch length", async function () {
       const { gp } = await bareFixture();
       await gp.setEpochLength(await gp.epochLengthS());
-      const p = await epochSlot(gp, BigInt(await time.latest()));
+      const p = await hotSlot(gp, BigInt(await time.latest()));
       const slot = async () => BigInt(await ethers.provider.getStorage(gp.target, p));
-      const pausedBit = async () => ((await slot()) >> 128n) & 0xffn;
-      const maxWindow = async () => ((await slot()) >> 136n) & 0xffffffffn;
+      const pausedBit = async () => ((await slot()) >> HOT.paused) & 0xffn;
+      const maxWindow = async () => ((await slot()) >> HOT.maxWindow) & 0xffffffffn;
       expect(await pausedBit()).to.equal(0n);
       expect(await maxWindow()).to.equal(DEFAULT_WINDOW_S);
       await gp.pause();
@@ -103,13 +116,29 @@ describe("GreenProof hot slots", function () {
       expect(await maxWindow()).to.equal(DEFAULT_WINDOW_S * 2n); // it only grows
       await gp.setChallengeWindow(2n ** 32n - 1n, now + 2000n);
       expect(await maxWindow()).to.equal(2n ** 32n - 1n);
+      expect((await slot()) >> 240n).to.equal(0n); // nothing above the window
     });
 
-    it("Should read no other slot than the epoch length's for paused()", async function () {
+    it("Should read no other slot than the hot one for paused(), nodeCount(), certificateCount() and epochLengthS()", async function () {
       const { gp } = await bareFixture();
       await gp.setEpochLength(await gp.epochLengthS());
-      const p = await epochSlot(gp, BigInt(await time.latest()));
-      expect(await sloads(gp, gp.interface.encodeFunctionData("paused"))).to.deep.equal([p]);
+      const p = await hotSlot(gp, BigInt(await time.latest()));
+      for (const view of ["paused", "nodeCount", "certificateCount", "epochLengthS"]) {
+        expect(await sloads(gp, gp.interface.encodeFunctionData(view)), view).to.deep.equal([p]);
+      }
+    });
+
+    it("Should have a submission read the counts, the epoch length, its time and the pause flag from that one slot", async function () {
+      const f = await readyFixture();
+      const { gp } = f;
+      const receipt = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))))).wait();
+      expect([await gp.nodeCount(), await gp.certificateCount()]).to.deep.equal([2n, 1n]);
+      const p = await hotSlot(gp);
+      // Of the contract's plain slots (every other key is a mapping's or an array's hash), a
+      // submission reads only the hot one: no second slot for the epoch length, pause or counts.
+      const plain = (await sloadsOf(receipt)).filter((k) => k < 64n);
+      expect(plain.length).to.be.greaterThan(0);
+      expect([...new Set(plain)]).to.deep.equal([p]);
     });
   });
 });
