@@ -22,7 +22,7 @@ class NodeView:
     energy_mj: int = 0
     carbon_mg: int = 0
     balance_units: int = 0  # released Eco Credits the operator holds
-    escrowed_units: int = 0  # rewards still in their challenge window
+    escrowed_units: int = 0  # the node's rewards still vesting (not released, not revoked)
 
 
 @dataclass
@@ -72,9 +72,14 @@ class Summary:
                 self._vesting[int(ev["certificateId"])] = rec
             self._from_block = head + 1
         self.release_due()
+        # In escrow: what is still vesting, as release_due just read it from the flags (not
+        # client.escrowed_of, one recordOf per certificate the operator ever had, per poll).
+        escrowed = dict.fromkeys(self._by_id, 0)
+        for record in self._vesting.values():
+            escrowed[int(record["nodeId"])] += int(record["rewardUnits"])
         for n in self.nodes:
             n.balance_units = self.client.eco_balance(n.address)
-            n.escrowed_units = self.client.escrowed_of(n.address)
+            n.escrowed_units = escrowed[n.node_id]
         if self.relay is not None:
             self.relay_status = self.relay.status()
         if self.first_certificate_after_s is None and self.total_certificates:
