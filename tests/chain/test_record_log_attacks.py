@@ -124,3 +124,28 @@ def test_a_record_read_before_a_reorganisation_is_refused_after_it(ready, vector
     assert (e.value.name, e.value.args_) == ("GreenProofRecordMismatch", (cid,))
     assert client.release_rewards([cid])["minted_units"] == client.get_certificate(cid)[
         "rewardUnits"]
+
+
+def test_a_strangers_logs_never_enter_an_operators_escrow(ready, vector_cert):
+    """client.escrowed_of (no on-chain counter since stage E) sums the operator's nodes'
+    CertificateSubmitted records that are neither released nor revoked. A stranger's contract
+    announces a node of the victim operator (NodeRegistered, operator indexed), a richer copy
+    of its landed certificate and a certificate of that fake node: none of it is GreenProof's
+    log, so the escrow stays the landed reward, and goes to 0 once it is released."""
+    client, stranger, emitter, cid, record = _copied(ready, vector_cert)
+    operator = ready["operators"][0].address
+    reward = client.get_certificate(cid)["rewardUnits"]
+    assert client.escrowed_of(operator) == reward
+    fake_node = client.node_count() + 1
+    send_tx(client.w3, stranger, emitter.functions.nodeRegistered(
+        fake_node, operator, stranger.address, b"KR".ljust(32, b"\0"), 1, b"").build_transaction(
+        {"from": stranger.address}), gas=500_000)
+    _emit(client, emitter, stranger, cid, _richer(client, record))
+    names = [c["name"] for c in record_abi(client.green_proof.abi)["components"]]
+    fake = list(_richer(client, record))
+    fake[names.index("nodeId")] = fake_node
+    _emit(client, emitter, stranger, cid + 7, tuple(fake))
+    assert client.escrowed_of(operator) == reward
+    set_chain_time(client.w3, client.get_certificate(cid)["releaseAt"], at_least=True)
+    client.release_rewards([cid])
+    assert client.escrowed_of(operator) == 0
