@@ -240,7 +240,7 @@ contract GreenProof is GreenProofCredits {
             region: n.region,
             bondWei: n.bondWei,
             attestorNonce: n.attestorNonce,
-            bondUnlockAt: _bondUnlockAt(n),
+            bondUnlockAt: n.bondUnlockAt,
             metadataURI: n.metadataURI
         });
     }

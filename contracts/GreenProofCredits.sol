@@ -15,7 +15,7 @@ import {GreenProofParams} from "./GreenProofParams.sol";
 ///      operator address, across all its nodes), paid first out of its next released rewards
 ///      or by `repayDebt`. A node's bond (native currency) is slashed to the treasury by
 ///      revocations, topped up by anyone (activation needs it at the current rate) and
-///      returned once the node is retired, the longest challenge window ever scheduled has
+///      returned once the node is retired, the longest challenge window scheduled by then has
 ///      passed since (see withdrawBond) and its operator owes no debt.
 abstract contract GreenProofCredits is GreenProofParams {
     using SafeCast for uint256;
@@ -52,7 +52,7 @@ abstract contract GreenProofCredits is GreenProofParams {
         address operator;
         uint64 attestorNonce;
         uint128 bondWei;
-        uint64 retiredAt; // 0 until retireNode
+        uint64 bondUnlockAt; // 0 until retireNode (see withdrawBond)
         string metadataURI;
     }
 
@@ -156,7 +156,8 @@ abstract contract GreenProofCredits is GreenProofParams {
         if (msg.sender != node.operator) revert GreenProofNotOperator(nodeId, msg.sender, node.operator);
         if (node.status == NodeStatus.Retired) revert GreenProofNodeStatusUnchanged(nodeId, uint8(NodeStatus.Retired));
         node.status = NodeStatus.Retired;
-        node.retiredAt = uint64(block.timestamp);
+        // Fixed now: a window scheduled later applies to no certificate of the node (withdrawBond).
+        node.bondUnlockAt = uint64(block.timestamp) + _maxChallengeWindow(); // < 2^33
         emit NodeStatusChanged(nodeId, uint8(NodeStatus.Retired), reason);
     }
 
@@ -177,13 +178,15 @@ abstract contract GreenProofCredits is GreenProofParams {
     ///      schedule entry is set with effectiveFrom >= its block time, so the entry that w
     ///      comes from was set before e, hence before s, and _maxChallengeWindow() (the
     ///      longest window ever scheduled, the default included; it never decreases) was
-    ///      >= w then and is now. So s + w <= retiredAt + _maxChallengeWindow(): once that
-    ///      time has passed every certificate of the node is past its release time, and what
-    ///      can still happen to one (a challenge opened in time) holds the bond (_holdsOf).
+    ///      >= w then and still is at retirement. So s + w <= retiredAt +
+    ///      _maxChallengeWindow() at retiredAt, the unlock time retireNode stores: once it has
+    ///      passed every certificate of the node is past its release time, and what can still
+    ///      happen to one (a challenge opened in time) holds the bond (_holdsOf). A window
+    ///      scheduled after the retirement cannot lock the bond again.
     function withdrawBond(uint64 nodeId) external {
         StoredNode storage node = _node(nodeId);
         if (node.status != NodeStatus.Retired) revert GreenProofNodeNotRetired(nodeId, uint8(node.status));
-        uint256 unlockAt = _bondUnlockAt(node);
+        uint256 unlockAt = node.bondUnlockAt;
         if (block.timestamp < unlockAt) revert GreenProofBondLocked(nodeId, unlockAt, block.timestamp);
         uint256 holds = _holdsOf[nodeId];
         if (holds > 0) revert GreenProofNodeChallenged(nodeId, holds);
@@ -268,12 +271,6 @@ abstract contract GreenProofCredits is GreenProofParams {
     function _releaseAtFor(uint256 epochStart) internal view returns (uint64) {
         (, uint256 window) = _paramAt(Param.ChallengeWindow, 0, epochStart);
         return uint64(block.timestamp + window); // window < 2^32
-    }
-
-    /// @dev When withdrawBond may return the node's bond (see there); 0 while not retired.
-    function _bondUnlockAt(StoredNode storage node) internal view returns (uint64) {
-        uint64 retiredAt = node.retiredAt;
-        return retiredAt == 0 ? 0 : retiredAt + _maxChallengeWindow(); // < 2^33
     }
 
     /// @dev Release one escrowed reward (its events included); the caller mints `minted`.

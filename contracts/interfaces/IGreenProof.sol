@@ -78,8 +78,8 @@ interface IGreenProof {
     /// @param bondWei native currency locked at registration (less what was slashed)
     /// @param attestorNonce nonce of the next RotateAttestor signature
     /// @param bondUnlockAt when withdrawBond may return the bond: 0 while the node is not
-    ///        retired, then its retirement time + the longest challenge window ever scheduled
-    ///        (no certificate of the node is released later; it can grow with a longer window)
+    ///        retired, then its retirement time + the longest challenge window scheduled by
+    ///        then (no certificate of the node is released later), fixed at retirement
     /// @param metadataURI operator-supplied description (hardware, location, contact)
     struct Node {
         address operator;
@@ -335,7 +335,7 @@ interface IGreenProof {
     /// @notice The bond is returned only after the node is retired (status given).
     error GreenProofNodeNotRetired(uint64 nodeId, uint8 status);
     /// @notice The bond stays locked until `unlockAt` (getNode's bondUnlockAt): the node's
-    ///         retirement + the longest challenge window ever scheduled.
+    ///         retirement + the longest challenge window scheduled by then.
     error GreenProofBondLocked(uint64 nodeId, uint256 unlockAt, uint256 nowS);
     /// @notice activateNode needs the node's bond at the current rate (`requiredWei`,
     ///         bondFor its max power); it holds `bondWei`. topUpBond adds to it.
@@ -380,8 +380,9 @@ interface IGreenProof {
     function suspendNode(uint64 nodeId, string calldata reason) external;
 
     /// @notice The operator retires its node for good; its bond can be withdrawn from
-    ///         retirement + the longest challenge window ever scheduled (getNode's
-    ///         bondUnlockAt), which is after the release time of each of its certificates.
+    ///         retirement + the longest challenge window scheduled by then (getNode's
+    ///         bondUnlockAt, fixed here), which is after the release time of each of its
+    ///         certificates; no window scheduled later moves it.
     function retireNode(uint64 nodeId, string calldata reason) external;
 
     /// @notice Anyone: send a retired node's remaining bond back to its operator, once

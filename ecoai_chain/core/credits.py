@@ -83,8 +83,8 @@ def bond_shortfall_wei(bond_wei_held: int, wei_per_mw: int, max_power_mw: int) -
 def bond_returnable(retired: bool, now_s: int, bond_unlock_at_s: int, operator_debt_units: int,
                     bond_wei_held: int) -> bool:
     """Whether withdrawBond returns the bond now: the node is retired, its unlock time has
-    come (getNode's bondUnlockAt: retirement + the longest challenge window ever scheduled,
-    so past every release time of its certificates), its operator owes no debt (the bond is
+    come (getNode's bondUnlockAt: retirement + the longest challenge window scheduled by
+    then, fixed at retirement, so past every release time of its certificates), its operator owes no debt (the bond is
     the debt's collateral) and something is left. Open challenges also hold it (not here)."""
     for name, v in (("now_s", now_s), ("bond_unlock_at_s", bond_unlock_at_s),
                     ("operator_debt_units", operator_debt_units), ("bond_wei_held", bond_wei_held)):

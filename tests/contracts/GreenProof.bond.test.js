@@ -1,5 +1,5 @@
 // The slashable bond: locked at registration (per MW of max power), slashed to the treasury by
-// a revocation, returned after retirement + the longest challenge window ever scheduled (no
+// a revocation, returned after retirement + the longest challenge window scheduled by then (no
 // submission writes a release time to the node: that bound covers every certificate's).
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -94,19 +94,38 @@ describe("GreenProof bonds", function () {
       await expect(gp.withdrawBond(1n)).to.be.revertedWithCustomError(gp, "GreenProofNoBond").withArgs(1n);
     });
 
-    it("Should keep the bond until a longer window scheduled after retirement has passed", async function () {
+    it("Should keep the bond for a longer window scheduled before retirement, even one not in effect yet", async function () {
       const f = await bondedFixture();
       const { gp, operator } = f;
+      const now = BigInt(await time.latest());
+      const longer = 30n * DAY;
+      await gp.setChallengeWindow(longer, now + 100n * DAY); // far off, but the maximum grows now
+      await gp.setChallengeWindow(DAY, now + 200n * DAY); // shorter: the maximum stays
       await gp.connect(operator).retireNode(1n, "");
       const retiredAt = BigInt(await time.latest());
-      const longer = 30n * DAY;
-      await gp.setChallengeWindow(longer, retiredAt + 100n * DAY); // far off, but the maximum grows now
-      await gp.setChallengeWindow(DAY, retiredAt + 200n * DAY); // shorter: the maximum stays
       expect((await gp.getNode(1n)).bondUnlockAt).to.equal(retiredAt + longer);
       await time.setNextBlockTimestamp(retiredAt + longer - 1n);
       await expect(gp.withdrawBond(1n)).to.be.revertedWithCustomError(gp, "GreenProofBondLocked")
         .withArgs(1n, retiredAt + longer, retiredAt + longer - 1n);
       await time.setNextBlockTimestamp(retiredAt + longer);
+      await expect(gp.withdrawBond(1n)).to.emit(gp, "BondReturned").withArgs(1n, operator.address, BOND);
+    });
+
+    // Attack review of stage E: the unlock time was retiredAt + the longest window scheduled
+    // so far, read at withdrawal, so one setChallengeWindow(2^32 - 1, ...) by PARAMS_ROLE
+    // locked every retired node's bond for 136 years, irrevocably (the maximum never falls),
+    // even a bond already unlocked, though no certificate of those nodes can get that window
+    // (it applies to epochs starting after it was scheduled, and a retired node submits none).
+    it("Should not re-lock a retired node's bond by a window scheduled after its retirement", async function () {
+      const f = await bondedFixture();
+      const { gp, operator } = f;
+      await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))));
+      await gp.connect(operator).retireNode(1n, "");
+      const unlockAt = BigInt(await time.latest()) + DEFAULT_WINDOW;
+      expect((await gp.getNode(1n)).bondUnlockAt).to.equal(unlockAt);
+      await time.increaseTo(unlockAt); // unlocked now
+      await gp.setChallengeWindow(2n ** 32n - 1n, BigInt(await time.latest()) + 1n);
+      expect((await gp.getNode(1n)).bondUnlockAt).to.equal(unlockAt);
       await expect(gp.withdrawBond(1n)).to.emit(gp, "BondReturned").withArgs(1n, operator.address, BOND);
     });
 
@@ -143,9 +162,10 @@ describe("GreenProof bonds", function () {
         }
         await time.increase(rand(3n * DAY));
         await gp.connect(operator).retireNode(1n, "");
-        // A window scheduled now applies to no certificate of the node; it may only lengthen the lock.
-        if (rand(2n) === 1n) await gp.setChallengeWindow(rand(90n * DAY), BigInt(await time.latest()) + 1n);
         const unlockAt = (await gp.getNode(1n)).bondUnlockAt;
+        // A window scheduled now applies to no certificate of the node: the lock stays.
+        if (rand(2n) === 1n) await gp.setChallengeWindow(rand(90n * DAY), BigInt(await time.latest()) + 1n);
+        expect((await gp.getNode(1n)).bondUnlockAt).to.equal(unlockAt);
         const lastRelease = releases.reduce((m, r) => (r > m ? r : m), 0n);
         expect(unlockAt >= lastRelease, `scenario ${scenario}: unlock ${unlockAt} < release ${lastRelease}`).to.equal(true);
         const now = BigInt(await time.latest());
