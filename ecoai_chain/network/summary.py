@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.table import Table
 
+from ecoai_chain.errors import ContractRevert
+
 
 @dataclass
 class NodeView:
@@ -43,7 +45,8 @@ class Summary:
 
     def release_due(self) -> int:
         """Release every vesting reward whose challenge window has passed (anyone may; here
-        the DAO account does it for the demo). Returns how many were released."""
+        the DAO account does it for the demo), but those an open challenge holds (they keep
+        vesting). Returns how many were released."""
         now = self.client.chain_time_s()
         due, waiting = {}, {}
         for cid, record in self._vesting.items():
@@ -51,8 +54,17 @@ class Summary:
             if state.revoked or state.released:
                 continue
             (due if record["releaseAt"] <= now else waiting)[cid] = record
-        if due:
-            self.client.release_rewards(list(due), list(due.values()))
+        while due:
+            try:
+                self.client.release_rewards(list(due), list(due.values()))
+                break
+            except ContractRevert as e:
+                # A challenge holds it (its hold is not among recordOf's flags) and may
+                # outlive its release time: it keeps vesting, the others go now.
+                if e.name != "GreenProofReleaseOnHold" or int(e.args_[0]) not in due:
+                    raise
+                held = int(e.args_[0])
+                waiting[held] = due.pop(held)
         self._vesting = waiting
         return len(due)
 

@@ -86,3 +86,35 @@ def test_poll_reads_no_settled_certificate_again(ready, vector_cert):
     assert calls["n"] == 0, "a poll re-read settled certificates"
     assert [n.escrowed_units for n in nodes] == [0, 0]
     assert [client.escrowed_of(n.address) for n in nodes] == [0, 0]
+
+
+def test_a_challenge_nobody_answers_holds_its_reward_not_the_live_view(ready, vector_cert,
+                                                                      dev_accounts):
+    """A stranger challenges a vesting certificate and nobody answers or finalizes it (its
+    attestor is down, say; `ecoai up`'s own challenge demo never finalizes either): the hold
+    outlives the release time. The live view's release of every due reward must not then
+    revert as one (GreenProofReleaseOnHold), which stopped `ecoai up` at its next poll, and
+    at every restart: the held one keeps vesting, the others are released, and it is
+    dropped once the challenge defaults (revoked)."""
+    from ecoai_chain.chain.challenges import ChallengeClient, ChallengeParams
+
+    client = ready["client"]
+    ChallengeClient(client).set_params(ChallengeParams(10**15, 2, 600, 5_000))
+    challenger = ChallengeClient(client.with_account(dev_accounts[4]))
+    nodes = [NodeView(name=f"node-{i}", node_id=i, region="", source="replay",
+                      address=ready["operators"][i - 1].address) for i in (1, 2)]
+    summary = Summary(client, nodes)
+    ids = [submit_vector(ready, vector_cert, i) for i in (0, 1, 2)]
+    challenge = challenger.challenge(ids[1])
+    summary.poll()
+    set_chain_time(client.w3, max(client.get_certificate(i)["releaseAt"] for i in ids),
+                   at_least=True)
+    summary.poll()  # releases ids 0 and 2; id 1 is on hold
+    assert [client.get_certificate(i)["released"] for i in ids] == [True, False, True]
+    held = client.get_certificate(ids[1])
+    assert sum(n.escrowed_units for n in nodes) == held["rewardUnits"]
+    summary.poll()  # still held: nothing to send, no revert
+    assert challenger.finalize(challenge)["outcome"] == "ChallengeDefaulted"
+    summary.poll()
+    assert [n.escrowed_units for n in nodes] == [0, 0]
+    assert summary.release_due() == 0
