@@ -8,6 +8,11 @@ From ecoai_chain/core/public_signals.json (its ``words`` and each signal's ``wor
   shifted into its word (a wider one would spill into its neighbour and alias another
   certificate): it reverts ``GreenProofFieldTooWide(field, value, bits)`` naming the struct
   member; the whole-field ``root`` must be below the modulus (``GreenProofInputOutOfField``).
+  ``PublicSignals.packError(Certificate)`` is that check without the revert: the error's ABI
+  encoding, empty when the certificate packs (GreenProof's batch names a failing item by it
+  without a self-call). The members are checked word by word, each word's members last to
+  first: the order in which the one-expression packing of earlier versions (legacy codegen
+  evaluates the right operand first) reported a certificate with several members too wide.
 * circuits/public_signals.circom: ``PublicWords()``, the same words as linear combinations of
   the fields (the circuit range-checks every field to its bits; see green_proof.circom).
 
@@ -84,33 +89,55 @@ def render(source_text: str) -> str:
         lines.append(f"    uint256 internal constant {up}_BITS = {s['bits']};")
     lines += [
         "",
-        "    /// @notice The certificate's proved fields packed into the verifier's public-input array",
+        "    /// @notice The certificate's proved fields packed into the verifier's public-input array",  # noqa: E501
         "    ///         (each at its offset in its word; circuit v2).",
-        "    /// @dev Reverts GreenProofFieldTooWide(member, value, bits) if a field is not below",
-        "    ///      2^bits (it would alias into the next field), GreenProofInputOutOfField if a",
-        "    ///      whole-field input is not below the modulus. So every word is < 2^253.",
+        "    /// @dev Reverts with packError(c) if it is not empty: GreenProofFieldTooWide(member,",
+        "    ///      value, bits) if a field is not below 2^bits (it would alias into the next",
+        "    ///      field), GreenProofInputOutOfField if a whole-field input is not below the",
+        "    ///      modulus. So every word is < 2^253.",
         "    function toArray(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {",  # noqa: E501
+        "        bytes memory reason = packError(c);",
+        "        if (reason.length != 0) {",
+        "            assembly (\"memory-safe\") {",
+        "                revert(add(reason, 0x20), mload(reason))",
+        "            }",
+        "        }",
     ]
     for w, fields in words:
         if len(fields) == 1 and fields[0]["bits"] >= FIELD_BITS:
-            m = fields[0]["solidity"]
-            lines.append(f"        if (c.{m} >= FIELD_MODULUS) revert "
-                         f"IGreenProof.GreenProofInputOutOfField({w['name'].upper()}, c.{m});")
-            lines.append(f"        s[{w['name'].upper()}] = c.{m};")
+            lines.append(f"        s[{w['name'].upper()}] = c.{fields[0]['solidity']};")
             continue
-        terms = []
-        for f in fields:
-            up = f["name"].upper()
-            fit = f'_fit(c.{f["solidity"]}, {up}_BITS, "{f["solidity"]}")'
-            terms.append(fit if f["offset"] == 0 else f"(_fit(c.{f['solidity']}, {up}_BITS, "
-                         f"\"{f['solidity']}\") << {up}_OFFSET)")
+        terms = [f"c.{f['solidity']}" if f["offset"] == 0
+                 else f"(c.{f['solidity']} << {f['name'].upper()}_OFFSET)" for f in fields]
         lines.append(f"        s[{w['name'].upper()}] = " + "\n            | ".join(terms) + ";")
     lines += [
         "    }",
         "",
-        "    function _fit(uint256 value, uint256 bits, bytes32 member) private pure returns (uint256) {",  # noqa: E501
-        "        if (value >> bits != 0) revert IGreenProof.GreenProofFieldTooWide(member, value, bits);",  # noqa: E501
-        "        return value;",
+        "    /// @notice The custom error toArray(c) reverts with, ABI-encoded (selector and",
+        "    ///         arguments), or empty if c packs: the first of root >= the modulus",
+        "    ///         (GreenProofInputOutOfField), then per word its members last to first, a",
+        "    ///         member not below 2^bits (GreenProofFieldTooWide(member, value, bits)).",
+        "    function packError(IGreenProof.Certificate calldata c) internal pure returns (bytes memory reason) {",  # noqa: E501
+    ]
+    for w, fields in words:
+        if len(fields) == 1 and fields[0]["bits"] >= FIELD_BITS:
+            m = fields[0]["solidity"]
+            lines.append(f"        if (c.{m} >= FIELD_MODULUS) {{")
+            lines.append("            return abi.encodeWithSelector("
+                         "IGreenProof.GreenProofInputOutOfField.selector, "
+                         f"{w['name'].upper()}, c.{m});")
+            lines.append("        }")
+            continue
+        for f in reversed(fields):
+            up, m = f["name"].upper(), f["solidity"]
+            lines.append(f"        if (c.{m} >> {up}_BITS != 0) {{")
+            lines.append(f'            return _tooWide("{m}", c.{m}, {up}_BITS);')
+            lines.append("        }")
+    lines += [
+        "    }",
+        "",
+        "    function _tooWide(bytes32 member, uint256 value, uint256 bits) private pure returns (bytes memory) {",  # noqa: E501
+        "        return abi.encodeWithSelector(IGreenProof.GreenProofFieldTooWide.selector, member, value, bits);",  # noqa: E501
         "    }",
         "}",
         "",

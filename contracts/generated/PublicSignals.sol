@@ -60,25 +60,67 @@ library PublicSignals {
 
     /// @notice The certificate's proved fields packed into the verifier's public-input array
     ///         (each at its offset in its word; circuit v2).
-    /// @dev Reverts GreenProofFieldTooWide(member, value, bits) if a field is not below
-    ///      2^bits (it would alias into the next field), GreenProofInputOutOfField if a
-    ///      whole-field input is not below the modulus. So every word is < 2^253.
+    /// @dev Reverts with packError(c) if it is not empty: GreenProofFieldTooWide(member,
+    ///      value, bits) if a field is not below 2^bits (it would alias into the next
+    ///      field), GreenProofInputOutOfField if a whole-field input is not below the
+    ///      modulus. So every word is < 2^253.
     function toArray(IGreenProof.Certificate calldata c) internal pure returns (uint256[PUBLIC_SIGNALS] memory s) {
-        if (c.root >= FIELD_MODULUS) revert IGreenProof.GreenProofInputOutOfField(ROOT, c.root);
+        bytes memory reason = packError(c);
+        if (reason.length != 0) {
+            assembly ("memory-safe") {
+                revert(add(reason, 0x20), mload(reason))
+            }
+        }
         s[ROOT] = c.root;
-        s[HEADER] = _fit(c.nodeId, NODE_ID_BITS, "nodeId")
-            | (_fit(c.epochStart, EPOCH_START_S_BITS, "epochStart") << EPOCH_START_S_OFFSET)
-            | (_fit(c.windowS, WINDOW_S_BITS, "windowS") << WINDOW_S_OFFSET)
-            | (_fit(c.slotCount, SLOT_COUNT_BITS, "slotCount") << SLOT_COUNT_OFFSET)
-            | (_fit(c.intensityMgPerKwh, INTENSITY_MG_PER_KWH_BITS, "intensityMgPerKwh") << INTENSITY_MG_PER_KWH_OFFSET)
-            | (_fit(c.maxPowerMw, MAX_POWER_MW_BITS, "maxPowerMw") << MAX_POWER_MW_OFFSET);
-        s[TOTALS] = _fit(c.energyMj, TOTAL_ENERGY_MJ_BITS, "energyMj")
-            | (_fit(c.work, TOTAL_WORK_BITS, "work") << TOTAL_WORK_OFFSET)
-            | (_fit(c.carbonMg, CARBON_MG_BITS, "carbonMg") << CARBON_MG_OFFSET);
+        s[HEADER] = c.nodeId
+            | (c.epochStart << EPOCH_START_S_OFFSET)
+            | (c.windowS << WINDOW_S_OFFSET)
+            | (c.slotCount << SLOT_COUNT_OFFSET)
+            | (c.intensityMgPerKwh << INTENSITY_MG_PER_KWH_OFFSET)
+            | (c.maxPowerMw << MAX_POWER_MW_OFFSET);
+        s[TOTALS] = c.energyMj
+            | (c.work << TOTAL_WORK_OFFSET)
+            | (c.carbonMg << CARBON_MG_OFFSET);
     }
 
-    function _fit(uint256 value, uint256 bits, bytes32 member) private pure returns (uint256) {
-        if (value >> bits != 0) revert IGreenProof.GreenProofFieldTooWide(member, value, bits);
-        return value;
+    /// @notice The custom error toArray(c) reverts with, ABI-encoded (selector and
+    ///         arguments), or empty if c packs: the first of root >= the modulus
+    ///         (GreenProofInputOutOfField), then per word its members last to first, a
+    ///         member not below 2^bits (GreenProofFieldTooWide(member, value, bits)).
+    function packError(IGreenProof.Certificate calldata c) internal pure returns (bytes memory reason) {
+        if (c.root >= FIELD_MODULUS) {
+            return abi.encodeWithSelector(IGreenProof.GreenProofInputOutOfField.selector, ROOT, c.root);
+        }
+        if (c.maxPowerMw >> MAX_POWER_MW_BITS != 0) {
+            return _tooWide("maxPowerMw", c.maxPowerMw, MAX_POWER_MW_BITS);
+        }
+        if (c.intensityMgPerKwh >> INTENSITY_MG_PER_KWH_BITS != 0) {
+            return _tooWide("intensityMgPerKwh", c.intensityMgPerKwh, INTENSITY_MG_PER_KWH_BITS);
+        }
+        if (c.slotCount >> SLOT_COUNT_BITS != 0) {
+            return _tooWide("slotCount", c.slotCount, SLOT_COUNT_BITS);
+        }
+        if (c.windowS >> WINDOW_S_BITS != 0) {
+            return _tooWide("windowS", c.windowS, WINDOW_S_BITS);
+        }
+        if (c.epochStart >> EPOCH_START_S_BITS != 0) {
+            return _tooWide("epochStart", c.epochStart, EPOCH_START_S_BITS);
+        }
+        if (c.nodeId >> NODE_ID_BITS != 0) {
+            return _tooWide("nodeId", c.nodeId, NODE_ID_BITS);
+        }
+        if (c.carbonMg >> CARBON_MG_BITS != 0) {
+            return _tooWide("carbonMg", c.carbonMg, CARBON_MG_BITS);
+        }
+        if (c.work >> TOTAL_WORK_BITS != 0) {
+            return _tooWide("work", c.work, TOTAL_WORK_BITS);
+        }
+        if (c.energyMj >> TOTAL_ENERGY_MJ_BITS != 0) {
+            return _tooWide("energyMj", c.energyMj, TOTAL_ENERGY_MJ_BITS);
+        }
+    }
+
+    function _tooWide(bytes32 member, uint256 value, uint256 bits) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(IGreenProof.GreenProofFieldTooWide.selector, member, value, bits);
     }
 }

@@ -42,7 +42,10 @@ def test_public_signals_sol_follows_the_json_layout():
         assert f"uint256 internal constant {up}_OFFSET = {spec.offset};" in text
         assert f"uint256 internal constant {up}_BITS = {spec.bits};" in text
         if spec.bits < 254:
-            assert f'_fit(c.{spec.solidity}, {up}_BITS, "{spec.solidity}")' in text
+            m = spec.solidity
+            assert f"if (c.{m} >> {up}_BITS != 0) {{" in text
+            assert f'return _tooWide("{m}", c.{m}, {up}_BITS);' in text
+            assert (f"c.{m}" if spec.offset == 0 else f"(c.{m} << {up}_OFFSET)") in text
             term = spec.name if spec.offset == 0 else f"{spec.name} * {1 << spec.offset}"
             assert term in circom
     main = (ROOT / "circuits" / "green_proof_main.circom").read_text()

@@ -16,7 +16,11 @@ const certOf = (fields) => ({
 
 describe("PublicSignals", function () {
   async function fixture() {
-    return { harness: await ethers.deployContract("PublicSignalsHarness") };
+    const deployed = await ethers.deployContract("PublicSignalsHarness");
+    // The library's errors are IGreenProof's; it encodes them (packError) rather than naming
+    // them in a revert statement, so the harness's own ABI does not list them: add them.
+    const errors = (await ethers.getContractAt("IGreenProof", deployed.target)).interface.fragments.filter((f) => f.type === "error");
+    return { harness: new ethers.Contract(deployed.target, [...deployed.interface.fragments, ...errors], deployed.runner) };
   }
 
   describe("# toArray", function () {
@@ -39,6 +43,41 @@ describe("PublicSignals", function () {
           await expect(call, c.label).to.be.revertedWithCustomError(harness, "GreenProofFieldTooWide")
             .withArgs(ethers.encodeBytes32String(c.member), BigInt(c.value), BigInt(c.bits));
         }
+      }
+    });
+
+    it("Should name one member when several are too wide: root first, then per word its last member", async function () {
+      const { harness } = await networkHelpers.loadFixture(fixture);
+      const base = certOf(PACKING.cases[0].cert);
+      const bits = Object.fromEntries(PACKING.too_wide.filter((c) => !c.whole_field).map((c) => [c.member, BigInt(c.bits)]));
+      const W = 1n << 250n;
+      const wide = (members) => ({ ...base, ...Object.fromEntries(members.map((m) => [m, W])) });
+      // The order the reverting packer has always reported (the batch's skip reasons match it).
+      for (const [members, named] of [
+        [Object.keys(bits), "maxPowerMw"], [["nodeId", "epochStart"], "epochStart"], [["nodeId", "energyMj"], "nodeId"],
+        [["windowS", "slotCount", "intensityMgPerKwh"], "intensityMgPerKwh"], [["energyMj", "work"], "work"],
+        [["energyMj", "carbonMg"], "carbonMg"],
+      ]) {
+        await expect(harness.toArray(wide(members)), members.join(" + ")).to.be.revertedWithCustomError(harness, "GreenProofFieldTooWide")
+          .withArgs(ethers.encodeBytes32String(named), W, bits[named]);
+      }
+      const FIELD = BigInt(PACKING.too_wide.find((c) => c.whole_field).value); // root = p
+      await expect(harness.toArray({ ...wide(Object.keys(bits)), root: FIELD }))
+        .to.be.revertedWithCustomError(harness, "GreenProofInputOutOfField").withArgs(0n, FIELD);
+    });
+
+    it("Should give as packError exactly the revert data of toArray, and nothing for a member in range", async function () {
+      const { harness } = await networkHelpers.loadFixture(fixture);
+      for (const c of PACKING.cases) expect(await harness.packError(certOf(c.cert)), c.label).to.equal("0x");
+      for (const c of PACKING.too_wide) {
+        let data;
+        try {
+          await harness.toArray(certOf(c.cert));
+        } catch (e) {
+          data = e.data;
+        }
+        expect(data, c.label).to.match(/^0x[0-9a-f]{8}/);
+        expect(await harness.packError(certOf(c.cert)), c.label).to.equal(data);
       }
     });
 
