@@ -150,7 +150,8 @@ contract GreenProof is GreenProofCredits {
         whenNotPaused
         returns (uint256 certificateId)
     {
-        uint256 baseline = _check(cert, signature);
+        (bytes memory reason, uint256 baseline) = _check(cert, signature);
+        _revertWith(reason);
         if (!_verifier.verifyProof(proof.a, proof.b, proof.c, PublicSignals.toArray(cert))) {
             revert GreenProofInvalidProof();
         }
@@ -163,7 +164,9 @@ contract GreenProof is GreenProofCredits {
         view
         returns (uint256 baselineNgPerWork)
     {
-        return _check(cert, signature);
+        bytes memory reason;
+        (reason, baselineNgPerWork) = _check(cert, signature);
+        _revertWith(reason);
     }
 
     /// @inheritdoc IGreenProof
@@ -177,18 +180,20 @@ contract GreenProof is GreenProofCredits {
             revert GreenProofBatchLengthMismatch(n, proofs.length, signatures.length);
         }
         certificateIds = new uint256[](n);
-        // Pass 1: every check but the proof, against the state before the batch. `picked`
-        // holds the passing indices (m of them), `baselines` their baselines by index.
+        // Pass 1: every check but the proof, against the state before the batch, inline: a
+        // failing item is named by the error submitCertificate would revert with. `picked`
+        // holds the passing indices (m of them), `baselines` their baselines by index. No
+        // item can run out of gas alone here (no inner call): the whole call does.
         uint256[] memory picked = new uint256[](n);
         uint256[] memory baselines = new uint256[](n);
         uint256 m;
         for (uint256 i = 0; i < n; ++i) {
-            // A static self-call turns the item's revert into data we can name it by.
-            try this.checkCertificate(certs[i], signatures[i]) returns (uint256 baseline) {
+            (bytes memory reason, uint256 baseline) = _check(certs[i], signatures[i]);
+            if (reason.length != 0) {
+                emit BatchItemSkipped(i, reason);
+            } else {
                 baselines[i] = baseline;
                 picked[m++] = i;
-            } catch (bytes memory reason) {
-                _rejectOrRunOutOfGas(i, reason);
             }
         }
         if (m == 0) return certificateIds;
@@ -203,10 +208,7 @@ contract GreenProof is GreenProofCredits {
             if (!allValid && !valid[k]) {
                 emit BatchItemSkipped(i, abi.encodeWithSelector(GreenProofInvalidProof.selector));
             } else if (landed != 0) {
-                emit BatchItemSkipped(
-                    i,
-                    abi.encodeWithSelector(GreenProofEpochAlreadyCertified.selector, cert.nodeId, cert.epochStart, landed)
-                );
+                emit BatchItemSkipped(i, _alreadyCertified(uint64(cert.nodeId), cert.epochStart, landed));
             } else {
                 certificateIds[i] = _accept(cert, baselines[i]);
             }
@@ -302,14 +304,63 @@ contract GreenProof is GreenProofCredits {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Every check of a submission but the proof, in the documented order; the baseline.
-    function _check(Certificate calldata cert, bytes calldata signature) private view returns (uint256 baseline) {
-        PublicSignals.toArray(cert); // reverts naming a member too wide to pack, or the root >= r
-        uint64 nodeId = _activeNodeId(cert.nodeId);
+    /// @dev Every check of a submission but the proof, in the documented order, without
+    ///      reverting: `reason` is the custom error the first failing check names, ABI-encoded
+    ///      as its revert data would be (selector, arguments), empty if all pass; then
+    ///      `baseline` (meaningful only when `reason` is empty). No check can panic: every
+    ///      width is bounded by packError first, and the epoch length is never 0.
+    function _check(Certificate calldata cert, bytes calldata signature)
+        private
+        view
+        returns (bytes memory reason, uint256 baseline)
+    {
+        reason = PublicSignals.packError(cert); // a member too wide to pack, or the root >= r
+        if (reason.length != 0) return (reason, 0);
+        uint64 nodeId;
+        (reason, nodeId) = _activeNodeId(cert.nodeId);
+        if (reason.length != 0) return (reason, 0);
         StoredNode storage node = _nodes[nodeId];
-        _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);
-        baseline = _checkPhysics(node, nodeId, cert);
-        _requireSigner(_hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor);
+        reason = _checkEpoch(node, nodeId, cert.epochStart, cert.windowS, cert.slotCount);
+        if (reason.length != 0) return (reason, 0);
+        (reason, baseline) = _checkPhysics(node, nodeId, cert);
+        if (reason.length != 0) return (reason, 0);
+        reason = _signerError(
+            _hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor
+        );
+    }
+
+    /// @dev Revert with `reason` as it is (a custom error's encoding), if it is not empty.
+    function _revertWith(bytes memory reason) private pure {
+        if (reason.length != 0) {
+            assembly ("memory-safe") {
+                revert(add(reason, 0x20), mload(reason))
+            }
+        }
+    }
+
+    /// @dev The ABI encoding of custom error `selector` with `words` one-word arguments (of a..d,
+    ///      the rest ignored): exactly what `revert E(a, ...)` returns, as every argument of the
+    ///      errors of _check is a uint, bytes32 or address (each in one word, zero-padded).
+    ///      One routine instead of an encoder per error keeps GreenProof under the size limit.
+    function _reason(bytes4 selector, uint256 words, uint256 a, uint256 b, uint256 c, uint256 d)
+        private
+        pure
+        returns (bytes memory r)
+    {
+        assembly ("memory-safe") {
+            r := mload(0x40)
+            mstore(0x40, add(r, 0xc0)) // length, selector and four words, rounded up
+            mstore(r, add(4, shl(5, words)))
+            mstore(add(r, 0x20), selector)
+            mstore(add(r, 0x24), a)
+            mstore(add(r, 0x44), b)
+            mstore(add(r, 0x64), c)
+            mstore(add(r, 0x84), d)
+        }
+    }
+
+    function _alreadyCertified(uint64 nodeId, uint256 epochStart, uint256 landed) private pure returns (bytes memory) {
+        return _reason(GreenProofEpochAlreadyCertified.selector, 3, nodeId, epochStart, landed, 0);
     }
 
     /// @dev The passing items' proofs: one verifyBatch, and verifyEach (the single check per
@@ -375,15 +426,6 @@ contract GreenProof is GreenProofCredits {
         }
     }
 
-    /// @dev Item `i` failed a check with `reason`: reported, not applied. Empty revert data
-    ///      is what running out of gas leaves (every check reverts with a custom error): the
-    ///      whole call reverts then, so a gas limit set too low (or an estimate that found
-    ///      one) can never drop items silently.
-    function _rejectOrRunOutOfGas(uint256 i, bytes memory reason) private {
-        if (reason.length == 0) revert GreenProofBatchOutOfGas(i);
-        emit BatchItemSkipped(i, reason);
-    }
-
     /// @dev Record an accepted certificate (its reward is in escrow until its releaseAt).
     ///      `cert` passed `_check`, so its node id is a registered uint64. Writes the node's
     ///      slot 0 (its last epoch), the counts and the certificate's word, nothing else.
@@ -400,29 +442,31 @@ contract GreenProof is GreenProofCredits {
     }
 
     /// @dev Max power, energy bound, intensity, baseline and efficiency ceiling, all at the
-    ///      epoch start. Returns the baseline.
+    ///      epoch start: the first failing check's error (see _check), and the baseline.
     function _checkPhysics(StoredNode storage node, uint64 nodeId, Certificate calldata cert)
         private
         view
-        returns (uint256 baseline)
+        returns (bytes memory reason, uint256 baseline)
     {
         uint256 maxPower = node.maxPowerMw;
-        if (cert.maxPowerMw != maxPower) revert GreenProofMaxPowerMismatch(nodeId, maxPower, cert.maxPowerMw);
+        if (cert.maxPowerMw != maxPower) {
+            return (_reason(GreenProofMaxPowerMismatch.selector, 3, nodeId, maxPower, cert.maxPowerMw, 0), 0);
+        }
         uint256 boundMj = maxPower * _epochLength(); // < 2^96
-        if (cert.energyMj > boundMj) revert GreenProofEnergyAboveMaxPower(cert.energyMj, boundMj);
+        if (cert.energyMj > boundMj) return (_reason(GreenProofEnergyAboveMaxPower.selector, 2, cert.energyMj, boundMj, 0, 0), 0);
         uint256 start = cert.epochStart;
         (bool found, uint256 intensity) = _paramAt(Param.RegionIntensity, node.region, start);
-        if (!found) revert GreenProofIntensityUnset(node.region, start);
+        if (!found) return (_reason(GreenProofIntensityUnset.selector, 2, uint256(node.region), start, 0, 0), 0);
         if (cert.intensityMgPerKwh != intensity) {
-            revert GreenProofIntensityMismatch(node.region, intensity, cert.intensityMgPerKwh);
+            return (_reason(GreenProofIntensityMismatch.selector, 3, uint256(node.region), intensity, cert.intensityMgPerKwh, 0), 0);
         }
         bytes32 cls = cert.workloadClass;
         (found, baseline) = _paramAt(Param.Baseline, cls, start);
-        if (!found) revert GreenProofUnknownWorkloadClass(cls);
+        if (!found) return (_reason(GreenProofUnknownWorkloadClass.selector, 1, uint256(cls), 0, 0, 0), 0);
         (bool hasCeiling, uint256 ceiling) = _paramAt(Param.EfficiencyCeiling, cls, start);
-        if (!hasCeiling) revert GreenProofNoEfficiencyCeiling(cls, start);
+        if (!hasCeiling) return (_reason(GreenProofNoEfficiencyCeiling.selector, 2, uint256(cls), start, 0, 0), 0);
         if (!GreenScore.withinCeiling(cert.work, cert.energyMj, ceiling)) {
-            revert GreenProofAboveEfficiencyCeiling(cls, cert.work, cert.energyMj, ceiling);
+            return (_reason(GreenProofAboveEfficiencyCeiling.selector, 4, uint256(cls), cert.work, cert.energyMj, ceiling), 0);
         }
     }
 
@@ -458,37 +502,39 @@ contract GreenProof is GreenProofCredits {
         emit CertificateSubmitted(certificateId, nodeId, record.epochStart, record);
     }
 
-    function _activeNodeId(uint256 rawNodeId) private view returns (uint64 nodeId) {
-        if (rawNodeId == 0 || rawNodeId > _nodeCount()) revert GreenProofUnknownNode(rawNodeId);
+    function _activeNodeId(uint256 rawNodeId) private view returns (bytes memory reason, uint64 nodeId) {
+        if (rawNodeId == 0 || rawNodeId > _nodeCount()) return (_reason(GreenProofUnknownNode.selector, 1, rawNodeId, 0, 0, 0), 0);
         nodeId = uint64(rawNodeId); // <= _nodeCount(), a uint64
         NodeStatus status = _nodes[nodeId].status;
-        if (status != NodeStatus.Active) revert GreenProofNodeNotActive(nodeId, uint8(status));
+        if (status != NodeStatus.Active) reason = _reason(GreenProofNodeNotActive.selector, 2, nodeId, uint8(status), 0, 0);
     }
 
+    /// @dev The epoch's checks: the first failing one's error (see _check), empty if all pass.
     function _checkEpoch(StoredNode storage node, uint64 nodeId, uint256 epochStart, uint256 windowS, uint256 slotCount)
         private
         view
+        returns (bytes memory reason)
     {
         uint256 len = _epochLength();
         // Both factors are below 2^254 but their product could overflow: bound them first.
         if (windowS == 0 || windowS > len || slotCount > len || windowS * slotCount != len) {
-            revert GreenProofEpochLengthMismatch(windowS, slotCount, len);
+            return _reason(GreenProofEpochLengthMismatch.selector, 3, windowS, slotCount, len, 0);
         }
-        if (epochStart % len != 0) revert GreenProofEpochMisaligned(epochStart, len);
-        uint256 end = epochStart + len;
-        if (end > block.timestamp) revert GreenProofEpochNotFinished(epochStart, end, block.timestamp);
-        if (end > type(uint32).max) revert GreenProofEpochEndTooLate(end); // the node keeps 32 bits
+        if (epochStart % len != 0) return _reason(GreenProofEpochMisaligned.selector, 2, epochStart, len, 0, 0);
+        uint256 end = epochStart + len; // epochStart < 2^64 (packError)
+        if (end > block.timestamp) return _reason(GreenProofEpochNotFinished.selector, 3, epochStart, end, block.timestamp, 0);
+        if (end > type(uint32).max) return _reason(GreenProofEpochEndTooLate.selector, 1, end, 0, 0, 0); // the node keeps 32 bits
         (, uint256 deadline) = _paramAt(Param.SubmissionDeadline, 0, epochStart);
         if (block.timestamp > end + deadline) {
-            revert GreenProofSubmissionDeadlinePassed(epochStart, end + deadline, block.timestamp);
+            return _reason(GreenProofSubmissionDeadlinePassed.selector, 3, epochStart, end + deadline, block.timestamp, 0);
         }
         uint256 landed = _certificateAt(nodeId, uint64(epochStart)); // < block.timestamp
-        if (landed != 0) revert GreenProofEpochAlreadyCertified(nodeId, epochStart, landed);
+        if (landed != 0) return _alreadyCertified(nodeId, epochStart, landed);
         // Epochs on the current grid (starting once the current length took effect) are
         // disjoint when their starts differ; an older start must follow every certified epoch.
         uint256 lastEnd = node.lastEpochEnd; // 0 before the first certificate
         if (epochStart < lastEnd && epochStart < _epochLengthSince()) {
-            revert GreenProofEpochNotAfterLast(nodeId, epochStart, lastEnd);
+            reason = _reason(GreenProofEpochNotAfterLast.selector, 3, nodeId, epochStart, lastEnd, 0);
         }
     }
 
@@ -502,8 +548,19 @@ contract GreenProof is GreenProofCredits {
     }
 
     function _requireSigner(bytes32 digest, bytes calldata signature, address expected) private pure {
+        _revertWith(_signerError(digest, signature, expected));
+    }
+
+    /// @dev GreenProofBadSignature(recovered, expected) unless `expected` (not 0) signed `digest`.
+    function _signerError(bytes32 digest, bytes calldata signature, address expected)
+        private
+        pure
+        returns (bytes memory reason)
+    {
         (address recovered,,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (recovered != expected || recovered == address(0)) revert GreenProofBadSignature(recovered, expected);
+        if (recovered != expected || recovered == address(0)) {
+            reason = _reason(GreenProofBadSignature.selector, 2, uint160(recovered), uint160(expected), 0, 0);
+        }
     }
 
     function _setStatus(uint64 nodeId, NodeStatus status, string memory reason) private {
