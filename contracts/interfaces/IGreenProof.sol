@@ -321,8 +321,9 @@ interface IGreenProof {
     error GreenProofParameterOutOfRange(Param param, bytes32 key, uint256 value, uint256 max);
     /// @notice A batch's arrays differ in length, or the batch is empty.
     error GreenProofBatchLengthMismatch(uint256 certificates, uint256 proofs, uint256 signatures);
-    /// @notice A batch ran out of gas at item (or, verifying proofs, after `index` items): it
-    ///         reverts rather than drop items for want of gas.
+    /// @notice The batch verifier's call ran out of gas verifying the `index` proofs that passed
+    ///         the checks: the batch reverts rather than drop items for want of gas. (The checks
+    ///         make no inner call: running out of gas in them reverts the call as a whole.)
     error GreenProofBatchOutOfGas(uint256 index);
     /// @notice The batch verifier's verifyEach answered something other than `items` bools.
     error GreenProofBatchVerifierReturn(uint256 items);
@@ -415,18 +416,19 @@ interface IGreenProof {
         returns (uint256 certificateId);
 
     /// @notice Every check of submitCertificate except the proof, in the same order and with
-    ///         the same errors; returns the baseline the reward would use. submitCertificates
-    ///         calls it on itself per item, so a failing item is named by its own error;
-    ///         anyone may call it to pre-check an item.
+    ///         the same errors (the same revert data); returns the baseline the reward would
+    ///         use. submitCertificates runs the same checks per item (inline) and names a
+    ///         failing item by that error; anyone may call it to pre-check an item.
     function checkCertificate(Certificate calldata cert, bytes calldata signature)
         external
         view
         returns (uint256 baselineNgPerWork);
 
     /// @notice Batch of certificates, verified together: a bad item never sinks the others.
-    ///         (1) Per item, the checks of submitCertificate except the proof (checkCertificate,
-    ///         against the state before the batch); a failing item is skipped:
-    ///         BatchItemSkipped(index, its custom error), id 0 -- an item that landed already
+    ///         (1) Per item, the checks of submitCertificate except the proof (as
+    ///         checkCertificate, against the state before the batch); a failing item is skipped:
+    ///         BatchItemSkipped(index, its custom error, exactly the revert data
+    ///         submitCertificate gives), id 0 -- an item that landed already
     ///         (a copy relayed first) with GreenProofEpochAlreadyCertified(node, epoch, id).
     ///         (2) The passing items' proofs in ONE Groth16BatchVerifier.verifyBatch (N + 3
     ///         pairings); only if that fails or reverts (a malformed proof) does verifyEach name
@@ -435,7 +437,9 @@ interface IGreenProof {
     ///         GreenProofEpochAlreadyCertified. Epochs may land out of order, so no epoch is
     ///         stranded by a later one landing first. Reverts only for a malformed call (empty
     ///         or mismatched arrays: GreenProofBatchLengthMismatch), while paused, or out of gas
-    ///         (GreenProofBatchOutOfGas: no item is ever dropped for want of gas).
+    ///         (no item is ever dropped for want of gas: the checks make no inner call, so
+    ///         running out of gas in them reverts the whole call, and the batch verifier's call
+    ///         running out reverts it with GreenProofBatchOutOfGas).
     ///         submitCertificate keeps the generated single verifier: for one proof the batch
     ///         check is the same four pairings plus the batch verifier's checks and call.
     /// @return certificateIds per item its new id, 0 if skipped

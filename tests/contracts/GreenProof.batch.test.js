@@ -162,15 +162,37 @@ describe("GreenProof batches (submitCertificates)", function () {
   it("Should never skip an item for want of gas: at any gas limit, all land or the call reverts", async function () {
     const f = await readyFixture();
     const args = await batchArgs(f, node1);
-    // The property a gas-capped inner call would break. Today EIP-150 already keeps it: an
-    // inner call that runs out of gas leaves 1/64 of its gas, too little to finish the batch,
-    // and GreenProofBatchOutOfGas (empty revert data) is the explicit guard on top.
+    // The property a gas-capped inner call would break. The checks run inline (no inner call:
+    // running out of gas in them is the whole call's); the one inner call of the batch path,
+    // the batch verifier's, leaves 1/64 of its gas when it runs out (EIP-150), too little to
+    // finish the batch, and GreenProofBatchOutOfGas (it reverted without data) is the guard.
     const need = await f.gp.submitCertificates.estimateGas(...args);
     let reverted = 0;
     for (let k = 1n; k <= 24n; ++k) {
       const gasLimit = (need * k) / 24n; // 1/24 .. all of it: every phase runs out somewhere
       try {
         expect(await f.gp.submitCertificates.staticCall(...args, { gasLimit })).to.deep.equal([1n, 2n, 3n]);
+      } catch (e) {
+        if (e.name === "AssertionError") throw e;
+        ++reverted;
+      }
+    }
+    expect(reverted).to.be.greaterThan(0);
+    expect(reverted).to.be.lessThan(24);
+  });
+
+  it("Should never skip a good item for want of gas in the checks either (one bad signature)", async function () {
+    // A skip in pass 1 is only ever a check's own error: a gas limit that runs out there
+    // reverts the call, never turning a good item into a skip or a bad one into a landing.
+    const f = await readyFixture();
+    const args = await batchArgs(f, node1);
+    args[2][1] = await signCert(f.stranger, f.gp, args[0][1]);
+    const need = await f.gp.submitCertificates.estimateGas(...args);
+    let reverted = 0;
+    for (let k = 1n; k <= 24n; ++k) {
+      const gasLimit = (need * k) / 24n;
+      try {
+        expect(await f.gp.submitCertificates.staticCall(...args, { gasLimit })).to.deep.equal([1n, 0n, 2n]);
       } catch (e) {
         if (e.name === "AssertionError") throw e;
         ++reverted;

@@ -37,8 +37,8 @@ async function countsSlot(gp) {
 
 /** Every storage key GreenProof wrote in a mined transaction (debug trace: the SSTOREs at depth
  *  1, GreenProof being the called contract), with its value before the transaction and after
- *  it. `alone`: GreenProof is the only contract that writes (a submission: the verifiers and
- *  its static self-call write nothing); a release or revocation also writes EcoCredit's. */
+ *  it. `alone`: GreenProof is the only contract that writes (a submission: the verifiers
+ *  write nothing); a release or revocation also writes EcoCredit's. */
 async function writesOf(gp, receipt, { alone = true } = {}) {
   const trace = await ethers.provider.send("debug_traceTransaction", [receipt.hash, {}]);
   const keys = new Set();
