@@ -188,6 +188,7 @@ contract GreenProof is GreenProofCredits {
         uint256[] memory baselines = new uint256[](n);
         uint256 m;
         for (uint256 i = 0; i < n; ++i) {
+            uint256 mark = _freeMemory(); // the item's memory is the next one's (_reuseMemory)
             (bytes memory reason, uint256 baseline) = _check(certs[i], signatures[i]);
             if (reason.length != 0) {
                 emit BatchItemSkipped(i, reason);
@@ -195,6 +196,7 @@ contract GreenProof is GreenProofCredits {
                 baselines[i] = baseline;
                 picked[m++] = i;
             }
+            _reuseMemory(mark);
         }
         if (m == 0) return certificateIds;
         // Pass 2: one batch check of the passing items' proofs; per item only if it fails.
@@ -327,6 +329,22 @@ contract GreenProof is GreenProofCredits {
         reason = _signerError(
             _hashTypedDataV4(keccak256(abi.encode(CERTIFICATE_TYPEHASH, cert))), signature, node.attestor
         );
+    }
+
+    /// @dev The free memory pointer, to hand to _reuseMemory.
+    function _freeMemory() private pure returns (uint256 p) {
+        assembly ("memory-safe") {
+            p := mload(0x40)
+        }
+    }
+
+    /// @dev Move the free memory pointer back to `mark`: what was allocated since (an item's
+    ///      encodings, its record, its error) is no longer read, so the next item writes over
+    ///      it instead of expanding memory (its cost grows with the square of its size).
+    function _reuseMemory(uint256 mark) private pure {
+        assembly ("memory-safe") {
+            mstore(0x40, mark)
+        }
     }
 
     /// @dev Revert with `reason` as it is (a custom error's encoding), if it is not empty.
@@ -478,6 +496,7 @@ contract GreenProof is GreenProofCredits {
         uint256 reward,
         uint64 releaseAt
     ) private {
+        uint256 mark = _freeMemory();
         // The proof range-checks energy (54 bits), work (70), carbon (64), window (16), slots (7);
         // intensity and max power were compared with 32-bit on-chain values; SafeCast re-checks.
         CertificateRecord memory record = CertificateRecord({
@@ -500,6 +519,7 @@ contract GreenProof is GreenProofCredits {
         // in the event. It was read as empty by _checkEpoch (warm now: 20k, not 22.1k).
         _setWordAt(nodeId, record.epochStart, _newWord(certificateId, record));
         emit CertificateSubmitted(certificateId, nodeId, record.epochStart, record);
+        _reuseMemory(mark); // the record and its encodings: a batch's next item writes over them
     }
 
     function _activeNodeId(uint256 rawNodeId) private view returns (bytes memory reason, uint64 nodeId) {
