@@ -3,7 +3,7 @@
 // never sinking the others; with the real proofs of tests/vectors/contract_proofs.json.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CEILING, CHAIN, VECTORS, certRecord, escrowedOf, makeFixtures, score, vectorCert, vectorIndex, vectorProof, withRecords } from "./helpers/greenproof.js";
+import { CEILING, CHAIN, VECTORS, certRecord, escrowedOf, makeFixtures, recordsIn, score, vectorCert, vectorIndex, vectorProof, withRecords } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { readyFixture, signedVector, signCert } = makeFixtures(ethers, networkHelpers);
@@ -298,5 +298,34 @@ describe("GreenProof batches (submitCertificates)", function () {
     expect(await eco.totalSupply()).to.equal(rewardOf(idx[0]) + rewardOf(idx[1]) + rewardOf(idx[2]));
     expect(await escrowedOf(gp, operator.address)).to.equal(0n);
     await expect(gp.releaseRewards(...(await withRecords(gp, [2n])))).to.be.revertedWithCustomError(gp, "GreenProofAlreadyReleased").withArgs(2n);
+  });
+
+  // Attack review of stage F: each item's memory is handed to the next one (the free memory
+  // pointer moved back after its checks and after its record). A long junk signature, a
+  // longer skip reason before a shorter one and skipped items between landed ones must leave
+  // every landed record whole (its event hashes to its word) and every reason exact.
+  it("Should keep every landed record and skip reason exact while items reuse each other's memory", async function () {
+    const f = await readyFixture();
+    const { gp, attestor } = f;
+    const idx = [vectorIndex(1, 0), vectorIndex(1, 1), vectorIndex(2, 0), vectorIndex(1, 2), vectorIndex(1, 0), vectorIndex(2, 1)];
+    const args = await batchArgs(f, idx, { 3: bumpEnergy });
+    args[2][1] = "0x" + "ab".repeat(4096); // 4 KiB of junk: no signer
+    args[0][4] = { ...args[0][4], maxPowerMw: args[0][4].maxPowerMw + 1n }; // a 3-word reason over the 2-word one
+    const receipt = await (await gp.submitCertificates(...args)).wait();
+    const skips = receipt.logs.map((l) => { try { return gp.interface.parseLog(l); } catch { return null; } })
+      .filter((e) => e?.name === "BatchItemSkipped")
+      .map((e) => [e.args.index, gp.interface.parseError(e.args.reason).name, [...gp.interface.parseError(e.args.reason).args]]);
+    expect(skips).to.deep.equal([
+      [1n, "GreenProofBadSignature", [ethers.ZeroAddress, attestor.address]],
+      [4n, "GreenProofMaxPowerMismatch", [1n, args[0][4].maxPowerMw - 1n, args[0][4].maxPowerMw]],
+      [3n, "GreenProofInvalidProof", []],
+    ]);
+    const records = recordsIn(gp, receipt);
+    expect([...records.keys()]).to.deep.equal([1n, 2n, 3n]);
+    for (const [k, [id, record]] of [0, 2, 5].map((k, j) => [k, [...records.entries()][j]])) {
+      expect(await gp.checkRecord(id, record)).to.deep.equal([false, false]); // the word's hash is the event's
+      expect([record.nodeId, record.epochStart, record.rewardUnits])
+        .to.deep.equal([BigInt(vectorCert(idx[k]).nodeId), vectorCert(idx[k]).epochStart, rewardOf(idx[k])]);
+    }
   });
 });
