@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IGreenProof} from "../interfaces/IGreenProof.sol";
+import {RecordWords} from "../RecordWords.sol";
 
 /// @title CertificateEventEmitter (benchmark load only; never deployed outside local chains)
 /// @notice Emits GreenProof's own events (NodeRegistered, CertificateSubmitted,
@@ -45,7 +46,10 @@ contract CertificateEventEmitter {
                 rewardUnits: 5 * 10 ** 16,
                 releaseAt: uint64(block.timestamp + 7 days)
             });
-            emit IGreenProof.CertificateSubmitted(id + i, nodeId, record.epochStart, record);
+            (uint256 fieldsA, uint256 fieldsB) = RecordWords.pack(record);
+            emit IGreenProof.CertificateSubmitted(
+                id + i, nodeId, record.epochStart, record.root, fieldsA, fieldsB, record.workloadClass
+            );
         }
         _nextCertificateId = id + count;
     }

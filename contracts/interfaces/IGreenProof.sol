@@ -22,7 +22,7 @@ pragma solidity ^0.8.28;
 ///
 ///         One storage slot per certificate. A certificate's fields never change after
 ///         submission; only three flags do (revoked, released, on hold). So the record goes
-///         whole into CertificateSubmitted, and the certificate keeps one storage word, at its
+///         into CertificateSubmitted (four words: RecordWords), and the certificate keeps one storage word, at its
 ///         (node, epoch): low bits first, bit 0 revoked, bit 1 released, bit 2 on hold (an
 ///         open challenge: setReleaseHold), bits 3..66 its id, bits 67..255 the top 189 bits
 ///         of keccak256(abi.encode(CertificateRecord)) (a 189-bit commitment). The hold in the
@@ -121,8 +121,8 @@ interface IGreenProof {
         uint256[2] c;
     }
 
-    /// @notice A landed certificate's fields, fixed at submission: emitted whole in
-    ///         CertificateSubmitted, committed to by keccak256(abi.encode(record)) in its one
+    /// @notice A landed certificate's fields, fixed at submission: emitted in
+    ///         CertificateSubmitted (four words, packed by RecordWords), committed to by keccak256(abi.encode(record)) in its one
     ///         slot, at (nodeId, epochStart) (see `recordOf`). Functions that need the fields take the record as calldata
     ///         and check it against that slot (GreenProofRecordMismatch). The circuit
     ///         range-checks the narrow fields (energy 54 bits, work 70, carbon 64, window 16,
@@ -163,13 +163,24 @@ interface IGreenProof {
     /// @notice A node's attestor key was replaced.
     event AttestorRotated(uint64 indexed nodeId, address indexed previousAttestor, address indexed newAttestor);
 
-    /// @notice A certificate was accepted; `record` is everything about it that is fixed (its
-    ///         slot holds its id, three flags and keccak256(abi.encode(record)), see `recordOf`), and
-    ///         `record.rewardUnits` is its full reward, now in escrow until `record.releaseAt`
-    ///         (no separate event: an operator's escrow is the sum over its certificates that
-    ///         are neither released nor revoked, which readers compute from these events).
+    /// @notice A certificate was accepted. Its record, everything about it that is fixed (its
+    ///         slot holds its id, three flags and keccak256(abi.encode(record)), see `recordOf`),
+    ///         is here in four data words instead of the struct's fourteen (stage F: 128 bytes of
+    ///         log data, not 448): `root`, `workloadClass`, nodeId and epochStart (the topics)
+    ///         as they are, the other members packed into `fieldsA` and `fieldsB` (layout in
+    ///         RecordWords, the one Solidity place; readers rebuild the CertificateRecord from
+    ///         these words). Its rewardUnits is the full reward, now in escrow until its
+    ///         releaseAt (no separate event: an operator's escrow is the sum over its
+    ///         certificates that are neither released nor revoked, which readers compute from
+    ///         these events).
     event CertificateSubmitted(
-        uint256 indexed certificateId, uint64 indexed nodeId, uint64 indexed epochStart, CertificateRecord record
+        uint256 indexed certificateId,
+        uint64 indexed nodeId,
+        uint64 indexed epochStart,
+        uint256 root,
+        uint256 fieldsA,
+        uint256 fieldsB,
+        bytes32 workloadClass
     );
 
     /// @notice An escrowed reward was released: `mintedUnits` minted to the operator and

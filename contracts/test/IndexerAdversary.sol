@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IGreenProof} from "../interfaces/IGreenProof.sol";
+import {RecordWords} from "../RecordWords.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title CertificateRelay (tests only): a stranger's contract that submits GreenProof calls.
@@ -84,31 +85,34 @@ contract HostileEventEmitter {
         emit IGreenProof.AttestorRotated(nodeId, previous, next);
     }
 
-    /// @notice CertificateSubmitted with any record (every field any value of its type).
+    /// @notice CertificateSubmitted with any record `RecordWords.pack` takes (every member any
+    ///         value of its type but work < 2^80, rewardUnits < 2^160, releaseAt < 2^48),
+    ///         packed as GreenProof packs it.
     function certificateSubmitted(
         uint256 certificateId,
         uint64 nodeId,
         uint64 epochStart,
         IGreenProof.CertificateRecord calldata record
     ) external {
-        emit IGreenProof.CertificateSubmitted(certificateId, nodeId, epochStart, record);
+        (uint256 fieldsA, uint256 fieldsB) = RecordWords.pack(record);
+        emit IGreenProof.CertificateSubmitted(
+            certificateId, nodeId, epochStart, record.root, fieldsA, fieldsB, record.workloadClass
+        );
     }
 
-    /// @notice CertificateSubmitted with any 14 words as its record, in CertificateRecord's
-    ///         field order (root, nodeId, epochStart, intensityMgPerKwh, maxPowerMw, windowS,
-    ///         slotCount, ecoScore, energyMj, carbonMg, work, workloadClass, rewardUnits,
-    ///         releaseAt), logged raw under the event's topic 0 (its selector, so it cannot
-    ///         drift from GreenProof's): a word may be wider than its field, which a typed
-    ///         `emit` cannot do, and a decoder must refuse such a log without halting.
-    function certificateSubmittedRaw(uint256 certificateId, uint64 nodeId, uint64 epochStart, uint256[14] calldata words)
-        external
-    {
-        bytes32 topic0 = IGreenProof.CertificateSubmitted.selector;
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            calldatacopy(p, words, 0x1c0)
-            log4(p, 0x1c0, topic0, certificateId, nodeId, epochStart)
-        }
+    /// @notice CertificateSubmitted with any four data words (root, fieldsA, fieldsB,
+    ///         workloadClass), e.g. packed words whose record names another node or epoch than
+    ///         the topics, or fields beyond what GreenProof would ever pack.
+    function certificateSubmittedRaw(
+        uint256 certificateId,
+        uint64 nodeId,
+        uint64 epochStart,
+        uint256 root,
+        uint256 fieldsA,
+        uint256 fieldsB,
+        bytes32 workloadClass
+    ) external {
+        emit IGreenProof.CertificateSubmitted(certificateId, nodeId, epochStart, root, fieldsA, fieldsB, workloadClass);
     }
 
     function certificateRevoked(uint256 certificateId, uint64 nodeId, bytes calldata reason, uint256 clawed, uint256 debt)

@@ -5,8 +5,8 @@ GreenProof keeps one storage word per certificate, at its (nodeId, epochStart) -
 word is the duplicate index, ``certificateOf`` -- holding, low bits first: the flags revoked
 (bit 0), released (bit 1) and on hold (bit 2, an open challenge), the certificate id (bits
 3..66) and the top 189 bits of ``keccak256(abi.encode(record))``. The record itself -- the certificate's fields, its reward
-and release time, fixed at submission -- is carried whole by its ``CertificateSubmitted``
-event. So the record comes from that log (eth_getLogs on the GreenProof address, topic 1 = the
+and release time, fixed at submission -- is carried by its ``CertificateSubmitted``
+event, in four words (`record_words` unpacks them). So the record comes from that log (eth_getLogs on the GreenProof address, topic 1 = the
 id, from the deployment block) and is checked here against the word at the record's node and
 epoch (`recordOf(nodeId, epochStart)`: the id must be the log's, the hash the record's) before
 use: `certificate_record(id)` is the tuple every call that needs
@@ -23,6 +23,7 @@ from typing import Any
 from eth_abi import encode as abi_encode
 from eth_utils import collapse_if_tuple, keccak
 
+from ecoai_chain.chain.record_words import RECORD_MEMBERS
 from ecoai_chain.errors import CertificateRecordMismatch, ChainError, UnknownCertificate
 
 # The word's low 67 bits: revoked (bit 0), released (bit 1), on hold (bit 2), the id (bits
@@ -45,15 +46,19 @@ class RecordState:
 
 
 def record_abi(green_proof_abi: list[dict[str, Any]]) -> dict[str, Any]:
-    """The ``record`` input of GreenProof's CertificateSubmitted event (its components name
-    the CertificateRecord members in struct order)."""
+    """The ``record`` input of GreenProof's ``checkRecord`` (its components name the
+    CertificateRecord members in struct order: what ``abi.encode(record)`` hashes). The event
+    carries the record in four words instead (`record_words`)."""
     for entry in green_proof_abi:
-        if entry.get("type") == "event" and entry.get("name") == "CertificateSubmitted":
+        if entry.get("type") == "function" and entry.get("name") == "checkRecord":
             for i in entry["inputs"]:
                 if i["name"] == "record":
+                    if tuple(c["name"] for c in i["components"]) != RECORD_MEMBERS:
+                        raise ChainError("GreenProof's CertificateRecord is not the one "
+                                         "record_words unpacks: rebuild (`make build`)")
                     return i
-    raise ChainError("GreenProof's ABI has no CertificateSubmitted(..., record): compiled "
-                     "from contracts before one storage slot per certificate? run `make build`")
+    raise ChainError("GreenProof's ABI has no checkRecord(id, record): compiled from "
+                     "contracts before one storage slot per certificate? run `make build`")
 
 
 def record_tuple(record_input: dict[str, Any], record: Any) -> tuple:

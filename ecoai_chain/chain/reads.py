@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecoai_chain.chain.node_errors import node_call
+from ecoai_chain.chain.record_words import submitted_args
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,16 @@ class ChainReads:
                **filters: Any) -> list[dict[str, Any]]:
         """GreenProof's ``name`` events in [from_block (default: its deployment), to_block],
         oldest first, each its decoded arguments plus ``tx_hash``, ``block_number`` and
-        ``log_index``; ``filters`` on indexed arguments (``nodeId=3``)."""
+        ``log_index``; ``filters`` on indexed arguments (``nodeId=3``). A CertificateSubmitted
+        has its four data words as ``record`` (`record_words.submitted_args`)."""
         if from_block is None:
             from_block = self.deployment.contracts["GreenProof"].block
         event = getattr(self.green_proof.events, name)()
         with node_call("eth_getLogs"):
             logs = event.get_logs(from_block=from_block, to_block=to_block,
                                   argument_filters=filters or None)
-        out = [{**dict(lg.args), "tx_hash": _hex(lg.transactionHash),
+        args = submitted_args if name == "CertificateSubmitted" else dict
+        out = [{**args(lg.args), "tx_hash": _hex(lg.transactionHash),
                 "block_number": int(lg.blockNumber), "log_index": int(lg.logIndex)}
                for lg in logs]
         return sorted(out, key=lambda e: (e["block_number"], e["log_index"]))

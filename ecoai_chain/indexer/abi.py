@@ -19,6 +19,7 @@ from eth_abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
 from eth_utils import abi_to_signature, collapse_if_tuple, keccak, to_checksum_address
 
+from ecoai_chain.chain.record_words import WORDS, submitted_args
 from ecoai_chain.errors import UnindexableLog, ValidationError
 
 _DYNAMIC = ("string", "bytes")
@@ -65,8 +66,7 @@ def _norm(t: str, v: Any) -> Any:
 
 
 def _named(inp: dict, v: Any) -> Any:
-    """A decoded value by its ABI input: a struct as a dict of its components by name
-    (``CertificateSubmitted``'s ``record``), an array of structs element by element; any
+    """A decoded value by its ABI input: a struct as a dict of its components by name, an array of structs element by element; any
     other value as `_norm` gives it."""
     t = inp["type"]
     if not t.startswith("tuple"):
@@ -195,7 +195,7 @@ class EventDecoder:
                 if isinstance(t, str):
                     args[name] = _data_word(spec.name, name, t, data[32 * k: 32 * k + 32])
                     k += 1
-                else:  # a struct of words, e.g. CertificateSubmitted's record
+                else:  # a struct of words
                     args[name] = {cn: _data_word(spec.name, f"{name}.{cn}", ct,
                                                  data[32 * (k + j): 32 * (k + j) + 32])
                                   for j, (cn, ct) in enumerate(t)}
@@ -204,6 +204,8 @@ class EventDecoder:
             values = self._abi_decode(spec, spec.data_types, data)
             for name, inp, v in zip(spec.data_names, spec.data_inputs, values, strict=True):
                 args[name] = _named(inp, v)
+        if spec.name == "CertificateSubmitted" and spec.data_names == WORDS:
+            args = submitted_args(args)  # its four data words as the record they carry
         return DecodedLog(
             spec.name, args, to_checksum_address(log["address"]), int(log["blockNumber"], 16),
             log["blockHash"], log["transactionHash"], int(log["logIndex"], 16), log,

@@ -2,8 +2,7 @@
 
 A log lands here when its topics or data do not fit its ABI (`UnindexableLog` from the
 decoder), when an id it carries does not fit the index's 63-bit ids (or an epoch start is
-past any calendar day), when a certificate's record names another node or epoch than its
-topics, when a proposal's action arrays differ in length (the Governor refuses
+past any calendar day), when a proposal's action arrays differ in length (the Governor refuses
 such a proposal), or when the database refuses a value. Indexing goes on; the rows are
 counted in the API's ``/metrics`` (``ecoai_indexer_quarantined_logs``) and listed by
 ``ecoai indexer status``. A reorg removes them like any other event row.
@@ -59,10 +58,6 @@ def id_problem(log: DecodedLog) -> str | None:
     if log.event == "CertificateSubmitted":
         if log.args["epochStart"] > MAX_TIME_S:
             return f"epochStart {log.args['epochStart']} is after the year 9999 (no daily total)"
-        rec = log.args["record"]  # GreenProof emits the record's keys as its topics too
-        for k in ("nodeId", "epochStart"):
-            if rec[k] != log.args[k]:
-                return f"its record's {k} {rec[k]} differs from its indexed {k} {log.args[k]}"
     if log.event == "NodeStatusChanged" and log.args["status"] > 255:
         return f"status {log.args['status']} is not a uint8"
     if log.event == "ProposalCreated":

@@ -41,7 +41,7 @@ describe("GreenProof batches (submitCertificates)", function () {
     const args = await batchArgs(f, idx);
     expect(await gp.submitCertificates.staticCall(...args)).to.deep.equal([1n, 2n, 3n]);
     const tx = gp.submitCertificates(...args);
-    await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, anyValue);
+    await expect(tx).to.emit(gp, "CertificateSubmitted").withArgs(3n, 1n, args[0][2].epochStart, anyValue, anyValue, anyValue, anyValue);
     await expect(tx).to.not.emit(gp, "BatchItemSkipped");
     expect(await gp.certificateCount()).to.equal(3n);
     expect(await escrowedOf(gp, operator.address)).to.equal(rewardOf(idx[0]) + rewardOf(idx[2]));

@@ -5,6 +5,13 @@ import { network } from "hardhat";
 import {
   CEILING, CHAIN, DAY, EPOCH, PARAM, PARAMS_FROM, VECTORS, VECTORS_END, makeFixtures, score, vectorCert, vectorIndex,
 } from "./helpers/greenproof.js";
+import { unpackFieldsA, unpackFieldsB } from "./helpers/recordWords.js";
+
+// CertificateSubmitted's data words (root, fieldsA, fieldsB, workloadClass) matched on the
+// record's reward and a set release time.
+const rewardAndRelease = (rewardUnits) => [
+  () => true, (a) => unpackFieldsA(a).releaseAt > 0n, (b) => unpackFieldsB(b).rewardUnits === rewardUnits, () => true,
+];
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { region, deployFixture, bareFixture, readyFixture, earlyFixture, signedVector, warpPastVectors } = makeFixtures(ethers, networkHelpers);
@@ -101,7 +108,7 @@ describe("GreenProof parameters in time, deadline, efficiency ceiling and reward
       await warpPastVectors();
       const { rewardUnits } = score(BASELINE, cert.work, cert.carbonMg);
       await expect(gp.submitCertificate(...(await signedVector(f, N1))))
-        .to.emit(gp, "CertificateSubmitted").withArgs(1n, 1n, cert.epochStart, (r) => r.rewardUnits === rewardUnits && r.releaseAt > 0n);
+        .to.emit(gp, "CertificateSubmitted").withArgs(1n, 1n, cert.epochStart, ...rewardAndRelease(rewardUnits));
       // The next epoch starts under the new intensity: the vector (signed with the old one) is refused.
       await expect(gp.submitCertificate(...(await signedVector(f, N1b))))
         .to.be.revertedWithCustomError(gp, "GreenProofIntensityMismatch").withArgs(KR, 1n, cert.intensityMgPerKwh);
@@ -158,7 +165,7 @@ describe("GreenProof parameters in time, deadline, efficiency ceiling and reward
         .to.be.revertedWithCustomError(f.gp, "GreenProofAboveEfficiencyCeiling").withArgs(CLS, above.work, above.energyMj, CEILING);
       const { rewardUnits } = score(BASELINE, at.work, at.carbonMg);
       await expect(f.gp.submitCertificate(...(await signedVector(f, "at_ceiling"))))
-        .to.emit(f.gp, "CertificateSubmitted").withArgs(1n, 1n, at.epochStart, (r) => r.rewardUnits === rewardUnits && r.releaseAt > 0n);
+        .to.emit(f.gp, "CertificateSubmitted").withArgs(1n, 1n, at.epochStart, ...rewardAndRelease(rewardUnits));
       expect(rewardUnits <= (await f.gp.rewardBound(1n, CLS, at.epochStart))).to.equal(true);
     });
 

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
-  CHAIN, RECORD_FIELDS, WINDOW, certRecord, recordHash, recordsIn, vectorIndex,
+  CHAIN, RECORD_FIELDS, WINDOW, certRecord, eventWords, packRecord, recordHash, recordOfEvent, recordsIn, vectorIndex,
 } from "./helpers/greenproof.js";
 import { DEPOSIT, makeChallengeFixtures } from "./helpers/challenge.js";
 
@@ -243,20 +243,38 @@ describe("GreenProof certificate records (one slot per certificate)", function (
   });
 
   describe("# the indexer tests' HostileEventEmitter", function () {
-    it("Should log the real event: raw words in range are the typed record's log, and decode as GreenProof's", async function () {
+    it("Should log the real event: the typed record packs as GreenProof packs it, raw words are logged as given", async function () {
       const { gp, certificateId: id, record } = await recordsFixture();
       const emitter = await ethers.deployContract("HostileEventEmitter");
-      const words = FIELD_NAMES.map((n) => BigInt(record[n]));
       const typed = (await (await emitter.certificateSubmitted(id, record.nodeId, record.epochStart, record)).wait()).logs[0];
-      const raw = (await (await emitter.certificateSubmittedRaw(id, record.nodeId, record.epochStart, words)).wait()).logs[0];
+      const raw = (await (await emitter.certificateSubmittedRaw(id, record.nodeId, record.epochStart, ...eventWords(record))).wait()).logs[0];
       const real = (await gp.queryFilter(gp.filters.CertificateSubmitted(id)))[0];
       expect([raw.topics, raw.data]).to.deep.equal([typed.topics, typed.data]);
       expect([raw.topics, raw.data]).to.deep.equal([real.topics, real.data]);
-      expect(gp.interface.parseLog(raw).args.record.toObject()).to.deep.equal(record);
-      // A word wider than its field is logged as given (a strict decoder, as eth_abi, refuses it).
-      const wide = (await (await emitter.certificateSubmittedRaw(id, 1n, 2n, words.map(() => 2n ** 256n - 1n))).wait()).logs[0];
+      expect(recordOfEvent(gp.interface.parseLog(raw).args)).to.deep.equal(record);
+      // Four data words, not the struct's fourteen.
+      expect(real.data).to.have.lengthOf(2 + 64 * 4);
+      // Any words are some record's (no spare bit): all ones is every packed member at its maximum.
+      const ones = 2n ** 256n - 1n;
+      const wide = (await (await emitter.certificateSubmittedRaw(id, 1n, 2n, ones, ones, ones, ethers.ZeroHash)).wait()).logs[0];
       expect(wide.topics[0]).to.equal(real.topics[0]);
-      expect(wide.data).to.equal(`0x${"ff".repeat(32 * 14)}`);
+      const max = recordOfEvent(gp.interface.parseLog(wide).args);
+      expect([max.work, max.rewardUnits, max.releaseAt, max.energyMj]).to.deep.equal([2n ** 80n - 1n, 2n ** 160n - 1n, 2n ** 48n - 1n, 2n ** 64n - 1n]);
+    });
+
+    it("Should refuse to pack a member beyond its packed bits rather than truncate it", async function () {
+      const { gp, record } = await recordsFixture();
+      const emitter = await ethers.deployContract("HostileEventEmitter");
+      // GreenProof's ABI names the error (it uses SafeCast itself); RecordWords reverts with it.
+      for (const [name, bits] of [["releaseAt", 48n], ["work", 80n], ["rewardUnits", 160n]]) {
+        const v = 2n ** bits;
+        await expect(emitter.certificateSubmitted(1n, record.nodeId, record.epochStart, { ...record, [name]: v }), name)
+          .to.be.revertedWithCustomError(gp, "SafeCastOverflowedUintDowncast").withArgs(bits, v);
+        expect(() => packRecord({ ...record, [name]: v }), name).to.throw(RangeError, name);
+        const fits = { ...record, [name]: v - 1n };
+        const log = (await (await emitter.certificateSubmitted(1n, record.nodeId, record.epochStart, fits)).wait()).logs[0];
+        expect(recordOfEvent(emitter.interface.parseLog(log).args), name).to.deep.equal(fits);
+      }
     });
   });
 

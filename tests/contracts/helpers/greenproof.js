@@ -2,8 +2,10 @@
 // real proofs from tests/vectors/contract_proofs.json (scripts/gen_contract_proofs.py), EIP-712
 // signing with ethers, and a BigInt re-implementation of the score/reward math.
 import { readFileSync } from "node:fs";
+import { recordOfEvent } from "./recordWords.js";
 
 export { score } from "./score.js";
+export { eventWords, packRecord, recordOfEvent } from "./recordWords.js";
 
 export const PARAM = { RegionIntensity: 0n, Baseline: 1n, EfficiencyCeiling: 2n, SubmissionDeadline: 3n, ChallengeWindow: 4n, BondPerMw: 5n, SlashShare: 6n };
 export const DAY = 86_400n;
@@ -66,7 +68,7 @@ export function recordsIn(gp, receipt) {
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== gp.target.toLowerCase()) continue;
     const ev = gp.interface.parseLog(log);
-    if (ev?.name === "CertificateSubmitted") out.set(ev.args.certificateId, ev.args.record.toObject());
+    if (ev?.name === "CertificateSubmitted") out.set(ev.args.certificateId, recordOfEvent(ev.args));
   }
   return out;
 }
@@ -76,7 +78,7 @@ export function recordsIn(gp, receipt) {
 export async function certRecord(gp, id) {
   const logs = await gp.queryFilter(gp.filters.CertificateSubmitted(id));
   if (logs.length !== 1) throw new Error(`certificate ${id}: ${logs.length} CertificateSubmitted events`);
-  return logs[0].args.record.toObject();
+  return recordOfEvent(logs[0].args);
 }
 
 /** [ids, their records]: releaseRewards' arguments. */
@@ -90,7 +92,7 @@ export async function withRecords(gp, ids) {
 export async function escrowedOf(gp, operator) {
   let units = 0n;
   for (const log of await gp.queryFilter(gp.filters.CertificateSubmitted())) {
-    const r = log.args.record;
+    const r = recordOfEvent(log.args);
     if ((await gp.getNode(r.nodeId)).operator !== operator) continue;
     const [id, , revoked, released] = await gp.recordOf(r.nodeId, r.epochStart);
     if (id === log.args.certificateId && !revoked && !released) units += r.rewardUnits;
