@@ -4,15 +4,16 @@ the calls that take the record as calldata.
 GreenProof keeps one storage word per certificate, at its (nodeId, epochStart) -- the same
 word is the duplicate index, ``certificateOf`` -- holding, low bits first: the flags revoked
 (bit 0), released (bit 1) and on hold (bit 2, an open challenge), the certificate id (bits
-3..66) and the top 189 bits of ``keccak256(abi.encode(record))``. The record itself -- the certificate's fields, its reward
-and release time, fixed at submission -- is carried by its ``CertificateSubmitted``
-event, in four words (`record_words` unpacks them). So the record comes from that log (eth_getLogs on the GreenProof address, topic 1 = the
-id, from the deployment block) and is checked here against the word at the record's node and
-epoch (`recordOf(nodeId, epochStart)`: the id must be the log's, the hash the record's) before
-use: `certificate_record(id)` is the tuple every call that needs
-it sends (releaseRewards, revokeCertificate, setReleaseHold, ChallengeManager.challenge,
-claimCertificate(Part), the DAO's revoke action), and `get_certificate(id)` is the record
-plus the flags, keyed by the ABI's names, in the shape the removed ``getCertificate`` had.
+3..66) and the top 189 bits of ``keccak256(abi.encode(record))``. The record itself -- the
+certificate's fields, its reward and release time, fixed at submission -- is carried by its
+``CertificateSubmitted`` event, in four words (`record_words` unpacks them). So the record
+comes from that log (eth_getLogs on the GreenProof address, topic 1 = the id, from the
+deployment block) and is checked here against the word at the record's node and epoch
+(`recordOf(nodeId, epochStart)`: the id must be the log's, the hash the record's) before use:
+`certificate_record(id)` is the tuple every call that needs it sends (releaseRewards,
+revokeCertificate, setReleaseHold, ChallengeManager.challenge, claimCertificate(Part), the
+DAO's revoke action), and `get_certificate(id)` is the record plus the flags, keyed by the
+ABI's names, in the shape the removed ``getCertificate`` had.
 """
 
 from __future__ import annotations

@@ -66,8 +66,8 @@ def _norm(t: str, v: Any) -> Any:
 
 
 def _named(inp: dict, v: Any) -> Any:
-    """A decoded value by its ABI input: a struct as a dict of its components by name, an array of structs element by element; any
-    other value as `_norm` gives it."""
+    """A decoded value by its ABI input: a struct as a dict of its components by name, an
+    array of structs element by element; any other value as `_norm` gives it."""
     t = inp["type"]
     if not t.startswith("tuple"):
         return _norm(t, v)

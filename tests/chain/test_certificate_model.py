@@ -17,6 +17,7 @@ from eth_utils import keccak
 from ecoai_chain.chain import eip712
 from ecoai_chain.chain.artifacts import load_artifact
 from ecoai_chain.chain.client import certificate_tuple
+from ecoai_chain.chain.record_words import FIELDS_A, FIELDS_B, RECORD_MEMBERS, WORDS
 from ecoai_chain.core.certificate import (
     Certificate,
     eip712_fields,
@@ -67,16 +68,24 @@ def test_struct_order_and_types_are_igreenproofs():
     submit = next(e for e in abi if e.get("name") == "submitCertificate")
     comps = submit["inputs"][0]["components"]
     assert [(c["name"], c["type"]) for c in comps] == list(eip712_fields())
-    # the record (emitted whole, its hash in the one slot) holds every member with the same
-    # name, in the event and in the calls that take it (the record check compares them all)
-    record = {n for _t, n in _solidity_struct(source, "CertificateRecord")}
-    assert {n for n, _t in eip712_fields()} <= record
+    # the record (its hash in the one slot) holds every member with the same name, in struct
+    # order in the calls that take it (the record check compares them all); the event carries
+    # every member: root, workloadClass and its node and epoch topics as they are, the rest
+    # packed into fieldsA / fieldsB (record_words)
+    members = [n for _t, n in _solidity_struct(source, "CertificateRecord")]
+    assert members == list(RECORD_MEMBERS)
+    assert {n for n, _t in eip712_fields()} <= set(members)
     event = next(e for e in abi if e.get("type") == "event"
                  and e["name"] == "CertificateSubmitted")
-    (emitted,) = [i for i in event["inputs"] if i["name"] == "record"]
-    assert {c["name"] for c in emitted["components"]} == record
+    assert [i["name"] for i in event["inputs"]] == [
+        "certificateId", "nodeId", "epochStart", *WORDS]
+    carried = {"nodeId", "epochStart", "root", "workloadClass"} | {
+        n for n, _ in FIELDS_A + FIELDS_B}
+    assert carried == set(members)
+    check = next(e for e in abi if e.get("name") == "checkRecord")
+    assert [c["name"] for c in check["inputs"][1]["components"]] == members
     release = next(e for e in abi if e.get("name") == "releaseRewards")
-    assert release["inputs"][1]["components"] == emitted["components"]
+    assert release["inputs"][1]["components"] == check["inputs"][1]["components"]
 
 
 def test_every_certificate_list_comes_from_the_table():

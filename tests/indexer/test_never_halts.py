@@ -21,6 +21,7 @@ from ecoai_chain.api.app import create_app
 from ecoai_chain.api.params import MAX_ID
 from ecoai_chain.api.settings import ApiSettings
 from ecoai_chain.chain.devnet import Anvil
+from ecoai_chain.chain.record_words import unpack
 from ecoai_chain.errors import ChainError
 from ecoai_chain.indexer.abi import EventDecoder
 from ecoai_chain.indexer.db import make_engine
@@ -50,10 +51,10 @@ ACTIONS = st.one_of(
     st.tuples(st.just("register"), region, text, via_relay),
     st.tuples(st.just("nodeRegistered"), node_id, b32, uint(256), text, via_relay),
     st.tuples(st.just("nodeStatusChanged"), node_id, uint(8), text, via_relay),
-    # the record's 14 words raw (any may be wider than its field), or cut to their fields'
-    # widths with the topics' node and epoch (a record a typed emit could give)
+    # the event's four data words (root, fieldsA, fieldsB, workloadClass) raw, or the record
+    # they unpack to emitted typed (packed by RecordWords, as GreenProof does)
     st.tuples(st.just("certificateSubmitted"), cert_id, node_id, uint(64),
-              st.lists(uint(256), min_size=14, max_size=14), st.booleans(), via_relay),
+              st.lists(uint(256), min_size=4, max_size=4), st.booleans(), via_relay),
     st.tuples(st.just("certificateRevoked"), cert_id, node_id, text, uint(256), uint(256),
               via_relay),
     st.tuples(st.just("regionIntensitySet"), b32, uint(256), uint(64), via_relay),
@@ -61,12 +62,6 @@ ACTIONS = st.one_of(
     st.tuples(st.just("rawLog"), st.integers(0, 10**6),  # one of the followed topics, mod n
               st.lists(b32, max_size=3), st.binary(max_size=300)),
 )
-
-
-# CertificateRecord's members' widths, in its order (root, nodeId, epochStart, intensity,
-# maxPowerMw, windowS, slotCount, ecoScore, energyMj, carbonMg, work, workloadClass,
-# rewardUnits, releaseAt)
-RECORD_BITS = (256, 64, 64, 32, 32, 16, 8, 8, 64, 64, 128, 256, 192, 64)
 
 
 class Harness:
@@ -123,13 +118,13 @@ class Harness:
             self.emit(e.nodeStatusChanged(nid, status, reason), relayed)
         elif kind == "certificateSubmitted":
             _, cid, nid, epoch, words, fit, relayed = action
+            root, fields_a, fields_b, cls = words
             if fit:  # a typed emit: GreenProof's own encoding of such a record
-                words = [w % 2**bits for w, bits in zip(words, RECORD_BITS, strict=True)]
-                words[1:3] = [nid, epoch]
-                words[11] = words[11].to_bytes(32, "big")  # workloadClass
-                self.emit(e.certificateSubmitted(cid, nid, epoch, tuple(words)), relayed)
+                rec = unpack(nid, epoch, root, fields_a, fields_b, cls.to_bytes(32, "big"))
+                self.emit(e.certificateSubmitted(cid, nid, epoch, tuple(rec.values())), relayed)
             else:
-                self.emit(e.certificateSubmittedRaw(cid, nid, epoch, words), relayed)
+                self.emit(e.certificateSubmittedRaw(cid, nid, epoch, root, fields_a, fields_b,
+                                                    cls.to_bytes(32, "big")), relayed)
         elif kind == "certificateRevoked":
             _, cid, nid, reason, clawed, debt, relayed = action
             self.emit(e.certificateRevoked(cid, nid, reason, clawed, debt), relayed)
@@ -202,8 +197,8 @@ CERTIFICATE = st.tuples(st.just("certificate"),
 
 @given(cert=st.one_of(st.none(), CERTIFICATE), actions=st.lists(ACTIONS, max_size=4))
 @example(cert=None, actions=[  # an epoch no calendar has, every other number at its maximum
-    ("certificateSubmitted", 21, 1, 2**53 + 1, [2**256 - 1] * 14, True, False),
-    ("certificateSubmitted", 22, 1, 2**53 + 1, [2**256 - 1] * 14, False, False)])
+    ("certificateSubmitted", 21, 1, 2**53 + 1, [2**256 - 1] * 4, True, False),
+    ("certificateSubmitted", 22, 1, 2**53 + 1, [2**256 - 1] * 4, False, False)])
 @example(cert=("certificate", "tagged", b""), actions=[
     ("nodeRegistered", 2**63 - 1, b"\0" * 32, 2**256 - 1, b"\0\xff", True),
     ("certificateRevoked", 1, 1, b"\xc3(", 2**256 - 1, 2**256 - 1, True),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ecoai_chain.api.app import create_app
 from ecoai_chain.api.settings import ApiSettings
+from ecoai_chain.chain.record_words import pack
 from ecoai_chain.cli import main as ecoai
 from ecoai_chain.indexer.db import make_engine
 from ecoai_chain.indexer.models import Certificate, Node, QuarantinedLog
@@ -18,21 +19,19 @@ from ecoai_chain.indexer.store import T
 
 pytestmark = pytest.mark.chain
 KR = b"KR".ljust(32, b"\0")
-CERT_TOPIC = keccak(text="CertificateSubmitted(uint256,uint64,uint64,(uint256,uint64,uint64,"
-                         "uint32,uint32,uint16,uint8,uint8,uint64,uint64,uint128,bytes32,"
-                         "uint192,uint64))")
+CERT_TOPIC = keccak(text="CertificateSubmitted(uint256,uint64,uint64,uint256,uint256,uint256,"
+                         "bytes32)")
 NODE_TOPIC = keccak(text="NodeRegistered(uint64,address,address,bytes32,uint256,string)")
 
 
-def _record(node_id: int, epoch_start_s: int, **changes: int) -> list[int]:
-    """A CertificateRecord's 14 words, in its order, as certificateSubmittedRaw logs them."""
-    words = {"root": 1, "nodeId": node_id, "epochStart": epoch_start_s,
-             "intensityMgPerKwh": 400_000, "maxPowerMw": 700_000, "windowS": 60,
-             "slotCount": 60, "ecoScore": 80, "energyMj": 2, "carbonMg": 3, "work": 4,
-             "workloadClass": int.from_bytes(KR, "big"), "rewardUnits": 7 * 10**12,
-             "releaseAt": epoch_start_s + 7200}
-    assert set(changes) <= set(words)
-    return list({**words, **changes}.values())
+def _record(epoch_start_s: int) -> tuple:
+    """A record's four data words (root, fieldsA, fieldsB, workloadClass), as
+    certificateSubmittedRaw logs them (its node and epoch are the topics)."""
+    fields_a, fields_b = pack({
+        "intensityMgPerKwh": 400_000, "maxPowerMw": 700_000, "windowS": 60, "slotCount": 60,
+        "ecoScore": 80, "energyMj": 2, "carbonMg": 3, "work": 4, "rewardUnits": 7 * 10**12,
+        "releaseAt": min(epoch_start_s + 7200, 2**48 - 1)})
+    return 1, fields_a, fields_b, KR
 
 
 def _quarantined(ix) -> list[str]:
@@ -50,28 +49,25 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
     adv.tx(e.rawLog([CERT_TOPIC, b"\0" * 32, b"\0" * 32, b"\0" * 32], b"\x01\x02"))
     adv.tx(e.rawLog([NODE_TOPIC, (5).to_bytes(32, "big")], b""))
     epoch = 1_700_006_400
-    adv.tx(e.certificateSubmittedRaw(7, 1, epoch, _record(1, epoch)))
-    adv.tx(e.certificateSubmittedRaw(7, 1, epoch + 3600, _record(1, epoch + 3600)))  # id 7 again
-    adv.tx(e.certificateSubmittedRaw(8, 1, 2**53 + 1, _record(1, 2**53 + 1)))  # no calendar day
-    adv.tx(e.certificateSubmittedRaw(10, 1, epoch + 7200, _record(1, epoch + 7200,
-                                                               windowS=2**16)))  # too wide
-    adv.tx(e.certificateSubmittedRaw(11, 1, epoch + 7200, _record(2, epoch + 7200)))  # node 2's?
+    adv.tx(e.certificateSubmittedRaw(7, 1, epoch, *_record(epoch)))
+    adv.tx(e.certificateSubmittedRaw(7, 1, epoch + 3600, *_record(epoch + 3600)))  # id 7 again
+    adv.tx(e.certificateSubmittedRaw(8, 1, 2**53 + 1, *_record(2**53 + 1)))  # no calendar day
+    adv.tx(e.certificateSubmittedRaw(10, 2**64 - 1, epoch + 7200, *_record(epoch + 7200)))
+    # (The record's node and epoch are the topics themselves: no record can name others.)
     adv.tx(e.nodeRegistered(9, me, me, KR, 2**256 - 1, b"\xff after the bad ones"))
     adv.tx(e.nodeRegistered(9, me, me, KR, 1, b"node 9 again"))  # never silently dropped
     ix = make_indexer(adv.config(hostile=True))
     ix.sync()
     assert ix.step() is None  # caught up: nothing stops it at a bad block
     reasons = _quarantined(ix)
-    assert len(reasons) == 8, reasons
+    assert len(reasons) == 7, reasons
     assert "NodeRegistered: nodeId 18446744073709551615 does not fit" in reasons[0]
-    assert "CertificateSubmitted data is 2 bytes, its ABI needs 448" in reasons[1]
+    assert "CertificateSubmitted data is 2 bytes, its ABI needs 128" in reasons[1]
     assert "NodeRegistered has 1 indexed topics, its ABI 3" in reasons[2]
     assert reasons[3].startswith("CertificateSubmitted: the database refused it")
     assert "epochStart 9007199254740993 is after the year 9999" in reasons[4]
-    assert "CertificateSubmitted record.windowS 0x" in reasons[5]
-    assert reasons[5].endswith("does not fit uint16")
-    assert "its record's nodeId 2 differs from its indexed nodeId 1" in reasons[6]
-    assert "NodeRegistered: node 9 is already registered (tx 0x" in reasons[7]
+    assert "CertificateSubmitted: nodeId 18446744073709551615 does not fit" in reasons[5]
+    assert "NodeRegistered: node 9 is already registered (tx 0x" in reasons[6]
     with ix.store.engine.connect() as c:
         node9 = c.execute(select(T[Node]).where(T[Node].c.node_id == 9)).mappings().one()
         certs = c.execute(select(T[Certificate].c.certificate_id,
@@ -81,11 +77,11 @@ def test_unindexable_logs_are_quarantined_and_indexing_goes_on(anvil, make_index
 
     assert ecoai(["indexer", "status", "--db", db_url]) == 0
     out = capsys.readouterr().out
-    assert "quarantined logs: 8" in out and "does not fit the index's 63-bit ids" in out
+    assert "quarantined logs: 7" in out and "does not fit the index's 63-bit ids" in out
     assert f"indexed block: {adv.w3.eth.block_number}" in out
     api = TestClient(create_app(ApiSettings(db_url=db_url)))
     metrics = api.get("/metrics").text
-    assert "ecoai_indexer_quarantined_logs 8.0" in metrics
+    assert "ecoai_indexer_quarantined_logs 7.0" in metrics
     assert api.get("/api/v1/nodes/9").json()["max_power_mw"] == 2**256 - 1
 
     raw_w3.provider.make_request("evm_revert", [snap])  # a reorg takes the bad logs away
