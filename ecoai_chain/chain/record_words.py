@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ecoai_chain.errors import ValidationError
+
 # (member, bit width), low bits first.
 FIELDS_A: tuple[tuple[str, int], ...] = (
     ("intensityMgPerKwh", 32), ("maxPowerMw", 32), ("slotCount", 8), ("ecoScore", 8),
@@ -36,20 +38,12 @@ WORDS: tuple[str, ...] = ("root", "fieldsA", "fieldsB", "workloadClass")
 assert sum(w for _, w in FIELDS_A) == 256 and sum(w for _, w in FIELDS_B) == 256
 
 
-class RecordWordError(ValueError):
-    """A record member that does not fit its packed width (``field`` names it)."""
-
-    def __init__(self, field: str, value: Any, bits: int) -> None:
-        super().__init__(f"record {field} {value!r} does not fit its {bits} packed bits")
-        self.field = field
-
-
 def _pack(record: Mapping[str, Any], layout: tuple[tuple[str, int], ...]) -> int:
     word, shift = 0, 0
     for name, bits in layout:
         v = record[name]
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < 1 << bits:
-            raise RecordWordError(name, v, bits)
+            raise ValidationError(f"record.{name}", f"{v!r} does not fit its {bits} packed bits")
         word |= v << shift
         shift += bits
     return word
@@ -57,7 +51,7 @@ def _pack(record: Mapping[str, Any], layout: tuple[tuple[str, int], ...]) -> int
 
 def _unpack(word: int, layout: tuple[tuple[str, int], ...]) -> dict[str, int]:
     if not 0 <= word < 1 << 256:
-        raise RecordWordError("packed word", word, 256)
+        raise ValidationError("packed word", f"{word!r} is not a 256-bit word")
     out, shift = {}, 0
     for name, bits in layout:
         out[name] = (word >> shift) & ((1 << bits) - 1)
@@ -67,7 +61,7 @@ def _unpack(word: int, layout: tuple[tuple[str, int], ...]) -> dict[str, int]:
 
 def pack(record: Mapping[str, Any]) -> tuple[int, int]:
     """(fieldsA, fieldsB) of ``record`` (by member name), as RecordWords.pack gives them;
-    `RecordWordError` naming the first member out of its packed range."""
+    `ValidationError` naming the first member out of its packed range."""
     return _pack(record, FIELDS_A), _pack(record, FIELDS_B)
 
 

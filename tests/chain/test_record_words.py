@@ -17,12 +17,12 @@ from ecoai_chain.chain.record_words import (
     FIELDS_A,
     FIELDS_B,
     RECORD_MEMBERS,
-    RecordWordError,
     pack,
     submitted_args,
     unpack,
 )
 from ecoai_chain.chain.tx import deploy, send_tx
+from ecoai_chain.errors import ValidationError
 from ecoai_chain.indexer.abi import EventDecoder
 
 # Each member's packed width (work, rewardUnits and releaseAt are narrower than their types).
@@ -76,9 +76,9 @@ def test_any_two_words_are_some_records(a, b):
 def test_a_member_beyond_its_packed_bits_is_refused_by_name(name):
     record = dict.fromkeys(RECORD_MEMBERS, 0)
     for bad in (2 ** PACKED_BITS[name], -1, True, "1"):
-        with pytest.raises(RecordWordError, match=name) as e:
+        with pytest.raises(ValidationError, match=name) as e:
             pack({**record, name: bad})
-        assert e.value.field == name
+        assert e.value.field == f"record.{name}"
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_the_solidity_packer_refuses_what_python_refuses(w3, emitter, name):
     account, e = emitter
     too_big = 2 ** PACKED_BITS[name]
     record = {**dict.fromkeys(RECORD_MEMBERS, 0), "workloadClass": b"\0" * 32, name: too_big}
-    with pytest.raises(RecordWordError):
+    with pytest.raises(ValidationError):
         pack(record)
     with pytest.raises(ContractLogicError) as err:
         e.functions.certificateSubmitted(1, 0, 0, tuple(record.values())).call(
