@@ -14,6 +14,14 @@ import {ParamSchedule} from "./ParamSchedule.sol";
 ///      block.timestamp: a certificate is judged by the parameters in effect at its epoch
 ///      start, which no later call can change. Values are stored as value + 1 so that 0 means
 ///      "never set" (every maximum is far below 2^208).
+///      Two pairs of schedules are always read together by a submission: the submission
+///      deadline and the challenge window (key 0), the baseline and the efficiency ceiling (per
+///      workload class). Each pair's two latest entries share one slot, the first member's
+///      head (ParamSchedule LOW and HIGH: half a slot each, effectiveFrom in 48 bits and
+///      value + 1 in 80), so a submission reads three head slots (those two and its region's
+///      intensity), not five. That needs value + 1 < 2^80 for those four: their maxima
+///      (`_maxOf`, checked in `_schedule` where every value enters) are 2^64 - 1 (baseline,
+///      ceiling) and 2^32 - 1 (deadline, window). Each keeps its own history and semantics.
 ///      Also the pause flag (OpenZeppelin Pausable's API, events and errors, but its flag in
 ///      the epoch length's slot, which every submission reads anyway).
 abstract contract GreenProofParams is IGreenProof, AccessControl {
@@ -95,7 +103,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         external
         onlyRole(PARAMS_ROLE)
     {
-        (bool exists,) = _schedules[Param.EfficiencyCeiling][workloadClass].latest();
+        (bool exists,) = _latest(Param.EfficiencyCeiling, workloadClass);
         if (!exists) _ceilingClasses.push(workloadClass);
         _schedule(Param.EfficiencyCeiling, workloadClass, workPerKwh, effectiveFrom);
     }
@@ -200,7 +208,8 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     ///      effectiveFrom <= timestamp), and whether there is one.
     function _paramAt(Param param, bytes32 key, uint256 timestamp) internal view returns (bool, uint256) {
         uint48 t = timestamp > type(uint48).max ? type(uint48).max : uint48(timestamp);
-        uint256 raw = _schedules[param][key].lookup(t);
+        (Param holder, uint256 half) = _headOf(param);
+        uint256 raw = _schedules[param][key].lookup(_schedules[holder][key], half, t);
         if (raw == 0) return (false, 0);
         // Cannot underflow: raw > 0.
         unchecked {
@@ -287,15 +296,32 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         if (effectiveFrom < block.timestamp) {
             revert GreenProofEffectiveInPast(param, key, effectiveFrom, block.timestamp);
         }
-        (bool exists, uint48 last) = _schedules[param][key].latest();
+        (bool exists, uint48 last) = _latest(param, key);
         if (exists && effectiveFrom < last) revert GreenProofEffectiveNotAfterLast(param, key, effectiveFrom, last);
         _push(param, key, value, effectiveFrom);
     }
 
     function _push(Param param, bytes32 key, uint256 value, uint64 effectiveFrom) private {
-        // value <= _maxOf(param) < 2^96, so value + 1 fits 208 bits.
-        _schedules[param][key].push(uint256(effectiveFrom).toUint48(), uint208(value + 1));
+        (Param holder, uint256 half) = _headOf(param);
+        // value <= _maxOf(param): < 2^64 for a half head, so value + 1 fits its 80 bits; < 2^96
+        // for a whole one, so value + 1 fits 208 bits.
+        _schedules[param][key].push(_schedules[holder][key], half, uint256(effectiveFrom).toUint48(), value + 1);
         emit ParameterScheduled(param, key, value, effectiveFrom);
+    }
+
+    /// @dev Whether `param`/`key` has an entry, and its latest entry's effectiveFrom.
+    function _latest(Param param, bytes32 key) private view returns (bool, uint48) {
+        (Param holder, uint256 half) = _headOf(param);
+        return _schedules[holder][key].latest(half);
+    }
+
+    /// @dev Where `param`'s head is (see the contract's NatSpec): the schedule (same key) whose
+    ///      `head` word holds it, and which part of that word.
+    function _headOf(Param param) private pure returns (Param holder, uint256 half) {
+        if (param == Param.Baseline || param == Param.SubmissionDeadline) return (param, ParamSchedule.LOW);
+        if (param == Param.EfficiencyCeiling) return (Param.Baseline, ParamSchedule.HIGH);
+        if (param == Param.ChallengeWindow) return (Param.SubmissionDeadline, ParamSchedule.HIGH);
+        return (param, ParamSchedule.FULL);
     }
 
     function _maxOf(Param param) private pure returns (uint256) {

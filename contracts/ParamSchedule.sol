@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-/// @title An append-only schedule of (effectiveFrom, value) entries whose latest entry is one word
+/// @title Append-only schedules of (effectiveFrom, value) entries whose latest entry is in one slot
 /// @dev Same lookups as OpenZeppelin's `Checkpoints.Trace208` (latest entry with effectiveFrom
 ///      <= t, 0 when there is none), laid out for the common case of a recent t:
-///      - `head` is the latest entry, packed `effectiveFrom << 208 | value`: a lookup at
-///        t >= its effectiveFrom, or on an empty schedule (head 0), reads that one slot;
-///      - `past` holds every earlier entry, oldest first, in the same packing: an older t
-///        binary-searches it (log2 of its length reads).
+///      - the schedule's latest entry (its "head") is in one slot: a lookup at t >= its
+///        effectiveFrom, or on an empty schedule (head 0), reads that one slot;
+///      - `past` holds every earlier entry, oldest first, in the head's packing (one per word):
+///        an older t binary-searches it (log2 of its length reads).
+///      A head is either a whole word, its own `head` (FULL: `effectiveFrom << 208 | value`), or
+///      half of the `head` word of another schedule, the "holder", shared by two schedules that
+///      are always read together (LOW: its low 128 bits, HIGH: its high 128 bits, each packed
+///      `effectiveFrom << 80 | value`, so the value must be below 2^80). Either way a schedule
+///      keeps its own `past` and its own semantics: pushing to one half never changes the other
+///      half. The caller passes the same holder and half to every call for a schedule (and
+///      never uses a HIGH schedule's own `head`, which stays 0; a LOW holder is its own).
 ///      Values must be non-zero (GreenProofParams stores value + 1, so 0 means "never set").
 ///      Keys are not checked here: the caller refuses an effectiveFrom before the latest one
 ///      (with its own error) before it pushes.
@@ -17,13 +24,79 @@ library ParamSchedule {
         uint256[] past;
     }
 
-    uint256 private constant VALUE_BITS = 208;
+    /// @dev Where a schedule's head is in its holder's `head` word (see the library's NatSpec).
+    uint256 internal constant FULL = 0;
+    uint256 internal constant LOW = 1;
+    uint256 internal constant HIGH = 2;
+
+    uint256 private constant FULL_VALUE_BITS = 208;
+    uint256 private constant HALF_VALUE_BITS = 80;
+    uint256 private constant HALF_BITS = 128;
+
+    // ------------------------------------------------------------------ a schedule with its own head
 
     /// @dev The value of the latest entry with effectiveFrom <= `t`; 0 if there is none.
     function lookup(Schedule storage self, uint48 t) internal view returns (uint208) {
-        uint256 head = self.head;
-        if (head >> VALUE_BITS <= t) return uint208(head); // 0 for an empty schedule
-        uint256[] storage past = self.past;
+        return uint208(lookup(self, self, FULL, t)); // the value's 208 bits
+    }
+
+    /// @dev Whether the schedule has an entry, and the latest entry's effectiveFrom.
+    function latest(Schedule storage self) internal view returns (bool exists, uint48 effectiveFrom) {
+        return latest(self, FULL);
+    }
+
+    /// @dev Appends (effectiveFrom, value); an entry at the latest entry's effectiveFrom replaces
+    ///      its value (as Checkpoints does). Requires value != 0 and effectiveFrom >= the latest
+    ///      entry's (checked by the caller).
+    function push(Schedule storage self, uint48 effectiveFrom, uint208 value) internal {
+        push(self, self, FULL, effectiveFrom, value);
+    }
+
+    // ------------------------------------------------------------------ any head (FULL, LOW, HIGH)
+
+    /// @dev As `lookup` above, for `self` whose head is the `half` of `holder.head`.
+    function lookup(Schedule storage self, Schedule storage holder, uint256 half, uint48 t)
+        internal
+        view
+        returns (uint256)
+    {
+        (uint256 shift, uint256 valueBits, uint256 mask) = _layout(half);
+        uint256 head = (holder.head >> shift) & mask;
+        uint256 entry = head >> valueBits <= t ? head : _search(self.past, t, valueBits); // 0 when empty
+        return entry & ((1 << valueBits) - 1);
+    }
+
+    /// @dev As `latest` above, for the schedule whose head is the `half` of `holder.head`.
+    function latest(Schedule storage holder, uint256 half) internal view returns (bool exists, uint48 effectiveFrom) {
+        (uint256 shift, uint256 valueBits, uint256 mask) = _layout(half);
+        uint256 head = (holder.head >> shift) & mask;
+        return (head != 0, uint48(head >> valueBits));
+    }
+
+    /// @dev As `push` above, for `self` whose head is the `half` of `holder.head`: the other
+    ///      half is written back as it was. Requires 0 < value < 2^80 for a half.
+    function push(Schedule storage self, Schedule storage holder, uint256 half, uint48 effectiveFrom, uint256 value)
+        internal
+    {
+        (uint256 shift, uint256 valueBits, uint256 mask) = _layout(half);
+        uint256 word = holder.head;
+        uint256 head = (word >> shift) & mask;
+        if (head != 0 && head >> valueBits != effectiveFrom) self.past.push(head);
+        uint256 entry = (uint256(effectiveFrom) << valueBits) | value; // fits `mask`: 48 + valueBits bits
+        holder.head = (word & ~(mask << shift)) | (entry << shift);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev A head's shift in its holder's word, its value's width and its entry's mask.
+    function _layout(uint256 half) private pure returns (uint256 shift, uint256 valueBits, uint256 mask) {
+        if (half == FULL) return (0, FULL_VALUE_BITS, type(uint256).max);
+        return (half == HIGH ? HALF_BITS : 0, HALF_VALUE_BITS, (1 << HALF_BITS) - 1);
+    }
+
+    /// @dev The latest entry of `past` (sorted by effectiveFrom, the bits above `valueBits`)
+    ///      with effectiveFrom <= `t`, as stored; 0 if there is none.
+    function _search(uint256[] storage past, uint48 t, uint256 valueBits) private view returns (uint256) {
         uint256 low = 0;
         uint256 high = past.length;
         // The first entry with effectiveFrom > t is at `high` once low == high.
@@ -33,28 +106,13 @@ library ParamSchedule {
             unchecked {
                 mid = (low + high) >> 1;
             }
-            if (_at(past, mid) >> VALUE_BITS > t) high = mid;
+            if (_at(past, mid) >> valueBits > t) high = mid;
             else low = mid + 1;
         }
         // Cannot underflow: high - 1 is only taken when high > 0.
         unchecked {
-            return high == 0 ? 0 : uint208(_at(past, high - 1));
+            return high == 0 ? 0 : _at(past, high - 1);
         }
-    }
-
-    /// @dev Whether the schedule has an entry, and the latest entry's effectiveFrom.
-    function latest(Schedule storage self) internal view returns (bool exists, uint48 effectiveFrom) {
-        uint256 head = self.head;
-        return (head != 0, uint48(head >> VALUE_BITS));
-    }
-
-    /// @dev Appends (effectiveFrom, value); an entry at the latest entry's effectiveFrom replaces
-    ///      its value (as Checkpoints does). Requires value != 0 and effectiveFrom >= the latest
-    ///      entry's (checked by the caller).
-    function push(Schedule storage self, uint48 effectiveFrom, uint208 value) internal {
-        uint256 head = self.head;
-        if (head != 0 && head >> VALUE_BITS != effectiveFrom) self.past.push(head);
-        self.head = (uint256(effectiveFrom) << VALUE_BITS) | value;
     }
 
     /// @dev `past[i]` without the bounds check: every call above has i < past.length (mid <
