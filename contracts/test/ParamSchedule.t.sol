@@ -31,11 +31,45 @@ contract ParamScheduleHarness {
     }
 }
 
+/// @notice Test-only: two schedules whose heads share the first's `head` word (LOW and HIGH).
+contract ParamSchedulePairHarness {
+    using ParamSchedule for ParamSchedule.Schedule;
+
+    ParamSchedule.Schedule private _first; // the holder
+    ParamSchedule.Schedule private _second;
+
+    function _of(bool second) private view returns (ParamSchedule.Schedule storage, uint256) {
+        return second ? (_second, ParamSchedule.HIGH) : (_first, ParamSchedule.LOW);
+    }
+
+    function push(bool second, uint48 effectiveFrom, uint80 value) external {
+        (ParamSchedule.Schedule storage s, uint256 half) = _of(second);
+        s.push(_first, half, effectiveFrom, value);
+    }
+
+    function lookup(bool second, uint48 t) external view returns (uint256) {
+        (ParamSchedule.Schedule storage s, uint256 half) = _of(second);
+        return s.lookup(_first, half, t);
+    }
+
+    function latest(bool second) external view returns (bool, uint48) {
+        (, uint256 half) = _of(second);
+        return _first.latest(half);
+    }
+
+    /// @dev The second's own `head` word, which must stay 0 (its head is in the first's).
+    function secondOwnHead() external view returns (uint256) {
+        return _second.head;
+    }
+}
+
 /// @notice Fuzz properties of ParamSchedule (run: npx hardhat test solidity) against a reference
 ///         model, the list of every push in order: the value at t is that of the LAST push with
 ///         effectiveFrom <= t (a push at the latest time replaces it), 0 if there is none.
 ///         Once on the library alone (long schedules, times up to 2^48 - 1), once through the
 ///         real GreenProof's setters and parameterAt (value + 1 storage, clamped times).
+///         Then the same for the pairs whose heads share a slot, each member against its own
+///         model, with pushes to both members interleaved at random times (ParamSchedulePair.t).
 contract ParamScheduleTest {
     VmSchedule private constant vm = VmSchedule(address(uint160(uint256(keccak256("hevm cheat code")))));
 
