@@ -66,6 +66,8 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     address private _treasury;
     mapping(Param param => mapping(bytes32 key => ParamSchedule.Schedule)) private _schedules;
     bytes32[] private _ceilingClasses; // every class that ever had a ceiling (maxEpochReward)
+    // Where each Param's head is (_headOf): 0 FULL, 1 LOW, 2 HIGH, param p in nibble p.
+    uint256 private constant _HALVES = 0x21210;
 
     constructor(uint64 epochLengthS_, address treasury_) {
         _setEpochLength(epochLengthS_);
@@ -317,11 +319,16 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
 
     /// @dev Where `param`'s head is (see the contract's NatSpec): the schedule (same key) whose
     ///      `head` word holds it, and which part of that word.
+    ///      By Param's order: Baseline (1) and SubmissionDeadline (3) hold their pair's head in
+    ///      their own word's LOW half, EfficiencyCeiling (2) and ChallengeWindow (4) theirs in
+    ///      the HIGH half of the one before (`_HALVES`: param p's half in nibble p); the others'
+    ///      heads are FULL words of their own.
     function _headOf(Param param) private pure returns (Param holder, uint256 half) {
-        if (param == Param.Baseline || param == Param.SubmissionDeadline) return (param, ParamSchedule.LOW);
-        if (param == Param.EfficiencyCeiling) return (Param.Baseline, ParamSchedule.HIGH);
-        if (param == Param.ChallengeWindow) return (Param.SubmissionDeadline, ParamSchedule.HIGH);
-        return (param, ParamSchedule.FULL);
+        half = (_HALVES >> (uint256(param) << 2)) & 0xf;
+        // Cannot underflow: only EfficiencyCeiling and ChallengeWindow (> 0) are HIGH.
+        unchecked {
+            holder = half == ParamSchedule.HIGH ? Param(uint256(param) - 1) : param;
+        }
     }
 
     function _maxOf(Param param) private pure returns (uint256) {

@@ -8,13 +8,14 @@ pragma solidity ^0.8.28;
 ///        effectiveFrom, or on an empty schedule (head 0), reads that one slot;
 ///      - `past` holds every earlier entry, oldest first, in the head's packing (one per word):
 ///        an older t binary-searches it (log2 of its length reads).
-///      A head is either a whole word, its own `head` (FULL: `effectiveFrom << 208 | value`), or
-///      half of the `head` word of another schedule, the "holder", shared by two schedules that
-///      are always read together (LOW: its low 128 bits, HIGH: its high 128 bits, each packed
-///      `effectiveFrom << 80 | value`, so the value must be below 2^80). Either way a schedule
-///      keeps its own `past` and its own semantics: pushing to one half never changes the other
-///      half. The caller passes the same holder and half to every call for a schedule (and
-///      never uses a HIGH schedule's own `head`, which stays 0; a LOW holder is its own).
+///      Every entry is packed `value << 48 | effectiveFrom`. A head is either a whole word, its
+///      own `head` (FULL: the value in 208 bits), or half of the `head` word of another schedule,
+///      the "holder", shared by two schedules that are always read together (LOW: its low 128
+///      bits, HIGH: its high 128 bits; the value in 80 bits, so it must be below 2^80). Either
+///      way a schedule keeps its own `past` and its own semantics: pushing to one half never
+///      changes the other half. The caller passes the same holder and half to every call for a
+///      schedule (and never uses a HIGH schedule's own `head`, which stays 0; a LOW one is its
+///      own holder).
 ///      Values must be non-zero (GreenProofParams stores value + 1, so 0 means "never set").
 ///      Keys are not checked here: the caller refuses an effectiveFrom before the latest one
 ///      (with its own error) before it pushes.
@@ -29,15 +30,14 @@ library ParamSchedule {
     uint256 internal constant LOW = 1;
     uint256 internal constant HIGH = 2;
 
-    uint256 private constant FULL_VALUE_BITS = 208;
-    uint256 private constant HALF_VALUE_BITS = 80;
+    uint256 private constant TIME_BITS = 48;
     uint256 private constant HALF_BITS = 128;
 
     // ------------------------------------------------------------------ a schedule with its own head
 
     /// @dev The value of the latest entry with effectiveFrom <= `t`; 0 if there is none.
     function lookup(Schedule storage self, uint48 t) internal view returns (uint208) {
-        return uint208(lookup(self, self, FULL, t)); // the value's 208 bits
+        return uint208(lookup(self, self, FULL, t)); // a FULL entry's value has 208 bits
     }
 
     /// @dev Whether the schedule has an entry, and the latest entry's effectiveFrom.
@@ -60,43 +60,44 @@ library ParamSchedule {
         view
         returns (uint256)
     {
-        (uint256 shift, uint256 valueBits, uint256 mask) = _layout(half);
+        (uint256 shift, uint256 mask) = _layout(half);
         uint256 head = (holder.head >> shift) & mask;
-        uint256 entry = head >> valueBits <= t ? head : _search(self.past, t, valueBits); // 0 when empty
-        return entry & ((1 << valueBits) - 1);
+        // An empty head (0) has effectiveFrom 0 <= t and value 0.
+        uint256 entry = uint48(head) <= t ? head : _search(self.past, t);
+        return entry >> TIME_BITS;
     }
 
     /// @dev As `latest` above, for the schedule whose head is the `half` of `holder.head`.
     function latest(Schedule storage holder, uint256 half) internal view returns (bool exists, uint48 effectiveFrom) {
-        (uint256 shift, uint256 valueBits, uint256 mask) = _layout(half);
+        (uint256 shift, uint256 mask) = _layout(half);
         uint256 head = (holder.head >> shift) & mask;
-        return (head != 0, uint48(head >> valueBits));
+        return (head != 0, uint48(head));
     }
 
     /// @dev As `push` above, for `self` whose head is the `half` of `holder.head`: the other
-    ///      half is written back as it was. Requires 0 < value < 2^80 for a half.
+    ///      half is written back as it was. Requires 0 < value < 2^80 for a half (2^208 for FULL).
     function push(Schedule storage self, Schedule storage holder, uint256 half, uint48 effectiveFrom, uint256 value)
         internal
     {
-        (uint256 shift, uint256 valueBits, uint256 mask) = _layout(half);
+        (uint256 shift, uint256 mask) = _layout(half);
         uint256 word = holder.head;
         uint256 head = (word >> shift) & mask;
-        if (head != 0 && head >> valueBits != effectiveFrom) self.past.push(head);
-        uint256 entry = (uint256(effectiveFrom) << valueBits) | value; // fits `mask`: 48 + valueBits bits
+        if (head != 0 && uint48(head) != effectiveFrom) self.past.push(head);
+        uint256 entry = (value << TIME_BITS) | effectiveFrom; // fits `mask` by the bound on value
         holder.head = (word & ~(mask << shift)) | (entry << shift);
     }
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev A head's shift in its holder's word, its value's width and its entry's mask.
-    function _layout(uint256 half) private pure returns (uint256 shift, uint256 valueBits, uint256 mask) {
-        if (half == FULL) return (0, FULL_VALUE_BITS, type(uint256).max);
-        return (half == HIGH ? HALF_BITS : 0, HALF_VALUE_BITS, (1 << HALF_BITS) - 1);
+    /// @dev A head's shift in its holder's word and its entry's mask.
+    function _layout(uint256 half) private pure returns (uint256 shift, uint256 mask) {
+        if (half == FULL) return (0, type(uint256).max);
+        return (half == HIGH ? HALF_BITS : 0, type(uint128).max);
     }
 
-    /// @dev The latest entry of `past` (sorted by effectiveFrom, the bits above `valueBits`)
-    ///      with effectiveFrom <= `t`, as stored; 0 if there is none.
-    function _search(uint256[] storage past, uint48 t, uint256 valueBits) private view returns (uint256) {
+    /// @dev The latest entry of `past` (sorted by effectiveFrom, its low 48 bits) with
+    ///      effectiveFrom <= `t`, as stored; 0 if there is none.
+    function _search(uint256[] storage past, uint48 t) private view returns (uint256) {
         uint256 low = 0;
         uint256 high = past.length;
         // The first entry with effectiveFrom > t is at `high` once low == high.
@@ -106,7 +107,7 @@ library ParamSchedule {
             unchecked {
                 mid = (low + high) >> 1;
             }
-            if (_at(past, mid) >> valueBits > t) high = mid;
+            if (uint48(_at(past, mid)) > t) high = mid;
             else low = mid + 1;
         }
         // Cannot underflow: high - 1 is only taken when high > 0.
