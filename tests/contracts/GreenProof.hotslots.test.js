@@ -26,8 +26,8 @@ function headSlot(p, param, key) {
   return BigInt(ethers.keccak256(coder.encode(["bytes32", "bytes32"], [key, outer])));
 }
 
-/** A half head: effectiveFrom in the 48 bits above the 80-bit value + 1. */
-const half = (from, value) => (from << 80n) | (value + 1n);
+/** A half head (ParamSchedule): value + 1 in the 80 bits above the 48-bit effectiveFrom. */
+const half = (from, value) => ((value + 1n) << 48n) | from;
 
 /** The storage keys GreenProof reads (SLOAD at depth 1) in an eth_call of `data`. */
 async function sloads(gp, data) {
