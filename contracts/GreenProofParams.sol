@@ -211,7 +211,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     function _paramAt(Param param, bytes32 key, uint256 timestamp) internal view returns (bool, uint256) {
         uint48 t = timestamp > type(uint48).max ? type(uint48).max : uint48(timestamp);
         (Param holder, uint256 half) = _headOf(param);
-        uint256 raw = _schedules[param][key].lookup(_schedules[holder][key], half, t);
+        uint256 raw = _schedules[holder][key].lookup(half, t);
         if (raw == 0) return (false, 0);
         // Cannot underflow: raw > 0.
         unchecked {
@@ -307,7 +307,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         (Param holder, uint256 half) = _headOf(param);
         // value <= _maxOf(param): < 2^64 for a half head, so value + 1 fits its 80 bits; < 2^96
         // for a whole one, so value + 1 fits 208 bits.
-        _schedules[param][key].push(_schedules[holder][key], half, uint256(effectiveFrom).toUint48(), value + 1);
+        _schedules[holder][key].push(half, uint256(effectiveFrom).toUint48(), value + 1);
         emit ParameterScheduled(param, key, value, effectiveFrom);
     }
 

@@ -8,24 +8,24 @@ pragma solidity ^0.8.28;
 ///        effectiveFrom, or on an empty schedule (head 0), reads that one slot;
 ///      - `past` holds every earlier entry, oldest first, in the head's packing (one per word):
 ///        an older t binary-searches it (log2 of its length reads).
-///      Every entry is packed `value << 48 | effectiveFrom`. A head is either a whole word, its
-///      own `head` (FULL: the value in 208 bits), or half of the `head` word of another schedule,
-///      the "holder", shared by two schedules that are always read together (LOW: its low 128
-///      bits, HIGH: its high 128 bits; the value in 80 bits, so it must be below 2^80). Either
-///      way a schedule keeps its own `past` and its own semantics: pushing to one half never
-///      changes the other half. The caller passes the same holder and half to every call for a
-///      schedule (and never uses a HIGH schedule's own `head`, which stays 0; a LOW one is its
-///      own holder).
+///      Every entry is packed `value << 48 | effectiveFrom`. A schedule's `head` word is either
+///      one head (FULL: the value in 208 bits), or the heads of two schedules that are always
+///      read together, half a word each (LOW: its low 128 bits, HIGH: its high 128 bits; the
+///      value in 80 bits, so it must be below 2^80), so that reading both costs one cold slot.
+///      Each keeps its own earlier entries (FULL and LOW: `past`, HIGH: `pastHigh`) and its own
+///      semantics: pushing to one half never changes the other half. The caller passes the same
+///      half to every call for a schedule.
 ///      Values must be non-zero (GreenProofParams stores value + 1, so 0 means "never set").
 ///      Keys are not checked here: the caller refuses an effectiveFrom before the latest one
 ///      (with its own error) before it pushes.
 library ParamSchedule {
     struct Schedule {
-        uint256 head;
-        uint256[] past;
+        uint256 head; // FULL, or LOW | HIGH << 128
+        uint256[] past; // the FULL or LOW schedule's earlier entries
+        uint256[] pastHigh; // the HIGH schedule's earlier entries
     }
 
-    /// @dev Where a schedule's head is in its holder's `head` word (see the library's NatSpec).
+    /// @dev Which head of the `head` word (see the library's NatSpec).
     uint256 internal constant FULL = 0;
     uint256 internal constant LOW = 1;
     uint256 internal constant HIGH = 2;
@@ -33,11 +33,11 @@ library ParamSchedule {
     uint256 private constant TIME_BITS = 48;
     uint256 private constant HALF_BITS = 128;
 
-    // ------------------------------------------------------------------ a schedule with its own head
+    // ------------------------------------------------------------------ a FULL schedule
 
     /// @dev The value of the latest entry with effectiveFrom <= `t`; 0 if there is none.
     function lookup(Schedule storage self, uint48 t) internal view returns (uint208) {
-        return uint208(lookup(self, self, FULL, t)); // a FULL entry's value has 208 bits
+        return uint208(lookup(self, FULL, t)); // a FULL entry's value has 208 bits
     }
 
     /// @dev Whether the schedule has an entry, and the latest entry's effectiveFrom.
@@ -49,42 +49,39 @@ library ParamSchedule {
     ///      its value (as Checkpoints does). Requires value != 0 and effectiveFrom >= the latest
     ///      entry's (checked by the caller).
     function push(Schedule storage self, uint48 effectiveFrom, uint208 value) internal {
-        push(self, self, FULL, effectiveFrom, value);
+        push(self, FULL, effectiveFrom, value);
     }
 
     // ------------------------------------------------------------------ any head (FULL, LOW, HIGH)
 
-    /// @dev As `lookup` above, for `self` whose head is the `half` of `holder.head`.
-    function lookup(Schedule storage self, Schedule storage holder, uint256 half, uint48 t)
-        internal
-        view
-        returns (uint256)
-    {
+    /// @dev As `lookup` above, for the `half` schedule of `self`.
+    function lookup(Schedule storage self, uint256 half, uint48 t) internal view returns (uint256) {
         (uint256 shift, uint256 mask) = _layout(half);
-        uint256 head = (holder.head >> shift) & mask;
+        uint256 head = (self.head >> shift) & mask;
         // An empty head (0) has effectiveFrom 0 <= t and value 0.
-        uint256 entry = uint48(head) <= t ? head : _search(self.past, t);
+        uint256 entry = uint48(head) <= t ? head : _search(half == HIGH ? self.pastHigh : self.past, t);
         return entry >> TIME_BITS;
     }
 
-    /// @dev As `latest` above, for the schedule whose head is the `half` of `holder.head`.
-    function latest(Schedule storage holder, uint256 half) internal view returns (bool exists, uint48 effectiveFrom) {
+    /// @dev As `latest` above, for the `half` schedule of `self`.
+    function latest(Schedule storage self, uint256 half) internal view returns (bool exists, uint48 effectiveFrom) {
         (uint256 shift, uint256 mask) = _layout(half);
-        uint256 head = (holder.head >> shift) & mask;
+        uint256 head = (self.head >> shift) & mask;
         return (head != 0, uint48(head));
     }
 
-    /// @dev As `push` above, for `self` whose head is the `half` of `holder.head`: the other
-    ///      half is written back as it was. Requires 0 < value < 2^80 for a half (2^208 for FULL).
-    function push(Schedule storage self, Schedule storage holder, uint256 half, uint48 effectiveFrom, uint256 value)
-        internal
-    {
+    /// @dev As `push` above, for the `half` schedule of `self`: the other half is written back
+    ///      as it was. Requires 0 < value < 2^80 for a half (2^208 for FULL).
+    function push(Schedule storage self, uint256 half, uint48 effectiveFrom, uint256 value) internal {
         (uint256 shift, uint256 mask) = _layout(half);
-        uint256 word = holder.head;
+        uint256 word = self.head;
         uint256 head = (word >> shift) & mask;
-        if (head != 0 && uint48(head) != effectiveFrom) self.past.push(head);
+        if (head != 0 && uint48(head) != effectiveFrom) {
+            uint256[] storage past = half == HIGH ? self.pastHigh : self.past;
+            past.push(head);
+        }
         uint256 entry = (value << TIME_BITS) | effectiveFrom; // fits `mask` by the bound on value
-        holder.head = (word & ~(mask << shift)) | (entry << shift);
+        self.head = (word & ~(mask << shift)) | (entry << shift);
     }
 
     // ------------------------------------------------------------------ internals

@@ -31,35 +31,31 @@ contract ParamScheduleHarness {
     }
 }
 
-/// @notice Test-only: two schedules whose heads share the first's `head` word (LOW and HIGH).
+/// @notice Test-only: the LOW and HIGH schedules of one ParamSchedule (one `head` word).
 contract ParamSchedulePairHarness {
     using ParamSchedule for ParamSchedule.Schedule;
 
-    ParamSchedule.Schedule private _first; // the holder
-    ParamSchedule.Schedule private _second;
+    ParamSchedule.Schedule private _s;
 
-    function _of(bool second) private view returns (ParamSchedule.Schedule storage, uint256) {
-        return second ? (_second, ParamSchedule.HIGH) : (_first, ParamSchedule.LOW);
+    function _half(bool high) private pure returns (uint256) {
+        return high ? ParamSchedule.HIGH : ParamSchedule.LOW;
     }
 
-    function push(bool second, uint48 effectiveFrom, uint80 value) external {
-        (ParamSchedule.Schedule storage s, uint256 half) = _of(second);
-        s.push(_first, half, effectiveFrom, value);
+    function push(bool high, uint48 effectiveFrom, uint80 value) external {
+        _s.push(_half(high), effectiveFrom, value);
     }
 
-    function lookup(bool second, uint48 t) external view returns (uint256) {
-        (ParamSchedule.Schedule storage s, uint256 half) = _of(second);
-        return s.lookup(_first, half, t);
+    function lookup(bool high, uint48 t) external view returns (uint256) {
+        return _s.lookup(_half(high), t);
     }
 
-    function latest(bool second) external view returns (bool, uint48) {
-        (, uint256 half) = _of(second);
-        return _first.latest(half);
+    function latest(bool high) external view returns (bool, uint48) {
+        return _s.latest(_half(high));
     }
 
-    /// @dev The second's own `head` word, which must stay 0 (its head is in the first's).
-    function secondOwnHead() external view returns (uint256) {
-        return _second.head;
+    /// @dev How many earlier entries each half keeps (LOW's, HIGH's).
+    function pastLengths() external view returns (uint256, uint256) {
+        return (_s.past.length, _s.pastHigh.length);
     }
 }
 
