@@ -325,9 +325,10 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     ///      heads are FULL words of their own.
     function _headOf(Param param) private pure returns (Param holder, uint256 half) {
         half = (_HALVES >> (uint256(param) << 2)) & 0xf;
-        // Cannot underflow: only EfficiencyCeiling and ChallengeWindow (> 0) are HIGH.
-        unchecked {
-            holder = half == ParamSchedule.HIGH ? Param(uint256(param) - 1) : param;
+        // The one before for HIGH (2), else itself: EfficiencyCeiling and ChallengeWindow (> 0)
+        // are the only HIGH ones, so this is a Param (no conversion check needed).
+        assembly ("memory-safe") {
+            holder := sub(param, shr(1, half))
         }
     }
 
