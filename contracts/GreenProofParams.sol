@@ -14,14 +14,6 @@ import {ParamSchedule} from "./ParamSchedule.sol";
 ///      block.timestamp: a certificate is judged by the parameters in effect at its epoch
 ///      start, which no later call can change. Values are stored as value + 1 so that 0 means
 ///      "never set" (every maximum is far below 2^208).
-///      Two pairs of schedules are always read together by a submission: the submission
-///      deadline and the challenge window (key 0), the baseline and the efficiency ceiling (per
-///      workload class). Each pair's two latest entries share one slot, the first member's
-///      head (ParamSchedule LOW and HIGH: half a slot each, effectiveFrom in 48 bits and
-///      value + 1 in 80), so a submission reads three head slots (those two and its region's
-///      intensity), not five. That needs value + 1 < 2^80 for those four: their maxima
-///      (`_maxOf`, checked in `_schedule` where every value enters) are 2^64 - 1 (baseline,
-///      ceiling) and 2^32 - 1 (deadline, window). Each keeps its own history and semantics.
 ///      Also the pause flag (OpenZeppelin Pausable's API, events and errors, but its flag in
 ///      the epoch length's slot, which every submission reads anyway).
 abstract contract GreenProofParams is IGreenProof, AccessControl {
@@ -66,8 +58,6 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     address private _treasury;
     mapping(Param param => mapping(bytes32 key => ParamSchedule.Schedule)) private _schedules;
     bytes32[] private _ceilingClasses; // every class that ever had a ceiling (maxEpochReward)
-    // Where each Param's head is (_headOf): 0 FULL, 1 LOW, 2 HIGH, param p in nibble p.
-    uint256 private constant _HALVES = 0x21210;
 
     constructor(uint64 epochLengthS_, address treasury_) {
         _setEpochLength(epochLengthS_);
@@ -105,7 +95,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         external
         onlyRole(PARAMS_ROLE)
     {
-        (bool exists,) = _latest(Param.EfficiencyCeiling, workloadClass);
+        (bool exists,) = _schedules[Param.EfficiencyCeiling][workloadClass].latest();
         if (!exists) _ceilingClasses.push(workloadClass);
         _schedule(Param.EfficiencyCeiling, workloadClass, workPerKwh, effectiveFrom);
     }
@@ -210,8 +200,7 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
     ///      effectiveFrom <= timestamp), and whether there is one.
     function _paramAt(Param param, bytes32 key, uint256 timestamp) internal view returns (bool, uint256) {
         uint48 t = timestamp > type(uint48).max ? type(uint48).max : uint48(timestamp);
-        (Param holder, uint256 half) = _headOf(param);
-        uint256 raw = _schedules[holder][key].lookup(half, t);
+        uint256 raw = _schedules[param][key].lookup(t);
         if (raw == 0) return (false, 0);
         // Cannot underflow: raw > 0.
         unchecked {
@@ -298,38 +287,15 @@ abstract contract GreenProofParams is IGreenProof, AccessControl {
         if (effectiveFrom < block.timestamp) {
             revert GreenProofEffectiveInPast(param, key, effectiveFrom, block.timestamp);
         }
-        (bool exists, uint48 last) = _latest(param, key);
+        (bool exists, uint48 last) = _schedules[param][key].latest();
         if (exists && effectiveFrom < last) revert GreenProofEffectiveNotAfterLast(param, key, effectiveFrom, last);
         _push(param, key, value, effectiveFrom);
     }
 
     function _push(Param param, bytes32 key, uint256 value, uint64 effectiveFrom) private {
-        (Param holder, uint256 half) = _headOf(param);
-        // value <= _maxOf(param): < 2^64 for a half head, so value + 1 fits its 80 bits; < 2^96
-        // for a whole one, so value + 1 fits 208 bits.
-        _schedules[holder][key].push(half, uint256(effectiveFrom).toUint48(), value + 1);
+        // value <= _maxOf(param) < 2^96, so value + 1 fits 208 bits.
+        _schedules[param][key].push(uint256(effectiveFrom).toUint48(), uint208(value + 1));
         emit ParameterScheduled(param, key, value, effectiveFrom);
-    }
-
-    /// @dev Whether `param`/`key` has an entry, and its latest entry's effectiveFrom.
-    function _latest(Param param, bytes32 key) private view returns (bool, uint48) {
-        (Param holder, uint256 half) = _headOf(param);
-        return _schedules[holder][key].latest(half);
-    }
-
-    /// @dev Where `param`'s head is (see the contract's NatSpec): the schedule (same key) whose
-    ///      `head` word holds it, and which part of that word.
-    ///      By Param's order: Baseline (1) and SubmissionDeadline (3) hold their pair's head in
-    ///      their own word's LOW half, EfficiencyCeiling (2) and ChallengeWindow (4) theirs in
-    ///      the HIGH half of the one before (`_HALVES`: param p's half in nibble p); the others'
-    ///      heads are FULL words of their own.
-    function _headOf(Param param) private pure returns (Param holder, uint256 half) {
-        half = (_HALVES >> (uint256(param) << 2)) & 0xf;
-        // The one before for HIGH (2), else itself: EfficiencyCeiling and ChallengeWindow (> 0)
-        // are the only HIGH ones, so this is a Param (no conversion check needed).
-        assembly ("memory-safe") {
-            holder := sub(param, shr(1, half))
-        }
     }
 
     function _maxOf(Param param) private pure returns (uint256) {

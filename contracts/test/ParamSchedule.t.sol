@@ -31,41 +31,11 @@ contract ParamScheduleHarness {
     }
 }
 
-/// @notice Test-only: the LOW and HIGH schedules of one ParamSchedule (one `head` word).
-contract ParamSchedulePairHarness {
-    using ParamSchedule for ParamSchedule.Schedule;
-
-    ParamSchedule.Schedule private _s;
-
-    function _half(bool high) private pure returns (uint256) {
-        return high ? ParamSchedule.HIGH : ParamSchedule.LOW;
-    }
-
-    function push(bool high, uint48 effectiveFrom, uint80 value) external {
-        _s.push(_half(high), effectiveFrom, value);
-    }
-
-    function lookup(bool high, uint48 t) external view returns (uint256) {
-        return _s.lookup(_half(high), t);
-    }
-
-    function latest(bool high) external view returns (bool, uint48) {
-        return _s.latest(_half(high));
-    }
-
-    /// @dev How many earlier entries each half keeps (LOW's, HIGH's).
-    function pastLengths() external view returns (uint256, uint256) {
-        return (_s.past.length, _s.pastHigh.length);
-    }
-}
-
 /// @notice Fuzz properties of ParamSchedule (run: npx hardhat test solidity) against a reference
 ///         model, the list of every push in order: the value at t is that of the LAST push with
 ///         effectiveFrom <= t (a push at the latest time replaces it), 0 if there is none.
 ///         Once on the library alone (long schedules, times up to 2^48 - 1), once through the
 ///         real GreenProof's setters and parameterAt (value + 1 storage, clamped times).
-///         Then the same for the pairs whose heads share a slot, each member against its own
-///         model, with pushes to both members interleaved at random times (ParamSchedulePair.t).
 contract ParamScheduleTest {
     VmSchedule private constant vm = VmSchedule(address(uint160(uint256(keccak256("hevm cheat code")))));
 

@@ -2,32 +2,17 @@
 // the schedule's latest entry reads ONE storage slot (ParamSchedule's head), an older time
 // binary-searches the earlier entries; the node and certificate counts, the epoch length and
 // the time it was set, the pause flag and the longest challenge window share one slot (stage
-// F), read once by a submission. The two parameters of a pair read together (the submission
-// deadline and the challenge window; a class's baseline and efficiency ceiling) keep their
-// heads in one slot (stage F part C5), so a submission reads three parameter head slots, not
-// five. Checked on the storage itself: the SLOADs of a traced call or transaction (Hardhat's
-// network) and eth_getStorageAt, with the real proofs of tests/vectors/contract_proofs.json.
+// F), read once by a submission. Checked on the storage itself: the SLOADs of a traced call
+// (Hardhat's network) and eth_getStorageAt.
 import { expect } from "chai";
 import { network } from "hardhat";
-import { CHAIN, PARAM, PARAMS_FROM, VECTORS, WINDOW, makeFixtures, vectorIndex } from "./helpers/greenproof.js";
+import { CHAIN, PARAM, makeFixtures, vectorIndex } from "./helpers/greenproof.js";
 
 const { ethers, networkHelpers } = await network.create(CHAIN);
 const { bareFixture, readyFixture, signedVector } = makeFixtures(ethers, networkHelpers);
 const { time } = networkHelpers;
 const KR = ethers.encodeBytes32String("KR");
 const DEFAULT_WINDOW_S = 7n * 24n * 3600n;
-const coder = ethers.AbiCoder.defaultAbiCoder();
-const CLS = VECTORS.workload_class_bytes32;
-const HALF = (1n << 128n) - 1n;
-
-/** The head slot of `param`/`key` if `mapping(Param => mapping(bytes32 => Schedule))` is at base `p`. */
-function headSlot(p, param, key) {
-  const outer = ethers.keccak256(coder.encode(["uint8", "uint256"], [param, p]));
-  return BigInt(ethers.keccak256(coder.encode(["bytes32", "bytes32"], [key, outer])));
-}
-
-/** A half head (ParamSchedule): value + 1 in the 80 bits above the 48-bit effectiveFrom. */
-const half = (from, value) => ((value + 1n) << 48n) | from;
 
 /** The storage keys GreenProof reads (SLOAD at depth 1) in an eth_call of `data`. */
 async function sloads(gp, data) {
@@ -106,85 +91,6 @@ describe("GreenProof hot slots", function () {
       await expect(gp.setRegionIntensity(KR, 4n, from + 49n))
         .to.be.revertedWithCustomError(gp, "GreenProofEffectiveNotAfterLast")
         .withArgs(PARAM.RegionIntensity, KR, from + 49n, from + 50n);
-    });
-  });
-
-  describe("# one head slot per pair", function () {
-    /** The one slot each member's lookup reads (the same for both), and its word. */
-    async function pairSlot(gp, [first, second], key, t) {
-      const a = await sloads(gp, lookup(gp, first, key, t));
-      const b = await sloads(gp, lookup(gp, second, key, t));
-      expect(a).to.have.length(1);
-      expect(b, "the second member reads the first's head slot").to.deep.equal(a);
-      return { slot: a[0], word: BigInt(await ethers.provider.getStorage(gp.target, a[0])) };
-    }
-
-    it("Should keep the deadline's head in the low half and the window's in the high half of one slot", async function () {
-      const { gp } = await bareFixture();
-      const pair = [PARAM.SubmissionDeadline, PARAM.ChallengeWindow];
-      const Z = ethers.ZeroHash;
-      const now = BigInt(await time.latest());
-      const start = await pairSlot(gp, pair, Z, now);
-      expect(start.word).to.equal(half(0n, DEFAULT_WINDOW_S) | (half(0n, DEFAULT_WINDOW_S) << 128n));
-      // Scheduling one member rewrites only its half; each keeps its own time and value.
-      await gp.setChallengeWindow(2n ** 32n - 1n, now + 100n);
-      const w = await pairSlot(gp, pair, Z, now + 100n);
-      expect(w.slot).to.equal(start.slot);
-      expect(w.word & HALF).to.equal(half(0n, DEFAULT_WINDOW_S));
-      expect(w.word >> 128n).to.equal(half(now + 100n, 2n ** 32n - 1n));
-      await gp.setSubmissionDeadline(60n, now + 50n); // before the window's latest: its own schedule
-      const d = await pairSlot(gp, pair, Z, now + 100n);
-      expect(d.word).to.equal(half(now + 50n, 60n) | (half(now + 100n, 2n ** 32n - 1n) << 128n));
-      expect(await gp.parameterAt(PARAM.SubmissionDeadline, Z, now + 49n)).to.deep.equal([true, DEFAULT_WINDOW_S]);
-      expect(await gp.parameterAt(PARAM.ChallengeWindow, Z, now + 99n)).to.deep.equal([true, DEFAULT_WINDOW_S]);
-    });
-
-    it("Should keep a class's baseline and ceiling heads in one slot, values up to 2^64 - 1", async function () {
-      const { gp } = await bareFixture();
-      const pair = [PARAM.Baseline, PARAM.EfficiencyCeiling];
-      const now = BigInt(await time.latest());
-      const max = 2n ** 64n - 1n;
-      await gp.setEfficiencyCeiling(CLS, max, now + 20n);
-      const c = await pairSlot(gp, pair, CLS, now + 20n);
-      expect(c.word).to.equal(half(now + 20n, max) << 128n); // no baseline yet: low half 0
-      expect(await gp.parameterAt(PARAM.Baseline, CLS, now + 20n)).to.deep.equal([false, 0n]);
-      await gp.setBaseline(CLS, max, now + 10n);
-      const b = await pairSlot(gp, pair, CLS, now + 20n);
-      expect(b.slot).to.equal(c.slot);
-      expect(b.word).to.equal(half(now + 10n, max) | (half(now + 20n, max) << 128n));
-      expect(await gp.parameterAt(PARAM.EfficiencyCeiling, CLS, now + 20n)).to.deep.equal([true, max]);
-      // Another class has its own slot.
-      const other = ethers.encodeBytes32String("other");
-      await gp.setBaseline(other, 7n, now + 30n);
-      expect((await pairSlot(gp, pair, other, now + 30n)).slot).to.not.equal(c.slot);
-      expect(await gp.parameterAt(PARAM.Baseline, CLS, now + 30n)).to.deep.equal([true, max]);
-    });
-
-    it("Should read three parameter head slots in a submission: the region's and the two pairs'", async function () {
-      const f = await readyFixture();
-      const { gp } = f;
-      const receipt = await (await gp.submitCertificate(...(await signedVector(f, vectorIndex(1, 0))))).wait();
-      const read = new Set(await sloadsOf(receipt));
-      const region = ethers.encodeBytes32String(VECTORS.nodes[0].region);
-      // Every head slot a parameter could have, at any base slot below 64, for the keys the
-      // submission uses: those it read are the region's and each pair's first member's.
-      const heads = new Map();
-      for (let p = 0n; p < 64n; p++) {
-        for (const param of Object.values(PARAM)) {
-          for (const key of [ethers.ZeroHash, CLS, region]) heads.set(headSlot(p, param, key), [param, key]);
-        }
-      }
-      const readHeads = [...read].filter((k) => heads.has(k)).map((k) => heads.get(k));
-      expect(readHeads).to.have.deep.members([
-        [PARAM.RegionIntensity, region],
-        [PARAM.Baseline, CLS],
-        [PARAM.SubmissionDeadline, ethers.ZeroHash],
-      ]);
-      // The second members' heads are in those slots: the window the release time used, the ceiling.
-      const [p] = [...Array(64).keys()].map(BigInt).filter((q) => read.has(headSlot(q, PARAM.Baseline, CLS)));
-      const word = async (param, key) => BigInt(await ethers.provider.getStorage(gp.target, headSlot(p, param, key)));
-      expect((await word(PARAM.SubmissionDeadline, ethers.ZeroHash)) >> 128n).to.equal(half(PARAMS_FROM, WINDOW));
-      expect((await word(PARAM.Baseline, CLS)) >> 128n).to.equal(half(PARAMS_FROM, BigInt(VECTORS.efficiency_ceiling_work_per_kwh)));
     });
   });
 
