@@ -38,7 +38,8 @@ LOG_IDS_PER_QUERY = 200
 @dataclass(frozen=True)
 class RecordState:
     """``recordOf(nodeId, epochStart)``: the certificate of that epoch (0: none, and then every
-    field is zero), its record's hash (the low 67 bits cleared) and the revoked and released flags."""
+    field is zero), its record's hash (the low 67 bits cleared) and the revoked and released
+    flags."""
 
     certificate_id: int
     record_hash: bytes

@@ -207,7 +207,9 @@ class CertificateSubmission:
 
     def _skip_reason(self, data: bytes) -> ContractRevert:
         decoded = self.decoder.decode(data)  # every GreenProof error is known to the decoder
-        return decoded if decoded is not None else ContractRevert("unknown error", ("0x" + data.hex(),))
+        if decoded is not None:
+            return decoded
+        return ContractRevert("unknown error", ("0x" + data.hex(),))
 
     def sign_call(self, fn: Any, *, nonce: int, fees: Fees) -> SignedTx:
         """Estimate gas for the bound contract call ``fn`` from our account (a revert surfaces

@@ -84,8 +84,9 @@ def bond_returnable(retired: bool, now_s: int, bond_unlock_at_s: int, operator_d
                     bond_wei_held: int) -> bool:
     """Whether withdrawBond returns the bond now: the node is retired, its unlock time has
     come (getNode's bondUnlockAt: retirement + the longest challenge window scheduled by
-    then, fixed at retirement, so past every release time of its certificates), its operator owes no debt (the bond is
-    the debt's collateral) and something is left. Open challenges also hold it (not here)."""
+    then, fixed at retirement, so past every release time of its certificates), its operator
+    owes no debt (the bond is the debt's collateral) and something is left. Open challenges
+    also hold it (not here)."""
     for name, v in (("now_s", now_s), ("bond_unlock_at_s", bond_unlock_at_s),
                     ("operator_debt_units", operator_debt_units), ("bond_wei_held", bond_wei_held)):
         require_uint(name, v)
