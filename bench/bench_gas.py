@@ -192,9 +192,9 @@ def release_cadence(rows: dict[str, Any], batch: str = "batch_32") -> dict[str, 
     c = (rk - r1) / (k - 1)
     o = (rn - r1) / (n - 1) - c
     t = r1 - o - c
-    d = DAILY_CERTS
-    return {"per_tx": t, "per_operator": o, "per_certificate": c, "run_k": k, "batch_n": n,
-            "daily_single": (t + o) / d + c, "daily_batch": t / (n * d) + o / d + c}
+    rc = {"per_tx": t, "per_operator": o, "per_certificate": c, "run_k": k, "batch_n": n}
+    rc["daily_single"], rc["daily_batch"] = daily_share(rc, "single"), daily_share(rc, batch)
+    return rc
 
 
 def daily_share(rc: dict[str, Any], mode: str) -> float:

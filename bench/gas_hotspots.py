@@ -52,15 +52,16 @@ def _contract(name: str) -> tuple[dict[int, tuple[str, int]], dict[str, str]] | 
     evm = out["contracts"][art["inputSourceName"]][name]["evm"]["deployedBytecode"]
     ids = {v["id"]: src for src, v in out["sources"].items()}
     code = bytes.fromhex(evm["object"].removeprefix("0x"))
-    texts = {src: v["content"] for src, v in inp["sources"].items()}
+    # Source map offsets count bytes, not characters (a source with non-ASCII text).
+    texts = {src: v["content"].encode() for src, v in inp["sources"].items()}
     pcs: dict[int, tuple[str, int]] = {}
     for pc, (s, _ln, f) in zip(_instruction_starts(code), _decode_source_map(evm["sourceMap"]),
                                strict=False):
         src = ids.get(f)
         if src is None or s < 0:
             continue
-        pcs[pc] = (src, texts[src].count("\n", 0, s) + 1)
-    return pcs, texts
+        pcs[pc] = (src, texts[src].count(b"\n", 0, s) + 1)
+    return pcs, {src: t.decode() for src, t in texts.items()}
 
 
 def by_line(by_pc: dict[tuple[str, int], int], top: int) -> list[dict]:

@@ -208,10 +208,12 @@ contract GreenProof is GreenProofCredits {
             uint256 i = picked[k];
             Certificate calldata cert = certs[i];
             uint256 landed = _certificateAt(uint64(cert.nodeId), uint64(cert.epochStart)); // checked in pass 1
-            if (!allValid && !valid[k]) {
-                emit BatchItemSkipped(i, abi.encodeWithSelector(GreenProofInvalidProof.selector));
-            } else if (landed != 0) {
+            // The epoch first, as submitCertificate checks it before the proof: an item whose
+            // epoch an earlier item took is named for that, whatever its proof.
+            if (landed != 0) {
                 emit BatchItemSkipped(i, _alreadyCertified(uint64(cert.nodeId), cert.epochStart, landed));
+            } else if (!allValid && !valid[k]) {
+                emit BatchItemSkipped(i, abi.encodeWithSelector(GreenProofInvalidProof.selector));
             } else {
                 certificateIds[i] = _accept(cert, baselines[i]);
             }

@@ -15,7 +15,7 @@ import {ParamSchedule} from "./ParamSchedule.sol";
 ///      start, which no later call can change. Values are stored as value + 1 so that 0 means
 ///      "never set" (every maximum is far below 2^208).
 ///      Also the pause flag (OpenZeppelin Pausable's API, events and errors, but its flag in
-///      the epoch length's slot, which every submission reads anyway).
+///      the HotGlobals slot, which every submission reads anyway).
 abstract contract GreenProofParams is IGreenProof, AccessControl {
     using ParamSchedule for ParamSchedule.Schedule;
     using SafeCast for uint256;

@@ -414,8 +414,8 @@ interface IGreenProof {
 
     /// @notice Check and record one epoch's certificate and escrow its reward. Checks, in
     ///         order: public inputs < field modulus; node exists and is Active;
-    ///         windowS * slotCount == epochLengthS; epochStart aligned; epoch finished; the
-    ///         submission deadline not passed; the epoch not yet certified for the node and
+    ///         windowS * slotCount == epochLengthS; epochStart aligned; epoch finished; its
+    ///         end below 2^32 (GreenProofEpochEndTooLate); the submission deadline not passed; the epoch not yet certified for the node and
     ///         not overlapping a certified one; max power equals the registered one; energy
     ///         <= max power x epoch length; intensity equals regionIntensityAt(region,
     ///         epochStart); the class has a baseline and an efficiency ceiling at epochStart
@@ -445,7 +445,8 @@ interface IGreenProof {
     ///         pairings); only if that fails or reverts (a malformed proof) does verifyEach name
     ///         the bad ones, skipped with GreenProofInvalidProof. (3) Accepted in batch order;
     ///         an item whose epoch an earlier item of the batch took is skipped with
-    ///         GreenProofEpochAlreadyCertified. Epochs may land out of order, so no epoch is
+    ///         GreenProofEpochAlreadyCertified, whatever its proof (as submitCertificate checks
+    ///         the epoch before the proof). Epochs may land out of order, so no epoch is
     ///         stranded by a later one landing first. Reverts only for a malformed call (empty
     ///         or mismatched arrays: GreenProofBatchLengthMismatch), while paused, or out of gas
     ///         (no item is ever dropped for want of gas: the checks make no inner call, so
@@ -518,7 +519,10 @@ interface IGreenProof {
     function setSubmissionDeadline(uint256 deadlineS, uint64 effectiveFrom) external;
 
     /// @notice PARAMS_ROLE: for epochs starting from `effectiveFrom` (>= now) on, how long
-    ///         after submission a reward stays in escrow (default 7 days).
+    ///         after submission a reward stays in escrow (default 7 days). Every value ever
+    ///         scheduled, even one replaced before it takes effect, raises the longest window
+    ///         that fixes the bond unlock time of nodes retiring from then on (retireNode):
+    ///         a mistaken huge window cannot be taken back for them.
     function setChallengeWindow(uint256 windowS, uint64 effectiveFrom) external;
 
     /// @notice PARAMS_ROLE: from `effectiveFrom` (>= now) on, registering a node locks this

@@ -86,6 +86,19 @@ describe("GreenProof batches (submitCertificates)", function () {
     expect(await escrowedOf(gp, operator.address)).to.equal(rewardOf(node1[0]));
   });
 
+  it("Should name a copy with a forged proof for its taken epoch, as a single submission would", async function () {
+    const f = await readyFixture();
+    const { gp } = f;
+    const [c, p, s] = await signedVector(f, node1[0]);
+    const [c2, , s2] = await signedVector(f, node1[0], bumpEnergy); // same epoch, proof wrong for it
+    const args = [[c, c2], [p, p], [s, s2]];
+    expect(await skipped(gp, gp.submitCertificates(...args)))
+      .to.deep.equal([[1n, "GreenProofEpochAlreadyCertified", [1n, c.epochStart, 1n]]]);
+    // What submitCertificate says of that copy once the first landed: the epoch, before the proof.
+    await expect(gp.submitCertificate(c2, p, s2))
+      .to.be.revertedWithCustomError(gp, "GreenProofEpochAlreadyCertified").withArgs(1n, c.epochStart, 1n);
+  });
+
   it("Should skip an item a stranger front-ran with a single submission and still certify the others", async function () {
     const f = await readyFixture();
     const { gp, stranger } = f;

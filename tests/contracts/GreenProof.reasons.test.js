@@ -71,7 +71,9 @@ function cases(f) {
     { error: "GreenProofNoEfficiencyCeiling", i: n2(0), mutate: (c) => ({ ...c, workloadClass: NC, epochStart: f.late }), late: true },
     { error: "GreenProofAboveEfficiencyCeiling", i: "forged" },
     { error: "GreenProofBadSignature", i: n2(0), signer: f.stranger },
-    { error: "GreenProofInvalidProof", i: n2(1), mutate: (c) => ({ ...c, energyMj: c.energyMj + 1n }) },
+    // The next epoch, which no good item takes (an item whose epoch an earlier item took is
+    // named for that first, as submitCertificate would: GreenProof.batch.test.js).
+    { error: "GreenProofInvalidProof", i: n2(1), mutate: (c) => ({ ...c, epochStart: c.epochStart + EPOCH }) },
   ];
 }
 
