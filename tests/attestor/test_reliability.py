@@ -23,6 +23,7 @@ from attestor_helpers import ecoai, init_node, spawn_run, wait_for
 from eth_account import Account
 
 from ecoai_chain.chain.devnet import Anvil, dev_private_key
+from ecoai_chain.chain.record_words import submitted_args
 
 pytestmark = [pytest.mark.soak, pytest.mark.slow, pytest.mark.chain]
 
@@ -86,7 +87,8 @@ def certified_epochs(net) -> list[dict]:
     gp = net["client"].green_proof
     logs = gp.events.CertificateSubmitted().get_logs(
         from_block=0, argument_filters={"nodeId": net["node_id"]})
-    return [dict(e.args["record"]) for e in logs]  # the certificate's fields, whole
+    # the certificate's fields, whole (the event carries them in four words)
+    return [submitted_args(e.args)["record"] for e in logs]
 
 
 def check_invariants(net, min_epochs: int) -> list[dict]:

@@ -21,6 +21,7 @@ from web3 import HTTPProvider, Web3
 from ecoai_chain.chain.client import GreenProofClient
 from ecoai_chain.chain.deployment import load_manifest
 from ecoai_chain.chain.devnet import free_port
+from ecoai_chain.chain.record_words import submitted_args
 from ecoai_chain.network.demo_claims import DEMO_BENEFICIARY
 
 pytestmark = [pytest.mark.soak, pytest.mark.slow, pytest.mark.chain]
@@ -152,7 +153,8 @@ def test_up_certifies_serves_verifies_stops_and_resumes(tmp_path):
         # Scores differ by grid and efficiency: FR (efficient, clean grid) > US > KR.
         last = {}
         for log in client.green_proof.events.CertificateSubmitted().get_logs(from_block=0):
-            last[int(log.args["nodeId"])] = int(log.args["record"]["ecoScore"])
+            record = submitted_args(log.args)["record"]  # the event's four words, unpacked
+            last[int(log.args["nodeId"])] = int(record["ecoScore"])
         assert last[1] > last[2] > last[3], last
 
         # A DAO member trusts nothing: verify every certificate from the chain alone.
